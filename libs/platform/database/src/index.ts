@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './transaction';
+export * from './workspace-scope';
+export * from './pg-errors';
+export * from './migration-runner';

@@ -1,0 +1,45 @@
+import type { DataSource } from 'typeorm';
+
+export interface MigrationRunOptions {
+  /** Built with the owner's connection: migrations create objects the service role only uses. */
+  ownerDataSource: DataSource;
+  /** The runtime role; receives DML on every table and sequence after the migrations ran. */
+  appRole: string;
+  /** Statements run after the standard grants, e.g. revoking UPDATE on an append-only table. */
+  extraGrants?: (appRole: string) => string[];
+  log?: (line: string) => void;
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Refusing unusual role name "${name}"`);
+  return `"${name}"`;
+}
+
+/**
+ * Runs pending migrations, then grants the runtime role exactly what it needs. Grants are applied
+ * on every run because the role's name is deployment configuration, not schema.
+ */
+export async function runMigrations(options: MigrationRunOptions): Promise<string[]> {
+  const { ownerDataSource: ds, log = () => undefined } = options;
+  if (!ds.isInitialized) await ds.initialize();
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    for (const migration of applied) log(`applied ${migration.name}`);
+    const role = quoteIdent(options.appRole);
+    const statements = [
+      `GRANT USAGE ON SCHEMA public TO ${role}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+      `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+      `REVOKE ALL ON schema_migrations FROM ${role}`,
+      ...(options.extraGrants?.(role) ?? []),
+    ];
+    for (const statement of statements) await ds.query(statement);
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export function roleOfUrl(url: string): string {
+  return decodeURIComponent(new URL(url).username);
+}

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-http', preset: '../../../jest.preset.js', rootDir: __dirname };

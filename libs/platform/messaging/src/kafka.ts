@@ -1,0 +1,42 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { MessagingLogger } from './logger';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  logger: MessagingLogger;
+}
+
+const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose own logs go through the service's structured logger. */
+export function createKafka(options: KafkaConnectionOptions): Kafka {
+  return new Kafka({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logCreator: () => ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      options.logger[levelNames[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+    },
+  });
+}
+
+/**
+ * Idempotent producer with acks=all: a retried send never duplicates or reorders within a
+ * partition. The Java-compatible partitioner keeps key → partition identical to other clients.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
