@@ -1,0 +1,1 @@
+module.exports = { displayName: 'config-service', preset: '../../jest.preset.js', rootDir: __dirname };

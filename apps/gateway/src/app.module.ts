@@ -1,0 +1,14 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@atp/platform-runtime';
+import type { AppEnv } from './config/env';
+import { migrations } from './database/migrations';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: AppEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forService({ env, migrations, entities: [] })],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'punchlist-service', preset: '../../jest.preset.js', rootDir: __dirname };

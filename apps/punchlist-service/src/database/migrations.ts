@@ -1,0 +1,4 @@
+import { MessagingTables1764000000000 } from '@atp/platform-messaging';
+
+/** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
+export const migrations: Function[] = [MessagingTables1764000000000];

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'submission-service', preset: '../../jest.preset.js', rootDir: __dirname };

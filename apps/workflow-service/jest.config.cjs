@@ -1,0 +1,1 @@
+module.exports = { displayName: 'workflow-service', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,5 @@
+export * from './problem-details';
+export * from './problem-details.filter';
+export * from './validation.pipe';
+export * from './request-context';
+export * from './pagination';

@@ -1,0 +1,38 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { HEALTH_CHECKS } from './tokens';
+
+export type HealthCheck = { name: string; check: () => Promise<void> };
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([promise, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}
+
+/** Liveness says the process runs; readiness says it can serve (PostgreSQL and Kafka reachable). */
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
+
+  @Get('live')
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res() response: Response): Promise<void> {
+    const results = await Promise.all(
+      this.checks.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, { status: 'up' }] as const;
+        } catch (error) {
+          return [name, { status: 'down', error: (error as Error).message }] as const;
+        }
+      }),
+    );
+    const ok = results.every(([, result]) => result.status === 'up');
+    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+  }
+}

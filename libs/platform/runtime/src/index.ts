@@ -1,0 +1,6 @@
+export * from './tokens';
+export * from './event-consumer';
+export * from './platform.module';
+export * from './bootstrap';
+export * from './health.controller';
+export * from './logger';
