@@ -1,0 +1,1 @@
+module.exports = { displayName: 'approval-routing', preset: '../../../jest.preset.js', rootDir: __dirname };
