@@ -1,5 +1,14 @@
 import type { EventDefinition } from './event-definition';
 import { WorkspaceCreatedV1, WorkspaceDeactivatedV1, WorkspaceUpdatedV1 } from './events/config/workspace-events.v1';
+import { SubmissionQaApprovedV1 } from './events/submission/qa-approved.v1';
+import {
+  StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageEscalatedV1, StageReassignedV1, StageRejectedV1,
+  StageSlaBreachedV1, StageUnassignedV1,
+} from './events/workflow/stage-events.v1';
+import {
+  WorkflowCancelledV1, WorkflowCompletedV1, WorkflowOnHoldV1, WorkflowRejectedV1, WorkflowResumedV1, WorkflowStartedV1,
+  WorkflowStartRefusedV1,
+} from './events/workflow/workflow-lifecycle-events.v1';
 
 /**
  * Every event the platform publishes. Producers refuse to write an event type missing here and
@@ -9,4 +18,8 @@ export const eventCatalog: readonly EventDefinition[] = [
   WorkspaceCreatedV1,
   WorkspaceUpdatedV1,
   WorkspaceDeactivatedV1,
+  SubmissionQaApprovedV1,
+  WorkflowStartedV1, WorkflowStartRefusedV1, WorkflowOnHoldV1, WorkflowResumedV1, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowRejectedV1,
+  StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,
+  StageEscalatedV1, StageReassignedV1,
 ] as EventDefinition[];
