@@ -1,5 +1,13 @@
 import type { EventDefinition } from './event-definition';
 import { WorkspaceCreatedV1, WorkspaceDeactivatedV1, WorkspaceUpdatedV1 } from './events/config/workspace-events.v1';
+import {
+  ConfigVersionActivatedV1, ConfigVersionArchivedV1, ConfigVersionDeletedV1, ConfigVersionDraftEditedV1, ConfigVersionImportedV1,
+  ConfigVersionRolledBackV1, ConfigVersionSupersededV1,
+} from './events/config/config-version-events.v1';
+import { ConfigVersionSnapshotV1 } from './events/config/config-snapshot.v1';
+import {
+  MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1, UserCreatedV1, UserUpdatedV1,
+} from './events/config/directory-reference-events.v1';
 import { SubmissionQaApprovedV1 } from './events/submission/qa-approved.v1';
 import {
   StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageEscalatedV1, StageReassignedV1, StageRejectedV1,
@@ -18,6 +26,9 @@ export const eventCatalog: readonly EventDefinition[] = [
   WorkspaceCreatedV1,
   WorkspaceUpdatedV1,
   WorkspaceDeactivatedV1,
+  ConfigVersionImportedV1, ConfigVersionDraftEditedV1, ConfigVersionActivatedV1, ConfigVersionSupersededV1, ConfigVersionArchivedV1,
+  ConfigVersionRolledBackV1, ConfigVersionDeletedV1, ConfigVersionSnapshotV1,
+  UserCreatedV1, UserUpdatedV1, MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1,
   SubmissionQaApprovedV1,
   WorkflowStartedV1, WorkflowStartRefusedV1, WorkflowOnHoldV1, WorkflowResumedV1, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowRejectedV1,
   StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,

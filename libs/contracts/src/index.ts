@@ -4,5 +4,8 @@ export * from './event-definition';
 export * from './catalog';
 export * from './validation/contract-validator';
 export * from './events/config/workspace-events.v1';
+export * from './events/config/config-version-events.v1';
+export * from './events/config/config-snapshot.v1';
+export * from './events/config/directory-reference-events.v1';
 export * from './events/submission/qa-approved.v1';
 export * from './events/workflow';
