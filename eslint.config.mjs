@@ -4,7 +4,8 @@ import nx from '@nx/eslint-plugin';
  * Module boundaries (see shared/style.md):
  *  - contracts and domain libraries are pure TypeScript: no Nest, TypeORM, pg or kafkajs;
  *  - platform imports platform, contracts and domain; apps import platform, contracts and domain;
- *  - a service never imports another service (scope tags); testing is for tests only.
+ *  - a service never imports another service (scope tags);
+ *  - testing may be imported by any project's tests, never by production files (no-restricted-imports below).
  */
 const frameworkPackages = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'express', 'exceljs'];
 
@@ -22,8 +23,8 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: frameworkPackages },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'], bannedExternalImports: frameworkPackages },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:testing'], bannedExternalImports: frameworkPackages },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain', 'type:testing'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain', 'type:testing'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

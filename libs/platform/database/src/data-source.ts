@@ -1,13 +1,19 @@
 import * as pg from 'pg';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type EntitySchema } from 'typeorm';
+
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM types these options as Function. */
+/** A migration or entity class, as TypeORM's options take them. */
+export type MigrationClass = Function;
+export type EntityClass = Function | EntitySchema;
+/* eslint-enable @typescript-eslint/no-unsafe-function-type */
 
 export interface ServiceDataSourceOptions {
   url: string;
   /** Appears in pg_stat_activity, so an operator can tell which service holds a connection. */
   applicationName: string;
-  entities?: MixedList<Function | string | EntitySchema>;
+  entities?: EntityClass[];
   /** Listed explicitly: bundlers drop glob patterns, and an explicit list is reviewable. */
-  migrations?: Function[];
+  migrations?: MigrationClass[];
   poolSize?: number;
 }
 

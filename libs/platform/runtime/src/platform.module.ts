@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
-import { createServiceDataSource } from '@atp/platform-database';
+import { createServiceDataSource, type EntityClass, type MigrationClass } from '@atp/platform-database';
 import { createIdempotentProducer, createKafka, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
 import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -20,8 +20,8 @@ export type ServiceEnv = EnvOf<typeof serviceEnvSchema>;
 
 export interface ServiceRuntimeOptions {
   env: ServiceEnv;
-  entities?: Function[];
-  migrations: Function[];
+  entities?: EntityClass[];
+  migrations: MigrationClass[];
 }
 
 
