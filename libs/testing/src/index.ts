@@ -1,3 +1,5 @@
 export * from './stack';
 export * from './wait';
 export * from './kafka';
+export * from './app';
+export * from './service-smoke';

@@ -24,7 +24,7 @@ describe('loadEnv', () => {
       attempt();
     } catch (error) {
       const problems = (error as EnvValidationError).problems.join('\n');
-      expect(problems).toContain('PORT must be between 1 and 65535');
+      expect(problems).toContain('PORT must be between 0 and 65535');
       expect(problems).toContain('DATABASE_URL must use one of the protocols postgres, postgresql');
       expect(problems).toContain('SERVICE_NAME is required');
       expect(problems).toContain('LOG_LEVEL must be one of');

@@ -57,7 +57,7 @@ function parseValue(spec: EnvVarSpec, raw: string): Parsed {
         : { problem: `must use one of the protocols ${spec.protocols.join(', ')}, got ${protocol}` };
     }
     case 'port':
-      return parseInteger(raw, 1, 65535);
+      return parseInteger(raw, 0, 65535); // 0 = any free port (tests)
     case 'int':
       return parseInteger(raw, spec.min ?? Number.MIN_SAFE_INTEGER, spec.max ?? Number.MAX_SAFE_INTEGER);
     case 'bool':

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { Kafka, Admin } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createRootLogger } from './logger';
 import { MessagingLifecycle } from './messaging-lifecycle';
+import { KafkaReadinessProbe } from './kafka-readiness';
 import { HEALTH_CHECKS, KAFKA, METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV, SHARED_PRODUCER } from './tokens';
 import { DataSource as DataSourceToken } from 'typeorm';
 
@@ -83,25 +84,14 @@ export class PlatformModule {
           return relay;
         },
       },
+      KafkaReadinessProbe,
       {
         provide: HEALTH_CHECKS,
-        inject: [DataSourceToken, KAFKA],
-        useFactory: (dataSource: DataSource, kafka: Kafka): HealthCheck[] => {
-          let admin: Admin | null = null;
-          return [
-            { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
-            {
-              name: 'kafka',
-              check: async () => {
-                if (!admin) {
-                  admin = kafka.admin();
-                  await admin.connect();
-                }
-                await admin.describeCluster();
-              },
-            },
-          ];
-        },
+        inject: [DataSourceToken, KafkaReadinessProbe],
+        useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe): HealthCheck[] => [
+          { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
+          { name: 'kafka', check: () => kafkaProbe.check() },
+        ],
       },
       MessagingLifecycle,
     ];

@@ -1,0 +1,5 @@
+import { describeServiceSmoke, serviceTestEnv } from '@atp/testing';
+import { AppModule } from '../src/app.module';
+import { loadAppEnv } from '../src/config/env';
+
+describeServiceSmoke('submission-service', () => AppModule.forRoot(loadAppEnv(serviceTestEnv('submission', 'submission-service'))));

@@ -1,0 +1,23 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { configureHttp } from '@atp/platform-runtime';
+
+/**
+ * Boots a service module the way main.ts does (same HTTP conventions, real DataSource, Kafka,
+ * relay and consumers) on an ephemeral port, for HTTP tests with supertest.
+ */
+export async function bootAppForTest(module: DynamicModule): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureHttp(app);
+  await app.init();
+  return app;
+}
+
+/** The environment a service gets under `npm test`, from the `<SVC>_DATABASE_URL` variables. */
+export function serviceTestEnv(service: 'config' | 'workflow' | 'submission' | 'punchlist' | 'gateway', serviceName: string): Record<string, string | undefined> {
+  const prefix = service.toUpperCase();
+  const url = process.env[`${prefix}_DATABASE_URL`];
+  if (!url) throw new Error(`${prefix}_DATABASE_URL is not set: run the tests with \`npm test\``);
+  return { ...process.env, NODE_ENV: 'test', SERVICE_NAME: serviceName, PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200' };
+}
