@@ -2,13 +2,29 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
 import { migrations } from './database/migrations';
+import { WorkflowCoreModule } from './workflow/workflow-core.module';
+import { ReplicaModule } from './replica/replica.module';
+import { StartModule } from './start/start.module';
+import { DecisionsModule } from './decisions/decisions.module';
+import { SlaModule } from './sla/sla.module';
+import { QueriesModule } from './queries/queries.module';
+import { OverridesModule } from './overrides/overrides.module';
 
 @Module({})
 export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] })],
+      imports: [
+        PlatformModule.forService({ env, migrations, entities: [] }),
+        WorkflowCoreModule,
+        ReplicaModule,
+        OverridesModule,
+        StartModule,
+        DecisionsModule,
+        SlaModule,
+        QueriesModule,
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 /** Everything workflow-service reads from its environment; validated once at start-up. */
 export const workflow_serviceEnvSchema = {
   ...serviceEnvSchema,
+  SLA_SWEEP_INTERVAL_MS: { kind: 'int', min: 0, max: 3_600_000, default: 60_000, description: 'SLA sweeper period; 0 disables it (tests call it)' },
 } as const;
 
 export type AppEnv = EnvOf<typeof workflow_serviceEnvSchema>;

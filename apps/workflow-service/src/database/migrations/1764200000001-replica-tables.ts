@@ -29,13 +29,15 @@ export class ReplicaTables1764200000001 implements MigrationInterface {
       )`);
     await runner.query(`
       CREATE TABLE member_replica (
-        workspace_id UUID NOT NULL,
-        user_id      TEXT NOT NULL,
-        role         VARCHAR(40) NOT NULL,
-        is_active    BOOLEAN NOT NULL,
-        updated_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
-        PRIMARY KEY (workspace_id, user_id)
+        membership_id TEXT PRIMARY KEY,
+        workspace_id  UUID NOT NULL,
+        user_id       TEXT NOT NULL,
+        role          VARCHAR(40) NOT NULL,
+        is_active     BOOLEAN NOT NULL,
+        updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
+    // A user may hold several roles in one workspace (one membership each).
+    await runner.query(`CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`);
     await runner.query(`
       CREATE TABLE site_replica (
         site_id      TEXT PRIMARY KEY,

@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { PUNCH_SEVERITIES, type PunchSeverity } from '@atp/contracts';
+
+export const DECISIONS = ['APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export class PunchItemDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  itemCode?: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  description!: string;
+
+  @IsIn(PUNCH_SEVERITIES)
+  severity!: PunchSeverity;
+}
+
+export class DecisionDto {
+  @IsIn(DECISIONS)
+  decision!: Decision;
+
+  /** Every decision carries a comment (domain §4.3). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  comment!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => PunchItemDto)
+  items?: PunchItemDto[];
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import {
+  MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1, Topics, WorkspaceCreatedV1, WorkspaceDeactivatedV1,
+  WorkspaceUpdatedV1, type MembershipPayloadV1, type SitePayloadV1, type WorkspacePayloadV1,
+} from '@atp/contracts';
+import { KafkaConsumer, type EventConsumer } from '@atp/platform-runtime';
+import type { EventHandler } from '@atp/platform-messaging';
+import { ReplicaRepository } from './replica.repository';
+
+/** Workspaces, memberships and sites from the compacted reference topic; every event carries the full state. */
+@Injectable()
+@KafkaConsumer()
+export class ReferenceConsumer implements EventConsumer {
+  readonly consumerName = 'workflow-service.reference-replica';
+  readonly topics = [Topics.configReference];
+  readonly fromBeginning = true;
+
+  constructor(private readonly replica: ReplicaRepository) {}
+
+  handlers(): Record<string, EventHandler> {
+    const workspace: EventHandler = (event, manager) =>
+      this.replica.upsertWorkspace(manager, event.envelope.payload as WorkspacePayloadV1);
+    const membership: EventHandler = (event, manager) => {
+      const p = event.envelope.payload as MembershipPayloadV1;
+      return this.replica.upsertMembership(manager, { ...p, isActive: p.status === 'ACTIVE' });
+    };
+    const site: EventHandler = (event, manager) => {
+      const p = event.envelope.payload as SitePayloadV1;
+      return this.replica.upsertSite(manager, p);
+    };
+    return {
+      [WorkspaceCreatedV1.eventType]: workspace,
+      [WorkspaceUpdatedV1.eventType]: workspace,
+      [WorkspaceDeactivatedV1.eventType]: workspace,
+      [MembershipCreatedV1.eventType]: membership,
+      [MembershipUpdatedV1.eventType]: membership,
+      [SiteCreatedV1.eventType]: site,
+      [SiteUpdatedV1.eventType]: site,
+    };
+  }
+}

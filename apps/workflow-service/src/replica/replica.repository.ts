@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ApprovalMatrixSnapshot, ClusterMappingSnapshot, ConfigSnapshot, ScopeConfigSnapshot } from '@atp/approval-routing';
+
+export interface PinnedVersionIds {
+  approvalMatrix: string;
+  clusterMapping: string;
+  scopeConfig: string;
+}
+
+export type PinnedSnapshots =
+  | { ok: true; approvalMatrix: ApprovalMatrixSnapshot; clusterMapping: ClusterMappingSnapshot; scopeConfig: ScopeConfigSnapshot }
+  | { ok: false; reason: 'CONFIG_SNAPSHOT_MISSING' | 'CONFIG_SNAPSHOT_MISMATCH'; detail: string };
+
+/** The replica tables config-service's compacted topics fill (architecture §5.2). */
+@Injectable()
+export class ReplicaRepository {
+  async saveSnapshot(manager: EntityManager, snapshot: ConfigSnapshot): Promise<void> {
+    // A compacted topic replays the same version: the latest copy wins, versions are immutable anyway.
+    await manager.query(
+      `INSERT INTO config_snapshot_replica (config_version_id, workspace_id, source_type, version_number, snapshot, received_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (config_version_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, version_number = EXCLUDED.version_number, received_at = now()`,
+      [snapshot.configVersionId, snapshot.workspaceId, snapshot.sourceType, snapshot.versionNumber, JSON.stringify(snapshot)],
+    );
+  }
+
+  /** The three versions a submission pinned, each checked for workspace and source type. */
+  async loadPinned(manager: EntityManager, workspaceId: string, pinned: PinnedVersionIds): Promise<PinnedSnapshots> {
+    const rows = (await manager.query(
+      `SELECT config_version_id AS id, workspace_id AS "workspaceId", source_type AS "sourceType", snapshot
+       FROM config_snapshot_replica WHERE config_version_id = ANY($1::text[])`,
+      [[pinned.approvalMatrix, pinned.clusterMapping, pinned.scopeConfig]],
+    )) as Array<{ id: string; workspaceId: string; sourceType: string; snapshot: ConfigSnapshot }>;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const expected: Array<[keyof PinnedVersionIds, string]> = [
+      ['approvalMatrix', 'APPROVAL_MATRIX'],
+      ['clusterMapping', 'CLUSTER_MAPPING'],
+      ['scopeConfig', 'SCOPE_CONFIG'],
+    ];
+    const missing = expected.filter(([key]) => !byId.has(pinned[key])).map(([key, type]) => `${type} ${pinned[key]}`);
+    if (missing.length > 0) {
+      return { ok: false, reason: 'CONFIG_SNAPSHOT_MISSING', detail: `config versions not in the replica: ${missing.join(', ')}` };
+    }
+    for (const [key, type] of expected) {
+      const row = byId.get(pinned[key])!;
+      if (row.workspaceId !== workspaceId || row.sourceType !== type) {
+        return {
+          ok: false,
+          reason: 'CONFIG_SNAPSHOT_MISMATCH',
+          detail: `config version ${row.id} is ${row.sourceType} of workspace ${row.workspaceId}, expected ${type} of ${workspaceId}`,
+        };
+      }
+    }
+    return {
+      ok: true,
+      approvalMatrix: byId.get(pinned.approvalMatrix)!.snapshot as ApprovalMatrixSnapshot,
+      clusterMapping: byId.get(pinned.clusterMapping)!.snapshot as ClusterMappingSnapshot,
+      scopeConfig: byId.get(pinned.scopeConfig)!.snapshot as ScopeConfigSnapshot,
+    };
+  }
+
+  async upsertWorkspace(manager: EntityManager, row: { workspaceId: string; code: string; name: string; isActive: boolean }): Promise<void> {
+    await manager.query(
+      `INSERT INTO workspace_replica (workspace_id, code, name, is_active, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (workspace_id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, is_active = EXCLUDED.is_active, updated_at = now()`,
+      [row.workspaceId, row.code, row.name, row.isActive],
+    );
+  }
+
+  async upsertMembership(
+    manager: EntityManager,
+    row: { membershipId: string; workspaceId: string; userId: string; role: string; isActive: boolean },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (membership_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, user_id = EXCLUDED.user_id,
+         role = EXCLUDED.role, is_active = EXCLUDED.is_active, updated_at = now()`,
+      [row.membershipId, row.workspaceId, row.userId, row.role, row.isActive],
+    );
+  }
+
+  async upsertSite(
+    manager: EntityManager,
+    row: { siteId: string; workspaceId: string; siteCode: string; clusterCode: string | null; region: string | null; isActive: boolean },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO site_replica (site_id, workspace_id, site_code, cluster_code, region_code, is_active, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (site_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, site_code = EXCLUDED.site_code,
+         cluster_code = EXCLUDED.cluster_code, region_code = EXCLUDED.region_code, is_active = EXCLUDED.is_active, updated_at = now()`,
+      [row.siteId, row.workspaceId, row.siteCode, row.clusterCode, row.region, row.isActive],
+    );
+  }
+}

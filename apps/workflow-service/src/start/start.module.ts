@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { OverridesModule } from '../overrides/overrides.module';
+import { QaApprovedConsumer } from './qa-approved.consumer';
+import { WorkflowStarter } from './workflow-starter.service';
+
+@Module({ imports: [OverridesModule], providers: [QaApprovedConsumer, WorkflowStarter], exports: [WorkflowStarter] })
+export class StartModule {}

@@ -1,0 +1,242 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import {
+  StageActivatedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
+} from '@atp/contracts';
+import { resolveRoute, slaDueAt, type ApproverOverride, type RoutePlan } from '@atp/approval-routing';
+import { Clock } from '../clock/clock';
+import { MemberDirectory } from '../replica/member-directory';
+import { ReplicaRepository } from '../replica/replica.repository';
+import { WorkflowEventsPublisher, type PublishContext } from '../workflow/workflow-events.publisher';
+import { WorkflowRepository, type ActionDraft } from '../workflow/workflow.repository';
+import { firstStageNumber } from '../workflow/progression';
+import type { FrozenRouting } from '../workflow/workflow-rows';
+import { OverrideRepository } from '../overrides/override.repository';
+import { backupOf, type StartRequest } from './start-request';
+
+interface PlannedStage {
+  id: string;
+  key: string;
+  stageNumber: number;
+  stageName: string;
+  approvalRoleId: string;
+  roleCode: string;
+  isParallel: boolean;
+  parallelGroup: string | null;
+  approverUserId: string | null;
+  backupUserId: string | null;
+  slaHours: number;
+  policyStageId: string | null;
+  unassignedReason: string | null;
+}
+
+export type StartOutcome = { kind: 'STARTED'; workflowInstanceId: string } | { kind: 'ALREADY_STARTED' } | { kind: 'REFUSED'; reason: StartRefusalReason };
+
+/**
+ * Starts the workflow of a QA-approved submission attempt (architecture §3 step 4): routing from the
+ * replica of the pinned versions, every stage and approver frozen, first stage number opened. Runs
+ * inside the consumer's inbox transaction, so rows and events commit with the inbox entry.
+ */
+@Injectable()
+export class WorkflowStarter {
+  constructor(
+    private readonly clock: Clock,
+    private readonly replica: ReplicaRepository,
+    private readonly members: MemberDirectory,
+    private readonly workflows: WorkflowRepository,
+    private readonly overrides: OverrideRepository,
+    private readonly events: WorkflowEventsPublisher,
+  ) {}
+
+  async start(manager: EntityManager, request: StartRequest): Promise<StartOutcome> {
+    const { payload } = request;
+    const now = this.clock.now();
+    const context: PublishContext = {
+      workspaceId: payload.workspaceId, actorId: null, causationId: request.eventId, correlationId: request.correlationId, occurredAt: now,
+    };
+    // Idempotent per attempt even if the event is republished with a new event id (the inbox only
+    // deduplicates event ids); the unique key on the table backs this check.
+    const existing = (await manager.query(`SELECT id FROM workflow_instances WHERE submission_id = $1 AND attempt_number = $2`, [
+      payload.submissionId,
+      payload.attemptNumber,
+    ])) as unknown[];
+    if (existing.length > 0) return { kind: 'ALREADY_STARTED' };
+
+    if (!request.category) return this.refuse(manager, request, context, 'UNKNOWN_CATEGORY', `unknown ATP category ${payload.atpCategory}`);
+    const workspace = (await manager.query(`SELECT is_active AS "isActive" FROM workspace_replica WHERE workspace_id = $1`, [payload.workspaceId])) as Array<{ isActive: boolean }>;
+    if (workspace[0] && !workspace[0].isActive) return this.refuse(manager, request, context, 'WORKSPACE_INACTIVE', `workspace ${payload.workspaceId} is deactivated`);
+
+    const pinned = await this.replica.loadPinned(manager, payload.workspaceId, payload.pinnedConfigVersions);
+    if (!pinned.ok) return this.refuse(manager, request, context, pinned.reason, pinned.detail);
+
+    const activeMembers = await this.members.activeMemberIds(manager, payload.workspaceId);
+    const openStageCounts = await this.openStageCounts(manager, payload.workspaceId);
+    const overrides: ApproverOverride[] = await this.overrides.approvedForRouting(manager, payload.workspaceId);
+    const asOf = now.toISOString().slice(0, 10);
+    const routeRequest = {
+      workspaceId: payload.workspaceId,
+      scopeCode: payload.scopeCode,
+      vendorCode: payload.vendorCode,
+      atpCategory: request.category,
+      asOf,
+      site: { siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
+      submissionId: payload.submissionId,
+    };
+    const route = resolveRoute({
+      snapshots: { approvalMatrix: pinned.approvalMatrix, clusterMapping: pinned.clusterMapping, scopeConfig: pinned.scopeConfig },
+      request: routeRequest,
+      directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: (userId) => openStageCounts.get(userId) ?? 0 },
+      overrides,
+    });
+    if (!route.ok) return this.refuse(manager, request, context, 'NO_POLICY', route.message);
+    if (route.stages.length === 0) return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no active stage');
+
+    const stages = this.planStages(route, pinned.clusterMapping.clusterApprovers);
+    const firstNumber = firstStageNumber(stages.map((s) => s.stageNumber));
+    const frozen: FrozenRouting = {
+      request: { ...routeRequest, siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
+      pinnedConfigVersions: payload.pinnedConfigVersions,
+      plan: route,
+    };
+    const scope = pinned.scopeConfig.scopes.find((s) => s.scopeCode === payload.scopeCode);
+    const vendor = payload.vendorCode ? pinned.scopeConfig.vendors.find((v) => v.vendorCode === payload.vendorCode) : undefined;
+    const policyId = route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`;
+    const instanceId = randomUUID();
+    const inserted = (await manager.query(
+      `INSERT INTO workflow_instances (id, workspace_id, submission_id, attempt_number, config_version_id, approval_policy_id, site_id,
+         vendor_id, scope_id, atp_category, status, current_stage_number, total_stages, submitted_by, started_at, created_by, routing_snapshot)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'IN_PROGRESS',$11,$12,$13,$14,$15,$16)
+       ON CONFLICT (submission_id, attempt_number) DO NOTHING RETURNING id`,
+      [
+        instanceId, payload.workspaceId, payload.submissionId, payload.attemptNumber, payload.pinnedConfigVersions.approvalMatrix, policyId,
+        payload.siteId, vendor?.id ?? null, scope?.id ?? `scope-code:${payload.scopeCode}`, request.category, firstNumber, stages.length,
+        payload.submittedBy, now, payload.qaApprovedBy ?? null, JSON.stringify(frozen),
+      ],
+    )) as unknown[];
+    if (inserted.length === 0) return { kind: 'ALREADY_STARTED' };
+
+    await this.insertStages(manager, payload.workspaceId, instanceId, payload.pinnedConfigVersions.approvalMatrix, stages, firstNumber, now);
+    await this.workflows.appendActions(manager, this.creationActions(payload.workspaceId, instanceId, stages, firstNumber, now));
+    await this.publishStart(manager, request, instanceId, route, stages, firstNumber, context);
+    return { kind: 'STARTED', workflowInstanceId: instanceId };
+  }
+
+  private planStages(route: RoutePlan, clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>): PlannedStage[] {
+    return route.stages.map((stage) => ({
+      id: randomUUID(),
+      key: stage.key,
+      stageNumber: stage.stageNumber,
+      stageName: stage.stageName,
+      // Built-in template stages may name a role the matrix lacks; the code then stands in for the id.
+      approvalRoleId: stage.approvalRoleId ?? `role-code:${stage.roleCode}`,
+      roleCode: stage.roleCode,
+      isParallel: stage.isParallel,
+      parallelGroup: stage.parallelGroup,
+      approverUserId: stage.approverUserId,
+      backupUserId: backupOf(route, stage.key, clusterApprovers),
+      slaHours: stage.slaHours,
+      policyStageId: stage.policyStageId,
+      unassignedReason: stage.approverUserId ? null : (stage.assignment.reason ?? 'NO_APPROVER'),
+    }));
+  }
+
+  private async insertStages(
+    manager: EntityManager, workspaceId: string, instanceId: string, configVersionId: string, stages: PlannedStage[], firstNumber: number, now: Date,
+  ): Promise<void> {
+    const opens = (s: PlannedStage) => s.stageNumber === firstNumber;
+    await manager.query(
+      `INSERT INTO workflow_stages (id, workspace_id, workflow_instance_id, config_version_id, stage_number, stage_name, approval_role_id,
+         role_code, is_parallel, parallel_group, approver_user_id, backup_user_id, status, sla_hours, activated_at, sla_due_at, policy_stage_id)
+       SELECT u.id, $1, $2, $3, u.stage_number, u.stage_name, u.role_id, u.role_code, u.is_parallel, u.parallel_group, u.approver,
+         u.backup, u.status, u.sla_hours, u.activated_at, u.sla_due_at, u.policy_stage_id
+       FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[],
+         $13::text[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::text[])
+         AS u(id, stage_number, stage_name, role_id, role_code, is_parallel, parallel_group, approver, backup, status, sla_hours,
+              activated_at, sla_due_at, policy_stage_id)`,
+      [
+        workspaceId, instanceId, configVersionId,
+        stages.map((s) => s.id), stages.map((s) => s.stageNumber), stages.map((s) => s.stageName), stages.map((s) => s.approvalRoleId),
+        stages.map((s) => s.roleCode), stages.map((s) => s.isParallel), stages.map((s) => s.parallelGroup), stages.map((s) => s.approverUserId),
+        stages.map((s) => s.backupUserId), stages.map((s) => (opens(s) ? 'PENDING' : 'WAITING')), stages.map((s) => s.slaHours),
+        stages.map((s) => (opens(s) ? now : null)), stages.map((s) => (opens(s) ? slaDueAt(now, s.slaHours) : null)),
+        stages.map((s) => s.policyStageId),
+      ],
+    );
+  }
+
+  private creationActions(workspaceId: string, instanceId: string, stages: PlannedStage[], firstNumber: number, now: Date): ActionDraft[] {
+    return stages.flatMap((stage) => {
+      const base = { workspaceId, workflowInstanceId: instanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
+      const actions: ActionDraft[] = [
+        { ...base, actionType: 'CREATED', payload: { newStatus: stage.stageNumber === firstNumber ? 'PENDING' : 'WAITING', approverUserId: stage.approverUserId } },
+      ];
+      if (stage.stageNumber === firstNumber) {
+        actions.push({ ...base, actionType: 'ACTIVATED', payload: { oldStatus: 'WAITING', newStatus: 'PENDING', slaDueAt: slaDueAt(now, stage.slaHours).toISOString() } });
+      }
+      if (!stage.approverUserId) actions.push({ ...base, actionType: 'UNASSIGNED', payload: { reason: stage.unassignedReason } });
+      return actions;
+    });
+  }
+
+  private async publishStart(
+    manager: EntityManager, request: StartRequest, instanceId: string, route: RoutePlan, stages: PlannedStage[], firstNumber: number, context: PublishContext,
+  ): Promise<void> {
+    const { payload } = request;
+    const policyId = route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`;
+    const scopeId = (await manager.query(`SELECT scope_id AS "scopeId", vendor_id AS "vendorId" FROM workflow_instances WHERE id = $1`, [instanceId])) as Array<{ scopeId: string; vendorId: string | null }>;
+    await this.events.publish(manager, WorkflowStartedV1, instanceId, {
+      workflowInstanceId: instanceId,
+      submissionId: payload.submissionId,
+      attemptNumber: payload.attemptNumber,
+      siteId: payload.siteId,
+      scopeId: scopeId[0].scopeId,
+      scopeCode: payload.scopeCode,
+      vendorId: scopeId[0].vendorId,
+      atpCategory: request.category!,
+      configVersionId: payload.pinnedConfigVersions.approvalMatrix,
+      approvalPolicyId: policyId,
+      pinnedConfigVersions: payload.pinnedConfigVersions,
+      totalStages: stages.length,
+      stages: stages.map((s) => ({
+        stageId: s.id, stageNumber: s.stageNumber, stageName: s.stageName, approvalRoleId: s.approvalRoleId, roleCode: s.roleCode,
+        parallelGroup: s.parallelGroup, approverUserId: s.approverUserId, slaHours: s.slaHours,
+      })),
+    }, context);
+    for (const stage of stages) {
+      const ref = {
+        workflowInstanceId: instanceId, submissionId: payload.submissionId, stageId: stage.id, stageNumber: stage.stageNumber,
+        stageName: stage.stageName, approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, parallelGroup: stage.parallelGroup,
+        approverUserId: stage.approverUserId,
+      };
+      if (stage.stageNumber === firstNumber) {
+        await this.events.publish(manager, StageActivatedV1, instanceId, { ...ref, slaHours: stage.slaHours, slaDueAt: slaDueAt(context.occurredAt, stage.slaHours).toISOString() }, context);
+      }
+      if (!stage.approverUserId) {
+        await this.events.publish(manager, StageUnassignedV1, instanceId, { ...ref, reason: stage.unassignedReason ?? 'NO_APPROVER' }, context);
+      }
+    }
+  }
+
+  private async refuse(manager: EntityManager, request: StartRequest, context: PublishContext, reason: StartRefusalReason, detail: string): Promise<StartOutcome> {
+    const { payload } = request;
+    await manager.query(
+      `INSERT INTO workflow_start_refusals (workspace_id, submission_id, attempt_number, reason, detail, event_id, refused_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+      [payload.workspaceId, payload.submissionId, payload.attemptNumber, reason, detail, request.eventId, context.occurredAt],
+    );
+    await this.events.publish(manager, WorkflowStartRefusedV1, payload.submissionId, {
+      submissionId: payload.submissionId, attemptNumber: payload.attemptNumber, reason, detail: detail.slice(0, 2000),
+    }, context);
+    return { kind: 'REFUSED', reason };
+  }
+
+  /** PENDING stages per approver of the workspace: LEAST_LOADED and AUTO assignment read it. */
+  private async openStageCounts(manager: EntityManager, workspaceId: string): Promise<Map<string, number>> {
+    const rows = (await manager.query(
+      `SELECT approver_user_id AS "userId", count(*)::int AS n FROM workflow_stages
+       WHERE workspace_id = $1 AND status = 'PENDING' AND approver_user_id IS NOT NULL GROUP BY approver_user_id`,
+      [workspaceId],
+    )) as Array<{ userId: string; n: number }>;
+    return new Map(rows.map((row) => [row.userId, row.n]));
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { StageActivatedV1, WorkflowCompletedV1 } from '@atp/contracts';
+import { nextStepAfterApproval, stagesToCancel, type ProgressStep } from './progression';
+import { WorkflowRepository } from './workflow.repository';
+import { WorkflowEventsPublisher, type PublishContext } from './workflow-events.publisher';
+import { stageRef, type InstanceRow, type StageRow } from './workflow-rows';
+
+/**
+ * Moves a workflow on after a stage changed, inside the caller's transaction: opens the next stage
+ * number, completes the workflow, or cancels what is left. Shared by decisions and admin actions.
+ */
+@Injectable()
+export class WorkflowProgress {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly events: WorkflowEventsPublisher,
+  ) {}
+
+  async advanceAfterApproval(manager: EntityManager, instance: InstanceRow, context: PublishContext & { actorId: string }): Promise<{ step: ProgressStep; activated: StageRow[] }> {
+    const stages = await this.workflows.stagesOf(manager, instance.id);
+    const step = nextStepAfterApproval(stages);
+    if (step.kind === 'WAIT_FOR_SIBLINGS') return { step, activated: [] };
+    if (step.kind === 'COMPLETE') {
+      await this.workflows.setInstanceStatus(manager, instance.id, 'COMPLETED', { currentStageNumber: null, completedAt: context.occurredAt });
+      await this.events.publish(manager, WorkflowCompletedV1, instance.id, {
+        workflowInstanceId: instance.id,
+        submissionId: instance.submissionId,
+        withPunchlist: stages.some((s) => s.decision === 'APPROVE_WITH_PUNCHLIST'),
+        completedAt: context.occurredAt.toISOString(),
+      }, context);
+      return { step, activated: [] };
+    }
+    const activated = await this.workflows.activateStages(manager, step.stageIds, context.occurredAt);
+    await this.workflows.setInstanceStatus(manager, instance.id, 'IN_PROGRESS', { currentStageNumber: step.stageNumber });
+    await this.workflows.appendActions(
+      manager,
+      activated.map((stage) => ({
+        workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'ACTIVATED' as const,
+        actorUserId: null, actionAt: context.occurredAt,
+        payload: { oldStatus: 'WAITING', newStatus: 'PENDING', slaDueAt: stage.slaDueAt?.toISOString() ?? null, causedBy: context.actorId },
+      })),
+    );
+    for (const stage of activated) {
+      await this.events.publish(manager, StageActivatedV1, instance.id, {
+        ...stageRef(instance, stage), slaHours: stage.slaHours, slaDueAt: stage.slaDueAt!.toISOString(),
+      }, context);
+    }
+    return { step, activated };
+  }
+
+  /** Closes every open stage with an audit row each (rejection elsewhere, cancellation). */
+  async cancelOpenStages(manager: EntityManager, instance: InstanceRow, actorId: string | null, at: Date, reason: string): Promise<StageRow[]> {
+    const stages = await this.workflows.stagesOf(manager, instance.id);
+    const cancelled = await this.workflows.cancelStages(manager, stagesToCancel(stages));
+    const before = new Map(stages.map((s) => [s.id, s.status]));
+    await this.workflows.appendActions(
+      manager,
+      cancelled.map((stage) => ({
+        workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'CANCELLED' as const,
+        actorUserId: actorId, actionAt: at, payload: { oldStatus: before.get(stage.id), newStatus: 'CANCELLED', reason },
+      })),
+    );
+    return cancelled;
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { NotFoundError } from '@atp/platform-http';
+import { INSTANCE_COLUMNS, STAGE_COLUMNS, type InstanceRow, type StageRow } from './workflow-rows';
+import type { StageStatus, WorkflowStatus } from './state-machine';
+
+export const ACTION_TYPES = [
+  'CREATED', 'ACTIVATED', 'UNASSIGNED', 'APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT', 'CANCELLED',
+  'SLA_BREACHED', 'ESCALATED', 'REASSIGNED', 'HELD', 'RESUMED',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+export interface ActionDraft {
+  workspaceId: string;
+  workflowInstanceId: string;
+  workflowStageId: string;
+  actionType: ActionType;
+  actorUserId: string | null;
+  actionAt: Date;
+  payload: Record<string, unknown>;
+  notes?: string | null;
+}
+
+/**
+ * SQL of the runtime tables. Every read takes the workspace id: a foreign workspace's workflow answers
+ * 404 like an unknown one (architecture §7).
+ */
+@Injectable()
+export class WorkflowRepository {
+  /** Locks the instance row: decisions, holds and sweeps of one workflow run one after the other. */
+  async lockInstance(manager: EntityManager, workspaceId: string, instanceId: string): Promise<InstanceRow> {
+    const rows = (await manager.query(
+      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, instanceId],
+    )) as InstanceRow[];
+    if (rows.length === 0) throw new NotFoundError('workflow', instanceId);
+    return rows[0];
+  }
+
+  async findInstance(manager: EntityManager, workspaceId: string, instanceId: string): Promise<InstanceRow | null> {
+    const rows = (await manager.query(`SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      instanceId,
+    ])) as InstanceRow[];
+    return rows[0] ?? null;
+  }
+
+  async stagesOf(manager: EntityManager, instanceId: string): Promise<StageRow[]> {
+    return (await manager.query(
+      `SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST, id`,
+      [instanceId],
+    )) as StageRow[];
+  }
+
+  async setInstanceStatus(
+    manager: EntityManager,
+    instanceId: string,
+    status: WorkflowStatus,
+    changes: { currentStageNumber?: number | null; completedAt?: Date | null; holdReason?: string | null } = {},
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE workflow_instances SET status = $2,
+         current_stage_number = CASE WHEN $3::boolean THEN $4::int ELSE current_stage_number END,
+         completed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE completed_at END,
+         hold_reason = CASE WHEN $7::boolean THEN $8 ELSE hold_reason END,
+         updated_at = now()
+       WHERE id = $1`,
+      [
+        instanceId, status,
+        'currentStageNumber' in changes, changes.currentStageNumber ?? null,
+        'completedAt' in changes, changes.completedAt ?? null,
+        'holdReason' in changes, changes.holdReason ?? null,
+      ],
+    );
+  }
+
+  /** Opens stages: PENDING with their SLA running from `at`. Returns the opened rows. */
+  async activateStages(manager: EntityManager, stageIds: readonly string[], at: Date): Promise<StageRow[]> {
+    if (stageIds.length === 0) return [];
+    // UPDATE … RETURNING answers [rows, rowCount] through TypeORM's query().
+    const result = (await manager.query(
+      `UPDATE workflow_stages SET status = 'PENDING', activated_at = $2,
+         sla_due_at = $2::timestamptz + make_interval(hours => sla_hours), updated_at = now()
+       WHERE id = ANY($1::text[]) AND status = 'WAITING'
+       RETURNING ${STAGE_COLUMNS}`,
+      [stageIds, at],
+    )) as [StageRow[], number];
+    return result[0];
+  }
+
+  async cancelStages(manager: EntityManager, stageIds: readonly string[]): Promise<StageRow[]> {
+    if (stageIds.length === 0) return [];
+    const result = (await manager.query(
+      `UPDATE workflow_stages SET status = 'CANCELLED', updated_at = now()
+       WHERE id = ANY($1::text[]) AND status IN ('WAITING','PENDING') RETURNING ${STAGE_COLUMNS}`,
+      [stageIds],
+    )) as [StageRow[], number];
+    return result[0];
+  }
+
+  async setStageApprover(manager: EntityManager, stageId: string, approverUserId: string, escalatedAt: Date | null): Promise<void> {
+    await manager.query(
+      `UPDATE workflow_stages SET approver_user_id = $2, escalated_at = COALESCE($3, escalated_at), updated_at = now() WHERE id = $1`,
+      [stageId, approverUserId, escalatedAt],
+    );
+  }
+
+  async appendActions(manager: EntityManager, actions: readonly ActionDraft[]): Promise<void> {
+    if (actions.length === 0) return;
+    await manager.query(
+      `INSERT INTO workflow_stage_actions (workspace_id, workflow_instance_id, workflow_stage_id, action_type, actor_user_id, action_at, payload, notes)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[])`,
+      [
+        actions.map((a) => a.workspaceId),
+        actions.map((a) => a.workflowInstanceId),
+        actions.map((a) => a.workflowStageId),
+        actions.map((a) => a.actionType),
+        actions.map((a) => a.actorUserId),
+        actions.map((a) => a.actionAt),
+        actions.map((a) => JSON.stringify(a.payload)),
+        actions.map((a) => a.notes ?? null),
+      ],
+    );
+  }
+}
+
+export function statusChange(from: StageStatus | WorkflowStatus, to: StageStatus | WorkflowStatus): Record<string, unknown> {
+  return { oldStatus: from, newStatus: to };
+}
