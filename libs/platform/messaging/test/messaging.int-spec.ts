@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -269,4 +269,24 @@ it('loses and duplicates nothing when the broker restarts in the middle of 1,000
   const [{ unpublished }] = await producerSide.query(`SELECT count(*)::int AS unpublished FROM outbox WHERE published_at IS NULL`);
   expect(unpublished).toBe(0);
   expect(await countMessages(kafka, topic)).toBeGreaterThanOrEqual(before + total);
+});
+
+it('lists dead-lettered messages with the operator command and refuses a malformed call', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', './scripts/register.cjs', 'libs/platform/messaging/src/cli/dlq-cli.ts', ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers.join(',') },
+      timeout: 60000,
+    });
+  const listed = cli(['list', dlqTopicOf(topic)]);
+  expect(listed.status).toBe(0);
+  const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { errorClass: string; reason: string });
+  expect(lines.length).toBeGreaterThanOrEqual(3);
+  expect(lines.map((l) => l.errorClass)).toEqual(expect.arrayContaining(['schema-violation', 'retries-exhausted']));
+  expect(listed.stderr).toContain(`message(s) in ${dlqTopicOf(topic)}`);
+
+  const malformed = cli(['replay', dlqTopicOf(topic)]);
+  expect(malformed.status).toBe(2);
+  expect(malformed.stderr).toContain('usage:');
 });
