@@ -1,14 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
+import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
+import { DirectoryModule } from './directory/directory.module';
 
 @Module({})
 export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] })],
+      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule],
     };
   }
 }

@@ -1,0 +1,127 @@
+import {
+  Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, UploadedFile, UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
+import { ValidationFailedError } from '@atp/platform-http';
+import { ActorId } from '../common/actor';
+import { ImportLimits } from '../import/import-limits';
+import { diffSnapshots } from './config-diff';
+import { ConfigExportService } from './config-export.service';
+import { ConfigImportService } from './config-import.service';
+import { ConfigVersionsRepository } from './config-versions.repository';
+import { ConfigVersionsService } from './config-versions.service';
+import { DraftEditService } from './draft-edit.service';
+import { ImportConfigDto, ListConfigVersionsQuery } from './dto/import-config.dto';
+import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
+import { SnapshotReader } from './snapshot.reader';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+@Controller('api/v1/workspaces/:workspaceId')
+export class ConfigVersionsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly lifecycle: ConfigVersionsService,
+    private readonly importer: ConfigImportService,
+    private readonly drafts: DraftEditService,
+    private readonly exporter: ConfigExportService,
+    private readonly versions: ConfigVersionsRepository,
+    private readonly snapshots: SnapshotReader,
+  ) {}
+
+  /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
+  @Post('config-versions/import')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
+  async import(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
+    @Body() body: ImportConfigDto,
+    @ActorId() actorId: string,
+  ) {
+    if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
+    return this.importer.import(workspaceId, body.source_type, { fileName: file.originalname, buffer: file.buffer }, actorId, body.notes ?? null);
+  }
+
+  @Get('config-versions')
+  list(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: ListConfigVersionsQuery) {
+    return this.lifecycle.list(workspaceId, query.source_type);
+  }
+
+  @Get('config-versions/:id')
+  get(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
+    return this.lifecycle.get(workspaceId, id);
+  }
+
+  @Get('config-versions/:id/snapshot')
+  async snapshot(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
+    const version = await this.versions.find(this.dataSource.manager, workspaceId, id);
+    return this.snapshots.read(this.dataSource.manager, version);
+  }
+
+  @Post('config-versions/:id/activate')
+  @HttpCode(200)
+  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+    return this.lifecycle.activate(workspaceId, id, actorId);
+  }
+
+  @Post('config-versions/:id/archive')
+  @HttpCode(200)
+  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+    return this.lifecycle.archive(workspaceId, id, actorId);
+  }
+
+  /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
+  @Post('config-versions/:id/rollback')
+  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+    return this.lifecycle.rollback(workspaceId, id, actorId);
+  }
+
+  @Delete('config-versions/:id')
+  @HttpCode(204)
+  async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string): Promise<void> {
+    await this.lifecycle.delete(workspaceId, id, actorId);
+  }
+
+  @Patch('config-versions/:id/policy-stages/:stageId')
+  patchStage(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @Param('stageId') stageId: string,
+    @Body() patch: PatchPolicyStageDto,
+    @ActorId() actorId: string,
+  ) {
+    return this.drafts.patchPolicyStage(workspaceId, id, stageId, patch, actorId);
+  }
+
+  /** What activating `:id` would change against the ACTIVE version of the same source type. */
+  @Get('config-versions/:id/diff')
+  async diff(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
+    const manager = this.dataSource.manager;
+    const version = await this.versions.find(manager, workspaceId, id);
+    const active = await this.versions.findActive(manager, workspaceId, version.sourceType);
+    return {
+      versionId: id,
+      activeVersionId: active?.id ?? null,
+      changes: diffSnapshots(active ? await this.snapshots.read(manager, active) : null, await this.snapshots.read(manager, version)),
+    };
+  }
+
+  @Get('config-versions/:id/export')
+  async export(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @Res() response: Response): Promise<void> {
+    const { fileName, content } = await this.exporter.export(workspaceId, id);
+    response.type(XLSX_TYPE).attachment(fileName).send(content);
+  }
+
+  /** The documented empty workbook for a source type (sheet `readme` explains every column). */
+  @Get('config-templates/:sourceType')
+  async template(@Param('sourceType') sourceType: string, @Res() response: Response): Promise<void> {
+    if (!(SOURCE_TYPES as readonly string[]).includes(sourceType)) {
+      throw new ValidationFailedError([{ field: 'sourceType', message: `must be one of ${SOURCE_TYPES.join(', ')}`, value: sourceType }]);
+    }
+    const content = await this.exporter.template(sourceType as SourceType);
+    response.type(XLSX_TYPE).attachment(`${sourceType.toLowerCase()}-template.xlsx`).send(content);
+  }
+}

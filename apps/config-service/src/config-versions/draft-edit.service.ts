@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError, UnknownReferenceError, ValidationFailedError } from '@atp/platform-http';
+import { assertActorExists, lockWorkspace } from '../common/workspace-access';
+import { canonicalRoleCode } from '../import/legacy-aliases';
+import { ConfigVersionEvent, ConfigVersionEvents } from './config-version-events';
+import { ConfigVersionsRepository } from './config-versions.repository';
+import type { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
+
+const PLAIN_COLUMNS = ['stage_name', 'stage_group', 'sla_hours', 'sequence_order', 'is_required', 'is_parallel', 'parallel_group', 'assignment_mode'] as const;
+
+/** Edits of DRAFT rows (domain §2.1 I2 [R]); the database trigger refuses the same edit on any other status. */
+@Injectable()
+export class DraftEditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly versions: ConfigVersionsRepository,
+    private readonly events: ConfigVersionEvents,
+  ) {}
+
+  patchPolicyStage(workspaceId: string, versionId: string, stageId: string, patch: PatchPolicyStageDto, actorId: string): Promise<Record<string, unknown>> {
+    return inTransaction(this.dataSource, async (manager) => {
+      await assertActorExists(manager, actorId);
+      await lockWorkspace(manager, workspaceId);
+      const version = await this.versions.find(manager, workspaceId, versionId, { lock: true });
+      if (version.status !== 'DRAFT') throw new ConflictError('VERSION_IMMUTABLE', `config version ${versionId} is ${version.status}; only DRAFT rows can be edited`);
+      const found = (await manager.query(`SELECT id, assignment_mode, auto_assign_rule FROM approval_policy_stages WHERE id = $1 AND config_version_id = $2`, [stageId, versionId])) as Array<{ assignment_mode: string; auto_assign_rule: unknown }>;
+      if (found.length === 0) throw new NotFoundError('policy stage', stageId);
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const column of PLAIN_COLUMNS) {
+        if (patch[column] !== undefined) {
+          values.push(patch[column]);
+          sets.push(`${column} = $${values.length}`);
+        }
+      }
+      if (patch.auto_assign_rule !== undefined) {
+        values.push(JSON.stringify(patch.auto_assign_rule));
+        sets.push(`auto_assign_rule = $${values.length}::jsonb`);
+      }
+      const mode = patch.assignment_mode ?? found[0].assignment_mode;
+      const rule = patch.auto_assign_rule ?? found[0].auto_assign_rule;
+      if ((mode === 'STATIC_USER' || mode === 'RULE') !== (rule !== null && rule !== undefined)) {
+        if (mode === 'CLUSTER' || mode === 'AUTO') sets.push('auto_assign_rule = NULL');
+        else throw new ValidationFailedError([{ field: 'auto_assign_rule', message: `assignment_mode ${mode} needs auto_assign_rule` }]);
+      }
+      if (patch.role_code !== undefined) {
+        const roleCode = canonicalRoleCode(patch.role_code);
+        const roles = (await manager.query(`SELECT id FROM approval_role_master WHERE config_version_id = $1 AND role_code = $2`, [versionId, roleCode])) as Array<{ id: string }>;
+        if (roles.length === 0) throw new UnknownReferenceError('role_code', patch.role_code, 'approval role of this version');
+        values.push(roles[0].id);
+        sets.push(`approval_role_id = $${values.length}`);
+      }
+      if (sets.length === 0) throw new ValidationFailedError([{ field: '*', message: 'the patch changes nothing' }]);
+      values.push(stageId);
+      const [updated] = (await manager.query(`UPDATE approval_policy_stages SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length} RETURNING *`, values)) as [Array<Record<string, unknown>>];
+      await this.events.lifecycle(manager, ConfigVersionEvent.draftEdited, version, actorId);
+      return updated[0];
+    });
+  }
+}

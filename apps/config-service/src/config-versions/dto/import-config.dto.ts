@@ -1,0 +1,19 @@
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
+
+/** Text fields of the multipart import request (the file travels in the `file` part). */
+export class ImportConfigDto {
+  @IsIn(SOURCE_TYPES)
+  source_type!: SourceType;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+}
+
+export class ListConfigVersionsQuery {
+  @IsOptional()
+  @IsIn(SOURCE_TYPES)
+  source_type?: SourceType;
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { MembershipPayloadV1 } from '@atp/contracts';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
+import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
+import { DirectoryEvents } from './directory-events';
+import type { AddMemberDto, UpdateMemberDto } from './dto/directory.dto';
+
+const COLUMNS = `id AS "membershipId", workspace_id AS "workspaceId", user_id AS "userId", role, status`;
+
+/** Per-workspace RBAC roles (architecture §7); one row per (workspace, user, role). */
+@Injectable()
+export class MembershipsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: DirectoryEvents,
+  ) {}
+
+  add(workspaceId: string, dto: AddMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {
+    return inTransaction(this.dataSource, async (manager) => {
+      await lockWorkspace(manager, workspaceId);
+      const user = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [dto.user_id])) as unknown[];
+      if (user.length === 0) throw new UnknownReferenceError('user_id', dto.user_id, 'user');
+      const existing = (await manager.query(`SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2 AND role = $3`, [workspaceId, dto.user_id, dto.role])) as Array<{ id: string }>;
+      if (existing.length > 0) throw new ConflictError('MEMBERSHIP_EXISTS', `user ${dto.user_id} already has role ${dto.role}`, { membershipId: existing[0].id });
+      const [member] = (await manager.query(
+        `INSERT INTO workspace_members (workspace_id, user_id, role, is_default) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [workspaceId, dto.user_id, dto.role, dto.is_default ?? false],
+      )) as MembershipPayloadV1[];
+      await this.events.membership(manager, true, member, actorId);
+      return member;
+    });
+  }
+
+  async list(workspaceId: string): Promise<MembershipPayloadV1[]> {
+    await assertWorkspaceExists(this.dataSource.manager, workspaceId);
+    return (await this.dataSource.query(`SELECT ${COLUMNS} FROM workspace_members WHERE workspace_id = $1 ORDER BY user_id, role`, [workspaceId])) as MembershipPayloadV1[];
+  }
+
+  update(workspaceId: string, membershipId: string, dto: UpdateMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE workspace_members SET status = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+        [workspaceId, membershipId, dto.status],
+      )) as [MembershipPayloadV1[]];
+      if (rows.length === 0) throw new NotFoundError('membership', membershipId);
+      await this.events.membership(manager, false, rows[0], actorId);
+      return rows[0];
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { SitePayloadV1 } from '@atp/contracts';
+import { inTransaction } from '@atp/platform-database';
+import { DomainError, NotFoundError } from '@atp/platform-http';
+import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
+import { buildReport, type Finding, type ValidationReport } from '../import/findings';
+import { ImportLimits } from '../import/import-limits';
+import { readSpreadsheet, type UploadedSpreadsheet } from '../import/spreadsheet-file';
+import { DirectoryEvents } from './directory-events';
+import { validateSites, type SiteInput } from './site-import.validator';
+
+const COLUMNS = `id AS "siteId", workspace_id AS "workspaceId", site_code AS "siteCode", site_name AS "siteName", region, city,
+  cluster_code AS "clusterCode", is_active AS "isActive"`;
+
+export class SiteImportInvalidError extends DomainError {
+  constructor(report: ValidationReport) {
+    super(422, 'IMPORT_INVALID', `The file has ${report.errors.length} error(s); no site was written`, { report });
+  }
+}
+
+/** Sites of a workspace (architecture §6 Q5): the cluster code routes a submission to its approvers. */
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: DirectoryEvents,
+  ) {}
+
+  upsert(workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
+    return inTransaction(this.dataSource, async (manager) => {
+      await lockWorkspace(manager, workspaceId);
+      return this.upsertLocked(manager, workspaceId, site, actorId);
+    });
+  }
+
+  /** Writes only when something changed, so re-importing the same list publishes nothing (seed idempotency). */
+  private async upsertLocked(manager: EntityManager, workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
+    const rows = (await manager.query(
+      `INSERT INTO sites (workspace_id, site_code, site_name, region, city, cluster_code, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (workspace_id, site_code) DO UPDATE SET site_name = EXCLUDED.site_name, region = EXCLUDED.region, city = EXCLUDED.city,
+         cluster_code = EXCLUDED.cluster_code, is_active = EXCLUDED.is_active, updated_at = now()
+       WHERE (sites.site_name, sites.region, sites.city, sites.cluster_code, sites.is_active)
+         IS DISTINCT FROM (EXCLUDED.site_name, EXCLUDED.region, EXCLUDED.city, EXCLUDED.cluster_code, EXCLUDED.is_active)
+       RETURNING ${COLUMNS}, (xmax = 0) AS "created"`,
+      [workspaceId, site.siteCode, site.siteName, site.region, site.city, site.clusterCode, site.isActive],
+    )) as Array<SitePayloadV1 & { created: boolean }>;
+    if (rows.length === 0) return null;
+    const { created, ...payload } = rows[0];
+    await this.events.site(manager, created, payload, actorId);
+    return payload;
+  }
+
+  async bulkImport(workspaceId: string, file: UploadedSpreadsheet, actorId: string | null): Promise<{ report: ValidationReport; written: number }> {
+    const sheets = await readSpreadsheet(file, ImportLimits, 'sites');
+    const findings: Finding[] = [];
+    const sites = validateSites(sheets, findings);
+    const report = buildReport(findings, sheets.reduce((n, s) => n + s.rows.length, 0));
+    if (report.status === 'INVALID') throw new SiteImportInvalidError(report);
+    return inTransaction(this.dataSource, async (manager) => {
+      await lockWorkspace(manager, workspaceId);
+      let written = 0;
+      for (const site of sites) if (await this.upsertLocked(manager, workspaceId, site, actorId)) written++;
+      return { report, written };
+    });
+  }
+
+  async list(workspaceId: string): Promise<SitePayloadV1[]> {
+    await assertWorkspaceExists(this.dataSource.manager, workspaceId);
+    return (await this.dataSource.query(`SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 ORDER BY site_code`, [workspaceId])) as SitePayloadV1[];
+  }
+
+  async get(workspaceId: string, siteId: string): Promise<SitePayloadV1> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 AND id = $2`, [workspaceId, siteId])) as SitePayloadV1[];
+    if (rows.length === 0) throw new NotFoundError('site', siteId);
+    return rows[0];
+  }
+}

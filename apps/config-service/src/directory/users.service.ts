@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { UserPayloadV1 } from '@atp/contracts';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError } from '@atp/platform-http';
+import { DirectoryEvents } from './directory-events';
+import type { CreateUserDto, UpdateUserStatusDto } from './dto/directory.dto';
+
+const COLUMNS = `id AS "userId", email, full_name AS "fullName", user_type AS "userType", status`;
+
+/** Users are platform-wide (not per workspace); their ids are chosen by the identity provider (TEXT). */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: DirectoryEvents,
+  ) {}
+
+  create(dto: CreateUserDto, actorId: string | null): Promise<UserPayloadV1> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const clash = (await manager.query(`SELECT id, email FROM users WHERE id = $1 OR lower(email) = lower($2)`, [dto.id, dto.email])) as Array<{ id: string }>;
+      if (clash.length > 0) throw new ConflictError('USER_EXISTS', `a user with id ${dto.id} or e-mail ${dto.email} exists`, { existingUserId: clash[0].id });
+      const [user] = (await manager.query(
+        `INSERT INTO users (id, email, full_name, user_type, status, is_active) VALUES ($1, $2, $3, $4, 'ACTIVE', true) RETURNING ${COLUMNS}`,
+        [dto.id, dto.email, dto.full_name, dto.user_type ?? 'INTERNAL'],
+      )) as UserPayloadV1[];
+      await this.events.user(manager, true, user, actorId);
+      return user;
+    });
+  }
+
+  async get(id: string): Promise<UserPayloadV1> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])) as UserPayloadV1[];
+    if (rows.length === 0) throw new NotFoundError('user', id);
+    return rows[0];
+  }
+
+  updateStatus(id: string, dto: UpdateUserStatusDto, actorId: string | null): Promise<UserPayloadV1> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE users SET status = $2, is_active = ($2 = 'ACTIVE'), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, dto.status],
+      )) as [UserPayloadV1[]];
+      if (rows.length === 0) throw new NotFoundError('user', id);
+      await this.events.user(manager, false, rows[0], actorId);
+      return rows[0];
+    });
+  }
+}
