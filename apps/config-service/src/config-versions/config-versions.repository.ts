@@ -64,8 +64,8 @@ export class ConfigVersionsRepository {
     await manager.query(
       `INSERT INTO config_versions (id, workspace_id, source_type, source_file_name, source_checksum, version_number, status, row_count,
          validation_status, validation_errors, validation_warnings, imported_by, previous_version_id, is_rollback, rolled_back_from_id, notes)
-       SELECT $1, $2, $3, $4, $5, coalesce(max(version_number), 0) + 1, 'DRAFT', $6, $7, $8, $9, $10, $11, $12, $13, $14
-       FROM config_versions WHERE workspace_id = $2 AND source_type = $3`,
+       SELECT $1, $2::uuid, $3::text, $4, $5, coalesce(max(version_number), 0) + 1, 'DRAFT', $6, $7, $8, $9, $10, $11, $12, $13, $14
+       FROM config_versions WHERE workspace_id = $2::uuid AND source_type = $3::text`,
       [
         version.id, version.workspaceId, version.sourceType, version.sourceFileName, version.sourceChecksum, version.rowCount,
         version.validationStatus, JSON.stringify(version.validationErrors), JSON.stringify(version.validationWarnings), version.importedBy,

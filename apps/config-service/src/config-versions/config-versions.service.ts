@@ -86,7 +86,7 @@ export class ConfigVersionsService {
       await lockWorkspace(manager, workspaceId);
       const target = await this.versions.find(manager, workspaceId, targetId);
       if (target.status !== 'SUPERSEDED' && target.status !== 'ARCHIVED') {
-        throw new ConflictError('ROLLBACK_TARGET_INVALID', `only a SUPERSEDED or ARCHIVED version can be rolled back to; ${targetId} is ${target.status}`, { status: target.status });
+        throw new ConflictError('ROLLBACK_TARGET_INVALID', `only a SUPERSEDED or ARCHIVED version can be rolled back to; ${targetId} is ${target.status}`, { currentStatus: target.status });
       }
       const current = await this.versions.findActive(manager, workspaceId, target.sourceType);
       const cloneId = randomUUID();
@@ -109,7 +109,7 @@ export class ConfigVersionsService {
       await lockWorkspace(manager, workspaceId, { mustBeActive: false });
       const version = await this.versions.find(manager, workspaceId, id, { lock: true });
       if (version.status !== 'DRAFT') {
-        throw new ConflictError('VERSION_NOT_DELETABLE', `config version ${id} is ${version.status}; only a DRAFT can be deleted`, { status: version.status });
+        throw new ConflictError('VERSION_NOT_DELETABLE', `config version ${id} is ${version.status}; only a DRAFT can be deleted`, { currentStatus: version.status });
       }
       await this.refuseWhenPinned(manager, id, 'deleted');
       await this.masterRows.deleteAll(manager, id);
