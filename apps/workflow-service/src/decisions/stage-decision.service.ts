@@ -75,9 +75,9 @@ export class StageDecisionService {
     const instance = await this.workflows.lockInstance(manager, workspaceId, command.workflowInstanceId);
     const stage = await this.stageOf(manager, instance.id, command.stageId);
     if (instance.status === 'ON_HOLD') throw new DomainError(423, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
-    if (instance.status !== 'IN_PROGRESS') throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, { status: instance.status });
+    if (instance.status !== 'IN_PROGRESS') throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, { workflowStatus: instance.status });
     if (stage.status !== 'PENDING') {
-      throw new ConflictError('STAGE_NOT_PENDING', `stage ${stage.id} is ${stage.status}: it was already decided or is not open yet`, { status: stage.status });
+      throw new ConflictError('STAGE_NOT_PENDING', `stage ${stage.id} is ${stage.status}: it was already decided or is not open yet`, { stageStatus: stage.status });
     }
     const authority = await this.authority.requireMayDecide(manager, instance, stage, actorId, now);
     const newStatus = resultingStageStatus[body.decision];

@@ -88,7 +88,7 @@ export class WorkflowQueries {
     )) as Array<Record<string, unknown>>;
     const actions = (await this.dataSource.query(
       `SELECT id, workflow_stage_id AS "stageId", action_type AS "actionType", actor_user_id AS "actorUserId", action_at AS "actionAt", payload, notes
-       FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY action_at, id`,
+       FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
       [instanceId],
     )) as Array<Record<string, unknown>>;
     return { ...instance, stages, actions };

@@ -136,6 +136,8 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
     await runner.query(`
       CREATE TABLE workflow_stage_actions (
         id                   TEXT PRIMARY KEY DEFAULT gen_random_uuid()::text,
+        -- Commit-independent total order of the trail: several actions share one transaction timestamp.
+        seq                  BIGINT GENERATED ALWAYS AS IDENTITY,
         workspace_id         UUID NOT NULL,
         workflow_instance_id TEXT NOT NULL
           CONSTRAINT fk_workflow_stage_actions_workflow_instances REFERENCES workflow_instances (id) ON DELETE RESTRICT,
@@ -150,7 +152,7 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
         payload              JSONB NOT NULL DEFAULT '{}'::jsonb,
         notes                TEXT
       )`);
-    await runner.query(`CREATE INDEX idx_workflow_stage_actions_instance ON workflow_stage_actions (workflow_instance_id, action_at, id)`);
+    await runner.query(`CREATE INDEX idx_workflow_stage_actions_instance ON workflow_stage_actions (workflow_instance_id, seq)`);
     await runner.query(`CREATE INDEX idx_workflow_stage_actions_stage ON workflow_stage_actions (workflow_stage_id)`);
     // Append-only for everyone, owner included: the grants also take UPDATE/DELETE away from the
     // runtime role, this trigger covers the roles grants cannot (architecture §7).
