@@ -5,7 +5,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 import {
-  ConfigVersionSnapshotV1, MembershipCreatedV1, SubmissionQaApprovedV1, Topics, type EventDefinition, type EventEnvelope,
+  ConfigVersionSnapshotV1, MembershipCreatedV1, SubmissionQaApprovedV1, type EventDefinition, type EventEnvelope,
   type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
