@@ -4,13 +4,14 @@ import type { AppEnv } from './config/env';
 import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
 import { DirectoryModule } from './directory/directory.module';
+import { RoutingModule } from './routing/routing.module';
 
 @Module({})
 export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule],
+      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule],
     };
   }
 }

@@ -62,7 +62,7 @@ const ROLES = [
  * Rows: 8 roles + policies + policies × stages.
  */
 export function approvalMatrixRows(policies: number, stagesPerPolicy: number, salt = uniqueSuffix()) {
-  const roles = ROLES.map(([code, order]) => ({ role_code: code, role_name: `${code} ${salt}`, hierarchy_order: order }));
+  const roles = ROLES.map(([code, order]) => ({ role_code: code as string, role_name: `${code} ${salt}`, hierarchy_order: order }));
   const policyRows = Array.from({ length: policies }, (_, i) => ({
     policy_key: `P${i}`,
     scope_code: `SCOPE_${Math.floor(i / (VENDORS.length * CATEGORIES.length))}`,
@@ -71,7 +71,7 @@ export function approvalMatrixRows(policies: number, stagesPerPolicy: number, sa
   }));
   const stages = policyRows.flatMap((p) =>
     Array.from({ length: stagesPerPolicy }, (_, s) => ({
-      policy_key: p.policy_key, stage_number: s + 1, stage_name: `STAGE_${s + 1}`, role_code: ROLES[s % ROLES.length][0], sequence_order: s + 1, sla_hours: 48,
+      policy_key: p.policy_key, stage_number: s + 1, stage_name: `STAGE_${s + 1}`, role_code: ROLES[s % ROLES.length][0] as string, sequence_order: s + 1, sla_hours: 48,
     })),
   );
   return { roles, policies: policyRows, stages };

@@ -1,0 +1,15 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { DryRunDto } from './dry-run.dto';
+import { RoutingService } from './routing.service';
+
+@Controller('api/v1/workspaces/:workspaceId/routing')
+export class RoutingController {
+  constructor(private readonly routing: RoutingService) {}
+
+  /** Which policy, fallback rule, stages and approvers a submission would get now; writes nothing. */
+  @Post('dry-run')
+  @HttpCode(200)
+  dryRun(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: DryRunDto) {
+    return this.routing.dryRun(workspaceId, dto);
+  }
+}

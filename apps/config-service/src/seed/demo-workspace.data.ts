@@ -1,0 +1,70 @@
+/**
+ * The demo workspace of `npm start` (issue 3 §7): the five category chains of domain §5.3, three regions with
+ * primary and backup approvers per role, vendors, scopes, sites and a user for every RBAC role. Everything is
+ * deterministic, so the generated files have the same checksum on every run (idempotent seeding).
+ */
+export const DEMO_WORKSPACE = { code: 'XLSMART-AVIAT', name: 'XLSmart × Aviat', customer_group_id: 'XLSMART', vendor_owner_id: 'AVIAT' };
+
+export const APPROVAL_ROLES = [
+  ['BO', 'Business Operations', 1, 'REVIEW', false],
+  ['SME', 'Subject Matter Expert', 2, 'VALIDATION', false],
+  ['HEAD_NOC', 'Head of NOC', 4, 'SIGN', true],
+  ['FOP_RTS', 'FOP / RTS', 5, 'SIGN', false],
+  ['REGION_TEAM', 'Region Team', 6, 'SIGN', false],
+  ['RTH', 'Regional Technical Head', 7, 'FINAL', true],
+  ['PMO', 'Project Management Office', 8, 'FINAL', true],
+  ['ROH', 'Roll Out Head', 3, 'REVIEW', false],
+] as const;
+
+export const REGIONS = [
+  { code: 'JABO', name: 'Jabodetabek', clusters: ['JKT-C1', 'JKT-C2'] },
+  { code: 'WJ', name: 'West Java', clusters: ['BDG-C1'] },
+  { code: 'EJ', name: 'East Java', clusters: ['SBY-C1'] },
+];
+
+export const VENDORS = [
+  ['ZTE', 'ZTE Corporation', 'OEM'], ['HTI', 'HTI', 'SUBCONTRACTOR'], ['AVIAT', 'Aviat Networks', 'PLATFORM_OWNER'], ['ALITA', 'Alita', 'SUBCONTRACTOR'],
+  ['LTE', 'LTE', 'SUBCONTRACTOR'], ['HUAWEI', 'Huawei', 'OEM'], ['NOKIA', 'Nokia', 'OEM'], ['ERICSSON', 'Ericsson', 'OEM'],
+] as const;
+
+export const SCOPES = [
+  { scope_code: 'MW_NEW', scope_name: 'MW New Link', scope_group: 'MICROWAVE', category_code: 'NEW', atp_type: 'HARDWARE', default_template_code: 'ATP_HARDWARE' },
+  { scope_code: 'MW_UPGRADE', scope_name: 'MW Upgrade', scope_group: 'MICROWAVE', category_code: 'UPGRADE', atp_type: 'BOTH', default_template_code: 'ATP_COMBINED' },
+  { scope_code: 'RAN_NEW', scope_name: 'RAN New Site', scope_group: 'RAN', category_code: 'NEW', atp_type: 'HARDWARE', default_template_code: 'ATP_HARDWARE' },
+  { scope_code: 'PLN_UPGRADE', scope_name: 'PLN / Power Upgrade', scope_group: 'PLN', category_code: 'UPGRADE', atp_type: 'HARDWARE', default_template_code: 'ATP_HARDWARE' },
+  { scope_code: 'DISMANTLE', scope_name: 'Dismantle', scope_group: 'CME', category_code: 'DISMANTLE', atp_type: 'HARDWARE', default_template_code: 'ATP_HARDWARE' },
+  { scope_code: 'SW_LICENSE', scope_name: 'Software Licence / BW Upgrade', scope_group: 'MICROWAVE', category_code: 'UPGRADE', atp_type: 'SOFTWARE', default_template_code: 'ATP_SOFTWARE' },
+];
+
+/** The chains of domain §5.3: [role, stage name, SLA hours]. */
+export const CHAINS: Record<string, Array<[string, string, number]>> = {
+  RAN_MW: [['FOP_RTS', 'FOP_RTS_REVIEW', 48], ['REGION_TEAM', 'REGION_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
+  PLN_UPGRADE: [['ROH', 'ROH_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
+  DISMANTLE_DROP: [['FOP_RTS', 'FOP_RTS_REVIEW', 48], ['REGION_TEAM', 'REGION_REVIEW', 48], ['PMO', 'PMO_REVIEW', 48]],
+  DISMANTLE_KEEP: [['ROH', 'ROH_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
+  SOFTWARE_LICENSE: [['BO', 'BO_REVIEW', 48], ['SME', 'SME_REVIEW', 48], ['HEAD_NOC', 'HEAD_NOC_REVIEW', 24]],
+};
+
+/** [scope, vendor (null = any), category] — one any-vendor policy per applicable pair plus one exact-vendor example. */
+export const POLICIES: Array<[string, string | null, keyof typeof CHAINS]> = [
+  ['MW_NEW', null, 'RAN_MW'], ['MW_NEW', 'AVIAT', 'RAN_MW'], ['MW_UPGRADE', null, 'RAN_MW'], ['RAN_NEW', null, 'RAN_MW'],
+  ['PLN_UPGRADE', null, 'PLN_UPGRADE'], ['DISMANTLE', null, 'DISMANTLE_DROP'], ['DISMANTLE', null, 'DISMANTLE_KEEP'],
+  ['SW_LICENSE', null, 'SOFTWARE_LICENSE'], ['MW_UPGRADE', null, 'SOFTWARE_LICENSE'],
+];
+
+export const SITES = [
+  ['JKT-0001', 'Jakarta Kuningan Tower', 'JABO', 'Jakarta', 'JKT-C1'], ['JKT-0002', 'Jakarta Kemang Rooftop', 'JABO', 'Jakarta', 'JKT-C1'],
+  ['BKS-0001', 'Bekasi Timur', 'JABO', 'Bekasi', 'JKT-C2'], ['BDG-0001', 'Bandung Dago', 'WJ', 'Bandung', 'BDG-C1'],
+  ['SBY-0001', 'Surabaya Darmo', 'EJ', 'Surabaya', 'SBY-C1'], ['SBY-0002', 'Surabaya Rungkut', 'EJ', 'Surabaya', 'SBY-C1'],
+] as const;
+
+export const STAFF = [
+  ['u-admin', 'admin@xlsmart.example', 'Workspace Admin', 'CUSTOMER', 'WORKSPACE_ADMIN'],
+  ['u-doc-control', 'doc.control@aviat.example', 'Aviat Document Control', 'VENDOR', 'DOC_CONTROL'],
+  ['u-qa', 'qa@xlsmart.example', 'QA Engineer', 'CUSTOMER', 'QA_ENGINEER'],
+  ['u-auditor', 'auditor@xlsmart.example', 'Auditor', 'INTERNAL', 'AUDITOR'],
+] as const;
+
+export function approverId(role: string, region: string, backup: boolean): string {
+  return `u-${role.toLowerCase().replace(/_/g, '-')}-${region.toLowerCase()}${backup ? '-backup' : ''}`;
+}
