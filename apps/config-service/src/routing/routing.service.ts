@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  compileRouting, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
+  compileRouting, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
 } from '@atp/approval-routing';
-import { ConflictError, UnknownReferenceError } from '@atp/platform-http';
-import { assertWorkspaceExists } from '../common/workspace-access';
+import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { ConfigVersionsRepository } from '../config-versions/config-versions.repository';
 import { SnapshotReader } from '../config-versions/snapshot.reader';
 import type { DryRunDto } from './dry-run.dto';
@@ -25,29 +24,34 @@ export class RoutingService {
   ) {}
 
   async dryRun(workspaceId: string, dto: DryRunDto): Promise<RouteResolution> {
-    const manager = this.dataSource.manager;
-    await assertWorkspaceExists(manager, workspaceId);
-    const routing = await this.routingFor(workspaceId);
-    let site = null;
-    if (dto.site_code) {
-      const rows = (await manager.query(`SELECT site_code, cluster_code, region FROM sites WHERE workspace_id = $1 AND site_code = $2`, [workspaceId, dto.site_code])) as Array<{ site_code: string; cluster_code: string | null; region: string | null }>;
-      if (rows.length === 0) throw new UnknownReferenceError('site_code', dto.site_code, 'site');
-      site = { siteCode: rows[0].site_code, clusterCode: rows[0].cluster_code, region: rows[0].region };
-    }
-    const members = (await manager.query(`SELECT DISTINCT user_id FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE'`, [workspaceId])) as Array<{ user_id: string }>;
-    const activeMembers = new Set(members.map((m) => m.user_id));
+    // One round trip for everything a dry run reads besides the (cached) compiled versions.
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT true FROM workspaces WHERE id = $1) AS "workspaceExists",
+         (SELECT json_object_agg(source_type, id) FROM config_versions WHERE workspace_id = $1 AND status = 'ACTIVE') AS "activeIds",
+         (SELECT json_build_object('siteCode', site_code, 'clusterCode', cluster_code, 'region', region) FROM sites
+           WHERE workspace_id = $1 AND site_code = $2) AS site,
+         (SELECT coalesce(json_agg(DISTINCT user_id), '[]'::json) FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE') AS members`,
+      [workspaceId, dto.site_code ?? null],
+    )) as Array<{ workspaceExists: boolean | null; activeIds: Record<string, string> | null; site: SiteLocation | null; members: string[] }>;
+    if (!row.workspaceExists) throw new NotFoundError('workspace', workspaceId);
+    if (dto.site_code && !row.site) throw new UnknownReferenceError('site_code', dto.site_code, 'site');
+    const routing = await this.routingFor(workspaceId, row.activeIds ?? {});
+    const activeMembers = new Set(row.members);
     return routing.resolveRoute(
       {
         workspaceId, scopeCode: dto.scope_code.toUpperCase(), vendorCode: dto.vendor_code?.toUpperCase() ?? null, atpCategory: dto.atp_category,
-        asOf: dto.as_of ?? new Date().toISOString().slice(0, 10), site,
+        asOf: dto.as_of ?? new Date().toISOString().slice(0, 10), site: row.site,
       },
       // Workload lives in workflow-service; a dry run assumes nobody is loaded.
       { directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: () => 0 } },
     );
   }
 
-  async routingFor(workspaceId: string): Promise<CompiledRouting> {
+  /** `activeIds`: source type → ACTIVE version id, when the caller has read them already. */
+  async routingFor(workspaceId: string, activeIds?: Record<string, string>): Promise<CompiledRouting> {
     const manager = this.dataSource.manager;
+    const cached = activeIds && this.compiled.get(`${activeIds.APPROVAL_MATRIX}|${activeIds.CLUSTER_MAPPING}|${activeIds.SCOPE_CONFIG}`);
+    if (cached) return cached;
     const [matrix, mapping, scopes] = await Promise.all([
       this.versions.findActive(manager, workspaceId, 'APPROVAL_MATRIX'),
       this.versions.findActive(manager, workspaceId, 'CLUSTER_MAPPING'),
