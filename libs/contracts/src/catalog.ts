@@ -17,6 +17,8 @@ import {
   WorkflowCancelledV1, WorkflowCompletedV1, WorkflowOnHoldV1, WorkflowRejectedV1, WorkflowResumedV1, WorkflowStartedV1,
   WorkflowStartRefusedV1,
 } from './events/workflow/workflow-lifecycle-events.v1';
+import { ApproverOverrideApprovedV1, ApproverOverrideRejectedV1, ApproverOverrideRequestedV1 } from './events/workflow/override-events.v1';
+import { StageSkippedV1 } from './events/workflow/stage-skipped.v1';
 
 /**
  * Every event the platform publishes. Producers refuse to write an event type missing here and
@@ -33,4 +35,5 @@ export const eventCatalog: readonly EventDefinition[] = [
   WorkflowStartedV1, WorkflowStartRefusedV1, WorkflowOnHoldV1, WorkflowResumedV1, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowRejectedV1,
   StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,
   StageEscalatedV1, StageReassignedV1,
+  StageSkippedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
 ] as EventDefinition[];
