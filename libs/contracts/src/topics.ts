@@ -19,12 +19,29 @@ export interface TopicSpec {
   partitions: number;
   /** Compacted topics keep the latest event per key forever: replicas rebuild from offset 0. */
   compacted: boolean;
+  /** Topic-level broker settings the topic must have (created with them, corrected when they drift). */
+  config: Record<string, string>;
 }
 
 export const DEFAULT_PARTITIONS = 6;
 export const DLQ_PARTITIONS = 3;
 
 const compactedTopics: ReadonlySet<string> = new Set([Topics.configSnapshots, Topics.configReference]);
+
+/**
+ * A snapshot carries every master row of a config version in one event (a 10,000-row matrix is
+ * several MB of JSON), above the broker's 1 MB default. The limit is raised on that topic only.
+ */
+export const SNAPSHOT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+function topicConfig(name: string): Record<string, string> {
+  const config: Record<string, string> = {};
+  if (compactedTopics.has(name)) config['cleanup.policy'] = 'compact';
+  if (name === Topics.configSnapshots || name === dlqTopicOf(Topics.configSnapshots)) {
+    config['max.message.bytes'] = String(SNAPSHOT_MAX_MESSAGE_BYTES);
+  }
+  return config;
+}
 
 export function dlqTopicOf(topic: string): string {
   return `${topic}.dlq`;
@@ -33,7 +50,7 @@ export function dlqTopicOf(topic: string): string {
 /** The full list the local stack and the Kubernetes manifests create: each topic and its DLQ. */
 export function allTopicSpecs(): TopicSpec[] {
   return Object.values(Topics).flatMap((name) => [
-    { name, partitions: DEFAULT_PARTITIONS, compacted: compactedTopics.has(name) },
-    { name: dlqTopicOf(name), partitions: DLQ_PARTITIONS, compacted: false },
+    { name, partitions: DEFAULT_PARTITIONS, compacted: compactedTopics.has(name), config: topicConfig(name) },
+    { name: dlqTopicOf(name), partitions: DLQ_PARTITIONS, compacted: false, config: topicConfig(dlqTopicOf(name)) },
   ]);
 }

@@ -1,0 +1,22 @@
+#!/bin/sh
+# One-shot migration job of docker-compose.yml: each service's migrate.ts as its owner role, with
+# the same variables `npm start` passes (DATABASE_MIGRATION_URL, DATABASE_URL), read from
+# <SVC>_MIGRATION_DATABASE_URL / <SVC>_DATABASE_URL. A service without migrate.ts is skipped.
+set -eu
+for pair in config:config-service workflow:workflow-service submission:submission-service \
+            punchlist:punchlist-service gateway:gateway; do
+  key=${pair%%:*}
+  app=${pair#*:}
+  file="apps/$app/src/database/migrate.ts"
+  if [ ! -f "$file" ]; then
+    echo "[migrate] $app: no $file; skipped"
+    continue
+  fi
+  prefix=$(echo "$key" | tr '[:lower:]' '[:upper:]')
+  eval "owner_url=\${${prefix}_MIGRATION_DATABASE_URL}"
+  eval "app_url=\${${prefix}_DATABASE_URL}"
+  echo "[migrate] $app"
+  SERVICE_NAME="$app" DATABASE_MIGRATION_URL="$owner_url" DATABASE_URL="$app_url" \
+    node -r ./scripts/register.cjs "$file"
+done
+echo "[migrate] done"
