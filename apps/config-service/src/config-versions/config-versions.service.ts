@@ -50,6 +50,15 @@ export class ConfigVersionsService {
     assertTransition(id, draft.status, 'ACTIVE');
     assertActivatable(id, draft.validationStatus);
     const current = await this.versions.findActive(manager, workspaceId, draft.sourceType, { lock: true });
+    if (current && draft.previousVersionId !== current.id) {
+      // The draft was imported against another base (domain §2.1: previous_version_id = the ACTIVE at import). Activating
+      // it would supersede a version it never saw — possibly a newer one — and fork the chain; the user re-imports instead.
+      throw new ConflictError(
+        'DRAFT_STALE',
+        `config version ${id} was imported against ${draft.previousVersionId ?? 'no ACTIVE version'}, but version ${current.versionNumber} (${current.id}) is ACTIVE now; import the file again to review it against the ACTIVE version`,
+        { previousVersionId: draft.previousVersionId, activeVersionId: current.id },
+      );
+    }
     if (current) {
       await this.versions.markSuperseded(manager, current.id, id);
       await this.events.lifecycle(manager, ConfigVersionEvent.superseded, await this.versions.find(manager, workspaceId, current.id), actorId);
