@@ -8,3 +8,5 @@ export * from './inbox/inbox-consumer';
 export * from './dlq/dlq-headers';
 export * from './dlq/dlq-tool';
 export * from './migrations/1764000000000-messaging-tables';
+export * from './migrations/1764000000001-outbox-failures';
+export * from './migrations/messaging-migrations';

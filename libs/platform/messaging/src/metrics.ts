@@ -40,7 +40,7 @@ export class MessagingMetrics {
   }
 
   /** Backlog gauges read the outbox when Prometheus scrapes, so they are never stale. */
-  registerOutboxGauges(readBacklog: () => Promise<{ backlog: number; oldestAgeSeconds: number }>): void {
+  registerOutboxGauges(readBacklog: () => Promise<{ backlog: number; oldestAgeSeconds: number; parked: number }>): void {
     getOrCreate(this.registry, 'atp_outbox_backlog', () => new Gauge({
       name: 'atp_outbox_backlog',
       help: 'Outbox events not yet published',
@@ -55,6 +55,14 @@ export class MessagingMetrics {
       registers: [this.registry],
       async collect() {
         this.set((await readBacklog()).oldestAgeSeconds);
+      },
+    }));
+    getOrCreate(this.registry, 'atp_outbox_parked', () => new Gauge({
+      name: 'atp_outbox_parked',
+      help: 'Outbox events Kafka refused for good (too large, invalid); alert when above 0',
+      registers: [this.registry],
+      async collect() {
+        this.set((await readBacklog()).parked);
       },
     }));
   }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   countMessages,
@@ -289,4 +289,38 @@ it('lists dead-lettered messages with the operator command and refuses a malform
   const malformed = cli(['replay', dlqTopicOf(topic)]);
   expect(malformed.status).toBe(2);
   expect(malformed.stderr).toContain('usage:');
+});
+
+it('parks an event Kafka refuses for good, holds back its key, and resumes in order once fixed', async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  const setLimit = (bytes: number) =>
+    admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] }] });
+  try {
+    await setLimit(2000);
+    const huge = await recordOrder(producerSide, 'o-huge', 1, 'x'.repeat(5000));
+    const behind = await recordOrder(producerSide, 'o-huge', 2);
+    await recordOrder(producerSide, 'o-unrelated', 1);
+
+    await waitFor(async () => (await appliedRows('o-unrelated')).length === 1, { what: 'an unrelated event to pass the parked one' });
+    const [parked] = await producerSide.query(`SELECT failed_at, last_error, published_at FROM outbox WHERE event_id = $1`, [huge]);
+    expect(parked.failed_at).not.toBeNull();
+    expect(parked.published_at).toBeNull();
+    expect(parked.last_error).toContain('MESSAGE_TOO_LARGE');
+    const [held] = await producerSide.query(`SELECT failed_at, published_at FROM outbox WHERE event_id = $1`, [behind]);
+    expect(held).toEqual({ failed_at: null, published_at: null });
+    expect(await relay.backlog()).toMatchObject({ backlog: 2, parked: 1 });
+    expect(await appliedRows('o-huge')).toHaveLength(0);
+
+    // The operator raises the limit and releases the parked row: both go out, in order.
+    await setLimit(1048588);
+    await producerSide.query(`UPDATE outbox SET failed_at = NULL WHERE event_id = $1`, [huge]);
+    const applied = await waitFor(async () => {
+      const rows = await appliedRows('o-huge');
+      return rows.length === 2 && rows;
+    }, { what: 'the released events applied' });
+    expect(applied.map((r) => r.seq)).toEqual([1, 2]);
+  } finally {
+    await admin.disconnect();
+  }
 });

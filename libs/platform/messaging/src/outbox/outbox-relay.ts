@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
+import { permanentRefusal } from './kafka-refusal';
 
 export interface OutboxRelayOptions {
   serviceName: string;
@@ -74,14 +75,15 @@ export class OutboxRelay {
     await this.options.producer.disconnect();
   }
 
-  /** Unpublished events and the age of the oldest, for metrics and health. */
-  async backlog(): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+  /** Unpublished events (parked ones included), the age of the oldest, and how many are parked. */
+  async backlog(): Promise<{ backlog: number; oldestAgeSeconds: number; parked: number }> {
     const [row] = (await this.options.dataSource.query(
       `SELECT count(*)::int AS backlog,
+              count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS parked,
               COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
          FROM outbox WHERE published_at IS NULL`,
-    )) as Array<{ backlog: number; age: number }>;
-    return { backlog: row.backlog, oldestAgeSeconds: row.age };
+    )) as Array<{ backlog: number; age: number; parked: number }>;
+    return { backlog: row.backlog, oldestAgeSeconds: row.age, parked: row.parked };
   }
 
   private async run(): Promise<void> {
@@ -131,14 +133,34 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     this.notified = false;
     const started = process.hrtime.bigint();
+    // Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead.
     const rows = (await this.options.dataSource.query(
-      `SELECT id, topic, partition_key, event_id, event_type, envelope::text AS envelope
-         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope
+         FROM outbox o
+        WHERE o.published_at IS NULL AND o.failed_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox p
+                           WHERE p.failed_at IS NOT NULL AND p.published_at IS NULL
+                             AND p.partition_key = o.partition_key AND p.id < o.id)
+        ORDER BY o.id LIMIT $1`,
       [this.batchSize],
     )) as OutboxRow[];
     if (rows.length === 0) return 0;
 
-    // kafkajs keeps the order of messages within a topic-partition of one sendBatch call.
+    let published = rows;
+    try {
+      await this.send(rows);
+    } catch (error) {
+      if (!permanentRefusal(error)) throw error;
+      published = await this.publishOneByOne(rows);
+    }
+    await this.options.afterPublish?.(published.map((row) => row.event_id));
+    await this.markPublished(published);
+    this.options.metrics?.relayBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return rows.length;
+  }
+
+  /** kafkajs keeps the order of messages within a topic-partition of one sendBatch call. */
+  private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const topicRows = byTopic.get(row.topic);
@@ -156,14 +178,46 @@ export class OutboxRelay {
         })),
       })),
     });
-    await this.options.afterPublish?.(rows.map((row) => row.event_id));
+  }
+
+  /**
+   * Kafka refused part of a batch for good: send the rows one at a time in order, park each row it
+   * refuses, and hold back the later rows of that partition key (they stay unpublished, in order).
+   */
+  private async publishOneByOne(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const published: OutboxRow[] = [];
+    const heldKeys = new Set<string>();
+    for (const row of rows) {
+      if (heldKeys.has(row.partition_key)) continue;
+      try {
+        await this.send([row]);
+        published.push(row);
+      } catch (error) {
+        const refusal = permanentRefusal(error);
+        if (!refusal) throw error;
+        heldKeys.add(row.partition_key);
+        await this.options.dataSource.query(
+          `UPDATE outbox SET failed_at = clock_timestamp(), last_error = $2 WHERE id = $1`,
+          [row.id, `${refusal}: ${(error as Error).message}`.slice(0, 2000)],
+        );
+        this.options.logger.error(
+          { eventId: row.event_id, eventType: row.event_type, topic: row.topic, refusal },
+          'Kafka refused an outbox event; parked it and held back later events of its key',
+        );
+      }
+    }
+    return published;
+  }
+
+  private async markPublished(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.options.dataSource.query(
       `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
       [rows.map((row) => row.id)],
     );
-    for (const [topic, topicRows] of byTopic) this.options.metrics?.relayPublished.inc({ topic }, topicRows.length);
-    this.options.metrics?.relayBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    return rows.length;
+    const perTopic = new Map<string, number>();
+    for (const row of rows) perTopic.set(row.topic, (perTopic.get(row.topic) ?? 0) + 1);
+    for (const [topic, count] of perTopic) this.options.metrics?.relayPublished.inc({ topic }, count);
   }
 
   private async cleanupIfDue(): Promise<void> {
