@@ -9,6 +9,7 @@ import { DecisionsModule } from './decisions/decisions.module';
 import { SlaModule } from './sla/sla.module';
 import { QueriesModule } from './queries/queries.module';
 import { OverridesModule } from './overrides/overrides.module';
+import { AdminModule } from './admin/admin.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         DecisionsModule,
         SlaModule,
         QueriesModule,
+        AdminModule,
       ],
     };
   }

@@ -40,6 +40,28 @@ export class IdempotencyStore {
     return { status: stored.status, body: stored.body };
   }
 
+  /**
+   * Runs `work` under an optional Idempotency-Key inside the caller's transaction: a replay answers the
+   * stored response, a first use stores the answer with the change. `route` names the operation and
+   * the caller so a key reused for another request is refused.
+   */
+  async run(
+    manager: EntityManager,
+    workspaceId: string,
+    key: string | null,
+    route: string,
+    body: unknown,
+    work: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
+    if (!key) return work();
+    const fingerprint = this.fingerprint(route, body);
+    const replay = await this.claim(manager, workspaceId, key, fingerprint);
+    if (replay) return replay;
+    const response = await work();
+    await this.complete(manager, workspaceId, key, response);
+    return response;
+  }
+
   async complete(manager: EntityManager, workspaceId: string, key: string, response: StoredResponse): Promise<void> {
     await manager.query(
       `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE workspace_id = $1 AND idempotency_key = $2`,

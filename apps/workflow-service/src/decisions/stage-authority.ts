@@ -3,38 +3,57 @@ import type { EntityManager } from 'typeorm';
 import { pickOverride } from '@atp/approval-routing';
 import { DomainError } from '@atp/platform-http';
 import { OverrideRepository } from '../overrides/override.repository';
+import { MemberDirectory } from '../replica/member-directory';
 import type { InstanceRow, StageRow } from '../workflow/workflow-rows';
 
 /**
- * Who may decide a stage (domain §4.3, architecture §7): its assigned approver, or the target of the
- * APPROVED override that wins by precedence (STAGE > SUBMISSION > CLUSTER > REGION); the submitter never.
+ * Who may decide a stage (domain §4.3, architecture §7): the submitter never; otherwise the user the
+ * stage's approver is replaced by, if an APPROVED, effective override applies (precedence STAGE >
+ * SUBMISSION > CLUSTER > REGION, `pickOverride`), else the assigned approver.
+ *
+ * "to_user_id replaces from_user_id while active" (domain §3.3): when an override applies, the replaced
+ * approver may no longer decide. An approved STAGE override has usually already rewritten
+ * `approver_user_id` (the override approval reassigns the running stage), so the new approver decides as
+ * ASSIGNED; SUBMISSION/CLUSTER/REGION overrides approved after the start are applied here.
  */
 @Injectable()
 export class StageAuthority {
-  constructor(private readonly overrides: OverrideRepository) {}
+  constructor(
+    private readonly overrides: OverrideRepository,
+    private readonly members: MemberDirectory,
+  ) {}
 
   async requireMayDecide(manager: EntityManager, instance: InstanceRow, stage: StageRow, actorId: string, now: Date): Promise<'ASSIGNED' | 'OVERRIDE'> {
     if (actorId === instance.submittedBy) {
       throw new DomainError(403, 'SUBMITTER_CANNOT_DECIDE', 'The submitter of a submission never decides its stages');
     }
-    if (stage.approverUserId !== null && actorId === stage.approverUserId) return 'ASSIGNED';
-    if (stage.approverUserId !== null) {
+    const approver = stage.approverUserId;
+    if (approver !== null) {
       const overrides = await this.overrides.approvedForRouting(manager, instance.workspaceId, stage.roleCode);
       const routing = instance.routingSnapshot.request;
+      // An override whose target left the workspace is passed over (as at start), so the next one or the approver applies.
+      const activeMembers = overrides.length > 0 ? await this.members.activeMemberIds(manager, instance.workspaceId) : new Set<string>();
       const pick = pickOverride(
         overrides,
         {
           approvalRoleId: stage.approvalRoleId,
           roleCode: stage.roleCode,
-          fromUserIds: [stage.approverUserId],
+          fromUserIds: [approver],
           stageId: stage.id,
           submissionId: instance.submissionId,
           clusterCode: routing.clusterCode,
           region: routing.region,
         },
         now.toISOString().slice(0, 10),
+        (userId) => activeMembers.has(userId),
       );
-      if (pick && pick.override.toUserId === actorId) return 'OVERRIDE';
+      if (pick) {
+        if (pick.override.toUserId === actorId) return 'OVERRIDE';
+        throw new DomainError(403, 'NOT_STAGE_APPROVER', `stage ${stage.id} is decided by ${pick.override.toUserId} under override ${pick.override.id}`, {
+          overrideId: pick.override.id,
+        });
+      }
+      if (actorId === approver) return 'ASSIGNED';
     }
     throw new DomainError(403, 'NOT_STAGE_APPROVER', `user ${actorId} is not the approver of stage ${stage.id}`);
   }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, WorkflowRejectedV1, type PunchItemV1,
 } from '@atp/contracts';
-import { ConflictError, DomainError, NotFoundError, ValidationFailedError } from '@atp/platform-http';
+import { ConflictError, DomainError, ValidationFailedError } from '@atp/platform-http';
 import { inTransaction } from '@atp/platform-database';
 import { Clock } from '../clock/clock';
 import { MemberDirectory } from '../replica/member-directory';
@@ -11,7 +11,7 @@ import { WorkflowRepository } from '../workflow/workflow.repository';
 import { WorkflowProgress } from '../workflow/workflow-progress.service';
 import { WorkflowEventsPublisher, type PublishContext } from '../workflow/workflow-events.publisher';
 import { assertStageTransition } from '../workflow/state-machine';
-import { stageRef, STAGE_COLUMNS, type StageRow } from '../workflow/workflow-rows';
+import { stageRef } from '../workflow/workflow-rows';
 import { itemErrors, resultingStageStatus } from './decision-rules';
 import type { DecisionDto } from './dto/decision.dto';
 import { IdempotencyStore, type StoredResponse } from './idempotency.store';
@@ -73,7 +73,7 @@ export class StageDecisionService {
     const now = this.clock.now();
     await this.members.requireMember(manager, workspaceId, actorId);
     const instance = await this.workflows.lockInstance(manager, workspaceId, command.workflowInstanceId);
-    const stage = await this.stageOf(manager, instance.id, command.stageId);
+    const stage = await this.workflows.stageOf(manager, instance.id, command.stageId);
     if (instance.status === 'ON_HOLD') throw new DomainError(423, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
     if (instance.status !== 'IN_PROGRESS') throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, { workflowStatus: instance.status });
     if (stage.status !== 'PENDING') {
@@ -133,11 +133,5 @@ export class StageDecisionService {
       stage: { id: stage.id, stageNumber: stage.stageNumber, status: newStatus, decision: body.decision, decidedBy: actorId, decidedAt: now.toISOString(), authority },
       activatedStageIds,
     };
-  }
-
-  private async stageOf(manager: EntityManager, instanceId: string, stageId: string): Promise<StageRow> {
-    const rows = (await manager.query(`SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE id = $1 AND workflow_instance_id = $2`, [stageId, instanceId])) as StageRow[];
-    if (rows.length === 0) throw new NotFoundError('stage', stageId);
-    return rows[0];
   }
 }

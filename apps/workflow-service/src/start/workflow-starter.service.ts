@@ -2,15 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
-  StageActivatedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
+  StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
 } from '@atp/contracts';
-import { resolveRoute, slaDueAt, type ApproverOverride, type RoutePlan } from '@atp/approval-routing';
+import { resolveRoute, slaDueAt, type ApproverOverride, type AtpCategory, type RoutePlan } from '@atp/approval-routing';
 import { Clock } from '../clock/clock';
 import { MemberDirectory } from '../replica/member-directory';
 import { ReplicaRepository } from '../replica/replica.repository';
 import { WorkflowEventsPublisher, type PublishContext } from '../workflow/workflow-events.publisher';
 import { WorkflowRepository, type ActionDraft } from '../workflow/workflow.repository';
-import { firstStageNumber } from '../workflow/progression';
+import { openNext } from '../workflow/progression';
+import type { StageStatus } from '../workflow/state-machine';
 import type { FrozenRouting } from '../workflow/workflow-rows';
 import { OverrideRepository } from '../overrides/override.repository';
 import { backupOf, type StartRequest } from './start-request';
@@ -29,6 +30,9 @@ interface PlannedStage {
   slaHours: number;
   policyStageId: string | null;
   unassignedReason: string | null;
+  isRequired: boolean;
+  /** What the stage is created as: the opening number PENDING, its non-required stages SKIPPED, the rest WAITING. */
+  status: StageStatus;
 }
 
 export type StartOutcome = { kind: 'STARTED'; workflowInstanceId: string } | { kind: 'ALREADY_STARTED' } | { kind: 'REFUSED'; reason: StartRefusalReason };
@@ -93,7 +97,14 @@ export class WorkflowStarter {
     if (route.stages.length === 0) return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no active stage');
 
     const stages = this.planStages(route, pinned.clusterMapping.clusterApprovers);
-    const firstNumber = firstStageNumber(stages.map((s) => s.stageNumber));
+    // Non-required stages before (and beside) the first required one are SKIPPED right away (domain §4.2).
+    const opening = openNext(stages.map((s) => ({ id: s.id, stageNumber: s.stageNumber, status: 'WAITING' as const, isRequired: s.isRequired })));
+    if (opening.kind === 'COMPLETE') return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no required stage');
+    const pendingIds = new Set(opening.stageIds);
+    const skippedIds = new Set(opening.skippedStageIds);
+    for (const stage of stages) stage.status = pendingIds.has(stage.id) ? 'PENDING' : skippedIds.has(stage.id) ? 'SKIPPED' : 'WAITING';
+    const firstNumber = opening.stageNumber;
+    const category = request.category;
     const frozen: FrozenRouting = {
       request: { ...routeRequest, siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
       pinnedConfigVersions: payload.pinnedConfigVersions,
@@ -116,9 +127,9 @@ export class WorkflowStarter {
     )) as unknown[];
     if (inserted.length === 0) return { kind: 'ALREADY_STARTED' };
 
-    await this.insertStages(manager, payload.workspaceId, instanceId, payload.pinnedConfigVersions.approvalMatrix, stages, firstNumber, now);
-    await this.workflows.appendActions(manager, this.creationActions(payload.workspaceId, instanceId, stages, firstNumber, now));
-    await this.publishStart(manager, request, instanceId, route, stages, firstNumber, context);
+    await this.insertStages(manager, payload.workspaceId, instanceId, payload.pinnedConfigVersions.approvalMatrix, stages, now);
+    await this.workflows.appendActions(manager, this.creationActions(payload.workspaceId, instanceId, stages, now));
+    await this.publishStart(manager, request, category, instanceId, route, stages, context);
     return { kind: 'STARTED', workflowInstanceId: instanceId };
   }
 
@@ -138,40 +149,47 @@ export class WorkflowStarter {
       slaHours: stage.slaHours,
       policyStageId: stage.policyStageId,
       unassignedReason: stage.approverUserId ? null : (stage.assignment.reason ?? 'NO_APPROVER'),
+      isRequired: stage.isRequired,
+      status: 'WAITING' as StageStatus,
     }));
   }
 
   private async insertStages(
-    manager: EntityManager, workspaceId: string, instanceId: string, configVersionId: string, stages: PlannedStage[], firstNumber: number, now: Date,
+    manager: EntityManager, workspaceId: string, instanceId: string, configVersionId: string, stages: PlannedStage[], now: Date,
   ): Promise<void> {
-    const opens = (s: PlannedStage) => s.stageNumber === firstNumber;
+    const opens = (s: PlannedStage) => s.status === 'PENDING';
     await manager.query(
       `INSERT INTO workflow_stages (id, workspace_id, workflow_instance_id, config_version_id, stage_number, stage_name, approval_role_id,
-         role_code, is_parallel, parallel_group, approver_user_id, backup_user_id, status, sla_hours, activated_at, sla_due_at, policy_stage_id)
+         role_code, is_parallel, parallel_group, approver_user_id, backup_user_id, status, sla_hours, activated_at, sla_due_at, policy_stage_id,
+         is_required)
        SELECT u.id, $1, $2, $3, u.stage_number, u.stage_name, u.role_id, u.role_code, u.is_parallel, u.parallel_group, u.approver,
-         u.backup, u.status, u.sla_hours, u.activated_at, u.sla_due_at, u.policy_stage_id
+         u.backup, u.status, u.sla_hours, u.activated_at, u.sla_due_at, u.policy_stage_id, u.is_required
        FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[],
-         $13::text[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::text[])
+         $13::text[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::boolean[])
          AS u(id, stage_number, stage_name, role_id, role_code, is_parallel, parallel_group, approver, backup, status, sla_hours,
-              activated_at, sla_due_at, policy_stage_id)`,
+              activated_at, sla_due_at, policy_stage_id, is_required)`,
       [
         workspaceId, instanceId, configVersionId,
         stages.map((s) => s.id), stages.map((s) => s.stageNumber), stages.map((s) => s.stageName), stages.map((s) => s.approvalRoleId),
         stages.map((s) => s.roleCode), stages.map((s) => s.isParallel), stages.map((s) => s.parallelGroup), stages.map((s) => s.approverUserId),
-        stages.map((s) => s.backupUserId), stages.map((s) => (opens(s) ? 'PENDING' : 'WAITING')), stages.map((s) => s.slaHours),
+        stages.map((s) => s.backupUserId), stages.map((s) => s.status), stages.map((s) => s.slaHours),
         stages.map((s) => (opens(s) ? now : null)), stages.map((s) => (opens(s) ? slaDueAt(now, s.slaHours) : null)),
-        stages.map((s) => s.policyStageId),
+        stages.map((s) => s.policyStageId), stages.map((s) => s.isRequired),
       ],
     );
   }
 
-  private creationActions(workspaceId: string, instanceId: string, stages: PlannedStage[], firstNumber: number, now: Date): ActionDraft[] {
+  private creationActions(workspaceId: string, instanceId: string, stages: PlannedStage[], now: Date): ActionDraft[] {
     return stages.flatMap((stage) => {
       const base = { workspaceId, workflowInstanceId: instanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
       const actions: ActionDraft[] = [
-        { ...base, actionType: 'CREATED', payload: { newStatus: stage.stageNumber === firstNumber ? 'PENDING' : 'WAITING', approverUserId: stage.approverUserId } },
+        { ...base, actionType: 'CREATED', payload: { newStatus: stage.status === 'SKIPPED' ? 'WAITING' : stage.status, approverUserId: stage.approverUserId } },
       ];
-      if (stage.stageNumber === firstNumber) {
+      if (stage.status === 'SKIPPED') {
+        actions.push({ ...base, actionType: 'SKIPPED', payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' } });
+        return actions;
+      }
+      if (stage.status === 'PENDING') {
         actions.push({ ...base, actionType: 'ACTIVATED', payload: { oldStatus: 'WAITING', newStatus: 'PENDING', slaDueAt: slaDueAt(now, stage.slaHours).toISOString() } });
       }
       if (!stage.approverUserId) actions.push({ ...base, actionType: 'UNASSIGNED', payload: { reason: stage.unassignedReason } });
@@ -180,7 +198,7 @@ export class WorkflowStarter {
   }
 
   private async publishStart(
-    manager: EntityManager, request: StartRequest, instanceId: string, route: RoutePlan, stages: PlannedStage[], firstNumber: number, context: PublishContext,
+    manager: EntityManager, request: StartRequest, category: AtpCategory, instanceId: string, route: RoutePlan, stages: PlannedStage[], context: PublishContext,
   ): Promise<void> {
     const { payload } = request;
     const policyId = route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`;
@@ -193,7 +211,7 @@ export class WorkflowStarter {
       scopeId: scopeId[0].scopeId,
       scopeCode: payload.scopeCode,
       vendorId: scopeId[0].vendorId,
-      atpCategory: request.category!,
+      atpCategory: category,
       configVersionId: payload.pinnedConfigVersions.approvalMatrix,
       approvalPolicyId: policyId,
       pinnedConfigVersions: payload.pinnedConfigVersions,
@@ -209,7 +227,11 @@ export class WorkflowStarter {
         stageName: stage.stageName, approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, parallelGroup: stage.parallelGroup,
         approverUserId: stage.approverUserId,
       };
-      if (stage.stageNumber === firstNumber) {
+      if (stage.status === 'SKIPPED') {
+        await this.events.publish(manager, StageSkippedV1, instanceId, { ...ref, reason: 'NOT_REQUIRED', skippedAt: context.occurredAt.toISOString() }, context);
+        continue;
+      }
+      if (stage.status === 'PENDING') {
         await this.events.publish(manager, StageActivatedV1, instanceId, { ...ref, slaHours: stage.slaHours, slaDueAt: slaDueAt(context.occurredAt, stage.slaHours).toISOString() }, context);
       }
       if (!stage.approverUserId) {

@@ -5,15 +5,20 @@ export interface StageProgressView {
   id: string;
   stageNumber: number;
   status: StageStatus;
+  /** Frozen from the policy stage; absent = required. */
+  isRequired?: boolean;
 }
 
 export type ProgressStep =
   /** Siblings of the same stage number are still open (parallel groups, Q9): nothing opens yet. */
   | { kind: 'WAIT_FOR_SIBLINGS'; stageNumber: number }
-  /** Open the next stage number: every WAITING stage carrying it becomes PENDING. */
-  | { kind: 'ACTIVATE'; stageNumber: number; stageIds: string[] }
-  /** Nothing open is left: the workflow is COMPLETED. */
-  | { kind: 'COMPLETE' };
+  /**
+   * Open the next stage number: its WAITING required stages become PENDING. Non-required stages met on
+   * the way (of this number and of any lower number with no required stage) are SKIPPED.
+   */
+  | { kind: 'ACTIVATE'; stageNumber: number; stageIds: string[]; skippedStageIds: string[] }
+  /** Nothing required is left: the remaining non-required stages are SKIPPED and the workflow is COMPLETED. */
+  | { kind: 'COMPLETE'; skippedStageIds: string[] };
 
 /**
  * What follows an approval, given every stage of the workflow *after* the approved stage was written.
@@ -22,10 +27,25 @@ export type ProgressStep =
 export function nextStepAfterApproval(stages: readonly StageProgressView[]): ProgressStep {
   const pending = stages.filter((s) => s.status === 'PENDING');
   if (pending.length > 0) return { kind: 'WAIT_FOR_SIBLINGS', stageNumber: Math.min(...pending.map((s) => s.stageNumber)) };
-  const waiting = stages.filter((s) => s.status === 'WAITING');
-  if (waiting.length === 0) return { kind: 'COMPLETE' };
-  const stageNumber = Math.min(...waiting.map((s) => s.stageNumber));
-  return { kind: 'ACTIVATE', stageNumber, stageIds: waiting.filter((s) => s.stageNumber === stageNumber).map((s) => s.id) };
+  return openNext(stages.filter((s) => s.status === 'WAITING'));
+}
+
+/**
+ * Which stages open next among the WAITING ones (also used at start, when every stage is WAITING).
+ * Non-required stages (`is_required = false` in the frozen policy) are never actionable: when their stage
+ * number would open they are SKIPPED, and a number holding only non-required stages is passed over
+ * entirely. Kept deliberately simple: no conditions, no "skip unless …" rules.
+ */
+export function openNext(waiting: readonly StageProgressView[]): Extract<ProgressStep, { kind: 'ACTIVATE' | 'COMPLETE' }> {
+  const skippedStageIds: string[] = [];
+  const numbers = [...new Set(waiting.map((s) => s.stageNumber))].sort((a, b) => a - b);
+  for (const stageNumber of numbers) {
+    const ofNumber = waiting.filter((s) => s.stageNumber === stageNumber);
+    skippedStageIds.push(...ofNumber.filter((s) => s.isRequired === false).map((s) => s.id));
+    const required = ofNumber.filter((s) => s.isRequired !== false);
+    if (required.length > 0) return { kind: 'ACTIVATE', stageNumber, stageIds: required.map((s) => s.id), skippedStageIds };
+  }
+  return { kind: 'COMPLETE', skippedStageIds };
 }
 
 /** A rejection (or a cancellation) closes every stage still open. */

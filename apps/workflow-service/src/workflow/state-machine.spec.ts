@@ -1,5 +1,5 @@
 import { assertStageTransition, assertWorkflowTransition, canTransitionStage, canTransitionWorkflow, isTerminalWorkflow } from './state-machine';
-import { firstStageNumber, nextStepAfterApproval, stagesToCancel } from './progression';
+import { firstStageNumber, nextStepAfterApproval, openNext, stagesToCancel } from './progression';
 
 describe('workflow and stage transition tables', () => {
   it('lets only PENDING stages be decided', () => {
@@ -39,11 +39,11 @@ describe('progression after an approval', () => {
         { id: 'c', stageNumber: 2, status: 'WAITING' },
         { id: 'd', stageNumber: 3, status: 'WAITING' },
       ]),
-    ).toEqual({ kind: 'ACTIVATE', stageNumber: 2, stageIds: ['b', 'c'] });
+    ).toEqual({ kind: 'ACTIVATE', stageNumber: 2, stageIds: ['b', 'c'], skippedStageIds: [] });
   });
 
   it('completes when nothing is open', () => {
-    expect(nextStepAfterApproval([{ id: 'a', stageNumber: 1, status: 'APPROVED' }])).toEqual({ kind: 'COMPLETE' });
+    expect(nextStepAfterApproval([{ id: 'a', stageNumber: 1, status: 'APPROVED' }])).toEqual({ kind: 'COMPLETE', skippedStageIds: [] });
   });
 
   it('cancels only open stages on rejection', () => {
@@ -57,5 +57,34 @@ describe('progression after an approval', () => {
     ).toEqual(['c', 'd']);
     expect(firstStageNumber([3, 1, 2])).toBe(1);
     expect(() => firstStageNumber([])).toThrow();
+  });
+});
+
+describe('non-required stages', () => {
+  it('skips non-required stages of the opening number and opens its required ones', () => {
+    expect(
+      nextStepAfterApproval([
+        { id: 'a', stageNumber: 1, status: 'APPROVED' },
+        { id: 'b', stageNumber: 2, status: 'WAITING', isRequired: true },
+        { id: 'c', stageNumber: 2, status: 'WAITING', isRequired: false },
+        { id: 'd', stageNumber: 3, status: 'WAITING', isRequired: false },
+      ]),
+    ).toEqual({ kind: 'ACTIVATE', stageNumber: 2, stageIds: ['b'], skippedStageIds: ['c'] });
+  });
+
+  it('passes over a number holding only non-required stages, and completes when no required stage is left', () => {
+    expect(
+      openNext([
+        { id: 'a', stageNumber: 1, status: 'WAITING', isRequired: false },
+        { id: 'b', stageNumber: 2, status: 'WAITING', isRequired: false },
+        { id: 'c', stageNumber: 3, status: 'WAITING' },
+      ]),
+    ).toEqual({ kind: 'ACTIVATE', stageNumber: 3, stageIds: ['c'], skippedStageIds: ['a', 'b'] });
+    expect(
+      nextStepAfterApproval([
+        { id: 'a', stageNumber: 1, status: 'APPROVED' },
+        { id: 'b', stageNumber: 2, status: 'WAITING', isRequired: false },
+      ]),
+    ).toEqual({ kind: 'COMPLETE', skippedStageIds: ['b'] });
   });
 });

@@ -5,11 +5,12 @@ import { WorkflowEventsPublisher } from './workflow-events.publisher';
 import { MemberDirectory } from '../replica/member-directory';
 import { ReplicaRepository } from '../replica/replica.repository';
 import { WorkflowProgress } from './workflow-progress.service';
+import { IdempotencyStore } from '../decisions/idempotency.store';
 
-/** What every feature shares: the clock, the runtime tables, the replicas and the event publisher. */
+/** What every feature shares: the clock, the runtime tables, the replicas, the event publisher and idempotency keys. */
 @Global()
 @Module({
-  providers: [{ provide: Clock, useClass: SystemClock }, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress],
-  exports: [Clock, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress],
+  providers: [{ provide: Clock, useClass: SystemClock }, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress, IdempotencyStore],
+  exports: [Clock, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress, IdempotencyStore],
 })
 export class WorkflowCoreModule {}

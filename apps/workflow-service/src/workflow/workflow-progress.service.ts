@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { StageActivatedV1, WorkflowCompletedV1 } from '@atp/contracts';
+import { StageActivatedV1, StageReassignedV1, StageSkippedV1, WorkflowCompletedV1 } from '@atp/contracts';
 import { nextStepAfterApproval, stagesToCancel, type ProgressStep } from './progression';
 import { WorkflowRepository } from './workflow.repository';
 import { WorkflowEventsPublisher, type PublishContext } from './workflow-events.publisher';
@@ -21,6 +21,7 @@ export class WorkflowProgress {
     const stages = await this.workflows.stagesOf(manager, instance.id);
     const step = nextStepAfterApproval(stages);
     if (step.kind === 'WAIT_FOR_SIBLINGS') return { step, activated: [] };
+    await this.skip(manager, instance, step.skippedStageIds, context);
     if (step.kind === 'COMPLETE') {
       await this.workflows.setInstanceStatus(manager, instance.id, 'COMPLETED', { currentStageNumber: null, completedAt: context.occurredAt });
       await this.events.publish(manager, WorkflowCompletedV1, instance.id, {
@@ -43,10 +44,52 @@ export class WorkflowProgress {
     );
     for (const stage of activated) {
       await this.events.publish(manager, StageActivatedV1, instance.id, {
-        ...stageRef(instance, stage), slaHours: stage.slaHours, slaDueAt: stage.slaDueAt!.toISOString(),
+        ...stageRef(instance, stage), slaHours: stage.slaHours, slaDueAt: (stage.slaDueAt ?? context.occurredAt).toISOString(),
       }, context);
     }
     return { step, activated };
+  }
+
+  /** Non-required stages whose number opened (domain §4.2): SKIPPED, audited and published. */
+  async skip(manager: EntityManager, instance: InstanceRow, stageIds: readonly string[], context: PublishContext): Promise<StageRow[]> {
+    const skipped = await this.workflows.skipStages(manager, stageIds);
+    await this.workflows.appendActions(
+      manager,
+      skipped.map((stage) => ({
+        workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'SKIPPED' as const,
+        actorUserId: null, actionAt: context.occurredAt, payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' },
+      })),
+    );
+    for (const stage of skipped) {
+      await this.events.publish(manager, StageSkippedV1, instance.id, { ...stageRef(instance, stage), reason: 'NOT_REQUIRED', skippedAt: context.occurredAt.toISOString() }, context);
+    }
+    return skipped;
+  }
+
+  /**
+   * Gives an open stage to another approver (admin reassign/delegate, or an approved STAGE override):
+   * approver updated, a REASSIGNED action row with old and new approver, `workflow.stage.reassigned`.
+   */
+  async reassign(
+    manager: EntityManager,
+    instance: InstanceRow,
+    stage: StageRow,
+    change: { toUserId: string; reason: string; overrideId: string | null; mode: 'REASSIGN' | 'DELEGATE' | 'OVERRIDE' },
+    context: PublishContext,
+  ): Promise<StageRow> {
+    await this.workflows.setStageApprover(manager, stage.id, change.toUserId, null);
+    await this.workflows.appendActions(manager, [{
+      workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'REASSIGNED',
+      actorUserId: context.actorId, actionAt: context.occurredAt,
+      payload: { fromUserId: stage.approverUserId, toUserId: change.toUserId, mode: change.mode, overrideId: change.overrideId, stageStatus: stage.status },
+      notes: change.reason,
+    }]);
+    const reassigned: StageRow = { ...stage, approverUserId: change.toUserId };
+    await this.events.publish(manager, StageReassignedV1, instance.id, {
+      ...stageRef(instance, reassigned), fromUserId: stage.approverUserId, toUserId: change.toUserId, reason: change.reason,
+      overrideId: change.overrideId, changedAt: context.occurredAt.toISOString(),
+    }, context);
+    return reassigned;
   }
 
   /** Closes every open stage with an audit row each (rejection elsewhere, cancellation). */

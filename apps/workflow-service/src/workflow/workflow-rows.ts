@@ -11,6 +11,7 @@ export interface InstanceRow {
   currentStageNumber: number | null;
   totalStages: number;
   submittedBy: string;
+  heldAt: Date | null;
   routingSnapshot: FrozenRouting;
 }
 
@@ -31,6 +32,7 @@ export interface StageRow {
   slaDueAt: Date | null;
   slaBreachedAt: Date | null;
   decision: string | null;
+  isRequired: boolean;
 }
 
 /**
@@ -45,12 +47,12 @@ export interface FrozenRouting {
 
 export const INSTANCE_COLUMNS = `id, workspace_id AS "workspaceId", submission_id AS "submissionId", attempt_number AS "attemptNumber",
   status, current_stage_number AS "currentStageNumber", total_stages AS "totalStages", submitted_by AS "submittedBy",
-  routing_snapshot AS "routingSnapshot"`;
+  held_at AS "heldAt", routing_snapshot AS "routingSnapshot"`;
 
 export const STAGE_COLUMNS = `id, workspace_id AS "workspaceId", workflow_instance_id AS "workflowInstanceId", stage_number AS "stageNumber",
   stage_name AS "stageName", approval_role_id AS "approvalRoleId", role_code AS "roleCode", is_parallel AS "isParallel",
   parallel_group AS "parallelGroup", approver_user_id AS "approverUserId", backup_user_id AS "backupUserId", status,
-  sla_hours AS "slaHours", sla_due_at AS "slaDueAt", sla_breached_at AS "slaBreachedAt", decision`;
+  sla_hours AS "slaHours", sla_due_at AS "slaDueAt", sla_breached_at AS "slaBreachedAt", decision, is_required AS "isRequired"`;
 
 export function stageRef(instance: Pick<InstanceRow, 'id' | 'submissionId'>, stage: StageRow): StageRefV1 {
   return {

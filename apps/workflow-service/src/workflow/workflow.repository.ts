@@ -6,7 +6,7 @@ import type { StageStatus, WorkflowStatus } from './state-machine';
 
 export const ACTION_TYPES = [
   'CREATED', 'ACTIVATED', 'UNASSIGNED', 'APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT', 'CANCELLED',
-  'SLA_BREACHED', 'ESCALATED', 'REASSIGNED', 'HELD', 'RESUMED',
+  'SLA_BREACHED', 'ESCALATED', 'REASSIGNED', 'HELD', 'RESUMED', 'SKIPPED',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -56,13 +56,14 @@ export class WorkflowRepository {
     manager: EntityManager,
     instanceId: string,
     status: WorkflowStatus,
-    changes: { currentStageNumber?: number | null; completedAt?: Date | null; holdReason?: string | null } = {},
+    changes: { currentStageNumber?: number | null; completedAt?: Date | null; holdReason?: string | null; heldAt?: Date | null } = {},
   ): Promise<void> {
     await manager.query(
       `UPDATE workflow_instances SET status = $2,
          current_stage_number = CASE WHEN $3::boolean THEN $4::int ELSE current_stage_number END,
          completed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE completed_at END,
          hold_reason = CASE WHEN $7::boolean THEN $8 ELSE hold_reason END,
+         held_at = CASE WHEN $9::boolean THEN $10::timestamptz ELSE held_at END,
          updated_at = now()
        WHERE id = $1`,
       [
@@ -70,8 +71,52 @@ export class WorkflowRepository {
         'currentStageNumber' in changes, changes.currentStageNumber ?? null,
         'completedAt' in changes, changes.completedAt ?? null,
         'holdReason' in changes, changes.holdReason ?? null,
+        'heldAt' in changes, changes.heldAt ?? null,
       ],
     );
+  }
+
+  /** One stage of one workflow (the workflow was already found in the caller's workspace). */
+  async stageOf(manager: EntityManager, instanceId: string, stageId: string): Promise<StageRow> {
+    const rows = (await manager.query(`SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE id = $1 AND workflow_instance_id = $2`, [stageId, instanceId])) as StageRow[];
+    if (rows.length === 0) throw new NotFoundError('stage', stageId);
+    return rows[0];
+  }
+
+  /** A stage by id within a workspace, or null (override requests name a stage without its workflow). */
+  async findStage(manager: EntityManager, workspaceId: string, stageId: string): Promise<StageRow | null> {
+    const rows = (await manager.query(`SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE workspace_id = $1 AND id = $2`, [workspaceId, stageId])) as StageRow[];
+    return rows[0] ?? null;
+  }
+
+  /** WAITING stages whose stage number opened but which the frozen policy does not require. */
+  async skipStages(manager: EntityManager, stageIds: readonly string[]): Promise<StageRow[]> {
+    if (stageIds.length === 0) return [];
+    const result = (await manager.query(
+      `UPDATE workflow_stages SET status = 'SKIPPED', updated_at = now()
+       WHERE id = ANY($1::text[]) AND status = 'WAITING' RETURNING ${STAGE_COLUMNS}`,
+      [stageIds],
+    )) as [StageRow[], number];
+    return result[0];
+  }
+
+  /**
+   * Moves the SLA due time of the workflow's PENDING stages later by `ms` (resume after a hold: the SLA
+   * clock does not run while a workflow is ON_HOLD). Returns each stage with its old and new due time.
+   */
+  async shiftPendingSla(manager: EntityManager, instanceId: string, ms: number): Promise<Array<{ stage: StageRow; oldDueAt: Date }>> {
+    const before = (await manager.query(
+      `SELECT id, sla_due_at AS "slaDueAt" FROM workflow_stages WHERE workflow_instance_id = $1 AND status = 'PENDING'`,
+      [instanceId],
+    )) as Array<{ id: string; slaDueAt: Date }>;
+    if (before.length === 0 || ms <= 0) return [];
+    const result = (await manager.query(
+      `UPDATE workflow_stages SET sla_due_at = sla_due_at + make_interval(secs => $2::double precision / 1000), updated_at = now()
+       WHERE workflow_instance_id = $1 AND status = 'PENDING' RETURNING ${STAGE_COLUMNS}`,
+      [instanceId, ms],
+    )) as [StageRow[], number];
+    const old = new Map(before.map((row) => [row.id, row.slaDueAt]));
+    return result[0].map((stage) => ({ stage, oldDueAt: old.get(stage.id) ?? stage.slaDueAt ?? new Date(0) }));
   }
 
   /** Opens stages: PENDING with their SLA running from `at`. Returns the opened rows. */

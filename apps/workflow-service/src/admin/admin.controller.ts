@@ -1,0 +1,69 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ActorId, IdempotencyKey } from '../actor/actor-id.decorator';
+import { AdminActionsService } from './admin-actions.service';
+import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
+
+/** WORKSPACE_ADMIN only (checked against the member replica in the service). */
+@Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId')
+export class AdminController {
+  constructor(private readonly admin: AdminActionsService) {}
+
+  @Post('stages/:stageId/reassign')
+  @HttpCode(200)
+  async reassign(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('workflowId') workflowInstanceId: string,
+    @Param('stageId') stageId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: ReassignStageDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.admin.reassign({ workspaceId, workflowInstanceId, actorId, idempotencyKey, stageId }, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Post('hold')
+  async hold(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('workflowId') workflowInstanceId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: AdminReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.admin.hold({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Post('resume')
+  async resume(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('workflowId') workflowInstanceId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: AdminReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.admin.resume({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Post('cancel')
+  async cancel(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('workflowId') workflowInstanceId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: AdminReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.admin.cancel({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
+    response.status(result.status);
+    return result.body;
+  }
+}

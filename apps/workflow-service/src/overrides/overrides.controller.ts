@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ActorId, IdempotencyKey } from '../actor/actor-id.decorator';
+import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
+import { OverrideService } from './override.service';
+
+@Controller('api/v1/workspaces/:workspaceId/overrides')
+export class OverridesController {
+  constructor(private readonly overrides: OverrideService) {}
+
+  /** Request an override (any member); it has no effect until a workspace admin approves it. */
+  @Post()
+  async request(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: CreateOverrideDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.overrides.request(workspaceId, actorId, idempotencyKey, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Post(':overrideId/approve')
+  async approve(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('overrideId') overrideId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: DecideOverrideDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.overrides.approve(workspaceId, overrideId, actorId, idempotencyKey, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Post(':overrideId/reject')
+  async reject(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('overrideId') overrideId: string,
+    @ActorId() actorId: string,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Body() body: DecideOverrideDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.overrides.reject(workspaceId, overrideId, actorId, idempotencyKey, body);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Get()
+  async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @ActorId() actorId: string, @Query() query: ListOverridesQueryDto) {
+    return this.overrides.list(workspaceId, actorId, query);
+  }
+}
