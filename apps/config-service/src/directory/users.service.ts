@@ -38,7 +38,7 @@ export class UsersService {
   updateStatus(id: string, dto: UpdateUserStatusDto, actorId: string | null): Promise<UserPayloadV1> {
     return inTransaction(this.dataSource, async (manager) => {
       const [rows] = (await manager.query(
-        `UPDATE users SET status = $2, is_active = ($2 = 'ACTIVE'), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        `UPDATE users SET status = $2::text, is_active = ($2::text = 'ACTIVE'), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, dto.status],
       )) as [UserPayloadV1[]];
       if (rows.length === 0) throw new NotFoundError('user', id);
