@@ -1,12 +1,14 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttp } from '@atp/platform-runtime';
+
+/** `configureHttp` of @atp/platform-runtime, passed in: the testing library imports no platform code. */
+export type ConfigureHttp = (app: INestApplication) => void;
 
 /**
  * Boots a service module the way main.ts does (same HTTP conventions, real DataSource, Kafka,
- * relay and consumers) on an ephemeral port, for HTTP tests with supertest.
+ * relay and consumers), for HTTP tests with supertest.
  */
-export async function bootAppForTest(module: DynamicModule): Promise<INestApplication> {
+export async function bootAppForTest(module: DynamicModule, configureHttp: ConfigureHttp): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureHttp(app);

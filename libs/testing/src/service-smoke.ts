@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { bootAppForTest } from './app';
+import { bootAppForTest, type ConfigureHttp } from './app';
 import { waitFor } from './wait';
 
 /**
@@ -8,13 +8,13 @@ import { waitFor } from './wait';
  * PostgreSQL and Kafka up, Prometheus metrics including the outbox backlog, problem+json for an
  * unknown route, and the correlation id echoed back.
  */
-export function describeServiceSmoke(serviceName: string, module: () => DynamicModule): void {
+export function describeServiceSmoke(serviceName: string, module: () => DynamicModule, configureHttp: ConfigureHttp): void {
   describe(`${serviceName} runtime`, () => {
     let app: INestApplication;
     jest.setTimeout(90000);
 
     beforeAll(async () => {
-      app = await bootAppForTest(module());
+      app = await bootAppForTest(module(), configureHttp);
     });
 
     afterAll(async () => {
