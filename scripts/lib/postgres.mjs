@@ -224,7 +224,8 @@ function writeLocalConf(data, port) {
       "unix_socket_directories = ''",
       'max_connections = 300', // five services with pools, their tests, migrations
       "password_encryption = 'scram-sha-256'",
-      // Faster tests; a crash loses the last few commits but never corrupts the cluster.
+      // Local development and tests only: a crash of this machine may lose the last few commits
+      // (never corrupts the cluster). docker-compose and production keep the durable default.
       'synchronous_commit = off',
       "timezone = 'UTC'",
       "log_timezone = 'UTC'",

@@ -4,6 +4,7 @@ import type { AppEnv } from './config/env';
 import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
 import { DirectoryModule } from './directory/directory.module';
+import { PinsModule } from './pins/pins.module';
 import { RoutingModule } from './routing/routing.module';
 
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule],
+      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule],
     };
   }
 }

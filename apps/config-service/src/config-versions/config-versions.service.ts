@@ -117,10 +117,11 @@ export class ConfigVersionsService {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId, { mustBeActive: false });
       const version = await this.versions.find(manager, workspaceId, id, { lock: true });
+      // Pins first: a version running workflows depend on is refused with their count, whatever its status.
+      await this.refuseWhenPinned(manager, id, 'deleted');
       if (version.status !== 'DRAFT') {
         throw new ConflictError('VERSION_NOT_DELETABLE', `config version ${id} is ${version.status}; only a DRAFT can be deleted`, { currentStatus: version.status });
       }
-      await this.refuseWhenPinned(manager, id, 'deleted');
       await this.masterRows.deleteAll(manager, id);
       await this.versions.delete(manager, id);
       await this.events.lifecycle(manager, ConfigVersionEvent.deleted, version, actorId);
