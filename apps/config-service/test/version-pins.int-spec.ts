@@ -27,7 +27,7 @@ describe('config-service: config versions pinned by running workflows', () => {
   const http = () => request(app.getHttpServer());
   const version = (id: string) => `/api/v1/workspaces/${workspaceId}/config-versions/${id}`;
 
-  const envelope = <P>(fixture: EventEnvelope<P>, workflowInstanceId: string, payload: Partial<P>, eventId = randomUUID()): EventEnvelope<P> => ({
+  const envelope = <P>(fixture: EventEnvelope<P>, workflowInstanceId: string, payload: Partial<P>, eventId: string = randomUUID()): EventEnvelope<P> => ({
     ...fixture,
     eventId,
     occurredAt: new Date().toISOString(),
@@ -101,12 +101,12 @@ describe('config-service: config versions pinned by running workflows', () => {
     // The database refuses too, whatever the API does.
     await expect(db.query(`DELETE FROM config_versions WHERE id = $1`, [scopeVersionId])).rejects.toThrow(/cannot be deleted|pinned/);
 
-    await publish(envelope(WorkflowCancelledV1.fixture as EventEnvelope<Record<string, unknown>>, wf2, {}));
+    await publish(envelope(WorkflowCancelledV1.fixture, wf2, {}));
     await untilPinned(matrixVersionId, 1);
     const stillPinned = await http().post(`${version(matrixVersionId)}/archive`).set('x-actor-id', actor).expect(409);
     expect(stillPinned.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 1 });
 
-    const completed = envelope(WorkflowCompletedV1.fixture as EventEnvelope<Record<string, unknown>>, wf1, { completedAt: new Date().toISOString() });
+    const completed = envelope(WorkflowCompletedV1.fixture, wf1, { completedAt: new Date().toISOString() });
     await publish(completed);
     await publish({ ...completed, eventId: randomUUID() }); // a second end of the same workflow releases nothing more
     await workflowEnded(wf1);
@@ -120,7 +120,7 @@ describe('config-service: config versions pinned by running workflows', () => {
 
   it('ignores an end that arrives before its start (tombstone) and versions of another workspace', async () => {
     const wf = `wf-pins-late-${salt}`;
-    await publish(envelope(WorkflowCompletedV1.fixture as EventEnvelope<Record<string, unknown>>, wf, { completedAt: new Date().toISOString() }));
+    await publish(envelope(WorkflowCompletedV1.fixture, wf, { completedAt: new Date().toISOString() }));
     await workflowEnded(wf);
     const late = started(wf);
     await publish(late);

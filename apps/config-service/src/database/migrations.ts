@@ -1,8 +1,9 @@
 import type { MigrationClass } from '@atp/platform-database';
-import { MessagingTables1764000000000 } from '@atp/platform-messaging';
+import { messagingMigrations } from '@atp/platform-messaging';
 import { DirectoryTables1764100000000 } from './migrations/1764100000000-directory-tables';
 import { ConfigTables1764100000001 } from './migrations/1764100000001-config-tables';
 import { WorkflowPins1764100000002 } from './migrations/1764100000002-workflow-pins';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
-export const migrations: MigrationClass[] = [MessagingTables1764000000000, DirectoryTables1764100000000, ConfigTables1764100000001, WorkflowPins1764100000002];
+export const migrations: MigrationClass[] = [
+  ...messagingMigrations, DirectoryTables1764100000000, ConfigTables1764100000001, WorkflowPins1764100000002];
