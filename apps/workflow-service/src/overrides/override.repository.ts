@@ -75,8 +75,8 @@ export class OverrideRepository {
   ): Promise<OverrideRow> {
     const inserted = (await manager.query(
       `INSERT INTO approver_overrides (workspace_id, override_type, workflow_stage_id, submission_id, cluster_code, region, approval_role_id,
-         role_code, from_user_id, to_user_id, override_reason, requestor_user_id, created_by, effective_date, expiry_date)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14) RETURNING ${COLUMNS}`,
+         role_code, from_user_id, to_user_id, override_reason, requestor_user_id, effective_date, expiry_date)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING ${COLUMNS}`,
       [
         row.workspaceId, row.overrideType, row.workflowStageId, row.submissionId, row.clusterCode, row.region, row.approvalRoleId, row.roleCode,
         row.fromUserId, row.toUserId, row.overrideReason, row.requestorUserId, row.effectiveDate, row.expiryDate,

@@ -95,7 +95,9 @@ export class WorkflowProgress {
   /** Closes every open stage with an audit row each (rejection elsewhere, cancellation). */
   async cancelOpenStages(manager: EntityManager, instance: InstanceRow, actorId: string | null, at: Date, reason: string): Promise<StageRow[]> {
     const stages = await this.workflows.stagesOf(manager, instance.id);
-    const cancelled = await this.workflows.cancelStages(manager, stagesToCancel(stages));
+    // UPDATE … RETURNING has no order: keep the stages' order so the trail reads stage by stage.
+    const position = new Map(stages.map((s, i) => [s.id, i]));
+    const cancelled = (await this.workflows.cancelStages(manager, stagesToCancel(stages))).sort((x, y) => (position.get(x.id) ?? 0) - (position.get(y.id) ?? 0));
     const before = new Map(stages.map((s) => [s.id, s.status]));
     await this.workflows.appendActions(
       manager,
