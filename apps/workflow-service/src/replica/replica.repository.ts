@@ -38,12 +38,16 @@ export class ReplicaRepository {
       ['clusterMapping', 'CLUSTER_MAPPING'],
       ['scopeConfig', 'SCOPE_CONFIG'],
     ];
-    const missing = expected.filter(([key]) => !byId.has(pinned[key])).map(([key, type]) => `${type} ${pinned[key]}`);
-    if (missing.length > 0) {
+    const approvalMatrix = byId.get(pinned.approvalMatrix);
+    const clusterMapping = byId.get(pinned.clusterMapping);
+    const scopeConfig = byId.get(pinned.scopeConfig);
+    if (!approvalMatrix || !clusterMapping || !scopeConfig) {
+      const missing = expected.filter(([key]) => !byId.has(pinned[key])).map(([key, type]) => `${type} ${pinned[key]}`);
       return { ok: false, reason: 'CONFIG_SNAPSHOT_MISSING', detail: `config versions not in the replica: ${missing.join(', ')}` };
     }
+    const found = { approvalMatrix, clusterMapping, scopeConfig };
     for (const [key, type] of expected) {
-      const row = byId.get(pinned[key])!;
+      const row = found[key];
       if (row.workspaceId !== workspaceId || row.sourceType !== type) {
         return {
           ok: false,
@@ -54,9 +58,9 @@ export class ReplicaRepository {
     }
     return {
       ok: true,
-      approvalMatrix: byId.get(pinned.approvalMatrix)!.snapshot as ApprovalMatrixSnapshot,
-      clusterMapping: byId.get(pinned.clusterMapping)!.snapshot as ClusterMappingSnapshot,
-      scopeConfig: byId.get(pinned.scopeConfig)!.snapshot as ScopeConfigSnapshot,
+      approvalMatrix: approvalMatrix.snapshot as ApprovalMatrixSnapshot,
+      clusterMapping: clusterMapping.snapshot as ClusterMappingSnapshot,
+      scopeConfig: scopeConfig.snapshot as ScopeConfigSnapshot,
     };
   }
 

@@ -81,7 +81,7 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
         actionAt: now, payload: { slaDueAt: stage.slaDueAt?.toISOString(), approverUserId: stage.approverUserId },
       }]);
       await this.events.publish(manager, StageSlaBreachedV1, instance.id, {
-        ...stageRef(instance, stage), slaDueAt: stage.slaDueAt!.toISOString(), breachedAt: now.toISOString(),
+        ...stageRef(instance, stage), slaDueAt: (stage.slaDueAt ?? now).toISOString(), breachedAt: now.toISOString(),
       }, context);
       result.breached.push(stage.id);
       if (stage.backupUserId && stage.backupUserId !== stage.approverUserId) {
