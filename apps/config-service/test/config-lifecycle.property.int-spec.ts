@@ -278,7 +278,7 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
   }
 
   async function checkInvariants(model: Model, after: string): Promise<void> {
-    const fail = (message: string) => {
+    const fail: (message: string) => never = (message) => {
       throw new Error(`after ${after}: ${message}`);
     };
     // I1, straight from SQL.
@@ -302,8 +302,8 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
     if (byId.size !== expected.length) fail(`expected ${expected.length} versions, found ${byId.size}`);
     for (const v of expected) {
       const r = byId.get(v.id);
-      if (!r) fail(`version ${v.id} is missing`);
-      const actual = { st: r!.st, n: r!.n, status: r!.status, prev: r!.prev, sup: r!.sup, rb: r!.rb, rbf: r!.rbf };
+      if (!r) return fail(`version ${v.id} is missing`);
+      const actual = { st: r.st, n: r.n, status: r.status, prev: r.prev, sup: r.sup, rb: r.rb, rbf: r.rbf };
       const want = { st: v.st, n: v.versionNumber, status: v.status, prev: v.previousVersionId, sup: v.supersededById, rb: v.isRollback, rbf: v.rolledBackFromId };
       if (JSON.stringify(actual) !== JSON.stringify(want)) fail(`version ${v.id}: expected ${JSON.stringify(want)}, found ${JSON.stringify(actual)}`);
     }
@@ -323,9 +323,9 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
         for (const [column, link, later] of [['previous_version_id', r.prev, false], ['superseded_by_id', r.sup, true], ['rolled_back_from_id', r.rbf, false]] as const) {
           if (!link) continue;
           const other = byId.get(link);
-          if (!other || other.st !== st) fail(`${r.id}.${column} points outside (${st}) of this workspace`);
-          if (later ? other!.n <= r.n : other!.n >= r.n) fail(`${r.id}.${column} points ${later ? 'backwards' : 'forwards'}`);
-          if (other!.status === 'DRAFT') fail(`${r.id}.${column} points at a DRAFT`);
+          if (!other || other.st !== st) return fail(`${r.id}.${column} points outside (${st}) of this workspace`);
+          if (later ? other.n <= r.n : other.n >= r.n) fail(`${r.id}.${column} points ${later ? 'backwards' : 'forwards'}`);
+          if (other.status === 'DRAFT') fail(`${r.id}.${column} points at a DRAFT`);
         }
       }
       for (const r of chain) {
@@ -334,17 +334,17 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
       const successors = chain.filter((r) => r.sup).map((r) => r.sup);
       if (new Set(successors).size !== successors.length) fail(`${st}: one activation superseded two versions`);
       // One linear history: in activation order, each version was superseded by the next one or archived before it.
-      const activated = chain.filter((r) => r.status !== 'DRAFT').sort((a, b) => a.act!.getTime() - b.act!.getTime());
+      const activatedAt = (r: Row): number => r.act?.getTime() ?? fail(`${r.id} left DRAFT without activated_at`);
+      const activated = chain.filter((r) => r.status !== 'DRAFT').sort((a, b) => activatedAt(a) - activatedAt(b));
       for (let i = 0; i < activated.length; i++) {
         const [a, b] = [activated[i], activated[i + 1]];
-        if (!a.act) fail(`${a.id} left DRAFT without activated_at`);
         if (!b) {
           if (a.status === 'SUPERSEDED') fail(`${a.id} is the last activation but SUPERSEDED`);
           continue;
         }
         if (a.status === 'ACTIVE') fail(`${a.id} is ACTIVE but ${b.id} was activated later`);
         if (a.status === 'SUPERSEDED' && a.sup !== b.id) fail(`${a.id} superseded by ${a.sup}, but the next activation is ${b.id}`);
-        if (a.status === 'ARCHIVED' && a.arc!.getTime() > b.act!.getTime()) fail(`${a.id} archived after ${b.id} was activated`);
+        if (a.status === 'ARCHIVED' && (a.arc?.getTime() ?? Infinity) > activatedAt(b)) fail(`${a.id} archived after ${b.id} was activated`);
       }
     }
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, DomainError } from '@atp/platform-http';
 import { assertActorExists, lockWorkspace } from '../common/workspace-access';
 import type { ValidationReport } from '../import/findings';

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
 import { ValidationFailedError } from '@atp/platform-http';
 import { ActorId } from '../common/actor';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { diffSnapshots } from './config-diff';
 import { ConfigExportService } from './config-export.service';
@@ -34,7 +35,7 @@ export class ConfigVersionsController {
 
   /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
   @Post('config-versions/import')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
   async import(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
@@ -62,12 +63,14 @@ export class ConfigVersionsController {
   }
 
   @Post('config-versions/:id/activate')
+  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
     return this.lifecycle.activate(workspaceId, id, actorId);
   }
 
   @Post('config-versions/:id/archive')
+  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
     return this.lifecycle.archive(workspaceId, id, actorId);
@@ -75,6 +78,7 @@ export class ConfigVersionsController {
 
   /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
   @Post('config-versions/:id/rollback')
+  @UseInterceptors(IdempotencyInterceptor)
   rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
     return this.lifecycle.rollback(workspaceId, id, actorId);
   }

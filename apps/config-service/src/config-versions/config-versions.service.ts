@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError } from '@atp/platform-http';
 import { assertActorExists, assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { assertActivatable, assertTransition } from './config-version-lifecycle';

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ValidationFailedError } from '@atp/platform-http';
 import { ActorId } from '../common/actor';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
@@ -19,6 +20,7 @@ export class DirectoryController {
   ) {}
 
   @Post('workspaces')
+  @UseInterceptors(IdempotencyInterceptor)
   createWorkspace(@Body() dto: CreateWorkspaceDto, @ActorId() actorId: string) {
     return this.workspaces.create(dto, actorId);
   }
@@ -30,12 +32,14 @@ export class DirectoryController {
 
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
+  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @ActorId() actorId: string) {
     return this.workspaces.deactivate(workspaceId, actorId);
   }
 
   @Post('users')
+  @UseInterceptors(IdempotencyInterceptor)
   createUser(@Body() dto: CreateUserDto, @ActorId() actorId: string) {
     return this.users.create(dto, actorId);
   }
@@ -51,6 +55,7 @@ export class DirectoryController {
   }
 
   @Post('workspaces/:workspaceId/members')
+  @UseInterceptors(IdempotencyInterceptor)
   addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @ActorId() actorId: string) {
     return this.memberships.add(workspaceId, dto, actorId);
   }
@@ -88,7 +93,7 @@ export class DirectoryController {
 
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,

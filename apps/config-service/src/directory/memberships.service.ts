@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MembershipPayloadV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { DirectoryEvents } from './directory-events';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SitePayloadV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction } from '../idempotency/idempotent-transaction';
 import { DomainError, NotFoundError } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';

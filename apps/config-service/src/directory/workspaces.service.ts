@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, NotFoundError } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
 import type { CreateWorkspaceDto } from './dto/directory.dto';
