@@ -31,12 +31,17 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   loadStackEnv();
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+  // Two topics: the throughput backlog must not sit in front of the latency stream.
   const topic = `bench.messaging.${uniqueSuffix()}`;
+  const latencyTopic = `${topic}.latency`;
   const definition = probeDefinition(topic);
-  const validator = probeValidator(topic);
-  const writer = new OutboxWriter(validator);
+  const latencyDefinition = probeDefinition(latencyTopic);
+  const validator = probeValidator(latencyTopic);
+  const writer = new OutboxWriter(probeValidator(topic));
+  const latencyWriter = new OutboxWriter(validator);
   const adminKafka = testKafka('bench-admin');
-  await createTestTopics(adminKafka, [topic, dlqTopicOf(topic)], 6);
+  const topics = [topic, dlqTopicOf(topic), latencyTopic, dlqTopicOf(latencyTopic)];
+  await createTestTopics(adminKafka, topics, 6);
   const producerDb = await createScratchDatabase('bench_producer');
   const consumerDb = await createScratchDatabase('bench_consumer');
   const producerSide = await openProbeDatabase(producerDb.url, 'producer');
@@ -73,10 +78,10 @@ async function main(): Promise<void> {
     const dlqProducer = createIdempotentProducer(kafka);
     await dlqProducer.connect();
     const consumer = new InboxConsumer({
-      consumerName: `bench-${uniqueSuffix()}`, topics: [topic], kafka, dataSource: consumerSide, validator, dlqProducer, logger: silentLogger,
-      fromBeginning: false,
+      consumerName: `bench-${uniqueSuffix()}`, topics: [latencyTopic], kafka, dataSource: consumerSide, validator, dlqProducer, logger: silentLogger,
+      fromBeginning: true,
       handlers: {
-        [definition.eventType]: async (event, manager) => {
+        [latencyDefinition.eventType]: async (event, manager) => {
           const payload = event.envelope.payload as ProbePayload;
           await manager.query(`INSERT INTO applied_orders (event_id, order_id, seq, aggregate_version) VALUES ($1, $2, $3, $4)`, [event.envelope.eventId, payload.orderId, payload.seq, event.envelope.aggregateVersion]);
           const t0 = committedAt.get(payload.seq);
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const seq = 1_000_000 + i;
-      await producerSide.transaction((manager) => writer.append<ProbePayload>(manager, { definition, workspaceId: null, aggregateId: `lat-${i % 50}`, payload: { orderId: `lat-${i % 50}`, seq, note: '' }, correlationId: 'bench' }));
+      await producerSide.transaction((manager) => latencyWriter.append<ProbePayload>(manager, { definition: latencyDefinition, workspaceId: null, aggregateId: `lat-${i % 50}`, payload: { orderId: `lat-${i % 50}`, seq, note: '' }, correlationId: 'bench' }));
       committedAt.set(seq, performance.now());
     }
     const achieved = count / ((performance.now() - begin) / 1000);
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
     await consumerSide.destroy();
     await producerDb.drop();
     await consumerDb.drop();
-    await deleteTestTopics(adminKafka, [topic, dlqTopicOf(topic)]).catch(() => undefined);
+    await deleteTestTopics(adminKafka, topics).catch(() => undefined);
   }
 }
 
