@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { eventCatalog } from '../catalog';
 import { buildAsyncApiDocument } from './asyncapi';
 
@@ -15,5 +16,12 @@ describe('AsyncAPI document', () => {
       const channel = Object.values(document.channels).find((c) => c.address === definition.topic);
       expect(channel).toBeDefined();
     }
+  });
+});
+
+describe('docs/asyncapi.json', () => {
+  it('is regenerated whenever the catalog changes (npx nx run contracts:asyncapi)', () => {
+    const committed = JSON.parse(readFileSync(`${__dirname}/../../../../docs/asyncapi.json`, 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(buildAsyncApiDocument(eventCatalog, '1.0.0'))));
   });
 });
