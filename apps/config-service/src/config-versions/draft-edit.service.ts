@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { canonicalRoleCode } from '@atp/approval-routing';
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, NotFoundError, UnknownReferenceError, ValidationFailedError } from '@atp/platform-http';
 import { assertActorExists, lockWorkspace } from '../common/workspace-access';
-import { canonicalRoleCode } from '../import/legacy-aliases';
 import { ConfigVersionEvent, ConfigVersionEvents } from './config-version-events';
 import { ConfigVersionsRepository } from './config-versions.repository';
 import type { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';

@@ -1,6 +1,7 @@
-import { ASSIGNMENT_MODES, STAGE_GROUPS, type AssignmentMode } from '@atp/approval-routing';
+import {
+  ASSIGNMENT_MODES, STAGE_GROUPS, canonicalRoleCode, expandLegacyCategory, normaliseCode, type AssignmentMode,
+} from '@atp/approval-routing';
 import type { Finding } from './findings';
-import { canonicalRoleCode, categoriesOf, isLegacyRoleCode, normaliseCode } from './legacy-aliases';
 import type { ImportContext, MasterRow, MasterRowSet } from './master-rows';
 import { RowReader } from './row-reader';
 import { locateSheets } from './sheet-presence';
@@ -54,7 +55,7 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
     const r = new RowReader('roles', row, findings);
     const rawCode = r.requiredText('role_code', 50);
     const roleCode = rawCode ? canonicalRoleCode(rawCode) : '';
-    if (rawCode && isLegacyRoleCode(rawCode)) r.warning('role_code', 'LEGACY_ALIAS', `role code ${rawCode} stored as ${roleCode}`);
+    if (rawCode && roleCode !== normaliseCode(rawCode)) r.warning('role_code', 'LEGACY_ALIAS', `role code ${rawCode} stored as ${roleCode}`);
     if (roleCode && rolesSeen.has(roleCode)) r.error('role_code', 'DUPLICATE', `role ${roleCode} appears twice`);
     if (roleCode) rolesSeen.add(roleCode);
     const record: MasterRow = {
@@ -87,7 +88,8 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
     const vendorId = vendorCode ? context.vendorIdsByCode.get(vendorCode) : null;
     if (vendorCode && !vendorId) r.error('vendor_code', 'UNKNOWN_VENDOR', `vendor ${vendorCode} is not in the ACTIVE SCOPE_CONFIG`);
     const rawCategory = r.requiredText('atp_category', 30);
-    const categories = rawCategory ? categoriesOf(rawCategory) : [];
+    // Legacy spellings (HARDWARE, SW, BOTH → two policies …) map through the routing library's one implementation.
+    const categories = rawCategory ? expandLegacyCategory(rawCategory) : [];
     if (rawCategory && categories.length === 0) r.error('atp_category', 'INVALID_VALUE', `atp_category "${rawCategory}" is not a known category`);
     else if (rawCategory && (categories.length > 1 || categories[0] !== normaliseCode(rawCategory))) {
       r.warning('atp_category', 'LEGACY_ALIAS', `atp_category ${rawCategory} stored as ${categories.join(' + ')}`);

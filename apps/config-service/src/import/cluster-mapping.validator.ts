@@ -1,5 +1,5 @@
+import { canonicalRoleCode, normaliseCode } from '@atp/approval-routing';
 import type { Finding } from './findings';
-import { canonicalRoleCode, normaliseCode } from './legacy-aliases';
 import type { ImportContext, MasterRow, MasterRowSet } from './master-rows';
 import { RowReader } from './row-reader';
 import { locateSheets } from './sheet-presence';

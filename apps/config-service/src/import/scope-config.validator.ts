@@ -1,6 +1,5 @@
-import { SCOPE_GROUPS } from '@atp/approval-routing';
+import { SCOPE_GROUPS, normaliseCode } from '@atp/approval-routing';
 import type { Finding } from './findings';
-import { normaliseCode } from './legacy-aliases';
 import type { ImportContext, MasterRow, MasterRowSet } from './master-rows';
 import { RowReader } from './row-reader';
 import { locateSheets } from './sheet-presence';
