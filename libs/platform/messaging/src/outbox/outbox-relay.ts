@@ -48,11 +48,15 @@ export class OutboxRelay {
   private notified = false;
   private loop: Promise<void> | null = null;
   private lastCleanup = 0;
+  /** Rows handed to Kafka whose published mark has not committed yet; the next fetch skips them. */
+  private readonly inflight = new Set<string>();
+  private marking: Promise<void> = Promise.resolve();
+  private prefetched: Promise<OutboxRow[]> | null = null;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
   }
 
@@ -71,6 +75,8 @@ export class OutboxRelay {
     this.running = false;
     this.wake();
     await this.loop;
+    await this.discardPrefetch();
+    await this.marking;
     await this.releaseConnection();
     await this.options.producer.disconnect();
   }
@@ -130,33 +136,67 @@ export class OutboxRelay {
     if (client) await client.end().catch(() => undefined);
   }
 
+  /**
+   * One batch, pipelined: while it travels to Kafka the next batch is already being read (when this
+   * one was full), and its published mark commits in the background while later batches go out.
+   * Sends stay strictly sequential, so per-key order holds; a mark that fails leaves rows unmarked
+   * and they are published again (consumers deduplicate).
+   */
   private async publishBatch(): Promise<number> {
     this.notified = false;
     const started = process.hrtime.bigint();
-    // Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead.
-    const rows = (await this.options.dataSource.query(
-      `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope
-         FROM outbox o
-        WHERE o.published_at IS NULL AND o.failed_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM outbox p
-                           WHERE p.failed_at IS NOT NULL AND p.published_at IS NULL
-                             AND p.partition_key = o.partition_key AND p.id < o.id)
-        ORDER BY o.id LIMIT $1`,
-      [this.batchSize],
-    )) as OutboxRow[];
+    const rows = await (this.prefetched ?? this.fetch());
+    this.prefetched = null;
     if (rows.length === 0) return 0;
+    for (const row of rows) this.inflight.add(row.id);
+    if (rows.length === this.batchSize) this.prefetched = this.fetch();
 
     let published = rows;
     try {
       await this.send(rows);
     } catch (error) {
-      if (!permanentRefusal(error)) throw error;
+      await this.discardPrefetch();
+      if (!permanentRefusal(error)) {
+        this.release(rows);
+        throw error;
+      }
       published = await this.publishOneByOne(rows);
+      this.release(rows.filter((row) => !published.includes(row)));
     }
     await this.options.afterPublish?.(published.map((row) => row.event_id));
-    await this.markPublished(published);
-    this.options.metrics?.relayBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.marking = this.marking
+      .then(() => this.markPublished(published))
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'marking outbox rows published failed; they will be published again'))
+      .finally(() => {
+        this.release(published);
+        this.options.metrics?.relayBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      });
     return rows.length;
+  }
+
+  /** Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead. */
+  private fetch(): Promise<OutboxRow[]> {
+    return this.options.dataSource.query(
+      `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope
+         FROM outbox o
+        WHERE o.published_at IS NULL AND o.failed_at IS NULL
+          AND o.id <> ALL($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM outbox p
+                           WHERE p.failed_at IS NOT NULL AND p.published_at IS NULL
+                             AND p.partition_key = o.partition_key AND p.id < o.id)
+        ORDER BY o.id LIMIT $1`,
+      [this.batchSize, [...this.inflight]],
+    ) as Promise<OutboxRow[]>;
+  }
+
+  private release(rows: readonly OutboxRow[]): void {
+    for (const row of rows) this.inflight.delete(row.id);
+  }
+
+  private async discardPrefetch(): Promise<void> {
+    const pending = this.prefetched;
+    this.prefetched = null;
+    await pending?.catch(() => undefined);
   }
 
   /** kafkajs keeps the order of messages within a topic-partition of one sendBatch call. */
