@@ -5,6 +5,7 @@ import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
 import { DirectoryModule } from './directory/directory.module';
 import { PinsModule } from './pins/pins.module';
+import { RoutingContextCacheModule } from './routing/routing-context.cache';
 import { RoutingModule } from './routing/routing.module';
 
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule],
+      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, RoutingContextCacheModule],
     };
   }
 }

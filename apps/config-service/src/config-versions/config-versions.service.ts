@@ -5,6 +5,7 @@ import type { SourceType } from '@atp/approval-routing';
 import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError } from '@atp/platform-http';
 import { assertActorExists, assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
+import { RoutingContextCache } from '../routing/routing-context.cache';
 import { assertActivatable, assertTransition } from './config-version-lifecycle';
 import type { ConfigVersionRecord } from './config-version.record';
 import { ConfigVersionEvent, ConfigVersionEvents } from './config-version-events';
@@ -21,7 +22,17 @@ export class ConfigVersionsService {
     private readonly masterRows: MasterRowsRepository,
     private readonly snapshots: SnapshotReader,
     private readonly events: ConfigVersionEvents,
+    private readonly routingContexts: RoutingContextCache,
   ) {}
+
+  /** Runs a write and, after it committed, drops the workspace's cached routing context (dry runs). */
+  private async changingRouting<T>(workspaceId: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.routingContexts.invalidate(workspaceId);
+    }
+  }
 
   async list(workspaceId: string, sourceType?: SourceType): Promise<ConfigVersionRecord[]> {
     const manager = this.dataSource.manager;
@@ -34,11 +45,11 @@ export class ConfigVersionsService {
   }
 
   activate(workspaceId: string, id: string, actorId: string): Promise<ConfigVersionRecord> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId);
       return this.activateLocked(manager, workspaceId, id, actorId);
-    });
+    }));
   }
 
   /**
@@ -71,7 +82,7 @@ export class ConfigVersionsService {
   }
 
   archive(workspaceId: string, id: string, actorId: string): Promise<ConfigVersionRecord> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId, { mustBeActive: false });
       const version = await this.versions.find(manager, workspaceId, id, { lock: true });
@@ -81,7 +92,7 @@ export class ConfigVersionsService {
       const archived = await this.versions.find(manager, workspaceId, id);
       await this.events.lifecycle(manager, ConfigVersionEvent.archived, archived, actorId);
       return archived;
-    });
+    }));
   }
 
   /**
@@ -90,7 +101,7 @@ export class ConfigVersionsService {
    * and no frozen version ever changes.
    */
   rollback(workspaceId: string, targetId: string, actorId: string): Promise<ConfigVersionRecord> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId);
       const target = await this.versions.find(manager, workspaceId, targetId);
@@ -109,7 +120,7 @@ export class ConfigVersionsService {
       const active = await this.activateLocked(manager, workspaceId, cloneId, actorId);
       await this.events.lifecycle(manager, ConfigVersionEvent.rolledBack, active, actorId);
       return active;
-    });
+    }));
   }
 
   delete(workspaceId: string, id: string, actorId: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { MembershipPayloadV1 } from '@atp/contracts';
 import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
+import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
 import type { AddMemberDto, UpdateMemberDto } from './dto/directory.dto';
 
@@ -15,6 +16,7 @@ export class MembershipsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
+    private readonly routingContexts: RoutingContextCache,
   ) {}
 
   add(workspaceId: string, dto: AddMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {
@@ -30,7 +32,7 @@ export class MembershipsService {
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, member, actorId);
       return member;
-    });
+    }).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   async list(workspaceId: string): Promise<MembershipPayloadV1[]> {
@@ -47,6 +49,6 @@ export class MembershipsService {
       if (rows.length === 0) throw new NotFoundError('membership', membershipId);
       await this.events.membership(manager, false, rows[0], actorId);
       return rows[0];
-    });
+    }).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 }

@@ -7,6 +7,7 @@ import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportLimits } from '../import/import-limits';
 import { readSpreadsheet, type UploadedSpreadsheet } from '../import/spreadsheet-file';
+import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
 import { validateSites, type SiteInput } from './site-import.validator';
 
@@ -25,13 +26,14 @@ export class SitesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
+    private readonly routingContexts: RoutingContextCache,
   ) {}
 
   upsert(workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
     return inTransaction(this.dataSource, async (manager) => {
       await lockWorkspace(manager, workspaceId);
       return this.upsertLocked(manager, workspaceId, site, actorId);
-    });
+    }).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   /** Writes only when something changed, so re-importing the same list publishes nothing (seed idempotency). */
@@ -62,7 +64,7 @@ export class SitesService {
       let written = 0;
       for (const site of sites) if (await this.upsertLocked(manager, workspaceId, site, actorId)) written++;
       return { report, written };
-    });
+    }).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   async list(workspaceId: string): Promise<SitePayloadV1[]> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
 import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, NotFoundError } from '@atp/platform-http';
+import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
 import type { CreateWorkspaceDto } from './dto/directory.dto';
 
@@ -20,6 +21,7 @@ export class WorkspacesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
+    private readonly routingContexts: RoutingContextCache,
   ) {}
 
   create(dto: CreateWorkspaceDto, actorId: string | null): Promise<WorkspaceView> {
@@ -54,6 +56,6 @@ export class WorkspacesService {
       const [workspace] = (await manager.query(`UPDATE workspaces SET is_active = false, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id])) as [WorkspaceView[]];
       await this.events.workspace(manager, 'deactivated', toPayload(workspace[0]), actorId);
       return workspace[0];
-    });
+    }).finally(() => this.routingContexts.invalidate(id));
   }
 }

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platfo
 import { ConfigVersionsRepository } from '../config-versions/config-versions.repository';
 import { SnapshotReader } from '../config-versions/snapshot.reader';
 import type { DryRunDto } from './dry-run.dto';
+import { RoutingContextCache, type RoutingContext } from './routing-context.cache';
 
 /**
  * Dry-run of the shared resolver (`@atp/approval-routing`, the same code workflow-service runs) against the
@@ -21,30 +22,42 @@ export class RoutingService {
     private readonly dataSource: DataSource,
     private readonly versions: ConfigVersionsRepository,
     private readonly snapshots: SnapshotReader,
+    private readonly contexts: RoutingContextCache,
   ) {}
 
   async dryRun(workspaceId: string, dto: DryRunDto): Promise<RouteResolution> {
-    // One round trip for everything a dry run reads besides the (cached) compiled versions.
-    const [row] = (await this.dataSource.query(
-      `SELECT (SELECT true FROM workspaces WHERE id = $1) AS "workspaceExists",
-         (SELECT json_object_agg(source_type, id) FROM config_versions WHERE workspace_id = $1 AND status = 'ACTIVE') AS "activeIds",
-         (SELECT json_build_object('siteCode', site_code, 'clusterCode', cluster_code, 'region', region) FROM sites
-           WHERE workspace_id = $1 AND site_code = $2) AS site,
-         (SELECT coalesce(json_agg(DISTINCT user_id), '[]'::json) FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE') AS members`,
-      [workspaceId, dto.site_code ?? null],
-    )) as Array<{ workspaceExists: boolean | null; activeIds: Record<string, string> | null; site: SiteLocation | null; members: string[] }>;
-    if (!row.workspaceExists) throw new NotFoundError('workspace', workspaceId);
-    if (dto.site_code && !row.site) throw new UnknownReferenceError('site_code', dto.site_code, 'site');
-    const routing = await this.routingFor(workspaceId, row.activeIds ?? {});
-    const activeMembers = new Set(row.members);
+    const context = await this.contexts.get(workspaceId, () => this.loadContext(workspaceId));
+    if (!context.workspaceExists) throw new NotFoundError('workspace', workspaceId);
+    const site = dto.site_code ? context.sites.get(dto.site_code) : null;
+    if (dto.site_code && !site) throw new UnknownReferenceError('site_code', dto.site_code, 'site');
+    const routing = await this.routingFor(workspaceId, context.activeIds);
+    const { activeMembers } = context;
     return routing.resolveRoute(
       {
         workspaceId, scopeCode: dto.scope_code.toUpperCase(), vendorCode: dto.vendor_code?.toUpperCase() ?? null, atpCategory: dto.atp_category,
-        asOf: dto.as_of ?? new Date().toISOString().slice(0, 10), site: row.site,
+        asOf: dto.as_of ?? new Date().toISOString().slice(0, 10), site: site ?? null,
       },
       // Workload lives in workflow-service; a dry run assumes nobody is loaded.
       { directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: () => 0 } },
     );
+  }
+
+  /** One round trip for everything a dry run reads about the workspace besides the (cached) compiled versions. */
+  private async loadContext(workspaceId: string): Promise<RoutingContext> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT true FROM workspaces WHERE id = $1) AS "workspaceExists",
+         (SELECT json_object_agg(source_type, id) FROM config_versions WHERE workspace_id = $1 AND status = 'ACTIVE') AS "activeIds",
+         (SELECT coalesce(json_agg(json_build_object('siteCode', site_code, 'clusterCode', cluster_code, 'region', region)), '[]'::json) FROM sites
+           WHERE workspace_id = $1) AS sites,
+         (SELECT coalesce(json_agg(DISTINCT user_id), '[]'::json) FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE') AS members`,
+      [workspaceId],
+    )) as Array<{ workspaceExists: boolean | null; activeIds: Record<string, string> | null; sites: SiteLocation[]; members: string[] }>;
+    return {
+      workspaceExists: row.workspaceExists === true,
+      activeIds: row.activeIds ?? {},
+      sites: new Map(row.sites.map((s) => [s.siteCode as string, s])),
+      activeMembers: new Set(row.members),
+    };
   }
 
   /** `activeIds`: source type → ACTIVE version id, when the caller has read them already. */
