@@ -31,12 +31,6 @@ export class OutboxWriter {
       throw new InvalidEventError('OutboxWriter.append needs the manager of an open transaction');
     }
     const { definition } = draft;
-    const [{ version }] = (await manager.query(
-      `INSERT INTO outbox_aggregate_versions (aggregate_type, aggregate_id, version) VALUES ($1, $2, 1)
-       ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = outbox_aggregate_versions.version + 1
-       RETURNING version`,
-      [definition.aggregateType, draft.aggregateId],
-    )) as Array<{ version: string }>;
     const envelope: EventEnvelope<TPayload> = {
       eventId: randomUUID(),
       eventType: definition.eventType,
@@ -45,7 +39,7 @@ export class OutboxWriter {
       workspaceId: draft.workspaceId,
       aggregateType: definition.aggregateType,
       aggregateId: draft.aggregateId,
-      aggregateVersion: Number(version),
+      aggregateVersion: 1, // placeholder until the database hands out the real one below
       correlationId: draft.correlationId,
       causationId: draft.causationId ?? null,
       actorId: draft.actorId ?? null,
@@ -53,20 +47,28 @@ export class OutboxWriter {
     };
     const verdict = this.validator.validate(envelope);
     if (!verdict.ok) throw new InvalidEventError(`Refusing to write ${definition.eventType}: ${verdict.reason}`);
-    await manager.query(
-      `INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    // One round trip: take the aggregate's next version (its row lock orders concurrent writers of
+    // one aggregate) and insert the event carrying it.
+    const [{ version }] = (await manager.query(
+      `WITH next AS (
+         INSERT INTO outbox_aggregate_versions (aggregate_type, aggregate_id, version) VALUES ($1, $2, 1)
+         ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = outbox_aggregate_versions.version + 1
+         RETURNING version)
+       INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope)
+       SELECT $3, $4, $5, $6, $1, $2, next.version, jsonb_set($7::jsonb, '{aggregateVersion}', to_jsonb(next.version))
+         FROM next
+       RETURNING aggregate_version AS version`,
       [
+        envelope.aggregateType,
+        envelope.aggregateId,
         envelope.eventId,
         definition.topic,
         draft.partitionKey ?? draft.aggregateId,
         envelope.eventType,
-        envelope.aggregateType,
-        envelope.aggregateId,
-        envelope.aggregateVersion,
         JSON.stringify(envelope),
       ],
-    );
+    )) as Array<{ version: string }>;
+    envelope.aggregateVersion = Number(version);
     return envelope;
   }
 }
