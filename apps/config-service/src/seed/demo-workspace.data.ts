@@ -1,3 +1,5 @@
+import { CATEGORY_CHAINS, DEMO_APPROVAL_ROLES } from '@atp/approval-routing';
+
 /**
  * The demo workspace of `npm start` (issue 3 §7): the five category chains of domain §5.3, three regions with
  * primary and backup approvers per role, vendors, scopes, sites and a user for every RBAC role. Everything is
@@ -5,16 +7,8 @@
  */
 export const DEMO_WORKSPACE = { code: 'XLSMART-AVIAT', name: 'XLSmart × Aviat', customer_group_id: 'XLSMART', vendor_owner_id: 'AVIAT' };
 
-export const APPROVAL_ROLES = [
-  ['BO', 'Business Operations', 1, 'REVIEW', false],
-  ['SME', 'Subject Matter Expert', 2, 'VALIDATION', false],
-  ['HEAD_NOC', 'Head of NOC', 4, 'SIGN', true],
-  ['FOP_RTS', 'FOP / RTS', 5, 'SIGN', false],
-  ['REGION_TEAM', 'Region Team', 6, 'SIGN', false],
-  ['RTH', 'Regional Technical Head', 7, 'FINAL', true],
-  ['PMO', 'Project Management Office', 8, 'FINAL', true],
-  ['ROH', 'Roll Out Head', 3, 'REVIEW', false],
-] as const;
+/** The chain roles and the §5.3 chains come from the routing library, so seed, tests and resolution agree. */
+export const APPROVAL_ROLES = DEMO_APPROVAL_ROLES;
 
 export const REGIONS = [
   { code: 'JABO', name: 'Jabodetabek', clusters: ['JKT-C1', 'JKT-C2'] },
@@ -36,14 +30,8 @@ export const SCOPES = [
   { scope_code: 'SW_LICENSE', scope_name: 'Software Licence / BW Upgrade', scope_group: 'MICROWAVE', category_code: 'UPGRADE', atp_type: 'SOFTWARE', default_template_code: 'ATP_SOFTWARE' },
 ];
 
-/** The chains of domain §5.3: [role, stage name, SLA hours]. */
-export const CHAINS: Record<string, Array<[string, string, number]>> = {
-  RAN_MW: [['FOP_RTS', 'FOP_RTS_REVIEW', 48], ['REGION_TEAM', 'REGION_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
-  PLN_UPGRADE: [['ROH', 'ROH_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
-  DISMANTLE_DROP: [['FOP_RTS', 'FOP_RTS_REVIEW', 48], ['REGION_TEAM', 'REGION_REVIEW', 48], ['PMO', 'PMO_REVIEW', 48]],
-  DISMANTLE_KEEP: [['ROH', 'ROH_REVIEW', 48], ['RTH', 'RTH_REVIEW', 24]],
-  SOFTWARE_LICENSE: [['BO', 'BO_REVIEW', 48], ['SME', 'SME_REVIEW', 48], ['HEAD_NOC', 'HEAD_NOC_REVIEW', 24]],
-};
+/** The chains of domain §5.3. */
+export const CHAINS = CATEGORY_CHAINS;
 
 /** [scope, vendor (null = any), category] — one any-vendor policy per applicable pair plus one exact-vendor example. */
 export const POLICIES: Array<[string, string | null, keyof typeof CHAINS]> = [

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         policy_key: `P${i + 1}`, scope_code: scope, vendor_code: vendor ?? '', atp_category: category, fallback_priority: vendor ? 0 : 1,
         policy_name: `${scope} ${vendor ?? 'any vendor'} ${category}`,
       })),
-      stages: POLICIES.flatMap(([, , category], i) => CHAINS[category].map(([role, stageName, sla], s) => ({
+      stages: POLICIES.flatMap(([, , category], i) => CHAINS[category].map(({ roleCode: role, stageName, slaHours: sla }, s) => ({
         policy_key: `P${i + 1}`, stage_number: s + 1, stage_name: stageName, role_code: role, sequence_order: s + 1, sla_hours: sla,
       }))),
     }));

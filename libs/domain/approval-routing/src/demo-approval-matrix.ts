@@ -37,7 +37,7 @@ export const DEMO_WORKSPACE_ID = 'ws-demo';
 const DEMO_SCOPES: readonly DemoScope[] = [{ scopeId: 'scope:DEMO', scopeCode: 'DEMO' }];
 
 /** Roles of the chains with the hierarchy and stage group of domain §8 (ROH, absent there, after PMO). */
-const DEMO_ROLES: readonly [code: string, name: string, order: number, group: StageGroup, isFinal: boolean][] = [
+export const DEMO_APPROVAL_ROLES: readonly [code: string, name: string, order: number, group: StageGroup, isFinal: boolean][] = [
   ['BO', 'Business Operations', 1, 'REVIEW', false],
   ['SME', 'Subject Matter Expert', 2, 'VALIDATION', false],
   ['HEAD_NOC', 'Head of NOC', 4, 'SIGN', true],
@@ -52,7 +52,7 @@ export const demoRoleId = (roleCode: string): string => `role:${roleCode}`;
 export const demoPolicyId = (scopeCode: string, category: AtpCategory): string => `policy:${scopeCode}:${category}`;
 
 export function demoApprovalMatrix(options: DemoMatrixOptions = {}): ApprovalMatrixSnapshot {
-  const roles: ApprovalRoleRow[] = DEMO_ROLES.map(([code, name, order, group, isFinal]) => ({
+  const roles: ApprovalRoleRow[] = DEMO_APPROVAL_ROLES.map(([code, name, order, group, isFinal]) => ({
     id: demoRoleId(code),
     roleCode: code,
     roleName: name,
@@ -173,7 +173,7 @@ export function demoClusterMapping(
     versionNumber: 1,
     clusters,
     clusterApprovers: clusters.flatMap((cluster) =>
-      DEMO_ROLES.map(([roleCode]) => ({
+      DEMO_APPROVAL_ROLES.map(([roleCode]) => ({
         id: `approver:${cluster.clusterCode}:${roleCode}`,
         clusterId: cluster.id,
         clusterCode: cluster.clusterCode,
