@@ -17,4 +17,5 @@ function loadEnvOrExit() {
 }
 
 const env = loadEnvOrExit();
-void bootstrapService(AppModule.forRoot(env), env);
+// No body parsing: the gateway streams request bodies (uploads included) to the owning service.
+void bootstrapService(AppModule.forRoot(env), env, { bodyParser: false });

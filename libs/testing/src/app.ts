@@ -8,18 +8,26 @@ export type ConfigureHttp = (app: INestApplication) => void;
  * Boots a service module the way main.ts does (same HTTP conventions, real DataSource, Kafka,
  * relay and consumers), for HTTP tests with supertest.
  */
-export async function bootAppForTest(module: DynamicModule, configureHttp: ConfigureHttp): Promise<INestApplication> {
+export async function bootAppForTest(
+  module: DynamicModule,
+  configureHttp: ConfigureHttp,
+  options: { bodyParser?: boolean } = {},
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger: false, bodyParser: options.bodyParser ?? true });
   configureHttp(app);
   await app.init();
   return app;
 }
 
 /** The environment a service gets under `npm test`, from the `<SVC>_DATABASE_URL` variables. */
-export function serviceTestEnv(service: 'config' | 'workflow' | 'submission' | 'punchlist' | 'gateway', serviceName: string): Record<string, string | undefined> {
+export function serviceTestEnv(
+  service: 'config' | 'workflow' | 'submission' | 'punchlist' | 'gateway',
+  serviceName: string,
+  extra: Record<string, string> = {},
+): Record<string, string | undefined> {
   const prefix = service.toUpperCase();
   const url = process.env[`${prefix}_DATABASE_URL`];
   if (!url) throw new Error(`${prefix}_DATABASE_URL is not set: run the tests with \`npm test\``);
-  return { ...process.env, NODE_ENV: 'test', SERVICE_NAME: serviceName, PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200' };
+  return { ...process.env, NODE_ENV: 'test', SERVICE_NAME: serviceName, PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200', ...extra };
 }

@@ -16,9 +16,13 @@ export function configureHttp(app: INestApplication): void {
  * Starts a service. A failure during start-up is written straight to stderr before exiting:
  * buffered logs would otherwise hide the reason.
  */
-export async function bootstrapService(module: DynamicModule, env: ServiceEnv): Promise<INestApplication> {
+export async function bootstrapService(
+  module: DynamicModule,
+  env: ServiceEnv,
+  options: { bodyParser?: boolean } = {},
+): Promise<INestApplication> {
   try {
-    const app = await NestFactory.create(module, { bufferLogs: true });
+    const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: options.bodyParser ?? true });
     app.useLogger(app.get(Logger));
     app.flushLogs();
     configureHttp(app);
