@@ -86,7 +86,7 @@ describe('HTTP conventions', () => {
   it('refuses unknown fields and wrong types, naming each field', async () => {
     const response = await request(app.getHttpServer()).post('/t/things').send({ name: 5, quantity: 0, extra: true }).expect(400);
     const body = problem(response);
-    expect(body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', instance: '/t/things' });
+    expect(body).toMatchObject({ status: 400, title: 'Bad Request', code: 'VALIDATION_FAILED', instance: '/t/things' });
     const fields = (body.errors as Array<{ field: string }>).map((e) => e.field).sort();
     expect(fields).toEqual(['extra', 'name', 'quantity']);
   });

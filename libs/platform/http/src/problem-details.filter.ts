@@ -1,14 +1,20 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PgErrorCode, pgErrorCode } from '@atp/platform-database';
 import { DomainError, PROBLEM_CONTENT_TYPE, problemType, type FieldError, type ProblemDetails } from './problem-details';
+
+/** The standard reason phrase ("Bad Request"), the problem's human-readable title. */
+function titleOf(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
 
 function fromHttpException(error: HttpException): ProblemDetails {
   const status = error.getStatus();
   const body = error.getResponse() as string | { message?: unknown; errors?: FieldError[]; code?: string };
   const detail = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
   const code = (typeof body === 'object' && body.code) || HttpStatus[status] || 'HTTP_ERROR';
-  const problem: ProblemDetails = { type: problemType(code), title: HttpStatus[status] ?? 'Error', status, detail, code };
+  const problem: ProblemDetails = { type: problemType(code), title: titleOf(status), status, detail, code };
   if (typeof body === 'object' && body.errors) problem.errors = body.errors;
   return problem;
 }
@@ -43,7 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     let problem: ProblemDetails;
     if (error instanceof DomainError) {
-      problem = { type: problemType(error.code), title: HttpStatus[error.status] ?? 'Error', status: error.status, detail: error.message, code: error.code, ...error.extensions };
+      problem = { type: problemType(error.code), title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, ...error.extensions };
       if (error.fieldErrors.length > 0) problem.errors = error.fieldErrors;
     } else if (error instanceof HttpException) {
       problem = fromHttpException(error);
