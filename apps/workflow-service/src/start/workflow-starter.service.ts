@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import {
   StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
 } from '@atp/contracts';
-import { resolveRoute, slaDueAt, type ApproverOverride, type AtpCategory, type RoutePlan } from '@atp/approval-routing';
+import {
+  resolveRoute, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory, type ClusterMappingSnapshot, type RoutePlan,
+} from '@atp/approval-routing';
 import { Clock } from '../clock/clock';
 import { MemberDirectory } from '../replica/member-directory';
 import { ReplicaRepository } from '../replica/replica.repository';
@@ -75,7 +77,7 @@ export class WorkflowStarter {
     if (!pinned.ok) return this.refuse(manager, request, context, pinned.reason, pinned.detail);
 
     const activeMembers = await this.members.activeMemberIds(manager, payload.workspaceId);
-    const openStageCounts = await this.openStageCounts(manager, payload.workspaceId);
+    const openStageCounts = await this.openStageCounts(manager, payload.workspaceId, loadCandidates(pinned.approvalMatrix, pinned.clusterMapping));
     const overrides: ApproverOverride[] = await this.overrides.approvedForRouting(manager, payload.workspaceId);
     const asOf = now.toISOString().slice(0, 10);
     const routeRequest = {
@@ -252,13 +254,32 @@ export class WorkflowStarter {
     return { kind: 'REFUSED', reason };
   }
 
-  /** PENDING stages per approver of the workspace: LEAST_LOADED and AUTO assignment read it. */
-  private async openStageCounts(manager: EntityManager, workspaceId: string): Promise<Map<string, number>> {
+  /**
+   * PENDING stages per candidate approver (LEAST_LOADED and AUTO assignment read it). Only the
+   * users those modes can pick are counted, through the pending-by-user index, so a start costs
+   * the same whether the workspace has a hundred open stages or a million.
+   */
+  private async openStageCounts(manager: EntityManager, workspaceId: string, candidates: string[]): Promise<Map<string, number>> {
+    if (candidates.length === 0) return new Map();
     const rows = (await manager.query(
       `SELECT approver_user_id AS "userId", count(*)::int AS n FROM workflow_stages
-       WHERE workspace_id = $1 AND status = 'PENDING' AND approver_user_id IS NOT NULL GROUP BY approver_user_id`,
-      [workspaceId],
+       WHERE status = 'PENDING' AND approver_user_id = ANY($2::text[]) AND workspace_id = $1 GROUP BY approver_user_id`,
+      [workspaceId, candidates],
     )) as Array<{ userId: string; n: number }>;
     return new Map(rows.map((row) => [row.userId, row.n]));
   }
+}
+
+/** Users whose load can decide an assignment: cluster approvers (AUTO) and RULE pools. */
+function loadCandidates(matrix: ApprovalMatrixSnapshot, clusters: ClusterMappingSnapshot): string[] {
+  const users = new Set<string>();
+  for (const row of clusters.clusterApprovers) {
+    users.add(row.primaryUserId);
+    if (row.backupUserId) users.add(row.backupUserId);
+  }
+  for (const stage of matrix.policyStages) {
+    const rule = stage.autoAssignRule;
+    if (rule && 'pool' in rule) for (const userId of rule.pool) users.add(userId);
+  }
+  return [...users];
 }
