@@ -60,14 +60,15 @@ async function main(): Promise<void> {
   const pending = (await ds.query(`SELECT id, workflow_instance_id AS wf, approver_user_id AS who FROM workflow_stages WHERE workspace_id = $1 AND status = 'PENDING'`, [ws])) as Array<{ id: string; wf: string; who: string }>;
   let next = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: 32 }, async () => {
+  const callers = Number(process.env.BENCH_DECISION_CALLERS ?? 32);
+  await Promise.all(Array.from({ length: callers }, async () => {
     while (next < pending.length) {
       const s = pending[next++];
       await decisions.decide({ workspaceId: ws, workflowInstanceId: s.wf, stageId: s.id, actorId: s.who, idempotencyKey: randomUUID(), body: { decision: 'APPROVE', comment: 'bench' } });
     }
   }));
   const seconds = ms(t0) / 1000;
-  console.log(`decisions: ${pending.length} in ${seconds.toFixed(2)} s = ${(pending.length / seconds).toFixed(0)} decision transactions/s (32 concurrent, pool 40)`);
+  console.log(`decisions: ${pending.length} in ${seconds.toFixed(2)} s = ${(pending.length / seconds).toFixed(0)} decision transactions/s (${callers} concurrent, pool 40)`);
 
   // 3. Inbox with ≥ 1,000,000 stages in the table.
   const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM workflow_stages`);

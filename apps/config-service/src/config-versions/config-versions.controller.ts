@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
 import { ValidationFailedError } from '@atp/platform-http';
-import { ActorId } from '../common/actor';
+import { CallerId } from '@atp/platform-http';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { diffSnapshots } from './config-diff';
@@ -40,7 +40,7 @@ export class ConfigVersionsController {
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Body() body: ImportConfigDto,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
     return this.importer.import(workspaceId, body.source_type, { fileName: file.originalname, buffer: file.buffer }, actorId, body.notes ?? null);
@@ -65,27 +65,27 @@ export class ConfigVersionsController {
   @Post('config-versions/:id/activate')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
     return this.lifecycle.activate(workspaceId, id, actorId);
   }
 
   @Post('config-versions/:id/archive')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
     return this.lifecycle.archive(workspaceId, id, actorId);
   }
 
   /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
   @Post('config-versions/:id/rollback')
   @UseInterceptors(IdempotencyInterceptor)
-  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string) {
+  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
     return this.lifecycle.rollback(workspaceId, id, actorId);
   }
 
   @Delete('config-versions/:id')
   @HttpCode(204)
-  async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @ActorId() actorId: string): Promise<void> {
+  async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string): Promise<void> {
     await this.lifecycle.delete(workspaceId, id, actorId);
   }
 
@@ -95,7 +95,7 @@ export class ConfigVersionsController {
     @Param('id') id: string,
     @Param('stageId') stageId: string,
     @Body() patch: PatchPolicyStageDto,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
   ) {
     return this.drafts.patchPolicyStage(workspaceId, id, stageId, patch, actorId);
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ValidationFailedError } from '@atp/platform-http';
-import { ActorId } from '../common/actor';
+import { CallerId } from '@atp/platform-http';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
@@ -21,7 +21,7 @@ export class DirectoryController {
 
   @Post('workspaces')
   @UseInterceptors(IdempotencyInterceptor)
-  createWorkspace(@Body() dto: CreateWorkspaceDto, @ActorId() actorId: string) {
+  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string) {
     return this.workspaces.create(dto, actorId);
   }
 
@@ -34,13 +34,13 @@ export class DirectoryController {
   @Post('workspaces/:workspaceId/deactivate')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @ActorId() actorId: string) {
+  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string) {
     return this.workspaces.deactivate(workspaceId, actorId);
   }
 
   @Post('users')
   @UseInterceptors(IdempotencyInterceptor)
-  createUser(@Body() dto: CreateUserDto, @ActorId() actorId: string) {
+  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string) {
     return this.users.create(dto, actorId);
   }
 
@@ -50,13 +50,13 @@ export class DirectoryController {
   }
 
   @Patch('users/:userId')
-  updateUser(@Param('userId') userId: string, @Body() dto: UpdateUserStatusDto, @ActorId() actorId: string) {
+  updateUser(@Param('userId') userId: string, @Body() dto: UpdateUserStatusDto, @CallerId() actorId: string) {
     return this.users.updateStatus(userId, dto, actorId);
   }
 
   @Post('workspaces/:workspaceId/members')
   @UseInterceptors(IdempotencyInterceptor)
-  addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @ActorId() actorId: string) {
+  addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @CallerId() actorId: string) {
     return this.memberships.add(workspaceId, dto, actorId);
   }
 
@@ -66,13 +66,13 @@ export class DirectoryController {
   }
 
   @Patch('workspaces/:workspaceId/members/:membershipId')
-  updateMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('membershipId') membershipId: string, @Body() dto: UpdateMemberDto, @ActorId() actorId: string) {
+  updateMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('membershipId') membershipId: string, @Body() dto: UpdateMemberDto, @CallerId() actorId: string) {
     return this.memberships.update(workspaceId, membershipId, dto, actorId);
   }
 
   /** Creates or updates the site with this code (idempotent: an unchanged site is not rewritten). */
   @Put('workspaces/:workspaceId/sites')
-  async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @ActorId() actorId: string) {
+  async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @CallerId() actorId: string) {
     const written = await this.sites.upsert(
       workspaceId,
       { siteCode: dto.site_code, siteName: dto.site_name, region: dto.region ?? null, city: dto.city ?? null, clusterCode: dto.cluster_code?.toUpperCase() ?? null, isActive: dto.is_active ?? true },
@@ -97,7 +97,7 @@ export class DirectoryController {
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
     return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId);

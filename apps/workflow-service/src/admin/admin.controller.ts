@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ActorId, IdempotencyKey } from '../actor/actor-id.decorator';
+import { CallerId, IdempotencyKey } from '@atp/platform-http';
 import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 
@@ -15,7 +15,7 @@ export class AdminController {
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @Param('stageId') stageId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: ReassignStageDto,
     @Res({ passthrough: true }) response: Response,
@@ -29,7 +29,7 @@ export class AdminController {
   async hold(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
     @Res({ passthrough: true }) response: Response,
@@ -43,7 +43,7 @@ export class AdminController {
   async resume(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
     @Res({ passthrough: true }) response: Response,
@@ -57,7 +57,7 @@ export class AdminController {
   async cancel(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
     @Res({ passthrough: true }) response: Response,

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ActorId, IdempotencyKey } from '../actor/actor-id.decorator';
+import { CallerId, IdempotencyKey } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
 
@@ -14,7 +14,7 @@ export class DecisionsController {
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @Param('stageId') stageId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecisionDto,
     @Res({ passthrough: true }) response: Response,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ActorId, IdempotencyKey } from '../actor/actor-id.decorator';
+import { CallerId, IdempotencyKey } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
 
@@ -12,7 +12,7 @@ export class OverridesController {
   @Post()
   async request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: CreateOverrideDto,
     @Res({ passthrough: true }) response: Response,
@@ -26,7 +26,7 @@ export class OverridesController {
   async approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
     @Res({ passthrough: true }) response: Response,
@@ -40,7 +40,7 @@ export class OverridesController {
   async reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
-    @ActorId() actorId: string,
+    @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
     @Res({ passthrough: true }) response: Response,
@@ -51,7 +51,7 @@ export class OverridesController {
   }
 
   @Get()
-  async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @ActorId() actorId: string, @Query() query: ListOverridesQueryDto) {
+  async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: ListOverridesQueryDto) {
     return this.overrides.list(workspaceId, actorId, query);
   }
 }

@@ -3,3 +3,4 @@ export * from './problem-details.filter';
 export * from './validation.pipe';
 export * from './request-context';
 export * from './pagination';
+export * from './caller';
