@@ -10,3 +10,4 @@ export * from './dlq/dlq-tool';
 export * from './migrations/1764000000000-messaging-tables';
 export * from './migrations/1764000000001-outbox-failures';
 export * from './migrations/messaging-migrations';
+export * from './inbox/inbox-retention';

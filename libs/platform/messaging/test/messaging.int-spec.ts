@@ -18,6 +18,7 @@ import { dlqTopicOf } from '@atp/contracts';
 import { createIdempotentProducer, createKafka } from '../src/kafka';
 import { OutboxWriter } from '../src/outbox/outbox-writer';
 import { InboxConsumer, type ConsumedEvent } from '../src/inbox/inbox-consumer';
+import { purgeInbox } from '../src/inbox/inbox-retention';
 import { DlqTool } from '../src/dlq/dlq-tool';
 import { DlqHeader } from '../src/dlq/dlq-headers';
 import { silentLogger } from '../src/logger';
@@ -323,4 +324,17 @@ it('parks an event Kafka refuses for good, holds back its key, and resumes in or
   } finally {
     await admin.disconnect();
   }
+});
+
+it('purges inbox rows older than the retention and keeps the recent ones', async () => {
+  await consumerSide.query(
+    `INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, processed_at)
+     SELECT 'retention-probe', gen_random_uuid(), 'probe.order-recorded', 't', 0, g, now() - interval '40 days' FROM generate_series(1, 7) g`,
+  );
+  const [{ recent }] = await consumerSide.query(`SELECT count(*)::int AS recent FROM inbox WHERE processed_at > now() - interval '1 day'`);
+  expect(await purgeInbox(consumerSide)).toBe(7);
+  const [{ old }] = await consumerSide.query(`SELECT count(*)::int AS old FROM inbox WHERE consumer = 'retention-probe'`);
+  expect(old).toBe(0);
+  const [{ after }] = await consumerSide.query(`SELECT count(*)::int AS after FROM inbox WHERE processed_at > now() - interval '1 day'`);
+  expect(after).toBe(recent);
 });

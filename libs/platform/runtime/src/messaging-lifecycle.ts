@@ -4,7 +4,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ContractValidator } from '@atp/contracts';
-import { InboxConsumer, MessagingMetrics, OutboxRelay } from '@atp/platform-messaging';
+import { InboxConsumer, MessagingMetrics, OutboxRelay, purgeInbox } from '@atp/platform-messaging';
 import { KAFKA_CONSUMER_METADATA, type EventConsumer } from './event-consumer';
 import { KAFKA, ROOT_LOGGER, SHARED_PRODUCER } from './tokens';
 
@@ -13,11 +13,14 @@ import { KAFKA, ROOT_LOGGER, SHARED_PRODUCER } from './tokens';
  * Starts the outbox relay and the inbox consumers once the app is wired, and stops them in the
  * reverse order on shutdown (consumers first, so nothing is half-applied; the DataSource last).
  */
+const INBOX_PURGE_EVERY_MS = 60 * 60 * 1000;
+
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly running: InboxConsumer[] = [];
   private starting: Promise<void> | null = null;
   private stopped = false;
+  private inboxPurge: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly relay: OutboxRelay,
@@ -37,6 +40,17 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
    */
   onApplicationBootstrap(): void {
     this.starting = this.startWithRetry();
+    this.inboxPurge = setInterval(() => void this.purgeInbox(), INBOX_PURGE_EVERY_MS);
+    this.inboxPurge.unref();
+  }
+
+  private async purgeInbox(): Promise<void> {
+    try {
+      const purged = await purgeInbox(this.dataSource);
+      if (purged > 0) this.logger.info({ purged }, 'purged inbox rows past their retention');
+    } catch (error) {
+      this.logger.error({ err: error }, 'inbox purge failed; the next run retries');
+    }
   }
 
   private async startWithRetry(): Promise<void> {
@@ -82,6 +96,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    if (this.inboxPurge) clearInterval(this.inboxPurge);
     await this.starting;
     for (const consumer of this.running.splice(0)) await consumer.stop();
     await this.relay.stop();
