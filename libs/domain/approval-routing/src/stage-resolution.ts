@@ -1,5 +1,5 @@
 import { canonicalRoleCode } from './canonical-codes';
-import type { AssignmentMode, AutoAssignRule, StageGroup } from './model';
+import type { AutoAssignRule } from './model';
 import { resolveApprover, type ApproverContext } from './approver-resolution';
 import { activeScope } from './policy-resolution';
 import { routingIndexFor, type RoutingIndex, type RoutingSnapshots } from './routing-index';
@@ -7,22 +7,7 @@ import type { AssignmentContext, PolicyMatch, ResolvedStage, RouteRequest, Route
 import { findTemplate } from './templates';
 
 /** A stage before its approver is known: from a policy's stage rows or from a built-in template. */
-interface StagePlan {
-  key: string;
-  policyStageId: string | null;
-  stageNumber: number;
-  sequenceOrder: number;
-  stageName: string;
-  stageGroup: StageGroup | null;
-  approvalRoleId: string | null;
-  roleCode: string;
-  isRequired: boolean;
-  isParallel: boolean;
-  parallelGroup: string | null;
-  slaHours: number;
-  assignmentMode: AssignmentMode;
-  autoAssignRule: AutoAssignRule | null;
-}
+type StagePlan = Omit<ResolvedStage, 'approverUserId' | 'assignment'> & { autoAssignRule: AutoAssignRule | null };
 
 /**
  * The chosen policy's active stages, ordered by stage number then sequence order, each with its
