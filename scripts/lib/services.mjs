@@ -8,12 +8,16 @@ import { ROOT } from './paths.mjs';
  * `app` is the folder under apps/. Services come before the gateway: start order, and the gateway
  * forwards to them.
  */
+// ATP_PORT_BASE moves all five ports together (default 3000: the gateway on 3000, services on 3001-3004),
+// so a second checkout can run its own `npm start` beside the first.
+const PORT_BASE = Number.parseInt(process.env.ATP_PORT_BASE || '3000', 10);
+
 export const SERVICES = [
-  { key: 'config', app: 'config-service', port: 3001 },
-  { key: 'workflow', app: 'workflow-service', port: 3002 },
-  { key: 'submission', app: 'submission-service', port: 3003 },
-  { key: 'punchlist', app: 'punchlist-service', port: 3004 },
-  { key: 'gateway', app: 'gateway', port: 3000 },
+  { key: 'config', app: 'config-service', port: PORT_BASE + 1 },
+  { key: 'workflow', app: 'workflow-service', port: PORT_BASE + 2 },
+  { key: 'submission', app: 'submission-service', port: PORT_BASE + 3 },
+  { key: 'punchlist', app: 'punchlist-service', port: PORT_BASE + 4 },
+  { key: 'gateway', app: 'gateway', port: PORT_BASE },
 ];
 
 export const envPrefix = (svc) => svc.key.toUpperCase();
