@@ -38,11 +38,11 @@ async function main(): Promise<void> {
   try {
     const salt = randomBytes(4).toString('hex');
     const actor = `u-bench-${salt}`;
-    await app.get(UsersService).create({ id: actor, email: `${actor}@bench.example`, full_name: 'Bench' }, null);
-    await app.get(UsersService).create({ id: `${actor}-b`, email: `${actor}-b@bench.example`, full_name: 'Bench backup' }, null);
+    await app.get(UsersService).create({ id: actor, email: `${actor}@bench.example`, fullName: 'Bench' }, null);
+    await app.get(UsersService).create({ id: `${actor}-b`, email: `${actor}-b@bench.example`, fullName: 'Bench backup' }, null);
     const ws = await app.get(WorkspacesService).create({ code: `BENCH-${salt.toUpperCase()}`, name: 'Bench', customer_group_id: 'b', vendor_owner_id: 'b' }, actor);
     const workspaceId = ws.workspaceId;
-    await app.get(MembershipsService).add(workspaceId, { user_id: actor, role: 'APPROVER' }, actor);
+    await app.get(MembershipsService).add(workspaceId, { userId: actor, role: 'APPROVER' }, actor);
     await app.get(SitesService).upsert(workspaceId, { siteCode: 'S-1', siteName: 'Site 1', region: 'R', city: null, clusterCode: 'C-1', isActive: true }, actor);
     const importer = app.get(ConfigImportService);
     const lifecycle = app.get(ConfigVersionsService);
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     }));
 
     const routing = app.get(RoutingService);
-    const request = { scope_code: 'SCOPE_0', vendor_code: 'ZTE', atp_category: 'RAN_MW' as const, site_code: 'S-1' };
+    const request = { scopeCode: 'SCOPE_0', vendorCode: 'ZTE', atpCategory: 'RAN_MW' as const, siteCode: 'S-1' };
     const check = await routing.dryRun(workspaceId, request);
     if (!check.ok) throw new Error(`dry run did not resolve: ${JSON.stringify(check)}`);
     const compiled = await routing.routingFor(workspaceId);

@@ -15,9 +15,9 @@ describe('config-service: schema and config lifecycle', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, full_name: 'Admin' }).expect(201);
+    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Admin' }).expect(201);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
-      .send({ code: `TEST-${uniqueSuffix().toUpperCase()}`, name: 'Test workspace', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `TEST-${uniqueSuffix().toUpperCase()}`, name: 'Test workspace', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
   }, 30000);
 
@@ -27,7 +27,7 @@ describe('config-service: schema and config lifecycle', () => {
   });
 
   const importFile = (sourceType: string, file: Buffer, name = 'file.csv') =>
-    http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('source_type', sourceType).attach('file', file, name);
+    http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('sourceType', sourceType).attach('file', file, name);
 
   describe('C1 catalog', () => {
     it('has every table, the named foreign keys, CHECKs and the partial unique index', async () => {
@@ -105,12 +105,12 @@ describe('config-service: schema and config lifecycle', () => {
     expect(v1.body.report.status).toBe('VALID');
     const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/snapshot`).expect(200);
     const stage = snapshot.body.policyStages[0];
-    const patched = await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ sla_hours: 12 }).expect(200);
-    expect(patched.body.sla_hours).toBe(12);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ sla_hours: 'soon' }).expect(400);
+    const patched = await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 12 }).expect(200);
+    expect(patched.body.slaHours).toBe(12);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 'soon' }).expect(400);
     await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ colour: 'red' }).expect(400);
     await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/activate`).set('x-user-id', actor).expect(200);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ sla_hours: 13 }).expect(409);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 13 }).expect(409);
 
     const changed = approvalMatrixRows(10, 3);
     changed.stages[0].sla_hours = 72;
@@ -145,9 +145,9 @@ describe('config-service: schema and config lifecycle', () => {
     const tooLong = await importFile('SCOPE_CONFIG', csv({ scopes: [{ scope_code: 'X', scope_name: 'y'.repeat(3000), scope_group: 'RAN' }] })).expect(422);
     expect(tooLong.body.code).toBe('CELL_TOO_LONG');
     const bad = await importFile('NOPE', file).expect(400);
-    expect(bad.body.errors[0].field).toBe('source_type');
-    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set('x-user-id', actor).field('source_type', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(400);
-    await http().post(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions/import`).set('x-user-id', actor).field('source_type', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'f.csv').expect(404);
+    expect(bad.body.errors[0].field).toBe('sourceType');
+    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set('x-user-id', actor).field('sourceType', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(400);
+    await http().post(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions/import`).set('x-user-id', actor).field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'f.csv').expect(404);
     const unknownActor = await importFile('SCOPE_CONFIG', scopeConfigFile(1)).set('x-user-id', 'nobody-here').expect(422);
     expect(unknownActor.body.errors[0].field).toBe('x-user-id');
     expect(await count()).toBe(before);

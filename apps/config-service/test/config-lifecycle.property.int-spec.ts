@@ -99,7 +99,7 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
     lifecycle = app.get(ConfigVersionsService);
     drafts = app.get(DraftEditService);
     workspaces = app.get(WorkspacesService);
-    await app.get(UsersService).create({ id: actor, email: `${actor}@example.test`, full_name: 'Property admin' }, null);
+    await app.get(UsersService).create({ id: actor, email: `${actor}@example.test`, fullName: 'Property admin' }, null);
   }, 30000);
 
   afterAll(async () => {
@@ -198,7 +198,7 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
         const target = choose(op, model.versions.filter((v) => v.stageId), (v) => v.status === 'DRAFT');
         if (!target?.stageId) return;
         const expected: Expected = target.status === 'DELETED' ? refused(404, 'NOT_FOUND') : target.status === 'DRAFT' ? { ok: true } : refused(409, 'VERSION_IMMUTABLE');
-        const patch: PatchPolicyStageDto = { sla_hours: op.sla };
+        const patch: PatchPolicyStageDto = { slaHours: op.sla };
         expectOutcome(op, expected, await outcome(() => drafts.patchPolicyStage(ws, target.id, target.stageId as string, patch, actor)));
         return;
       }
@@ -361,7 +361,7 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
   it('holds for 25 random sequences of up to 16 operations', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.array(opArb, { minLength: 6, maxLength: 14, size: 'max' }), async (startWithScopes, generated) => {
-        const ws = await workspaces.create({ code: `PROP-${uniqueSuffix().toUpperCase()}`, name: 'Property run', customer_group_id: 'cg', vendor_owner_id: 'vo' }, actor);
+        const ws = await workspaces.create({ code: `PROP-${uniqueSuffix().toUpperCase()}`, name: 'Property run', customerGroupId: 'cg', vendorOwnerId: 'vo' }, actor);
         const model: Model = { workspaceId: ws.workspaceId, versions: [], frozen: new Map() };
         // Half the runs start from an ACTIVE SCOPE_CONFIG and an APPROVAL_MATRIX DRAFT (matrix imports resolve the
         // scope codes, and edits need a matrix); the other half start empty.

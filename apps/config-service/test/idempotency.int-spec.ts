@@ -17,15 +17,15 @@ describe('config-service: Idempotency-Key', () => {
   const importFile = (file: Buffer, idempotencyKey?: string, sourceType = 'SCOPE_CONFIG') => {
     const req = http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor);
     if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey);
-    return req.field('source_type', sourceType).attach('file', file, 'scopes.csv');
+    return req.field('sourceType', sourceType).attach('file', file, 'scopes.csv');
   };
 
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, full_name: 'Idem admin' }).expect(201);
+    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Idem admin' }).expect(201);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor).set('Idempotency-Key', key('ws'))
-      .send({ code: `IDEM-${salt.toUpperCase()}`, name: 'Idempotency', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `IDEM-${salt.toUpperCase()}`, name: 'Idempotency', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
   }, 30000);
 
@@ -83,23 +83,23 @@ describe('config-service: Idempotency-Key', () => {
   it('does not store a refused request: a retry under the same key runs again', async () => {
     const members = () => http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', actor).set('Idempotency-Key', key('member'));
     const missingUser = `u-later-${salt}`;
-    expect((await members().send({ user_id: missingUser, role: 'APPROVER' })).status).toBe(422);
-    await http().post('/api/v1/users').set('x-user-id', actor).send({ id: missingUser, email: `${missingUser}@example.test`, full_name: 'Later' }).expect(201);
-    const created = await members().send({ user_id: missingUser, role: 'APPROVER' }).expect(201);
-    const replayed = await members().send({ role: 'APPROVER', user_id: missingUser }).expect(201); // field order does not matter
+    expect((await members().send({ userId: missingUser, role: 'APPROVER' })).status).toBe(422);
+    await http().post('/api/v1/users').set('x-user-id', actor).send({ id: missingUser, email: `${missingUser}@example.test`, fullName: 'Later' }).expect(201);
+    const created = await members().send({ userId: missingUser, role: 'APPROVER' }).expect(201);
+    const replayed = await members().send({ role: 'APPROVER', userId: missingUser }).expect(201); // field order does not matter
     expect(replayed.body).toEqual(created.body);
-    expect((await members().send({ user_id: missingUser, role: 'AUDITOR' })).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await members().send({ userId: missingUser, role: 'AUDITOR' })).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM workspace_members WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, missingUser]);
     expect(rows[0].n).toBe(1);
   });
 
   it('keeps platform-wide keys (users, workspaces) apart from workspace keys, and validates the header', async () => {
-    const user = { id: `u-idem-2-${salt}`, email: `u-idem-2-${salt}@example.test`, full_name: 'Second' };
+    const user = { id: `u-idem-2-${salt}`, email: `u-idem-2-${salt}@example.test`, fullName: 'Second' };
     const u1 = await http().post('/api/v1/users').set('x-user-id', actor).set('Idempotency-Key', key('import')).send(user).expect(201);
     const u2 = await http().post('/api/v1/users').set('x-user-id', actor).set('Idempotency-Key', key('import')).send(user).expect(201);
     expect(u2.body).toEqual(u1.body);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor).set('Idempotency-Key', key('ws'))
-      .send({ code: `IDEM-${salt.toUpperCase()}`, name: 'Idempotency', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `IDEM-${salt.toUpperCase()}`, name: 'Idempotency', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     expect(ws.body.workspaceId).toBe(workspaceId);
     const bad = await http().post('/api/v1/users').set('x-user-id', actor).set('Idempotency-Key', 'x'.repeat(201)).send(user);
     expect(bad.status).toBe(400);

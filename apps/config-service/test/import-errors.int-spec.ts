@@ -15,12 +15,12 @@ describe('config-service: import of a large matrix with planted errors', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, full_name: 'Importer' }).expect(201);
+    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Importer' }).expect(201);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
-      .send({ code: `IMP-${uniqueSuffix().toUpperCase()}`, name: 'Import test', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `IMP-${uniqueSuffix().toUpperCase()}`, name: 'Import test', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const scopes = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor)
-      .field('source_type', 'SCOPE_CONFIG').attach('file', scopeConfigFile(25), 'scopes.csv').expect(201);
+      .field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(25), 'scopes.csv').expect(201);
     await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${scopes.body.version.id}/activate`).set('x-user-id', actor).expect(200);
   }, 30000);
 
@@ -50,7 +50,7 @@ describe('config-service: import of a large matrix with planted errors', () => {
     const before = (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`, [workspaceId])).rows[0];
 
     const response = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor)
-      .field('source_type', 'APPROVAL_MATRIX').attach('file', csv(m), 'matrix.csv').expect(422);
+      .field('sourceType', 'APPROVAL_MATRIX').attach('file', csv(m), 'matrix.csv').expect(422);
     expect(response.body.code).toBe('IMPORT_INVALID');
     const { errors, rowCount, status } = response.body.report;
     expect(status).toBe('INVALID');

@@ -72,30 +72,30 @@ describe('config-service: replicas rebuilt from offset 0 equal the source tables
 
     // Directory through the HTTP API, including updates of every kind of entity.
     for (const [i, id] of users.entries()) {
-      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, full_name: `Replica user ${i}`, user_type: i === 3 ? 'VENDOR' : 'INTERNAL' }).expect(201);
+      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, fullName: `Replica user ${i}`, userType: i === 3 ? 'VENDOR' : 'INTERNAL' }).expect(201);
     }
     await http().patch(`/api/v1/users/${users[3]}`).set('x-user-id', admin).send({ status: 'SUSPENDED' }).expect(200);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
-      .send({ code: `REPL-${salt.toUpperCase()}`, name: 'Replica workspace', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `REPL-${salt.toUpperCase()}`, name: 'Replica workspace', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const roles = ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'DOC_CONTROL'];
     const memberships: string[] = [];
     for (const [i, id] of users.entries()) {
-      const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ user_id: id, role: roles[i] }).expect(201);
+      const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: id, role: roles[i] }).expect(201);
       memberships.push(m.body.membershipId);
     }
-    await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ user_id: users[2], role: 'AUDITOR' }).expect(201);
+    await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: users[2], role: 'AUDITOR' }).expect(201);
     await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[3]}`).set('x-user-id', admin).send({ status: 'INACTIVE' }).expect(200);
     for (let i = 0; i < 5; i++) {
       await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin)
-        .send({ site_code: `REP-${i}`, site_name: `Replica site ${i}`, region: i % 2 ? 'JABODETABEK' : 'SUMBAGUT', city: i === 0 ? undefined : 'Medan', cluster_code: `c-${i % 2}` }).expect(200);
+        .send({ siteCode: `REP-${i}`, siteName: `Replica site ${i}`, region: i % 2 ? 'JABODETABEK' : 'SUMBAGUT', city: i === 0 ? undefined : 'Medan', clusterCode: `c-${i % 2}` }).expect(200);
     }
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ site_code: 'REP-1', site_name: 'Replica site 1 renamed', cluster_code: 'C-9', is_active: false }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'REP-1', siteName: 'Replica site 1 renamed', clusterCode: 'C-9', isActive: false }).expect(200);
 
     // Two activations (and one supersession) for the snapshot topic.
     const importActivate = async (sourceType: string, file: Buffer) => {
       const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', admin)
-        .field('source_type', sourceType).attach('file', file, 'file.csv').expect(201);
+        .field('sourceType', sourceType).attach('file', file, 'file.csv').expect(201);
       await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set('x-user-id', admin).expect(200);
       activated.push(imported.body.version.id);
     };

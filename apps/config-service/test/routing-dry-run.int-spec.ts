@@ -19,7 +19,7 @@ describe('config-service: routing dry run', () => {
   const dryRun = (body: Record<string, unknown>) => http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).send(body);
   const importActivate = async (sourceType: string, file: Buffer) => {
     const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', admin)
-      .field('source_type', sourceType).attach('file', file, 'f.csv').expect(201);
+      .field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
     await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set('x-user-id', admin).expect(200);
     return imported.body.version.id as string;
   };
@@ -31,18 +31,18 @@ describe('config-service: routing dry run', () => {
   beforeAll(async () => {
     app = await startApp();
     for (const id of [admin, primary, backup]) {
-      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, full_name: id }).expect(201);
+      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
     }
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
-      .send({ code: `DRY-${salt.toUpperCase()}`, name: 'Dry run', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `DRY-${salt.toUpperCase()}`, name: 'Dry run', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     for (const id of [primary, backup]) {
-      memberships[id] = (await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ user_id: id, role: 'APPROVER' }).expect(201)).body.membershipId;
+      memberships[id] = (await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: id, role: 'APPROVER' }).expect(201)).body.membershipId;
     }
     await importActivate('SCOPE_CONFIG', scopeConfigFile(1, salt));
     await importActivate('APPROVAL_MATRIX', csv(approvalMatrixRows(5, 2, salt)));
     await importActivate('CLUSTER_MAPPING', clusterMapping('C-1'));
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ site_code: 'S-1', site_name: 'Site 1', cluster_code: 'C-1' }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-1' }).expect(200);
   }, 60000);
 
   afterAll(async () => {
@@ -50,7 +50,7 @@ describe('config-service: routing dry run', () => {
   });
 
   it('resolves the policy and the approver of each stage, and sees this service\'s writes at once', async () => {
-    const body = { scope_code: 'SCOPE_0', vendor_code: 'ZTE', atp_category: 'RAN_MW', site_code: 'S-1' };
+    const body = { scopeCode: 'SCOPE_0', vendorCode: 'ZTE', atpCategory: 'RAN_MW', siteCode: 'S-1' };
     const first = await dryRun(body).expect(200);
     expect(first.body).toMatchObject({ ok: true, totalStages: 2 });
     expect(first.body.stages.map((s: { approverUserId: string; assignment: { source: string } }) => [s.approverUserId, s.assignment.source]))
@@ -63,7 +63,7 @@ describe('config-service: routing dry run', () => {
       .toEqual([[backup, 'BACKUP'], [backup, 'BACKUP']]);
 
     // The site moves to a cluster the ACTIVE mapping lacks, then a new mapping is activated (site and activation invalidate).
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ site_code: 'S-1', site_name: 'Site 1', cluster_code: 'C-2' }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-2' }).expect(200);
     const third = await dryRun(body).expect(200);
     expect(third.body.stages[0].approverUserId).toBeNull();
     const mappingId = await importActivate('CLUSTER_MAPPING', clusterMapping('C-2'));
@@ -73,9 +73,9 @@ describe('config-service: routing dry run', () => {
   });
 
   it('refuses an unknown site (422) and an unknown workspace (404)', async () => {
-    const unknownSite = await dryRun({ scope_code: 'SCOPE_0', atp_category: 'RAN_MW', site_code: 'NOPE' });
+    const unknownSite = await dryRun({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW', siteCode: 'NOPE' });
     expect(unknownSite.status).toBe(422);
-    expect(unknownSite.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'site_code' });
-    await http().post('/api/v1/workspaces/00000000-0000-4000-8000-000000000000/routing/dry-run').send({ scope_code: 'SCOPE_0', atp_category: 'RAN_MW' }).expect(404);
+    expect(unknownSite.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'siteCode' });
+    await http().post('/api/v1/workspaces/00000000-0000-4000-8000-000000000000/routing/dry-run').send({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW' }).expect(404);
   });
 });

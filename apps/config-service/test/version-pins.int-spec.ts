@@ -58,12 +58,12 @@ describe('config-service: config versions pinned by running workflows', () => {
     db = await sql();
     producer = testKafka('config-pins-test').producer();
     await producer.connect();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, full_name: 'Pins admin' }).expect(201);
+    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Pins admin' }).expect(201);
     const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
-      .send({ code: `PINS-${salt.toUpperCase()}`, name: 'Pins', customer_group_id: 'cg', vendor_owner_id: 'vo' }).expect(201);
+      .send({ code: `PINS-${salt.toUpperCase()}`, name: 'Pins', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const importFile = (sourceType: string, file: Buffer) =>
-      http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('source_type', sourceType).attach('file', file, 'f.csv').expect(201);
+      http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
     scopeVersionId = (await importFile('SCOPE_CONFIG', scopeConfigFile(2, salt))).body.version.id;
     await http().post(`${version(scopeVersionId)}/activate`).set('x-user-id', actor).expect(200);
     matrixVersionId = (await importFile('APPROVAL_MATRIX', csv(approvalMatrixRows(2, 2, salt)))).body.version.id;

@@ -261,7 +261,7 @@ describe('overrides over HTTP', () => {
         const page: request.Response = await http().get(`${base}/overrides?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('X-User-Id', admin);
         expect(page.status).toBe(200);
         seen.push(...page.body.items.map((o: { id: string }) => o.id));
-        cursor = page.body.next_cursor;
+        cursor = page.body.nextCursor;
         pages += 1;
       } while (cursor);
       expect(pages).toBeGreaterThan(2);

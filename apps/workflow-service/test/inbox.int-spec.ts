@@ -43,7 +43,7 @@ async function inbox(query: string, userId = roh): Promise<request.Response> {
   return request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox?${query}`).set('X-User-Id', userId);
 }
 
-/** Follows next_cursor to the end; fails on a page that is not 200. */
+/** Follows nextCursor to the end; fails on a page that is not 200. */
 async function allPages(query: string): Promise<{ items: InboxItem[]; pages: number }> {
   const items: InboxItem[] = [];
   let cursor: string | null = null;
@@ -52,7 +52,7 @@ async function allPages(query: string): Promise<{ items: InboxItem[]; pages: num
     const response = await inbox(`${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(response.status).toBe(200);
     items.push(...(response.body.items as InboxItem[]));
-    cursor = response.body.next_cursor;
+    cursor = response.body.nextCursor;
     pages += 1;
     expect(pages).toBeLessThan(50);
   } while (cursor);

@@ -3,3 +3,4 @@ export * from './wait';
 export * from './kafka';
 export * from './app';
 export * from './service-smoke';
+export * from './auth';

@@ -43,12 +43,12 @@ export class ConfigVersionsController {
     @CallerId() actorId: string,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
-    return this.importer.import(workspaceId, body.source_type, { fileName: file.originalname, buffer: file.buffer }, actorId, body.notes ?? null);
+    return this.importer.import(workspaceId, body.sourceType, { fileName: file.originalname, buffer: file.buffer }, actorId, body.notes ?? null);
   }
 
   @Get('config-versions')
   list(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: ListConfigVersionsQuery) {
-    return this.lifecycle.list(workspaceId, query.source_type);
+    return this.lifecycle.list(workspaceId, query.sourceType);
   }
 
   @Get('config-versions/:id')

@@ -8,7 +8,25 @@ import { ConfigVersionEvent, ConfigVersionEvents } from './config-version-events
 import { ConfigVersionsRepository } from './config-versions.repository';
 import type { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 
-const PLAIN_COLUMNS = ['stage_name', 'stage_group', 'sla_hours', 'sequence_order', 'is_required', 'is_parallel', 'parallel_group', 'assignment_mode'] as const;
+/** Patchable fields and their columns: a static allow-list, so no client key ever reaches the SQL text. */
+const PLAIN_COLUMNS = {
+  stageName: 'stage_name',
+  stageGroup: 'stage_group',
+  slaHours: 'sla_hours',
+  sequenceOrder: 'sequence_order',
+  isRequired: 'is_required',
+  isParallel: 'is_parallel',
+  parallelGroup: 'parallel_group',
+  assignmentMode: 'assignment_mode',
+} as const;
+
+/** The edited stage as the API shows it (camelCase, like every other answer). */
+const STAGE_VIEW = `id, workspace_id AS "workspaceId", policy_id AS "policyId", config_version_id AS "configVersionId",
+  stage_number AS "stageNumber", stage_name AS "stageName", stage_group AS "stageGroup",
+  approval_role_id AS "approvalRoleId", is_required AS "isRequired", is_parallel AS "isParallel",
+  parallel_group AS "parallelGroup", sla_hours AS "slaHours", assignment_mode AS "assignmentMode",
+  auto_assign_rule AS "autoAssignRule", sequence_order AS "sequenceOrder", is_active AS "isActive",
+  updated_at AS "updatedAt"`;
 
 /** Edits of DRAFT rows (domain §2.1 I2 [R]); the database trigger refuses the same edit on any other status. */
 @Injectable()
@@ -29,32 +47,32 @@ export class DraftEditService {
       if (found.length === 0) throw new NotFoundError('policy stage', stageId);
       const sets: string[] = [];
       const values: unknown[] = [];
-      for (const column of PLAIN_COLUMNS) {
-        if (patch[column] !== undefined) {
-          values.push(patch[column]);
+      for (const [field, column] of Object.entries(PLAIN_COLUMNS) as Array<[keyof typeof PLAIN_COLUMNS, string]>) {
+        if (patch[field] !== undefined) {
+          values.push(patch[field]);
           sets.push(`${column} = $${values.length}`);
         }
       }
-      if (patch.auto_assign_rule !== undefined) {
-        values.push(JSON.stringify(patch.auto_assign_rule));
+      if (patch.autoAssignRule !== undefined) {
+        values.push(JSON.stringify(patch.autoAssignRule));
         sets.push(`auto_assign_rule = $${values.length}::jsonb`);
       }
-      const mode = patch.assignment_mode ?? found[0].assignment_mode;
-      const rule = patch.auto_assign_rule ?? found[0].auto_assign_rule;
+      const mode = patch.assignmentMode ?? found[0].assignment_mode;
+      const rule = patch.autoAssignRule ?? found[0].auto_assign_rule;
       if ((mode === 'STATIC_USER' || mode === 'RULE') !== (rule !== null && rule !== undefined)) {
         if (mode === 'CLUSTER' || mode === 'AUTO') sets.push('auto_assign_rule = NULL');
-        else throw new ValidationFailedError([{ field: 'auto_assign_rule', message: `assignment_mode ${mode} needs auto_assign_rule` }]);
+        else throw new ValidationFailedError([{ field: 'autoAssignRule', message: `assignmentMode ${mode} needs autoAssignRule` }]);
       }
-      if (patch.role_code !== undefined) {
-        const roleCode = canonicalRoleCode(patch.role_code);
+      if (patch.roleCode !== undefined) {
+        const roleCode = canonicalRoleCode(patch.roleCode);
         const roles = (await manager.query(`SELECT id FROM approval_role_master WHERE config_version_id = $1 AND role_code = $2`, [versionId, roleCode])) as Array<{ id: string }>;
-        if (roles.length === 0) throw new UnknownReferenceError('role_code', patch.role_code, 'approval role of this version');
+        if (roles.length === 0) throw new UnknownReferenceError('roleCode', patch.roleCode, 'approval role of this version');
         values.push(roles[0].id);
         sets.push(`approval_role_id = $${values.length}`);
       }
       if (sets.length === 0) throw new ValidationFailedError([{ field: '*', message: 'the patch changes nothing' }]);
       values.push(stageId);
-      const [updated] = (await manager.query(`UPDATE approval_policy_stages SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length} RETURNING *`, values)) as [Array<Record<string, unknown>>];
+      const [updated] = (await manager.query(`UPDATE approval_policy_stages SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length} RETURNING ${STAGE_VIEW}`, values)) as [Array<Record<string, unknown>>];
       await this.events.lifecycle(manager, ConfigVersionEvent.draftEdited, version, actorId);
       return updated[0];
     });

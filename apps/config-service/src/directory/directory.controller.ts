@@ -75,7 +75,7 @@ export class DirectoryController {
   async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @CallerId() actorId: string) {
     const written = await this.sites.upsert(
       workspaceId,
-      { siteCode: dto.site_code, siteName: dto.site_name, region: dto.region ?? null, city: dto.city ?? null, clusterCode: dto.cluster_code?.toUpperCase() ?? null, isActive: dto.is_active ?? true },
+      { siteCode: dto.siteCode, siteName: dto.siteName, region: dto.region ?? null, city: dto.city ?? null, clusterCode: dto.clusterCode?.toUpperCase() ?? null, isActive: dto.isActive ?? true },
       actorId,
     );
     return { changed: written !== null, site: written };

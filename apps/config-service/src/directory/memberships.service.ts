@@ -22,13 +22,13 @@ export class MembershipsService {
   add(workspaceId: string, dto: AddMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {
     return inTransaction(this.dataSource, async (manager) => {
       await lockWorkspace(manager, workspaceId);
-      const user = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [dto.user_id])) as unknown[];
-      if (user.length === 0) throw new UnknownReferenceError('user_id', dto.user_id, 'user');
-      const existing = (await manager.query(`SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2 AND role = $3`, [workspaceId, dto.user_id, dto.role])) as Array<{ id: string }>;
-      if (existing.length > 0) throw new ConflictError('MEMBERSHIP_EXISTS', `user ${dto.user_id} already has role ${dto.role}`, { membershipId: existing[0].id });
+      const user = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [dto.userId])) as unknown[];
+      if (user.length === 0) throw new UnknownReferenceError('userId', dto.userId, 'user');
+      const existing = (await manager.query(`SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2 AND role = $3`, [workspaceId, dto.userId, dto.role])) as Array<{ id: string }>;
+      if (existing.length > 0) throw new ConflictError('MEMBERSHIP_EXISTS', `user ${dto.userId} already has role ${dto.role}`, { membershipId: existing[0].id });
       const [member] = (await manager.query(
         `INSERT INTO workspace_members (workspace_id, user_id, role, is_default) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [workspaceId, dto.user_id, dto.role, dto.is_default ?? false],
+        [workspaceId, dto.userId, dto.role, dto.isDefault ?? false],
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, member, actorId);
       return member;

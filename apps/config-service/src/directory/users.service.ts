@@ -22,7 +22,7 @@ export class UsersService {
       if (clash.length > 0) throw new ConflictError('USER_EXISTS', `a user with id ${dto.id} or e-mail ${dto.email} exists`, { existingUserId: clash[0].id });
       const [user] = (await manager.query(
         `INSERT INTO users (id, email, full_name, user_type, status, is_active) VALUES ($1, $2, $3, $4, 'ACTIVE', true) RETURNING ${COLUMNS}`,
-        [dto.id, dto.email, dto.full_name, dto.user_type ?? 'INTERNAL'],
+        [dto.id, dto.email, dto.fullName, dto.userType ?? 'INTERNAL'],
       )) as UserPayloadV1[];
       await this.events.user(manager, true, user, actorId);
       return user;

@@ -30,7 +30,7 @@ export class WorkspacesService {
       if (existing.length > 0) throw new ConflictError('WORKSPACE_CODE_TAKEN', `workspace code ${dto.code} is taken`, { existingWorkspaceId: existing[0].id });
       const [workspace] = (await manager.query(
         `INSERT INTO workspaces (code, name, customer_group_id, vendor_owner_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [dto.code, dto.name, dto.customer_group_id, dto.vendor_owner_id],
+        [dto.code, dto.name, dto.customerGroupId, dto.vendorOwnerId],
       )) as WorkspaceView[];
       await this.events.workspace(manager, 'created', toPayload(workspace), actorId);
       return workspace;

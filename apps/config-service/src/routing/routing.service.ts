@@ -28,14 +28,14 @@ export class RoutingService {
   async dryRun(workspaceId: string, dto: DryRunDto): Promise<RouteResolution> {
     const context = await this.contexts.get(workspaceId, () => this.loadContext(workspaceId));
     if (!context.workspaceExists) throw new NotFoundError('workspace', workspaceId);
-    const site = dto.site_code ? context.sites.get(dto.site_code) : null;
-    if (dto.site_code && !site) throw new UnknownReferenceError('site_code', dto.site_code, 'site');
+    const site = dto.siteCode ? context.sites.get(dto.siteCode) : null;
+    if (dto.siteCode && !site) throw new UnknownReferenceError('siteCode', dto.siteCode, 'site');
     const routing = await this.routingFor(workspaceId, context.activeIds);
     const { activeMembers } = context;
     return routing.resolveRoute(
       {
-        workspaceId, scopeCode: dto.scope_code.toUpperCase(), vendorCode: dto.vendor_code?.toUpperCase() ?? null, atpCategory: dto.atp_category,
-        asOf: dto.as_of ?? new Date().toISOString().slice(0, 10), site: site ?? null,
+        workspaceId, scopeCode: dto.scopeCode.toUpperCase(), vendorCode: dto.vendorCode?.toUpperCase() ?? null, atpCategory: dto.atpCategory,
+        asOf: dto.asOf ?? new Date().toISOString().slice(0, 10), site: site ?? null,
       },
       // Workload lives in workflow-service; a dry run assumes nobody is loaded.
       { directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: () => 0 } },

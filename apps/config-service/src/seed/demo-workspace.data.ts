@@ -5,7 +5,7 @@ import { CATEGORY_CHAINS, DEMO_APPROVAL_ROLES } from '@atp/approval-routing';
  * primary and backup approvers per role, vendors, scopes, sites and a user for every RBAC role. Everything is
  * deterministic, so the generated files have the same checksum on every run (idempotent seeding).
  */
-export const DEMO_WORKSPACE = { code: 'XLSMART-AVIAT', name: 'XLSmart × Aviat', customer_group_id: 'XLSMART', vendor_owner_id: 'AVIAT' };
+export const DEMO_WORKSPACE = { code: 'XLSMART-AVIAT', name: 'XLSmart × Aviat', customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' };
 
 /** The chain roles and the §5.3 chains come from the routing library, so seed, tests and resolution agree. */
 export const APPROVAL_ROLES = DEMO_APPROVAL_ROLES;

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         await users.get(id);
       } catch (error) {
         if (!(error instanceof DomainError && error.status === 404)) throw error;
-        await users.create({ id, email, full_name: fullName, user_type: userType }, SEED_ACTOR);
+        await users.create({ id, email, fullName: fullName, userType: userType }, SEED_ACTOR);
         created++;
       }
     };
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     ];
     for (const [userId, role] of wanted) {
       if (existing.has(`${userId}|${role}`)) continue;
-      await members.add(workspaceId, { user_id: userId, role }, SEED_ACTOR);
+      await members.add(workspaceId, { userId: userId, role }, SEED_ACTOR);
       created++;
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SITES) {

@@ -4,7 +4,7 @@ import { WorkflowCancelledV1, WorkflowOnHoldV1, WorkflowResumedV1, type EventDef
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, DomainError, UnknownReferenceError } from '@atp/platform-http';
 import { Clock } from '../clock/clock';
-import { IdempotencyStore, type StoredResponse } from '../decisions/idempotency.store';
+import { IdempotencyStore, type StoredResponse } from '@atp/platform-http';
 import { MemberDirectory } from '../replica/member-directory';
 import { assertStageTransition, assertWorkflowTransition, OPEN_STAGE_STATUSES } from '../workflow/state-machine';
 import { WorkflowEventsPublisher, type PublishContext } from '../workflow/workflow-events.publisher';

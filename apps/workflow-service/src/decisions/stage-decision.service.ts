@@ -14,7 +14,7 @@ import { assertStageTransition } from '../workflow/state-machine';
 import { stageRef } from '../workflow/workflow-rows';
 import { itemErrors, resultingStageStatus } from './decision-rules';
 import type { DecisionDto } from './dto/decision.dto';
-import { IdempotencyStore, type StoredResponse } from './idempotency.store';
+import { IdempotencyStore, type StoredResponse } from '@atp/platform-http';
 import { StageAuthority } from './stage-authority';
 
 export interface DecisionCommand {

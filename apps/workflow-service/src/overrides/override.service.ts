@@ -9,7 +9,7 @@ import {
   ConflictError, decodeCursor, DomainError, encodeCursor, NotFoundError, UnknownReferenceError, ValidationFailedError, type FieldError, type Page,
 } from '@atp/platform-http';
 import { Clock } from '../clock/clock';
-import { IdempotencyStore, type StoredResponse } from '../decisions/idempotency.store';
+import { IdempotencyStore, type StoredResponse } from '@atp/platform-http';
 import { MemberDirectory } from '../replica/member-directory';
 import { WorkflowEventsPublisher, type PublishContext } from '../workflow/workflow-events.publisher';
 import { WorkflowProgress } from '../workflow/workflow-progress.service';
@@ -169,7 +169,7 @@ export class OverrideService {
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { items: page.map(toView), next_cursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null };
+      return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null };
     });
   }
 

@@ -62,7 +62,7 @@ export class WorkflowQueries {
     const last = page[page.length - 1];
     return {
       items: page.map((row) => ({ ...row, slaDueAt: row.slaDueAt.toISOString(), slaBreachedAt: row.slaBreachedAt?.toISOString() ?? null, sla: slaState(row.slaDueAt, now) })),
-      next_cursor: rows.length > filters.limit && last ? encodeCursor({ due: last.slaDueAt.toISOString(), id: last.stageId }) : null,
+      nextCursor: rows.length > filters.limit && last ? encodeCursor({ due: last.slaDueAt.toISOString(), id: last.stageId }) : null,
     };
   }
 

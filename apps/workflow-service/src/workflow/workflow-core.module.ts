@@ -5,7 +5,7 @@ import { WorkflowEventsPublisher } from './workflow-events.publisher';
 import { MemberDirectory } from '../replica/member-directory';
 import { ReplicaRepository } from '../replica/replica.repository';
 import { WorkflowProgress } from './workflow-progress.service';
-import { IdempotencyStore } from '../decisions/idempotency.store';
+import { IdempotencyStore } from '@atp/platform-http';
 
 /** What every feature shares: the clock, the runtime tables, the replicas, the event publisher and idempotency keys. */
 @Global()

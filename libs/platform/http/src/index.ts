@@ -4,3 +4,5 @@ export * from './validation.pipe';
 export * from './request-context';
 export * from './pagination';
 export * from './caller';
+export * from './idempotency/idempotency.store';
+export * from './idempotency/idempotency-keys.migration';

@@ -18,5 +18,5 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
 
 export interface Page<T> {
   items: T[];
-  next_cursor: string | null;
+  nextCursor: string | null;
 }

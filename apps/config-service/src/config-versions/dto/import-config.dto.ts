@@ -4,7 +4,7 @@ import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
 /** Text fields of the multipart import request (the file travels in the `file` part). */
 export class ImportConfigDto {
   @IsIn(SOURCE_TYPES)
-  source_type!: SourceType;
+  sourceType!: SourceType;
 
   @IsOptional()
   @IsString()
@@ -15,5 +15,5 @@ export class ImportConfigDto {
 export class ListConfigVersionsQuery {
   @IsOptional()
   @IsIn(SOURCE_TYPES)
-  source_type?: SourceType;
+  sourceType?: SourceType;
 }

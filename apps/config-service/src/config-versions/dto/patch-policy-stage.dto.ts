@@ -3,14 +3,14 @@ import { ASSIGNMENT_MODES, STAGE_GROUPS, type AssignmentMode, type StageGroup } 
 
 /** Editable fields of a DRAFT policy stage; everything absent stays as it is. */
 export class PatchPolicyStageDto {
-  @IsOptional() @IsString() @MaxLength(100) stage_name?: string;
-  @IsOptional() @IsIn(STAGE_GROUPS) stage_group?: StageGroup;
-  @IsOptional() @IsInt() @Min(1) sla_hours?: number;
-  @IsOptional() @IsInt() @Min(1) sequence_order?: number;
-  @IsOptional() @IsBoolean() is_required?: boolean;
-  @IsOptional() @IsBoolean() is_parallel?: boolean;
-  @IsOptional() @IsString() @Matches(/^[A-Z]$/) parallel_group?: string;
-  @IsOptional() @IsIn(ASSIGNMENT_MODES) assignment_mode?: AssignmentMode;
-  @IsOptional() @IsObject() auto_assign_rule?: Record<string, unknown>;
-  @IsOptional() @IsString() @MaxLength(50) role_code?: string;
+  @IsOptional() @IsString() @MaxLength(100) stageName?: string;
+  @IsOptional() @IsIn(STAGE_GROUPS) stageGroup?: StageGroup;
+  @IsOptional() @IsInt() @Min(1) slaHours?: number;
+  @IsOptional() @IsInt() @Min(1) sequenceOrder?: number;
+  @IsOptional() @IsBoolean() isRequired?: boolean;
+  @IsOptional() @IsBoolean() isParallel?: boolean;
+  @IsOptional() @IsString() @Matches(/^[A-Z]$/) parallelGroup?: string;
+  @IsOptional() @IsIn(ASSIGNMENT_MODES) assignmentMode?: AssignmentMode;
+  @IsOptional() @IsObject() autoAssignRule?: Record<string, unknown>;
+  @IsOptional() @IsString() @MaxLength(50) roleCode?: string;
 }

@@ -8,15 +8,15 @@ export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'SUSPENDED', 'PENDING'] as c
 export class CreateWorkspaceDto {
   @IsString() @Matches(/^[A-Z0-9][A-Z0-9_-]{1,79}$/) code!: string;
   @IsString() @MinLength(1) @MaxLength(150) name!: string;
-  @IsString() @MinLength(1) @MaxLength(255) customer_group_id!: string;
-  @IsString() @MinLength(1) @MaxLength(255) vendor_owner_id!: string;
+  @IsString() @MinLength(1) @MaxLength(255) customerGroupId!: string;
+  @IsString() @MinLength(1) @MaxLength(255) vendorOwnerId!: string;
 }
 
 export class CreateUserDto {
   @IsString() @Matches(/^[A-Za-z0-9._:-]{1,100}$/) id!: string;
   @IsEmail() @MaxLength(255) email!: string;
-  @IsString() @MinLength(1) @MaxLength(200) full_name!: string;
-  @IsOptional() @IsIn(USER_TYPES) user_type?: (typeof USER_TYPES)[number];
+  @IsString() @MinLength(1) @MaxLength(200) fullName!: string;
+  @IsOptional() @IsIn(USER_TYPES) userType?: (typeof USER_TYPES)[number];
 }
 
 export class UpdateUserStatusDto {
@@ -24,9 +24,9 @@ export class UpdateUserStatusDto {
 }
 
 export class AddMemberDto {
-  @IsString() @MinLength(1) @MaxLength(100) user_id!: string;
+  @IsString() @MinLength(1) @MaxLength(100) userId!: string;
   @IsIn(MEMBER_ROLES) role!: MemberRole;
-  @IsOptional() @IsBoolean() is_default?: boolean;
+  @IsOptional() @IsBoolean() isDefault?: boolean;
 }
 
 export class UpdateMemberDto {
@@ -34,10 +34,10 @@ export class UpdateMemberDto {
 }
 
 export class UpsertSiteDto {
-  @IsString() @Matches(/^[A-Za-z0-9._-]{1,100}$/) site_code!: string;
-  @IsString() @MinLength(1) @MaxLength(200) site_name!: string;
+  @IsString() @Matches(/^[A-Za-z0-9._-]{1,100}$/) siteCode!: string;
+  @IsString() @MinLength(1) @MaxLength(200) siteName!: string;
   @IsOptional() @IsString() @MaxLength(100) region?: string;
   @IsOptional() @IsString() @MaxLength(100) city?: string;
-  @IsOptional() @IsString() @MaxLength(120) cluster_code?: string;
-  @IsOptional() @IsBoolean() is_active?: boolean;
+  @IsOptional() @IsString() @MaxLength(120) clusterCode?: string;
+  @IsOptional() @IsBoolean() isActive?: boolean;
 }

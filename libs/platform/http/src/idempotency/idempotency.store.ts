@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '@atp/platform-http';
+import { DomainError } from '../problem-details';
 
 export interface StoredResponse {
   status: number;
