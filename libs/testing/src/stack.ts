@@ -21,6 +21,18 @@ export function testStack(): { kafkaBrokers: string[]; pgAdminUrl: string } {
   };
 }
 
+/**
+ * A superuser connection to the database of `databaseUrl` (row-level security does not filter it): for
+ * tests that count or inspect every tenant's rows. The caller ends it.
+ */
+export async function superuserClient(databaseUrl: string): Promise<Client> {
+  const url = new URL(testStack().pgAdminUrl);
+  url.pathname = new URL(databaseUrl).pathname;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  return client;
+}
+
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
