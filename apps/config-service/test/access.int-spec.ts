@@ -90,6 +90,13 @@ describe('config-service access', () => {
     expect((await read('no-such-user', outsider)).status).toBe(404);
   });
 
+  it('lists the caller\'s own workspaces with its role there', async () => {
+    const mine = await http().get('/api/v1/workspaces').set(bearer(members.AUDITOR)).expect(200);
+    expect(mine.body.items).toEqual([{ workspaceId, code: `ACC-A-${suffix}`.toUpperCase(), name: `ACC-A-${suffix}`.toUpperCase(), role: 'AUDITOR', roles: ['AUDITOR'] }]);
+    const theirs = await http().get('/api/v1/workspaces').set(bearer(outsider)).expect(200);
+    expect(theirs.body.items.map((w: { workspaceId: string }) => w.workspaceId)).toEqual([otherWorkspaceId]);
+  });
+
   it('keeps one workspace out of another: a member of B reading A gets 404, as for a workspace that does not exist', async () => {
     const foreign = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions`).set(bearer(outsider)).expect(404);
     const missing = await http().get(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions`).set(bearer(outsider)).expect(404);

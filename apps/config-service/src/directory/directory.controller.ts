@@ -27,6 +27,13 @@ export class DirectoryController {
     return this.workspaces.create(dto, actorId);
   }
 
+  /** The caller's own workspaces (active memberships), so a client finds its workspace by code. */
+  @Get('workspaces')
+  @Authenticated()
+  async listMyWorkspaces(@CallerId() callerId: string) {
+    return { items: await this.workspaces.listForMember(callerId) };
+  }
+
   @Get('workspaces/:workspaceId')
   @RequireMember()
   getWorkspace(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {

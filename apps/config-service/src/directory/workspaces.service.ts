@@ -53,6 +53,22 @@ export class WorkspacesService {
     return rows[0];
   }
 
+  /**
+   * The workspaces `userId` is an active member of: `role` is the strongest of its roles there (the order of
+   * the list below), `roles` all of them.
+   */
+  async listForMember(userId: string): Promise<Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>> {
+    return (await this.dataSource.query(
+      `SELECT w.id AS "workspaceId", w.code, w.name,
+              (array_agg(m.role ORDER BY array_position($2::text[], m.role::text)))[1] AS role,
+              array_agg(m.role ORDER BY array_position($2::text[], m.role::text)) AS roles
+         FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+        WHERE m.user_id = $1 AND m.status = 'ACTIVE'
+        GROUP BY w.id ORDER BY w.code`,
+      [userId, ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'DOC_CONTROL', 'APPROVER', 'AUDITOR']],
+    )) as Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>;
+  }
+
   async findByCode(code: string): Promise<WorkspaceView | null> {
     const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM workspaces WHERE code = $1`, [code])) as WorkspaceView[];
     return rows[0] ?? null;
