@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Client } from 'pg';
 import request from 'supertest';
-import type { WorkspaceRole } from '@atp/platform-auth';
+import { listRouteAccess, type WorkspaceRole } from '@atp/platform-auth';
 import { bearer, PLATFORM_ADMIN, superuserClient, sweepRouteAccess, tableRowCounts, uniqueSuffix } from '@atp/testing';
 import { databaseUrl, startApp } from './support';
 
@@ -50,6 +50,7 @@ describe('config-service access', () => {
 
   it('refuses every route to bad tokens (401), strangers (404) and roles the declaration leaves out (403), writing nothing', async () => {
     const { checks } = await sweepRouteAccess(app, {
+      routes: listRouteAccess(app),
       workspaceId,
       members,
       outsider,

@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { listRouteAccess, WORKSPACE_ROLES, type RouteAccess, type WorkspaceRole } from '@atp/platform-auth';
 import { refusedTokens, testToken } from './auth';
 
+/** The workspace roles (as `@atp/platform-auth` names them; the testing library imports no platform code). */
+const WORKSPACE_ROLES = ['WORKSPACE_ADMIN', 'DOC_CONTROL', 'QA_ENGINEER', 'APPROVER', 'AUDITOR'] as const;
+type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+
+/** A route with its declared policy: what `listRouteAccess(app)` of `@atp/platform-auth` returns. */
+export interface SweptRoute {
+  method: string;
+  path: string;
+  policy?: { kind: string; roles?: readonly string[] };
+}
+
 export interface AccessSweepOptions {
+  /** Every route of the application: pass `listRouteAccess(app)`, so a new route is swept without a hand list. */
+  routes: readonly SweptRoute[];
   /** The workspace every `:workspaceId` of a route is filled with. */
   workspaceId: string;
   /**
@@ -28,8 +40,8 @@ export interface AccessSweepResult {
 type Case = { name: string; token: string | null; expected: number };
 
 /**
- * The access sweep every service runs (issue 7 acceptance). For each route of the application, as
- * `listRouteAccess` enumerates it (so a new route is swept without anyone listing it), except `public`:
+ * The access sweep every service runs (issue 7 acceptance). For each route of the application (as
+ * `listRouteAccess` enumerates it), except `public` ones:
  * - no token, an expired token, one signed by an unknown key, one for another audience and an
  *   `alg: none` token → 401;
  * - on workspace routes, a member of another workspace → 404;
@@ -39,8 +51,9 @@ type Case = { name: string; token: string | null; expected: number };
  * before validation, so a refusal never depends on what was sent. Throws one error naming every miss.
  *
  * ```ts
- * await sweepRouteAccess(app, { workspaceId, members: { WORKSPACE_ADMIN: admin, AUDITOR: auditor },
- *   outsider, rowCounts: () => tableRowCounts((sql) => dataSource.query(sql)) });
+ * await sweepRouteAccess(app, { routes: listRouteAccess(app), workspaceId,
+ *   members: { WORKSPACE_ADMIN: admin, AUDITOR: auditor }, outsider,
+ *   rowCounts: () => tableRowCounts(async (sql) => (await superuser.query(sql)).rows) });
  * ```
  */
 export async function sweepRouteAccess(app: INestApplication, options: AccessSweepOptions): Promise<AccessSweepResult> {
@@ -52,7 +65,7 @@ export async function sweepRouteAccess(app: INestApplication, options: AccessSwe
   const misses: string[] = [];
   const params = { ...options.params };
 
-  for (const route of listRouteAccess(app)) {
+  for (const route of options.routes) {
     if (!route.policy || route.policy.kind === 'public') continue;
     const path = fillPath(route.path, options.workspaceId, params);
     for (const test of casesFor(route, options, broken)) {
@@ -71,7 +84,7 @@ export async function sweepRouteAccess(app: INestApplication, options: AccessSwe
   return { checks };
 }
 
-function casesFor(route: RouteAccess, options: AccessSweepOptions, broken: ReturnType<typeof refusedTokens>): Case[] {
+function casesFor(route: SweptRoute, options: AccessSweepOptions, broken: ReturnType<typeof refusedTokens>): Case[] {
   const cases: Case[] = [
     { name: 'no token', token: null, expected: 401 },
     { name: 'expired token', token: broken.expired, expected: 401 },
@@ -84,7 +97,7 @@ function casesFor(route: RouteAccess, options: AccessSweepOptions, broken: Retur
     cases.push({ name: 'member of another workspace', token: testToken(options.outsider), expected: 404 });
   }
   if (policy?.kind === 'workspace-role') {
-    for (const role of WORKSPACE_ROLES.filter((r) => !policy.roles.includes(r))) {
+    for (const role of WORKSPACE_ROLES.filter((r) => !policy.roles?.includes(r))) {
       const userId = options.members[role];
       if (userId) cases.push({ name: `${role}`, token: testToken(userId), expected: 403 });
     }

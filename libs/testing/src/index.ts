@@ -5,4 +5,3 @@ export * from './app';
 export * from './service-smoke';
 export * from './auth';
 export * from './access-sweep';
-export * from './access-declarations';

@@ -79,3 +79,9 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
 export async function restartKafkaBroker(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], { cwd: repoRoot, env: process.env, timeout: 180000 });
 }
+
+/** Env values that satisfy a service's schema for reading its module metadata (nothing connects). */
+export const STATIC_SERVICE_ENV = {
+  SERVICE_NAME: 'access-declarations', PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.invalid', AUTH_JWKS_FILE: '/nonexistent/jwks.json',
+};

@@ -25,10 +25,13 @@ export function routeAccessOfControllers(controllers: Iterable<Type<unknown>>): 
       const handler = prototype[name] as (...args: unknown[]) => unknown;
       const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       if (paths === undefined) continue; // not a route handler
-      const method = RequestMethod[(Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined) ?? RequestMethod.GET];
+      const verb = (Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined) ?? RequestMethod.GET;
+      const method = RequestMethod[verb];
       const policy = (Reflect.getMetadata(ACCESS_POLICY, handler) as AccessPolicy | undefined) ?? classPolicy;
       for (const prefix of prefixes) {
-        for (const path of [paths].flat()) routes.push({ method, path: joinPath(prefix, path), handler: `${controller.name}.${name}`, policy });
+        for (const path of [paths].flat()) {
+          routes.push({ method, path: joinPath(prefix, path), handler: `${controller.name}.${name}`, policy });
+        }
       }
     }
   }
@@ -62,8 +65,9 @@ export function listModuleRouteAccess(root: DynamicModule | Type<unknown>): Rout
     const dynamic = typeof entry === 'object' && 'module' in entry ? (entry as DynamicModule) : undefined;
     const moduleClass = dynamic ? dynamic.module : (entry as Type<unknown>);
     if (typeof moduleClass !== 'function') return; // e.g. a forwardRef
-    const staticControllers = (Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, moduleClass) as Array<Type<unknown>> | undefined) ?? [];
-    const staticImports = (Reflect.getMetadata(MODULE_METADATA.IMPORTS, moduleClass) as unknown[] | undefined) ?? [];
+    const metadata = <T>(key: string) => (Reflect.getMetadata(key, moduleClass) as T[] | undefined) ?? [];
+    const staticControllers = metadata<Type<unknown>>(MODULE_METADATA.CONTROLLERS);
+    const staticImports = metadata<unknown>(MODULE_METADATA.IMPORTS);
     controllers.push(...staticControllers, ...((dynamic?.controllers as Array<Type<unknown>> | undefined) ?? []));
     for (const child of [...staticImports, ...(dynamic?.imports ?? [])]) visit(child);
     if (dynamic) visit(moduleClass);
