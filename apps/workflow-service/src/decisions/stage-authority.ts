@@ -45,7 +45,8 @@ export class StageAuthority {
           region: routing.region,
         },
         now.toISOString().slice(0, 10),
-        (userId) => activeMembers.has(userId),
+        // Never an override to the submitter: they could not decide, and the stage would be stuck (#4).
+        (userId) => activeMembers.has(userId) && userId !== instance.submittedBy,
       );
       if (pick) {
         if (pick.override.toUserId === actorId) return 'OVERRIDE';

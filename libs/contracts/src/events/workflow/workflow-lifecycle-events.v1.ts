@@ -195,7 +195,15 @@ export const WorkflowRejectedV1 = workflowEvent<WorkflowRejectedPayloadV1>({
   },
 });
 
-export const START_REFUSAL_REASONS = ['CONFIG_SNAPSHOT_MISSING', 'CONFIG_SNAPSHOT_MISMATCH', 'NO_POLICY', 'UNKNOWN_CATEGORY', 'WORKSPACE_INACTIVE'] as const;
+/**
+ * ATTEMPT_CONFLICT: another attempt of the submission is open, approved, or newer (attempts follow rejections);
+ * SUBMITTER_NOT_MEMBER: the submitter is not an ACTIVE member; UNKNOWN_CLUSTER: the site's cluster is not in the
+ * pinned CLUSTER_MAPPING, so nobody could be assigned.
+ */
+export const START_REFUSAL_REASONS = [
+  'CONFIG_SNAPSHOT_MISSING', 'CONFIG_SNAPSHOT_MISMATCH', 'NO_POLICY', 'UNKNOWN_CATEGORY', 'WORKSPACE_INACTIVE',
+  'ATTEMPT_CONFLICT', 'SUBMITTER_NOT_MEMBER', 'UNKNOWN_CLUSTER',
+] as const;
 export type StartRefusalReason = (typeof START_REFUSAL_REASONS)[number];
 
 export interface WorkflowStartRefusedPayloadV1 {
