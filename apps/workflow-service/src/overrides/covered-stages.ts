@@ -28,16 +28,13 @@ export class CoveredStageReassigner {
     const candidates = (await manager.query(
       `SELECT s.id AS "stageId", s.workflow_instance_id AS "instanceId" FROM workflow_stages s
          JOIN workflow_instances i ON i.id = s.workflow_instance_id
-       WHERE s.workspace_id = $1 AND s.approver_user_id = $2 AND s.role_code = $3 AND s.status = ANY($4::text[])
-         AND i.status IN ('IN_PROGRESS','ON_HOLD') AND ($5::text IS NULL OR s.approval_role_id = $5)
-         AND CASE $6::text WHEN 'SUBMISSION' THEN i.submission_id = $7
-                           WHEN 'CLUSTER' THEN i.routing_snapshot->'request'->>'clusterCode' = $7
-                           WHEN 'REGION' THEN i.routing_snapshot->'request'->>'region' = $7 END
+       WHERE s.workspace_id = $1 AND s.role_code = $2 AND s.status = ANY($3::text[]) AND s.approver_user_id IS NOT NULL
+         AND i.status IN ('IN_PROGRESS','ON_HOLD') AND ($4::text IS NULL OR s.approval_role_id = $4)
+         AND CASE $5::text WHEN 'SUBMISSION' THEN i.submission_id = $6
+                           WHEN 'CLUSTER' THEN i.routing_snapshot->'request'->>'clusterCode' = $6
+                           WHEN 'REGION' THEN i.routing_snapshot->'request'->>'region' = $6 END
        ORDER BY s.workflow_instance_id, s.stage_number, s.id`,
-      [
-        row.workspaceId, row.fromUserId, row.roleCode, OPEN_STAGE_STATUSES, row.approvalRoleId, row.overrideType,
-        row.submissionId ?? row.clusterCode ?? row.region,
-      ],
+      [row.workspaceId, row.roleCode, OPEN_STAGE_STATUSES, row.approvalRoleId, row.overrideType, row.submissionId ?? row.clusterCode ?? row.region],
     )) as Array<{ stageId: string; instanceId: string }>;
     if (candidates.length === 0) return [];
     const approved = [...(await this.overrides.approvedForRouting(manager, row.workspaceId, row.roleCode)), toRoutingOverride(row)];
@@ -47,12 +44,15 @@ export class CoveredStageReassigner {
     for (const candidate of candidates) {
       const instance = await this.workflows.lockInstance(manager, row.workspaceId, candidate.instanceId);
       const stage = await this.workflows.stageOf(manager, instance.id, candidate.stageId);
-      if (isTerminalWorkflow(instance.status) || !OPEN_STAGE_STATUSES.includes(stage.status) || stage.approverUserId !== row.fromUserId) continue;
+      if (isTerminalWorkflow(instance.status) || !OPEN_STAGE_STATUSES.includes(stage.status) || stage.approverUserId === null) continue;
+      // The approver an override replaced still counts: a CLUSTER override beats the REGION one that moved the stage.
+      const fromUserIds = [stage.approverUserId, await replacedUserOf(manager, stage.id)];
+      if (!fromUserIds.includes(row.fromUserId) || stage.approverUserId === row.toUserId) continue;
       const routing = instance.routingSnapshot.request;
       const pick = pickOverride(
         approved,
         {
-          approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, fromUserIds: [stage.approverUserId], stageId: stage.id,
+          approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, fromUserIds, stageId: stage.id,
           submissionId: instance.submissionId, clusterCode: routing.clusterCode, region: routing.region,
         },
         today,
@@ -64,4 +64,19 @@ export class CoveredStageReassigner {
     }
     return moved;
   }
+}
+
+/**
+ * The user an override replaced on this stage, when its current approver came from an override (at start or by an
+ * approval since), else null. A manual reassignment ends the lineage: overrides of the earlier user no longer apply.
+ */
+export async function replacedUserOf(manager: EntityManager, stageId: string): Promise<string | null> {
+  const [last] = (await manager.query(
+    `SELECT a.action_type AS "actionType", a.payload->>'baseUserId' AS "baseUserId", o.from_user_id AS "overrideFrom"
+     FROM workflow_stage_actions a LEFT JOIN approver_overrides o ON o.id = a.payload->>'overrideId'
+     WHERE a.workflow_stage_id = $1 AND a.action_type IN ('CREATED','REASSIGNED') ORDER BY a.seq DESC LIMIT 1`,
+    [stageId],
+  )) as Array<{ actionType: string; baseUserId: string | null; overrideFrom: string | null }>;
+  if (!last) return null;
+  return last.overrideFrom ?? (last.actionType === 'CREATED' ? last.baseUserId : null);
 }

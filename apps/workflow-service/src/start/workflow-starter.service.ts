@@ -32,6 +32,9 @@ interface PlannedStage {
   slaHours: number;
   policyStageId: string | null;
   unassignedReason: string | null;
+  /** The override that chose the approver at start, and the user it replaced (for later override precedence). */
+  overrideId: string | null;
+  baseUserId: string | null;
   isRequired: boolean;
   /** What the stage is created as: the opening number PENDING, its non-required stages SKIPPED, the rest WAITING. */
   status: StageStatus;
@@ -163,6 +166,8 @@ export class WorkflowStarter {
       slaHours: stage.slaHours,
       policyStageId: stage.policyStageId,
       unassignedReason: stage.approverUserId ? null : (stage.assignment.reason ?? 'NO_APPROVER'),
+      overrideId: stage.assignment.overrideId,
+      baseUserId: stage.assignment.baseUserId,
       isRequired: stage.isRequired,
       status: 'WAITING' as StageStatus,
     }));
@@ -198,7 +203,10 @@ export class WorkflowStarter {
       const base = { workspaceId, workflowInstanceId: instanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
       const actions: ActionDraft[] = [
         // Every stage is created WAITING; the opening ones then move on (ACTIVATED or SKIPPED), each step its own row (#19).
-        { ...base, actionType: 'CREATED', payload: { newStatus: 'WAITING', approverUserId: stage.approverUserId } },
+        {
+          ...base, actionType: 'CREATED',
+          payload: { newStatus: 'WAITING', approverUserId: stage.approverUserId, overrideId: stage.overrideId, baseUserId: stage.baseUserId },
+        },
       ];
       if (stage.status === 'SKIPPED') {
         actions.push({ ...base, actionType: 'SKIPPED', payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' } });
