@@ -157,4 +157,24 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     const unknown = await refusal(submission('PLN_UPGRADE', { siteCode: 'NOPE-1', clusterCode: 'NOPE-C9' }));
     expect(unknown).toMatchObject({ reason: 'UNKNOWN_CLUSTER', detail: expect.stringContaining('NOPE-C9') });
   });
+
+  it('#19 workflow.resumed carries the new due dates and workflow.cancelled names the cancelled stages', async () => {
+    const instance = await started(submission('PLN_UPGRADE'));
+    const admin_ = (action: string) => http().post(`${base}/workflows/${instance.id}/${action}`).set('X-User-Id', admin).send({ reason: action });
+    await admin_('hold').expect(200);
+    harness.clock.advanceHours(2);
+    try {
+      await admin_('resume').expect(200);
+      await admin_('cancel').expect(200);
+    } finally {
+      harness.clock.set(new Date());
+    }
+    const stages = await harness.stages(instance.id);
+    const events = (await harness.dataSource.query(
+      `SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 AND event_type IN ('workflow.resumed','workflow.cancelled') ORDER BY id`, [instance.id],
+    )) as Array<{ event_type: string; envelope: { payload: Record<string, unknown> } }>;
+    expect(events.map((e) => e.event_type)).toEqual(['workflow.resumed', 'workflow.cancelled']);
+    expect(events[0]?.envelope.payload.pendingStages).toEqual([{ stageId: stages[0]?.id, slaDueAt: stages[0]?.sla_due_at?.toISOString() }]);
+    expect(events[1]?.envelope.payload.cancelledStageIds).toEqual(stages.map((s) => s.id));
+  });
 });
