@@ -78,4 +78,29 @@ describe('config-service: routing dry run', () => {
     expect(unknownSite.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'siteCode' });
     await http().post('/api/v1/workspaces/00000000-0000-4000-8000-000000000000/routing/dry-run').send({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW' }).expect(404);
   });
+
+  it('#6 normalises scope, vendor and site codes as the start does: case and spacing do not change the answer', async () => {
+    const canonical = await dryRun({ scopeCode: 'SCOPE_0', vendorCode: 'ZTE', atpCategory: 'RAN_MW', siteCode: 'S-1' }).expect(200);
+    const sloppy = await dryRun({ scopeCode: ' scope_0 ', vendorCode: 'zte', atpCategory: 'RAN_MW', siteCode: 's-1' }).expect(200);
+    expect(sloppy.body.policy).toEqual(canonical.body.policy);
+    expect(sloppy.body.matchedRule).toBe('EXACT_VENDOR');
+    expect(sloppy.body.stages.map((s: { approverUserId: string }) => s.approverUserId)).toEqual(
+      canonical.body.stages.map((s: { approverUserId: string }) => s.approverUserId),
+    );
+  });
+
+  it('#18 refuses an impossible asOf (400), warns about an unknown vendor, and says NO_SITE when no site was given', async () => {
+    const impossible = await dryRun({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW', asOf: '2025-13-45' }).expect(400);
+    expect(impossible.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(JSON.stringify(impossible.body)).toContain('asOf');
+    await dryRun({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW', asOf: '2026-02-30' }).expect(400);
+
+    const unknownVendor = await dryRun({ scopeCode: 'SCOPE_0', vendorCode: 'UNKNOWNV', atpCategory: 'RAN_MW', siteCode: 'S-1' }).expect(200);
+    expect(unknownVendor.body.warnings).toEqual([expect.objectContaining({ code: 'UNKNOWN_VENDOR', field: 'vendorCode' })]);
+    const knownVendor = await dryRun({ scopeCode: 'SCOPE_0', vendorCode: 'ZTE', atpCategory: 'RAN_MW', siteCode: 'S-1' }).expect(200);
+    expect(knownVendor.body.warnings).toEqual([]);
+
+    const noSite = await dryRun({ scopeCode: 'SCOPE_0', vendorCode: 'ZTE', atpCategory: 'RAN_MW' }).expect(200);
+    expect(noSite.body.stages.map((s: { assignment: { reason: string } }) => s.assignment.reason)).toEqual(['NO_SITE', 'NO_SITE']);
+  });
 });

@@ -237,9 +237,11 @@ describe('overrides over HTTP', () => {
       const [decision] = (await actionRows(instance.id)).filter((a) => a.action_type === 'APPROVE');
       expect(decision).toMatchObject({ actor_user_id: stand('e'), payload: { authority: 'OVERRIDE' } });
 
-      // Stage 2 (RTH): a SUBMISSION override, then a STAGE override, which wins.
+      // Stage 2 (RTH): a SUBMISSION override moves the (still WAITING) stage at once; a STAGE override of the new
+      // approver then wins.
       await requestAndApprove({ overrideType: 'SUBMISSION', submissionId: payload.submissionId, roleCode: 'RTH', fromUserId: primary('RTH'), toUserId: stand('c') });
-      const stageOverride = await requestAndApprove({ overrideType: 'STAGE', workflowStageId: second.id, fromUserId: primary('RTH'), toUserId: stand('f') });
+      expect((await harness.stages(instance.id))[1].approver_user_id).toBe(stand('c'));
+      const stageOverride = await requestAndApprove({ overrideType: 'STAGE', workflowStageId: second.id, fromUserId: stand('c'), toUserId: stand('f') });
       expect((await harness.stages(instance.id))[1].approver_user_id).toBe(stand('f'));
       expect((await decide(instance.id, second.id, stand('c'))).status).toBe(403);
       expect((await decide(instance.id, second.id, primary('RTH'))).status).toBe(403);

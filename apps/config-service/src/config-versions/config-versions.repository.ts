@@ -98,6 +98,14 @@ export class ConfigVersionsRepository {
     );
   }
 
+  /** A DRAFT's report after a check that needs its stored rows (e.g. "same as ACTIVE"). */
+  async setValidation(manager: EntityManager, id: string, report: { status: string; errors: unknown[]; warnings: unknown[] }): Promise<void> {
+    await manager.query(
+      `UPDATE config_versions SET validation_status = $2, validation_errors = $3, validation_warnings = $4, updated_at = now() WHERE id = $1 AND status = 'DRAFT'`,
+      [id, report.status, JSON.stringify(report.errors), JSON.stringify(report.warnings)],
+    );
+  }
+
   async delete(manager: EntityManager, id: string): Promise<void> {
     await manager.query(`DELETE FROM config_versions WHERE id = $1`, [id]);
   }

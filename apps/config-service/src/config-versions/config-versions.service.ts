@@ -66,7 +66,7 @@ export class ConfigVersionsService {
       // it would supersede a version it never saw — possibly a newer one — and fork the chain; the user re-imports instead.
       throw new ConflictError(
         'DRAFT_STALE',
-        `config version ${id} was imported against ${draft.previousVersionId ?? 'no ACTIVE version'}, but version ${current.versionNumber} (${current.id}) is ACTIVE now; import the file again to review it against the ACTIVE version`,
+        `config version ${id} was imported against ${draft.previousVersionId ?? 'no ACTIVE version'}, but version ${current.versionNumber} (${current.id}) is ACTIVE now; import the file again to review it against the ACTIVE version (the new import replaces this stale draft), or delete this draft`,
         { previousVersionId: draft.previousVersionId, activeVersionId: current.id },
       );
     }

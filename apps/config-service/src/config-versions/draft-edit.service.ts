@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { canonicalRoleCode } from '@atp/approval-routing';
+import { DataSource, type EntityManager } from 'typeorm';
+import { canonicalRoleCode, type SourceType } from '@atp/approval-routing';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, NotFoundError, UnknownReferenceError, ValidationFailedError } from '@atp/platform-http';
+import { ConflictError, DomainError, NotFoundError, UnknownReferenceError, ValidationFailedError } from '@atp/platform-http';
+import { ImportContextLoader } from '../import/import-context.loader';
+import { validateImport } from '../import/import-validator';
 import { assertActorExists, lockWorkspace } from '../common/workspace-access';
 import { ConfigVersionEvent, ConfigVersionEvents } from './config-version-events';
 import { ConfigVersionsRepository } from './config-versions.repository';
 import type { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
+import { readVersionSheets } from './version-sheets';
 
 /** Patchable fields and their columns: a static allow-list, so no client key ever reaches the SQL text. */
 const PLAIN_COLUMNS = {
@@ -35,6 +39,7 @@ export class DraftEditService {
     private readonly dataSource: DataSource,
     private readonly versions: ConfigVersionsRepository,
     private readonly events: ConfigVersionEvents,
+    private readonly contextLoader: ImportContextLoader,
   ) {}
 
   patchPolicyStage(workspaceId: string, versionId: string, stageId: string, patch: PatchPolicyStageDto, actorId: string): Promise<Record<string, unknown>> {
@@ -73,8 +78,25 @@ export class DraftEditService {
       if (sets.length === 0) throw new ValidationFailedError([{ field: '*', message: 'the patch changes nothing' }]);
       values.push(stageId);
       const [updated] = (await manager.query(`UPDATE approval_policy_stages SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length} RETURNING ${STAGE_VIEW}`, values)) as [Array<Record<string, unknown>>];
+      await this.revalidate(manager, workspaceId, version.sourceType, versionId);
       await this.events.lifecycle(manager, ConfigVersionEvent.draftEdited, version, actorId);
       return updated[0];
     });
+  }
+
+  /**
+   * The edited draft must pass the import validator, as a re-import of its export would: an edit that an import
+   * would refuse (e.g. `autoAssignRule: {"pool": 5}`) is refused here, rolled back with the transaction, and
+   * can never be activated.
+   */
+  private async revalidate(manager: EntityManager, workspaceId: string, sourceType: SourceType, versionId: string): Promise<void> {
+    const sheets = await readVersionSheets(manager, sourceType, versionId);
+    const context = await this.contextLoader.load(manager, workspaceId, versionId, randomUUID);
+    const { report } = validateImport(sourceType, sheets, context);
+    if (report.status === 'INVALID') {
+      throw new DomainError(422, 'DRAFT_EDIT_INVALID', `The edit would make the draft invalid (${report.errors.length} error(s)); nothing was changed`, {
+        report,
+      });
+    }
   }
 }

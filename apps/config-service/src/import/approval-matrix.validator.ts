@@ -8,6 +8,9 @@ import { locateSheets } from './sheet-presence';
 import { SheetLayouts } from './sheet-layouts';
 import type { Sheet } from './sheet';
 
+/** An SLA longer than a year is a typing error, not a plan (#12); the PATCH of a draft stage uses the same bound. */
+export const MAX_SLA_HOURS = 8760;
+
 /** Role SLA defaults of domain §5.3: HEAD_NOC and RTH decide in 24 h, everyone else in 48 h. */
 export function defaultSlaHours(roleCode: string): number {
   return roleCode === 'HEAD_NOC' || roleCode === 'RTH' ? 24 : 48;
@@ -76,6 +79,7 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
   const policies: MasterRow[] = [];
   const parentKeys: Array<{ policy: MasterRow; parentKey: string; reader: RowReader }> = [];
   const policyIdentity = new Set<string>();
+  const policySource = new Map<string, { key: string; rowNumber: number }>();
   for (const row of located.get('policies')?.rows ?? []) {
     const r = new RowReader('policies', row, findings);
     const key = r.requiredText('policy_key', 100);
@@ -106,6 +110,7 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
       policyIdentity.add(identity);
     }
     const made = categories.map((category) => ({ ...base, id: newId(), atp_category: category }));
+    for (const policy of made) policySource.set(policy.id, { key, rowNumber: row.rowNumber });
     if (key && !policyIdsByKey.has(key)) policyIdsByKey.set(key, r.hasErrors ? [] : made);
     if (!r.hasErrors) {
       policies.push(...made);
@@ -122,9 +127,12 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
   const stages: MasterRow[] = [];
   const stageIdentity = new Set<string>();
   const policiesWithStages = new Set<string>();
+  // Keys named by a stage row, valid or not: a policy whose stage rows failed already has its findings.
+  const keysWithStageRows = new Set<string>();
   for (const row of located.get('stages')?.rows ?? []) {
     const r = new RowReader('stages', row, findings);
     const key = r.requiredText('policy_key', 100);
+    keysWithStageRows.add(key);
     const owners = key ? policyIdsByKey.get(key) : undefined;
     if (key && !owners) r.error('policy_key', 'UNKNOWN_POLICY', `policy_key ${key} is not in the policies sheet`);
     const rawRole = r.requiredText('role_code', 50);
@@ -143,7 +151,7 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
       workspace_id: workspaceId, config_version_id: configVersionId, stage_number: stageNumber,
       stage_name: r.requiredText('stage_name', 100), stage_group: r.oneOf('stage_group', STAGE_GROUPS, { required: false, fallback: null }),
       approval_role_id: roleId ?? null, is_required: r.bool('is_required', true), is_parallel: isParallel, parallel_group: parallelGroup,
-      sla_hours: r.int('sla_hours', { min: 1, fallback: defaultSlaHours(roleCode) }), assignment_mode: mode,
+      sla_hours: r.int('sla_hours', { min: 1, max: MAX_SLA_HOURS, fallback: defaultSlaHours(roleCode) }), assignment_mode: mode,
       auto_assign_rule: parseAssignRule(r, mode), sequence_order: r.requiredInt('sequence_order', 1),
     };
     if (!r.hasErrors && owners) {
@@ -154,7 +162,12 @@ export function validateApprovalMatrix(sheets: Sheet[], context: ImportContext, 
     }
   }
   for (const policy of policies.filter((p) => !policiesWithStages.has(p.id as string))) {
-    findings.push({ sheet: 'policies', row: 0, column: 'policy_key', code: 'POLICY_WITHOUT_STAGES', message: `policy ${policy.id} (${policy.atp_category}) has no stages`, severity: 'WARNING' });
+    const source = policySource.get(policy.id as string);
+    if (!source || keysWithStageRows.has(source.key)) continue;
+    findings.push({
+      sheet: 'policies', row: source.rowNumber, column: 'policy_key', code: 'POLICY_WITHOUT_STAGES', severity: 'WARNING',
+      message: `policy ${source.key} (${policy.atp_category}) has no stages and is never chosen`,
+    });
   }
   return { approval_role_master: roles, approval_policy_master: policies, approval_policy_stages: stages };
 }

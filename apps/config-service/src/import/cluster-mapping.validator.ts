@@ -68,5 +68,23 @@ export function validateClusterMapping(sheets: Sheet[], context: ImportContext, 
     };
     if (!r.hasErrors && clusterId) approvers.push(record);
   }
+  warnClusterRoleGaps(clusters, approverKeys, context, findings);
   return { cluster_master: clusters, cluster_approver_master: approvers };
+}
+
+/**
+ * #24: a cluster without an approver for a role the ACTIVE matrix assigns by cluster would start every such
+ * stage UNASSIGNED for its sites. One WARNING per cluster × role, on the cluster's row.
+ */
+function warnClusterRoleGaps(clusters: MasterRow[], approverKeys: Set<string>, context: ImportContext, findings: Finding[]): void {
+  const needed = [...(context.clusterRolesOfActiveMatrix ?? [])].sort();
+  for (const cluster of clusters) {
+    for (const roleCode of needed) {
+      if (approverKeys.has(`${cluster.cluster_code}|${roleCode}`)) continue;
+      findings.push({
+        sheet: 'clusters', row: Number(cluster.source_row_number), column: 'cluster_code', code: 'CLUSTER_ROLE_WITHOUT_APPROVER', severity: 'WARNING',
+        message: `cluster ${cluster.cluster_code} has no approver for role ${roleCode}, which the ACTIVE APPROVAL_MATRIX assigns by cluster: such stages would start unassigned`,
+      });
+    }
+  }
 }

@@ -18,7 +18,30 @@ export class ImportContextLoader {
       userIdsByKey.set(user.id, user.id);
       userIdsByKey.set(user.email, user.id);
     }
+    const inUse = async (sql: string): Promise<Map<string, string[]>> => {
+      const rows = (await manager.query(sql, [workspaceId])) as Array<{ code: string; source: string }>;
+      const map = new Map<string, string[]>();
+      for (const row of rows) map.set(row.code, [...(map.get(row.code) ?? []), row.source]);
+      return map;
+    };
+    const clusterRoles = (await manager.query(
+      `SELECT DISTINCT r.role_code AS code FROM approval_policy_stages st
+         JOIN approval_policy_master p ON p.id = st.policy_id JOIN approval_role_master r ON r.id = st.approval_role_id
+       WHERE st.config_version_id = ${activeOf('APPROVAL_MATRIX')} AND st.is_active AND p.is_active AND st.assignment_mode = 'CLUSTER'`,
+      [workspaceId],
+    )) as Array<{ code: string }>;
     return {
+      clusterRolesOfActiveMatrix: new Set(clusterRoles.map((r) => r.code)),
+      scopeCodesInUse: await inUse(
+        `SELECT DISTINCT s.scope_code AS code, 'APPROVAL_MATRIX' AS source FROM approval_policy_master p JOIN atp_scope_master s ON s.id = p.scope_id
+           WHERE p.config_version_id = ${activeOf('APPROVAL_MATRIX')}
+         UNION SELECT DISTINCT s.scope_code, 'CLUSTER_MAPPING' FROM cluster_master c JOIN atp_scope_master s ON s.id = c.scope_id
+           WHERE c.config_version_id = ${activeOf('CLUSTER_MAPPING')} ORDER BY 2`,
+      ),
+      vendorCodesInUse: await inUse(
+        `SELECT DISTINCT v.vendor_code AS code, 'APPROVAL_MATRIX' AS source FROM approval_policy_master p JOIN vendor_master v ON v.id = p.vendor_id
+           WHERE p.config_version_id = ${activeOf('APPROVAL_MATRIX')}`,
+      ),
       workspaceId,
       configVersionId,
       newId,

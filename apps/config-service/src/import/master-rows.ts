@@ -29,4 +29,9 @@ export interface ImportContext {
   roleIdsByCode: ReadonlyMap<string, string>;
   /** User ids and lower-case e-mails → user id. */
   userIdsByKey: ReadonlyMap<string, string>;
+  /** Roles the ACTIVE APPROVAL_MATRIX assigns by cluster: every cluster needs an approver for each (#24). */
+  clusterRolesOfActiveMatrix?: ReadonlySet<string>;
+  /** Scope and vendor codes the ACTIVE APPROVAL_MATRIX and CLUSTER_MAPPING refer to → those source types (#8). */
+  scopeCodesInUse?: ReadonlyMap<string, readonly string[]>;
+  vendorCodesInUse?: ReadonlyMap<string, readonly string[]>;
 }

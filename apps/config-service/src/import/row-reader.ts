@@ -1,4 +1,9 @@
+import { isCalendarDate } from '@atp/approval-routing';
 import type { Finding } from './findings';
+import { excelSerialDateHint } from './import-hints';
+
+/** PostgreSQL `integer`: a larger value would be a 500 at insert instead of a finding. */
+export const MAX_INTEGER = 2_147_483_647;
 import type { SheetRow } from './sheet';
 
 /**
@@ -47,22 +52,23 @@ export class RowReader {
     return value ?? '';
   }
 
-  int(column: string, { min, fallback }: { min: number; fallback: number | null }): number | null {
+  /** An integer in `min..max` (default max: the database's integer range). */
+  int(column: string, { min, max = MAX_INTEGER, fallback }: { min: number; max?: number; fallback: number | null }): number | null {
     const value = this.raw(column);
     if (value === '') return fallback;
-    if (!/^-?\d+$/.test(value) || Number(value) < min) {
-      this.error(column, 'INVALID_INTEGER', `${column} must be an integer ≥ ${min}, got "${value}"`);
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.error(column, 'INVALID_INTEGER', `${column} must be an integer from ${min} to ${max}, got "${value}"`);
       return null;
     }
     return Number(value);
   }
 
-  requiredInt(column: string, min: number): number {
+  requiredInt(column: string, min: number, max = MAX_INTEGER): number {
     if (this.raw(column) === '') {
       this.error(column, 'REQUIRED', `${column} is required`);
       return 0;
     }
-    return this.int(column, { min, fallback: null }) ?? 0;
+    return this.int(column, { min, max, fallback: null }) ?? 0;
   }
 
   bool(column: string, fallback: boolean): boolean {
@@ -90,8 +96,9 @@ export class RowReader {
   date(column: string): string | null {
     const value = this.raw(column);
     if (value === '') return null;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-      this.error(column, 'INVALID_DATE', `${column} must be a date YYYY-MM-DD, got "${value}"`);
+    if (!isCalendarDate(value)) {
+      const hint = excelSerialDateHint(value);
+      this.error(column, 'INVALID_DATE', `${column} must be a calendar date YYYY-MM-DD, got "${value}"${hint ? `; ${hint}` : ''}`);
       return null;
     }
     return value;

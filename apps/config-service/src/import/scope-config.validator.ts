@@ -45,5 +45,25 @@ export function validateScopeConfig(sheets: Sheet[], context: ImportContext, fin
     };
     if (!r.hasErrors) vendors.push(record);
   }
+  warnCodesInUse('scopes', 'scope_code', 'scope', scopes.map((s) => s.scope_code as string), context.scopeCodesInUse, findings);
+  warnCodesInUse('vendors', 'vendor_code', 'vendor', vendors.map((v) => v.vendor_code as string), context.vendorCodesInUse, findings);
   return { atp_scope_master: scopes, vendor_master: vendors };
+}
+
+/**
+ * #8: a SCOPE_CONFIG that drops codes the ACTIVE matrix or cluster mapping still refer to. A removed scope no
+ * longer routes (routing needs the scope ACTIVE), so the user must know before activating.
+ */
+function warnCodesInUse(
+  sheet: string, column: string, what: string, kept: string[], inUse: ReadonlyMap<string, readonly string[]> | undefined, findings: Finding[],
+): void {
+  const present = new Set(kept);
+  for (const [code, sources] of [...(inUse ?? new Map<string, readonly string[]>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (present.has(code)) continue;
+    findings.push({
+      sheet, row: 0, column, code: `${what.toUpperCase()}_IN_USE_REMOVED`, severity: 'WARNING',
+      message: `${what} ${code} is not in this file but the ACTIVE ${sources.join(' and ')} refer to it: once activated, ` +
+        `${what === 'scope' ? 'submissions for it are refused (NO_POLICY)' : 'its vendor-specific policies no longer apply'}`,
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import type { Finding } from './findings';
+import { headerHint } from './import-hints';
 import type { Sheet } from './sheet';
 import type { SheetLayout } from './sheet-layouts';
 
@@ -15,6 +16,12 @@ export function locateSheets(sheets: Sheet[], layouts: SheetLayout[], findings: 
       continue;
     }
     const missing = layout.columns.filter((c) => c.required && !sheet.columns.includes(c.name));
+    // A title row or a ";" delimiter is one mistake: one finding that says so, not one per column.
+    const hint = missing.length > 0 ? headerHint(sheet, layout) : null;
+    if (hint) {
+      findings.push(hint);
+      continue;
+    }
     for (const column of missing) {
       findings.push({ sheet: layout.sheet, row: 1, column: column.name, code: 'MISSING_COLUMN', message: `required column "${column.name}" is missing`, severity: 'ERROR' });
     }

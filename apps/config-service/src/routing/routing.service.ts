@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  compileRouting, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
+  compileRouting, normaliseRouteCodes, normaliseSiteCode, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
 } from '@atp/approval-routing';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { ConfigVersionsRepository } from '../config-versions/config-versions.repository';
 import { SnapshotReader } from '../config-versions/snapshot.reader';
 import type { DryRunDto } from './dry-run.dto';
 import { RoutingContextCache, type RoutingContext } from './routing-context.cache';
+
+export interface DryRunWarning {
+  code: 'UNKNOWN_VENDOR';
+  field: string;
+  message: string;
+}
+
+/** The route (or NO_POLICY as `{ok: false}`, a result of a preview, not an error) and the warnings. */
+export type DryRunResult = RouteResolution & { warnings: DryRunWarning[] };
 
 /**
  * Dry-run of the shared resolver (`@atp/approval-routing`, the same code workflow-service runs) against the
@@ -25,21 +34,34 @@ export class RoutingService {
     private readonly contexts: RoutingContextCache,
   ) {}
 
-  async dryRun(workspaceId: string, dto: DryRunDto): Promise<RouteResolution> {
+  async dryRun(workspaceId: string, dto: DryRunDto): Promise<DryRunResult> {
     const context = await this.contexts.get(workspaceId, () => this.loadContext(workspaceId));
     if (!context.workspaceExists) throw new NotFoundError('workspace', workspaceId);
-    const site = dto.siteCode ? context.sites.get(dto.siteCode) : null;
+    const site = dto.siteCode ? context.sites.get(normaliseSiteCode(dto.siteCode)) : null;
     if (dto.siteCode && !site) throw new UnknownReferenceError('siteCode', dto.siteCode, 'site');
     const routing = await this.routingFor(workspaceId, context.activeIds);
     const { activeMembers } = context;
-    return routing.resolveRoute(
+    // The same normalisation as the real start (workflow-service), so that both resolve the same request.
+    const codes = normaliseRouteCodes(dto);
+    const route = routing.resolveRoute(
       {
-        workspaceId, scopeCode: dto.scopeCode.toUpperCase(), vendorCode: dto.vendorCode?.toUpperCase() ?? null, atpCategory: dto.atpCategory,
-        asOf: dto.asOf ?? new Date().toISOString().slice(0, 10), site: site ?? null,
+        workspaceId, ...codes, atpCategory: dto.atpCategory, asOf: dto.asOf ?? new Date().toISOString().slice(0, 10), site: site ?? null,
+        submittedBy: dto.submittedBy ?? null,
       },
       // Workload lives in workflow-service; a dry run assumes nobody is loaded.
       { directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: () => 0 } },
     );
+    return { ...route, warnings: this.warnings(routing, codes) };
+  }
+
+  /** What the dry run resolved anyway but a user should know (#18): a vendor the SCOPE_CONFIG does not list. */
+  private warnings(routing: CompiledRouting, codes: { vendorCode: string | null }): DryRunWarning[] {
+    const { scopeConfig } = routing.snapshots;
+    if (codes.vendorCode === null || scopeConfig.vendors.some((v) => v.vendorCode === codes.vendorCode)) return [];
+    return [{
+      code: 'UNKNOWN_VENDOR', field: 'vendorCode',
+      message: `vendor ${codes.vendorCode} is not in SCOPE_CONFIG v${scopeConfig.versionNumber}; only policies without a vendor can apply`,
+    }];
   }
 
   /** One round trip for everything a dry run reads about the workspace besides the (cached) compiled versions. */
@@ -55,7 +77,7 @@ export class RoutingService {
     return {
       workspaceExists: row.workspaceExists === true,
       activeIds: row.activeIds ?? {},
-      sites: new Map(row.sites.map((s) => [s.siteCode as string, s])),
+      sites: new Map(row.sites.map((s) => [normaliseSiteCode(s.siteCode as string), s])),
       activeMembers: new Set(row.members),
     };
   }

@@ -92,7 +92,10 @@ export class AdminActionsService {
         const s = byStage.get(stageId);
         return s ? { oldSlaDueAt: s.oldDueAt.toISOString(), newSlaDueAt: s.stage.slaDueAt?.toISOString() ?? null } : {};
       });
-      await this.publish(manager, WorkflowResumedV1, instance, body.reason, context);
+      // Consumers hold the due times of stage.activated: the resumed event carries the new ones (#19).
+      await this.publish(manager, WorkflowResumedV1, instance, body.reason, context, {
+        pendingStages: shifted.map((s) => ({ stageId: s.stage.id, slaDueAt: s.stage.slaDueAt?.toISOString() ?? s.oldDueAt.toISOString() })),
+      });
       return {
         workflowInstanceId: instance.id, workflowStatus: 'IN_PROGRESS', heldMs,
         stages: shifted.map((s) => ({ id: s.stage.id, slaDueAt: s.stage.slaDueAt?.toISOString() ?? null, previousSlaDueAt: s.oldDueAt.toISOString() })),
@@ -108,7 +111,7 @@ export class AdminActionsService {
       for (const stage of stages) if (OPEN_STAGE_STATUSES.includes(stage.status)) assertStageTransition(stage.status, 'CANCELLED');
       const cancelled = await this.progress.cancelOpenStages(manager, instance, command.actorId, context.occurredAt, body.reason.trim());
       await this.workflows.setInstanceStatus(manager, instance.id, 'CANCELLED', { completedAt: context.occurredAt, currentStageNumber: null, heldAt: null });
-      await this.publish(manager, WorkflowCancelledV1, instance, body.reason, context);
+      await this.publish(manager, WorkflowCancelledV1, instance, body.reason, context, { cancelledStageIds: cancelled.map((s) => s.id) });
       return { workflowInstanceId: instance.id, workflowStatus: 'CANCELLED', cancelledStageIds: cancelled.map((s) => s.id) };
     });
   }
@@ -152,9 +155,10 @@ export class AdminActionsService {
 
   private async publish(
     manager: EntityManager, definition: EventDefinition<WorkflowAdminActionPayloadV1>, instance: InstanceRow, reason: string, context: PublishContext & { actorId: string },
+    extra: Pick<WorkflowAdminActionPayloadV1, 'pendingStages' | 'cancelledStageIds'> = {},
   ): Promise<void> {
     await this.events.publish(manager, definition, instance.id, {
-      workflowInstanceId: instance.id, submissionId: instance.submissionId, reason: reason.trim(), actorUserId: context.actorId,
+      workflowInstanceId: instance.id, submissionId: instance.submissionId, reason: reason.trim(), actorUserId: context.actorId, ...extra,
     }, context);
   }
 }

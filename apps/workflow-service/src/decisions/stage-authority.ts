@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { pickOverride } from '@atp/approval-routing';
 import { DomainError } from '@atp/platform-http';
+import { replacedUserOf } from '../overrides/covered-stages';
 import { OverrideRepository } from '../overrides/override.repository';
 import { MemberDirectory } from '../replica/member-directory';
 import type { InstanceRow, StageRow } from '../workflow/workflow-rows';
@@ -38,14 +39,16 @@ export class StageAuthority {
         {
           approvalRoleId: stage.approvalRoleId,
           roleCode: stage.roleCode,
-          fromUserIds: [approver],
+          // The user an override replaced still counts, so precedence holds after an approval moved the stage.
+          fromUserIds: [approver, overrides.length > 0 ? await replacedUserOf(manager, stage.id) : null],
           stageId: stage.id,
           submissionId: instance.submissionId,
           clusterCode: routing.clusterCode,
           region: routing.region,
         },
         now.toISOString().slice(0, 10),
-        (userId) => activeMembers.has(userId),
+        // Never an override to the submitter: they could not decide, and the stage would be stuck (#4).
+        (userId) => activeMembers.has(userId) && userId !== instance.submittedBy,
       );
       if (pick) {
         if (pick.override.toUserId === actorId) return 'OVERRIDE';

@@ -16,6 +16,7 @@ import { WorkflowProgress } from '../workflow/workflow-progress.service';
 import { WorkflowRepository } from '../workflow/workflow.repository';
 import { OPEN_STAGE_STATUSES, isTerminalWorkflow } from '../workflow/state-machine';
 import type { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
+import { CoveredStageReassigner } from './covered-stages';
 import { OverrideRepository, type OverrideRow } from './override.repository';
 
 /** The target field each override type needs; the others must be absent. */
@@ -50,7 +51,8 @@ export interface OverrideView {
  * once APPROVED and inside its dates; at decision time `StageAuthority` applies the one that wins by
  * precedence STAGE > SUBMISSION > CLUSTER > REGION > base mapping. Approving a STAGE override that is
  * effective today reassigns its open stage in the same transaction (approver updated, REASSIGNED action
- * with old and new approver, `workflow.stage.reassigned`). A STAGE override effective only later is
+ * with old and new approver, `workflow.stage.reassigned`); a SUBMISSION/CLUSTER/REGION override effective today
+ * does the same for every open stage it covers (`CoveredStageReassigner`). An override effective only later is
  * left to the decision-time check (it then wins over the assigned approver once its date comes).
  */
 @Injectable()
@@ -64,6 +66,7 @@ export class OverrideService {
     private readonly progress: WorkflowProgress,
     private readonly events: WorkflowEventsPublisher,
     private readonly idempotency: IdempotencyStore,
+    private readonly covered: CoveredStageReassigner,
   ) {}
 
   async request(workspaceId: string, actorId: string, idempotencyKey: string | null, body: CreateOverrideDto): Promise<StoredResponse> {
@@ -120,6 +123,7 @@ export class OverrideService {
         }
         const context: PublishContext = { workspaceId, actorId, occurredAt: now };
         let reassignedStageId: string | null = null;
+        let reassignedStageIds: string[] = [];
         if (row.overrideType === 'STAGE' && row.workflowStageId && row.workflowInstanceId) {
           // Lock order everywhere: override row, then workflow row (decisions take only the latter).
           const instance = await this.workflows.lockInstance(manager, workspaceId, row.workflowInstanceId);
@@ -138,11 +142,14 @@ export class OverrideService {
           if (row.effectiveDate <= today(now)) {
             await this.progress.reassign(manager, instance, stage, { toUserId: row.toUserId, reason: row.overrideReason, overrideId: row.id, mode: 'OVERRIDE' }, context);
             reassignedStageId = stage.id;
+            reassignedStageIds = [stage.id];
           }
+        } else if (row.overrideType !== 'STAGE' && row.effectiveDate <= today(now)) {
+          reassignedStageIds = await this.covered.reassign(manager, row, today(now), context);
         }
         const decided = await this.overrides.decide(manager, row.id, 'APPROVED', actorId, now, body.comment ?? null);
         await this.publish(manager, ApproverOverrideApprovedV1, decided, context);
-        return { status: 200, body: { override: toView(decided), reassignedStageId } };
+        return { status: 200, body: { override: toView(decided), reassignedStageId, reassignedStageIds } };
       }),
     );
   }

@@ -5,7 +5,7 @@ import {
   StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
 } from '@atp/contracts';
 import {
-  resolveRoute, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory, type ClusterMappingSnapshot, type RoutePlan,
+  normaliseRouteCodes, resolveRoute, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory, type ClusterMappingSnapshot, type RoutePlan,
 } from '@atp/approval-routing';
 import { Clock } from '../clock/clock';
 import { MemberDirectory } from '../replica/member-directory';
@@ -32,6 +32,9 @@ interface PlannedStage {
   slaHours: number;
   policyStageId: string | null;
   unassignedReason: string | null;
+  /** The override that chose the approver at start, and the user it replaced (for later override precedence). */
+  overrideId: string | null;
+  baseUserId: string | null;
   isRequired: boolean;
   /** What the stage is created as: the opening number PENDING, its non-required stages SKIPPED, the rest WAITING. */
   status: StageStatus;
@@ -68,6 +71,8 @@ export class WorkflowStarter {
       payload.attemptNumber,
     ])) as unknown[];
     if (existing.length > 0) return { kind: 'ALREADY_STARTED' };
+    const conflict = await this.attemptConflict(manager, payload.workspaceId, payload.submissionId, payload.attemptNumber);
+    if (conflict) return this.refuse(manager, request, context, 'ATTEMPT_CONFLICT', conflict);
 
     if (!request.category) return this.refuse(manager, request, context, 'UNKNOWN_CATEGORY', `unknown ATP category ${payload.atpCategory}`);
     const workspace = (await manager.query(`SELECT is_active AS "isActive" FROM workspace_replica WHERE workspace_id = $1`, [payload.workspaceId])) as Array<{ isActive: boolean }>;
@@ -77,17 +82,27 @@ export class WorkflowStarter {
     if (!pinned.ok) return this.refuse(manager, request, context, pinned.reason, pinned.detail);
 
     const activeMembers = await this.members.activeMemberIds(manager, payload.workspaceId);
+    if (!activeMembers.has(payload.submittedBy)) {
+      return this.refuse(manager, request, context, 'SUBMITTER_NOT_MEMBER', `submitter ${payload.submittedBy} is not an active member of the workspace`);
+    }
+    if (payload.clusterCode && !pinned.clusterMapping.clusters.some((c) => c.clusterCode === payload.clusterCode && c.isActive)) {
+      return this.refuse(manager, request, context, 'UNKNOWN_CLUSTER',
+        `cluster ${payload.clusterCode} of site ${payload.siteCode ?? payload.siteId} is not in CLUSTER_MAPPING v${pinned.clusterMapping.versionNumber}: nobody could be assigned`);
+    }
     const openStageCounts = await this.openStageCounts(manager, payload.workspaceId, loadCandidates(pinned.approvalMatrix, pinned.clusterMapping));
     const overrides: ApproverOverride[] = await this.overrides.approvedForRouting(manager, payload.workspaceId);
     const asOf = now.toISOString().slice(0, 10);
+    // The same normalisation as the dry run (config-service), so that the dry run's promise holds.
+    const codes = normaliseRouteCodes(payload);
     const routeRequest = {
       workspaceId: payload.workspaceId,
-      scopeCode: payload.scopeCode,
-      vendorCode: payload.vendorCode,
+      ...codes,
       atpCategory: request.category,
       asOf,
       site: { siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
       submissionId: payload.submissionId,
+      // The submitter never decides their own submission (domain §4.3): the backup, or nobody, gets the stage (#4).
+      submittedBy: payload.submittedBy,
     };
     const route = resolveRoute({
       snapshots: { approvalMatrix: pinned.approvalMatrix, clusterMapping: pinned.clusterMapping, scopeConfig: pinned.scopeConfig },
@@ -98,7 +113,7 @@ export class WorkflowStarter {
     if (!route.ok) return this.refuse(manager, request, context, 'NO_POLICY', route.message);
     if (route.stages.length === 0) return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no active stage');
 
-    const stages = this.planStages(route, pinned.clusterMapping.clusterApprovers);
+    const stages = this.planStages(route, pinned.clusterMapping.clusterApprovers, payload.submittedBy);
     // Non-required stages before (and beside) the first required one are SKIPPED right away (domain §4.2).
     const opening = openNext(stages.map((s) => ({ id: s.id, stageNumber: s.stageNumber, status: 'WAITING' as const, isRequired: s.isRequired })));
     if (opening.kind === 'COMPLETE') return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no required stage');
@@ -112,8 +127,8 @@ export class WorkflowStarter {
       pinnedConfigVersions: payload.pinnedConfigVersions,
       plan: route,
     };
-    const scope = pinned.scopeConfig.scopes.find((s) => s.scopeCode === payload.scopeCode);
-    const vendor = payload.vendorCode ? pinned.scopeConfig.vendors.find((v) => v.vendorCode === payload.vendorCode) : undefined;
+    const scope = pinned.scopeConfig.scopes.find((s) => s.scopeCode === codes.scopeCode);
+    const vendor = codes.vendorCode ? pinned.scopeConfig.vendors.find((v) => v.vendorCode === codes.vendorCode) : undefined;
     const policyId = route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`;
     const instanceId = randomUUID();
     const inserted = (await manager.query(
@@ -123,7 +138,7 @@ export class WorkflowStarter {
        ON CONFLICT (submission_id, attempt_number) DO NOTHING RETURNING id`,
       [
         instanceId, payload.workspaceId, payload.submissionId, payload.attemptNumber, payload.pinnedConfigVersions.approvalMatrix, policyId,
-        payload.siteId, vendor?.id ?? null, scope?.id ?? `scope-code:${payload.scopeCode}`, request.category, firstNumber, stages.length,
+        payload.siteId, vendor?.id ?? null, scope?.id ?? `scope-code:${codes.scopeCode}`, request.category, firstNumber, stages.length,
         payload.submittedBy, now, payload.qaApprovedBy ?? null, JSON.stringify(frozen),
       ],
     )) as unknown[];
@@ -135,7 +150,7 @@ export class WorkflowStarter {
     return { kind: 'STARTED', workflowInstanceId: instanceId };
   }
 
-  private planStages(route: RoutePlan, clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>): PlannedStage[] {
+  private planStages(route: RoutePlan, clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>, submittedBy: string): PlannedStage[] {
     return route.stages.map((stage) => ({
       id: randomUUID(),
       key: stage.key,
@@ -147,10 +162,12 @@ export class WorkflowStarter {
       isParallel: stage.isParallel,
       parallelGroup: stage.parallelGroup,
       approverUserId: stage.approverUserId,
-      backupUserId: backupOf(route, stage.key, clusterApprovers),
+      backupUserId: backupOf(route, stage.key, clusterApprovers, submittedBy),
       slaHours: stage.slaHours,
       policyStageId: stage.policyStageId,
       unassignedReason: stage.approverUserId ? null : (stage.assignment.reason ?? 'NO_APPROVER'),
+      overrideId: stage.assignment.overrideId,
+      baseUserId: stage.assignment.baseUserId,
       isRequired: stage.isRequired,
       status: 'WAITING' as StageStatus,
     }));
@@ -185,7 +202,11 @@ export class WorkflowStarter {
     return stages.flatMap((stage) => {
       const base = { workspaceId, workflowInstanceId: instanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
       const actions: ActionDraft[] = [
-        { ...base, actionType: 'CREATED', payload: { newStatus: stage.status === 'SKIPPED' ? 'WAITING' : stage.status, approverUserId: stage.approverUserId } },
+        // Every stage is created WAITING; the opening ones then move on (ACTIVATED or SKIPPED), each step its own row (#19).
+        {
+          ...base, actionType: 'CREATED',
+          payload: { newStatus: 'WAITING', approverUserId: stage.approverUserId, overrideId: stage.overrideId, baseUserId: stage.baseUserId },
+        },
       ];
       if (stage.status === 'SKIPPED') {
         actions.push({ ...base, actionType: 'SKIPPED', payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' } });
@@ -252,6 +273,25 @@ export class WorkflowStarter {
       submissionId: payload.submissionId, attemptNumber: payload.attemptNumber, reason, detail: detail.slice(0, 2000),
     }, context);
     return { kind: 'REFUSED', reason };
+  }
+
+  /**
+   * Attempts follow rejections (contract: "+1 per resubmission after a rejection"): attempt N may start only
+   * when no other attempt of the submission is open or approved, and no newer one exists (#5). A pre-QA
+   * rejection leaves no workflow, so a gap in the numbers is fine.
+   */
+  private async attemptConflict(manager: EntityManager, workspaceId: string, submissionId: string, attemptNumber: number): Promise<string | null> {
+    const rows = (await manager.query(
+      `SELECT attempt_number AS "attemptNumber", status FROM workflow_instances
+       WHERE workspace_id = $1 AND submission_id = $2 AND attempt_number <> $3
+         AND (attempt_number > $3 OR status IN ('IN_PROGRESS','ON_HOLD','COMPLETED'))
+       ORDER BY attempt_number DESC LIMIT 1`,
+      [workspaceId, submissionId, attemptNumber],
+    )) as Array<{ attemptNumber: number; status: string }>;
+    const other = rows[0];
+    if (!other) return null;
+    if (other.attemptNumber > attemptNumber) return `attempt ${other.attemptNumber} of submission ${submissionId} is newer than attempt ${attemptNumber}`;
+    return `attempt ${other.attemptNumber} of submission ${submissionId} is ${other.status}: a new attempt starts only after a rejection`;
   }
 
   /**

@@ -57,7 +57,7 @@ describe('CLUSTER assignment', () => {
     expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason).toBe(
       'NO_CLUSTER_APPROVER',
     );
-    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: null })).assignment.reason).toBe('SITE_HAS_NO_CLUSTER');
+    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe('SITE_HAS_NO_CLUSTER');
     const expired = world('CLUSTER');
     expired.approver('MDN-01', 'RTH', 'u-a', null, { effectiveTo: '2026-03-01' });
     expect(stageOf(expired, everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason).toBe('NO_CLUSTER_APPROVER');
@@ -187,5 +187,45 @@ describe('overrides at resolution', () => {
     ];
     const stage = stageOf(world('CLUSTER'), everyone, routeRequest(), { overrides: ignored });
     expect(stage).toMatchObject({ approverUserId: 'u-jkt', assignment: { source: 'PRIMARY', overrideId: null } });
+  });
+});
+
+describe('#4 the submitter is never assigned a stage of their own submission', () => {
+  it('the backup takes the stage when the mapped primary is the submitter', () => {
+    const stage = stageOf(world('CLUSTER'), everyone, routeRequest({ submittedBy: 'u-jkt' }));
+    expect(stage.approverUserId).toBe('u-jkt-backup');
+    expect(stage.assignment.source).toBe('BACKUP');
+  });
+
+  it('nobody, with reason SUBMITTER_IS_APPROVER, when the submitter is the only mapped approver', () => {
+    const sby = routeRequest({ submittedBy: 'u-sby', site: { siteCode: 'SBY-1', clusterCode: 'SBY-01' } });
+    expect(stageOf(world('CLUSTER'), everyone, sby)).toMatchObject({
+      approverUserId: null,
+      assignment: { source: 'UNASSIGNED', reason: 'SUBMITTER_IS_APPROVER' },
+    });
+    const staticUser = stageOf(world('STATIC_USER', { userId: 'u-static' }), everyone, routeRequest({ submittedBy: 'u-static' }));
+    expect(staticUser.assignment).toMatchObject({ source: 'UNASSIGNED', reason: 'SUBMITTER_IS_APPROVER' });
+  });
+
+  it('is left out of RULE pools, AUTO holders and override targets', () => {
+    const rule = stageOf(world('RULE', { strategy: 'ROUND_ROBIN', pool: ['u-a', 'u-b'] }), everyone, routeRequest({ submittedBy: 'u-a' }), {
+      roundRobinCursor: 0,
+    });
+    expect(rule.approverUserId).toBe('u-b');
+    const auto = stageOf(world('AUTO'), directoryOf(['u-jkt', 'u-sby']), routeRequest({ submittedBy: 'u-jkt' }));
+    expect(auto.approverUserId).toBe('u-sby');
+    const override: ApproverOverride = {
+      id: 'o-1', overrideType: 'SUBMISSION', roleCode: 'RTH', fromUserId: 'u-jkt', toUserId: 'u-a', submissionId: 'sub-1',
+      effectiveDate: '2026-01-01', expiryDate: null,
+    };
+    const overridden = stageOf(world('CLUSTER'), everyone, routeRequest({ submittedBy: 'u-a' }), { overrides: [override] });
+    expect(overridden.approverUserId).toBe('u-jkt');
+  });
+});
+
+describe('#18 a route without a site', () => {
+  it('leaves CLUSTER stages unassigned with reason NO_SITE, not SITE_HAS_NO_CLUSTER', () => {
+    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: null })).assignment.reason).toBe('NO_SITE');
+    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe('SITE_HAS_NO_CLUSTER');
   });
 });

@@ -19,6 +19,8 @@ export interface ApproverContext {
   scope: ScopeRow | null;
   site: SiteLocation | null;
   submissionId: string | null;
+  /** The submitter never decides a stage of their own submission (domain §4.3): never assigned either. */
+  submittedBy?: string | null;
   directory: Directory;
   roundRobinCursor: number;
   overrides: readonly ApproverOverride[];
@@ -58,7 +60,7 @@ export function resolveApprover(index: RoutingIndex, stage: ApproverRequirement,
       region: regionOf(index, context.site),
     },
     context.asOf,
-    (userId) => context.directory.isActiveMember(userId),
+    (userId) => mayDecide(context, userId),
   );
 
   const assignment: Assignment = {
@@ -89,15 +91,17 @@ function resolveBaseApprover(index: RoutingIndex, stage: ApproverRequirement, co
 }
 
 function byCluster(index: RoutingIndex, stage: ApproverRequirement, context: ApproverContext): BaseAssignment {
-  const clusterCode = context.site?.clusterCode ?? null;
+  // A dry run without a site is not a site without a cluster: say which one it is (#18).
+  if (!context.site) return unassigned('CLUSTER', 'NO_SITE');
+  const clusterCode = context.site.clusterCode ?? null;
   if (!clusterCode) return unassigned('CLUSTER', 'SITE_HAS_NO_CLUSTER');
   const row = clusterApproverRow(index, clusterCode, stage.roleCode, context);
   if (!row) return unassigned('CLUSTER', 'NO_CLUSTER_APPROVER');
-  const { isActiveMember } = context.directory;
-  // Q6: the backup stands in when the primary is not an ACTIVE member at resolution time.
-  if (isActiveMember(row.primaryUserId)) return assigned(row.primaryUserId, 'PRIMARY', 'CLUSTER', row);
-  if (row.backupUserId && isActiveMember(row.backupUserId)) return assigned(row.backupUserId, 'BACKUP', 'CLUSTER', row);
-  return { ...unassigned('CLUSTER', 'PRIMARY_AND_BACKUP_INACTIVE'), clusterApprover: row };
+  // Q6: the backup stands in when the primary is not an ACTIVE member at resolution time, or is the submitter.
+  if (mayDecide(context, row.primaryUserId)) return assigned(row.primaryUserId, 'PRIMARY', 'CLUSTER', row);
+  if (row.backupUserId && mayDecide(context, row.backupUserId)) return assigned(row.backupUserId, 'BACKUP', 'CLUSTER', row);
+  const submitterMapped = isSubmitter(context, row.primaryUserId) || isSubmitter(context, row.backupUserId);
+  return { ...unassigned('CLUSTER', submitterMapped ? 'SUBMITTER_IS_APPROVER' : 'PRIMARY_AND_BACKUP_INACTIVE'), clusterApprover: row };
 }
 
 /**
@@ -128,6 +132,7 @@ function byStaticUser(stage: ApproverRequirement, context: ApproverContext): Bas
     return unassigned('STATIC_USER', 'INVALID_AUTO_ASSIGN_RULE');
   }
   // A static user has no backup: the rule names one person on purpose.
+  if (isSubmitter(context, rule.userId)) return unassigned('STATIC_USER', 'SUBMITTER_IS_APPROVER');
   if (!context.directory.isActiveMember(rule.userId)) return unassigned('STATIC_USER', 'STATIC_USER_INACTIVE');
   return assigned(rule.userId, 'STATIC_USER', 'STATIC_USER', null);
 }
@@ -136,7 +141,7 @@ function byRule(stage: ApproverRequirement, context: ApproverContext): BaseAssig
   const rule = stage.autoAssignRule;
   if (!rule || !('strategy' in rule) || !Array.isArray(rule.pool)) return unassigned('RULE', 'INVALID_AUTO_ASSIGN_RULE');
   // Pool order is the configured rotation order; duplicates would give one person two turns.
-  const pool = [...new Set(rule.pool)].filter((userId) => context.directory.isActiveMember(userId));
+  const pool = [...new Set(rule.pool)].filter((userId) => mayDecide(context, userId));
   if (pool.length === 0) return unassigned('RULE', 'RULE_POOL_HAS_NO_ACTIVE_MEMBER');
   switch (rule.strategy) {
     case 'ROUND_ROBIN':
@@ -156,9 +161,18 @@ function byAuto(index: RoutingIndex, stage: ApproverRequirement, context: Approv
     holders.add(row.primaryUserId);
     if (row.backupUserId) holders.add(row.backupUserId);
   }
-  const active = [...holders].filter((userId) => context.directory.isActiveMember(userId));
+  const active = [...holders].filter((userId) => mayDecide(context, userId));
   if (active.length === 0) return unassigned('AUTO', 'NO_ACTIVE_ROLE_HOLDER');
   return assigned(leastLoaded(active, context.directory), 'AUTO', 'AUTO', null);
+}
+
+function isSubmitter(context: ApproverContext, userId: string | null): boolean {
+  return !!userId && !!context.submittedBy && userId === context.submittedBy;
+}
+
+/** An ACTIVE member who is not the submitter: the only kind of user a stage is ever given to. */
+function mayDecide(context: ApproverContext, userId: string): boolean {
+  return !isSubmitter(context, userId) && context.directory.isActiveMember(userId);
 }
 
 /** Fewest open stages; ties by user id so that the same inputs always give the same person. */

@@ -1,4 +1,6 @@
-import { canonicalCategory, canonicalRoleCode, expandLegacyCategory, isCanonicalRoleCode } from './canonical-codes';
+import {
+  canonicalCategory, canonicalRoleCode, expandLegacyCategory, isCanonicalRoleCode, normaliseRouteCodes, normaliseSiteCode,
+} from './canonical-codes';
 
 describe('canonicalCategory', () => {
   it.each([
@@ -45,5 +47,14 @@ describe('canonicalRoleCode', () => {
     expect(canonicalRoleCode(' site-auditor ')).toBe('SITE_AUDITOR');
     expect(isCanonicalRoleCode('SITE_AUDITOR')).toBe(false);
     expect(isCanonicalRoleCode('HEAD_NOC')).toBe(true);
+  });
+});
+
+describe('#6 normaliseRouteCodes: the one normalisation of the dry run and the start', () => {
+  it('normalises scope and vendor as the imports store them, an empty vendor is none', () => {
+    expect(normaliseRouteCodes({ scopeCode: ' pln_upgrade ', vendorCode: 'aviat' })).toEqual({ scopeCode: 'PLN_UPGRADE', vendorCode: 'AVIAT' });
+    expect(normaliseRouteCodes({ scopeCode: 'mw-new', vendorCode: '' })).toEqual({ scopeCode: 'MW_NEW', vendorCode: null });
+    expect(normaliseRouteCodes({ scopeCode: 'MW_NEW' })).toEqual({ scopeCode: 'MW_NEW', vendorCode: null });
+    expect(normaliseSiteCode(' jkt-0001 ')).toBe('JKT-0001');
   });
 });

@@ -91,3 +91,24 @@ export function canonicalRoleCode(raw: string): string {
 export function isCanonicalRoleCode(code: string): code is CanonicalRoleCode {
   return (CANONICAL_ROLE_CODES as readonly string[]).includes(code);
 }
+
+/** The codes a route request is resolved by, as stored by the imports. */
+export interface RouteCodes {
+  scopeCode: string;
+  vendorCode: string | null;
+}
+
+/**
+ * The one normalisation of a route request's codes, used by the dry run and by the real start (and again
+ * inside policy resolution), so that both resolve the same request: scope and vendor codes as the imports
+ * store them (`normaliseCode`), an empty vendor = no vendor.
+ */
+export function normaliseRouteCodes(input: { scopeCode: string; vendorCode?: string | null }): RouteCodes {
+  const vendor = input.vendorCode?.trim() ? normaliseCode(input.vendorCode) : null;
+  return { scopeCode: normaliseCode(input.scopeCode), vendorCode: vendor };
+}
+
+/** Site codes keep their hyphens (`JKT-0001`); they compare trimmed and upper-cased. */
+export function normaliseSiteCode(raw: string): string {
+  return raw.trim().toUpperCase();
+}

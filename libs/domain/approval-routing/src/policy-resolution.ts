@@ -1,34 +1,56 @@
+import { normaliseRouteCodes } from './canonical-codes';
 import { isEffectiveOn } from './effective-dates';
-import type { ApprovalMatrixSnapshot, ClusterMappingSnapshot, PolicyRow, ScopeConfigSnapshot, ScopeRow } from './model';
+import type { ApprovalMatrixSnapshot, AtpCategory, ClusterMappingSnapshot, PolicyRow, ScopeConfigSnapshot, ScopeRow } from './model';
 import { compareText, routingIndexFor, type RoutingIndex } from './routing-index';
 import type { ChosenPolicy, FallbackStep, MatchedRule, PolicyRequest, PolicyResolution } from './routing-types';
-import { ATP_COMBINED_TEMPLATE, findTemplate, type ApprovalTemplate } from './templates';
+import { categoryTemplate, findTemplate, templateCategory, type ApprovalTemplate } from './templates';
+
+/**
+ * A policy of another category stands in only when it is marked as a broader fallback (domain §3.1 step 4,
+ * "priority 2 = same scope, any vendor, HARDWARE"): ordinary policies have priority 0 (vendor) or 1 (any
+ * vendor). The category decides the chain (domain §5.3), so without such a mark the category's chain applies.
+ */
+export const BROADER_FALLBACK_PRIORITY = 2;
 
 /**
  * Picks exactly one policy (domain §3.1, [R]: never a mix of policies) by the first rule that matches:
  *
+ * 0. The scope must be ACTIVE in the SCOPE_CONFIG version: a scope removed from the configuration does
+ *    not route (NO_POLICY), even if matrix policies still name it.
  * 1. EXACT_VENDOR  — policy of the scope code and category for the requested vendor code.
  * 2. ANY_VENDOR    — policy of the scope code and category without a vendor.
  * 3. FALLBACK_PRIORITY — among the scope's remaining policies whose vendor is the requested one or none:
  *    a. a same-category policy that exists but is unusable and names a parent: its `parent_policy_id`
  *       chain is followed to the first usable ancestor (the configuration said where it falls back to);
- *    b. otherwise the policies of the other categories by ascending `fallback_priority`, the requested
- *       vendor before any vendor at equal priority, then policy id; an unusable one is replaced by the
- *       first usable policy of its parent chain.
- * 4. SCOPE_TEMPLATE — the built-in chain named by the scope's `default_template_code`.
- * 5. ATP_COMBINED   — the built-in chain of domain §3.1.
+ *    b. otherwise the policies of other categories **marked as broader fallbacks** (`fallback_priority` ≥
+ *       `BROADER_FALLBACK_PRIORITY`) by ascending priority, the requested vendor before any vendor at equal
+ *       priority, then policy id; an unusable one is replaced by the first usable policy of its parent
+ *       chain. Other-category policies without the mark never stand in (the trail says they were passed).
+ * 4. SCOPE_TEMPLATE — the built-in chain named by the scope's `default_template_code`, when it is the
+ *    requested category's chain (ATP_HARDWARE = RAN_MW, ATP_SOFTWARE = SOFTWARE_LICENSE).
+ * 5. CATEGORY_TEMPLATE — otherwise the requested category's built-in chain of domain §5.3.
+ *
+ * ATP_COMBINED (domain §3.1) is no longer chosen: every canonical category has its own chain, and the
+ * category decides the chain. The rule name stays in `MATCHED_RULES` for routes frozen before.
  *
  * "Usable" = active, effective on `asOf` (half-open dates) and with at least one active stage: a policy
  * without stages would start a workflow that completes at once. Several usable policies at one level:
  * lowest fallback priority, then latest effective date, then id — deterministic, so a dry run and the
- * real start agree. Levels 4 and 5 need the scope to exist and be active in the SCOPE_CONFIG version;
- * otherwise resolution ends with NO_POLICY rather than routing a submission for an unknown scope.
+ * real start agree. Codes are normalised with `normaliseRouteCodes`, the one function both callers use.
  */
-export function resolvePolicyIn(index: RoutingIndex, request: PolicyRequest): PolicyResolution {
-  const mismatch = workspaceMismatch(index, request.workspaceId);
+export function resolvePolicyIn(index: RoutingIndex, raw: PolicyRequest): PolicyResolution {
+  const mismatch = workspaceMismatch(index, raw.workspaceId);
   if (mismatch) return { ok: false, reason: 'WORKSPACE_MISMATCH', message: mismatch, trail: [] };
+  const request: PolicyRequest = { ...raw, ...normaliseRouteCodes(raw) };
 
   const trail: FallbackStep[] = [];
+  const scope = activeScope(index, request.scopeCode);
+  if (!scope) {
+    const detail = `scope ${request.scopeCode} is not active in SCOPE_CONFIG v${index.snapshots.scopeConfig.versionNumber}`;
+    for (const rule of RESOLUTION_ORDER) trail.push(noMatch(rule, detail));
+    return { ok: false, reason: 'NO_POLICY', message: `No policy for ${describe(request)}: ${detail}`, trail };
+  }
+
   const usable = (policy: PolicyRow) => isUsable(index, policy, request.asOf);
   const scopePolicies = index.policiesByScope.get(request.scopeCode) ?? [];
   const sameCategory = scopePolicies.filter((p) => p.atpCategory === request.atpCategory);
@@ -43,27 +65,37 @@ export function resolvePolicyIn(index: RoutingIndex, request: PolicyRequest): Po
   if (anyVendor.length > 0) return matched(trail, 'ANY_VENDOR', matrixChoice(best(anyVendor)), 'policy without vendor');
   trail.push(noMatch('ANY_VENDOR', 'no usable policy without vendor'));
 
-  const fallback = fallbackByPriority(index, request, sameCategory.filter(vendorFits), scopePolicies.filter(vendorFits), usable);
+  const candidates = scopePolicies.filter(vendorFits);
+  const fallback = fallbackByPriority(index, request, sameCategory.filter(vendorFits), candidates, usable);
   if (fallback) return matched(trail, 'FALLBACK_PRIORITY', matrixChoice(fallback.policy), fallback.detail);
-  trail.push(noMatch('FALLBACK_PRIORITY', 'no usable fallback or parent policy'));
-
-  const scope = activeScope(index, request.scopeCode);
-  if (!scope) {
-    const detail = `scope ${request.scopeCode} is not active in SCOPE_CONFIG v${index.snapshots.scopeConfig.versionNumber}`;
-    trail.push(noMatch('SCOPE_TEMPLATE', detail), noMatch('ATP_COMBINED', detail));
-    return { ok: false, reason: 'NO_POLICY', message: `No policy for ${describe(request)} and ${detail}`, trail };
-  }
+  trail.push(noMatch('FALLBACK_PRIORITY', noFallbackDetail(request, candidates)));
 
   const template = scope.defaultTemplateCode ? findTemplate(scope.defaultTemplateCode) : null;
-  if (template) return matched(trail, 'SCOPE_TEMPLATE', templateChoice(template, request), `template ${template.templateCode}`);
-  trail.push(
-    noMatch(
-      'SCOPE_TEMPLATE',
-      scope.defaultTemplateCode ? `unknown template code ${scope.defaultTemplateCode}` : 'scope has no default template',
-    ),
-  );
+  if (template && templateCategory(template) === request.atpCategory) {
+    return matched(trail, 'SCOPE_TEMPLATE', templateChoice(template, request), `template ${scope.defaultTemplateCode}`);
+  }
+  trail.push(noMatch('SCOPE_TEMPLATE', scopeTemplateDetail(scope.defaultTemplateCode, template, request.atpCategory)));
 
-  return matched(trail, 'ATP_COMBINED', templateChoice(ATP_COMBINED_TEMPLATE, request), 'built-in last resort');
+  const chain = categoryTemplate(request.atpCategory);
+  return matched(trail, 'CATEGORY_TEMPLATE', templateChoice(chain, request), `built-in ${request.atpCategory} chain (domain §5.3)`);
+}
+
+/** Every rule in the order it is tried, for a trail that ends early. */
+const RESOLUTION_ORDER: readonly MatchedRule[] = ['EXACT_VENDOR', 'ANY_VENDOR', 'FALLBACK_PRIORITY', 'SCOPE_TEMPLATE', 'CATEGORY_TEMPLATE'];
+
+function noFallbackDetail(request: PolicyRequest, candidates: PolicyRow[]): string {
+  const passed = candidates.filter((p) => p.atpCategory !== request.atpCategory && p.fallbackPriority < BROADER_FALLBACK_PRIORITY);
+  if (passed.length === 0) return 'no usable fallback or parent policy';
+  const categories = [...new Set(passed.map((p) => p.atpCategory))].sort().join(', ');
+  return `no usable fallback or parent policy; ${passed.length} policy(ies) of ${categories} not marked as a broader fallback ` +
+    `(fallback_priority < ${BROADER_FALLBACK_PRIORITY}) do not stand in for ${request.atpCategory}`;
+}
+
+function scopeTemplateDetail(code: string | null, template: ApprovalTemplate | null, category: AtpCategory): string {
+  if (!code) return 'scope has no default template';
+  if (!template) return `unknown template code ${code}`;
+  const of = templateCategory(template);
+  return `scope template ${code} is ${of ? `the ${of} chain` : 'not a category chain'}, not ${category}'s`;
 }
 
 /** Policy resolution from the snapshots (the index is built once per snapshot objects and cached). */
@@ -88,7 +120,9 @@ function fallbackByPriority(
     const ancestor = firstUsableAncestor(index, policy, usable);
     if (ancestor) return { policy: ancestor, detail: `parent chain of ${policy.id}` };
   }
-  const others = scopePolicies.filter((p) => p.atpCategory !== request.atpCategory).sort(byPreference(request));
+  const others = scopePolicies
+    .filter((p) => p.atpCategory !== request.atpCategory && p.fallbackPriority >= BROADER_FALLBACK_PRIORITY)
+    .sort(byPreference(request));
   for (const policy of others) {
     if (usable(policy)) return { policy, detail: `fallback priority ${policy.fallbackPriority} (${policy.atpCategory})` };
     const ancestor = firstUsableAncestor(index, policy, usable);

@@ -48,18 +48,16 @@ describe('resolveRoute', () => {
     expect(JSON.parse(JSON.stringify(route))).toEqual(route);
   });
 
-  it('builds the ATP_COMBINED chain of domain §3.1 with role ids from the matrix', () => {
-    const builder = new RoutingBuilder().scope('RAN', { requiresCluster: false }).role('BO').role('NOC_HEAD');
+  it('builds the category chain of domain §5.3 with role ids from the matrix when no policy fits', () => {
+    const builder = new RoutingBuilder().scope('RAN', { requiresCluster: false }).role('FOP_RTS').role('RTH');
     const route = plan(resolveRoute({ snapshots: builder.build(), request: routeRequest(), directory: anyone }));
-    expect(route.matchedRule).toBe('ATP_COMBINED');
+    expect(route.matchedRule).toBe('CATEGORY_TEMPLATE');
     expect(route.stages.map((s) => [s.stageName, s.roleCode, s.slaHours, s.approvalRoleId])).toEqual([
-      ['BO Review', 'BO', 8, 'role-BO'],
-      ['SME Technical Review', 'SME', 24, null],
-      ['NOC Head Approval', 'HEAD_NOC', 48, 'role-NOC_HEAD'],
-      ['RTS/FOP Approval', 'FOP_RTS', 48, null],
-      ['RTH Final Approval', 'RTH', 72, null],
+      ['FOP_RTS_REVIEW', 'FOP_RTS', 48, 'role-FOP_RTS'],
+      ['REGION_REVIEW', 'REGION_TEAM', 48, null],
+      ['RTH_REVIEW', 'RTH', 24, 'role-RTH'],
     ]);
-    expect(route.stages[0]?.key).toBe('template:ATP_COMBINED:1');
+    expect(route.stages[0]?.key).toBe('template:RAN_MW:1');
     expect(route.stages.every((s) => s.assignment.source === 'UNASSIGNED' && s.assignment.appliedMode === 'AUTO')).toBe(true);
   });
 

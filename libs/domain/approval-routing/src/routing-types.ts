@@ -35,6 +35,8 @@ export interface RouteRequest extends PolicyRequest {
   site: SiteLocation | null;
   /** Target of SUBMISSION overrides. */
   submissionId?: string | null;
+  /** The submitter: never assigned a stage of their own submission (the backup or nobody instead). */
+  submittedBy?: string | null;
 }
 
 export interface AssignmentContext {
@@ -45,7 +47,8 @@ export interface AssignmentContext {
   overrides?: readonly ApproverOverride[];
 }
 
-export const MATCHED_RULES = ['EXACT_VENDOR', 'ANY_VENDOR', 'FALLBACK_PRIORITY', 'SCOPE_TEMPLATE', 'ATP_COMBINED'] as const;
+/** ATP_COMBINED is no longer chosen (see `resolvePolicyIn`); it stays for routes frozen before. */
+export const MATCHED_RULES = ['EXACT_VENDOR', 'ANY_VENDOR', 'FALLBACK_PRIORITY', 'SCOPE_TEMPLATE', 'CATEGORY_TEMPLATE', 'ATP_COMBINED'] as const;
 export type MatchedRule = (typeof MATCHED_RULES)[number];
 
 export interface MatrixPolicyChoice {
@@ -111,6 +114,7 @@ export const ASSIGNMENT_SOURCES = [
 export type AssignmentSource = (typeof ASSIGNMENT_SOURCES)[number];
 
 export const UNASSIGNED_REASONS = [
+  'NO_SITE',
   'SITE_HAS_NO_CLUSTER',
   'NO_CLUSTER_APPROVER',
   'PRIMARY_AND_BACKUP_INACTIVE',
@@ -118,6 +122,7 @@ export const UNASSIGNED_REASONS = [
   'INVALID_AUTO_ASSIGN_RULE',
   'RULE_POOL_HAS_NO_ACTIVE_MEMBER',
   'NO_ACTIVE_ROLE_HOLDER',
+  'SUBMITTER_IS_APPROVER',
 ] as const;
 export type UnassignedReason = (typeof UNASSIGNED_REASONS)[number];
 

@@ -25,6 +25,7 @@ export function resolveStagesIn(
     scope: activeScope(index, request.scopeCode),
     site: request.site,
     submissionId: request.submissionId ?? null,
+    submittedBy: request.submittedBy ?? null,
     directory: assignment.directory,
     roundRobinCursor: assignment.roundRobinCursor ?? 0,
     overrides: assignment.overrides ?? [],

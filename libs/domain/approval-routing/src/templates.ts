@@ -76,7 +76,8 @@ const BOTH_TEMPLATE: ApprovalTemplate = {
   ],
 };
 
-const categoryTemplate = (category: AtpCategory): ApprovalTemplate => ({
+/** The built-in chain of one category (domain §5.3); its template code is the category. */
+export const categoryTemplate = (category: AtpCategory): ApprovalTemplate => ({
   templateCode: category,
   templateName: `${category} chain (built-in)`,
   stages: CATEGORY_CHAINS[category],
@@ -93,4 +94,10 @@ export function findTemplate(templateCode: string): ApprovalTemplate | null {
   if (code === BOTH_TEMPLATE.templateCode) return BOTH_TEMPLATE;
   const category = canonicalCategory(code);
   return category ? categoryTemplate(category) : null;
+}
+
+/** The category whose chain a template is, or null for the multi-category chains (ATP_COMBINED, BOTH). */
+export function templateCategory(template: ApprovalTemplate): AtpCategory | null {
+  if (template.templateCode === ATP_COMBINED_TEMPLATE_CODE || template.templateCode === BOTH_TEMPLATE.templateCode) return null;
+  return canonicalCategory(template.templateCode);
 }

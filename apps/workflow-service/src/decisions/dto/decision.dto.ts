@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PUNCH_SEVERITIES, type PunchSeverity } from '@atp/contracts';
 
 export const DECISIONS = ['APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT'] as const;
@@ -25,9 +25,10 @@ export class DecisionDto {
   @IsIn(DECISIONS)
   decision!: Decision;
 
-  /** Every decision carries a comment (domain §4.3). */
+  /** Every decision carries a comment (domain §4.3): a blank one is no comment (#9), as for hold/cancel reasons. */
   @IsString()
   @MinLength(1)
+  @Matches(/\S/, { message: 'comment must not be blank' })
   @MaxLength(4000)
   comment!: string;
 

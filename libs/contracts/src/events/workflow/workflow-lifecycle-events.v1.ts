@@ -101,6 +101,10 @@ export interface WorkflowAdminActionPayloadV1 {
   submissionId: string;
   reason: string;
   actorUserId: string;
+  /** workflow.resumed: the PENDING stages with their new due times (the held duration was added). */
+  pendingStages?: Array<{ stageId: string; slaDueAt: string }>;
+  /** workflow.cancelled: the stages that were open and are CANCELLED now. */
+  cancelledStageIds?: string[];
 }
 
 const adminActionSchema = objectSchema(
@@ -109,6 +113,11 @@ const adminActionSchema = objectSchema(
     submissionId: idSchema,
     reason: { type: 'string', minLength: 1, maxLength: 2000 },
     actorUserId: idSchema,
+    pendingStages: {
+      type: 'array',
+      items: objectSchema({ stageId: idSchema, slaDueAt: { type: 'string', format: 'date-time' } }, ['stageId', 'slaDueAt']),
+    },
+    cancelledStageIds: { type: 'array', items: idSchema },
   },
   ['workflowInstanceId', 'submissionId', 'reason', 'actorUserId'],
 );
@@ -131,14 +140,14 @@ export const WorkflowResumedV1 = workflowEvent<WorkflowAdminActionPayloadV1>({
   eventType: 'workflow.resumed',
   description: 'A held workflow is in progress again.',
   payloadSchema: adminActionSchema,
-  fixturePayload: { ...adminFixture, reason: 'Access granted' },
+  fixturePayload: { ...adminFixture, reason: 'Access granted', pendingStages: [{ stageId: 'st-0001', slaDueAt: '2026-01-09T10:00:00.000Z' }] },
 });
 
 export const WorkflowCancelledV1 = workflowEvent<WorkflowAdminActionPayloadV1>({
   eventType: 'workflow.cancelled',
   description: 'A workspace admin cancelled the workflow; its open stages are CANCELLED.',
   payloadSchema: adminActionSchema,
-  fixturePayload: { ...adminFixture, reason: 'Submission withdrawn' },
+  fixturePayload: { ...adminFixture, reason: 'Submission withdrawn', cancelledStageIds: ['st-0001', 'st-0002'] },
 });
 
 export interface WorkflowCompletedPayloadV1 {
@@ -195,7 +204,15 @@ export const WorkflowRejectedV1 = workflowEvent<WorkflowRejectedPayloadV1>({
   },
 });
 
-export const START_REFUSAL_REASONS = ['CONFIG_SNAPSHOT_MISSING', 'CONFIG_SNAPSHOT_MISMATCH', 'NO_POLICY', 'UNKNOWN_CATEGORY', 'WORKSPACE_INACTIVE'] as const;
+/**
+ * ATTEMPT_CONFLICT: another attempt of the submission is open, approved, or newer (attempts follow rejections);
+ * SUBMITTER_NOT_MEMBER: the submitter is not an ACTIVE member; UNKNOWN_CLUSTER: the site's cluster is not in the
+ * pinned CLUSTER_MAPPING, so nobody could be assigned.
+ */
+export const START_REFUSAL_REASONS = [
+  'CONFIG_SNAPSHOT_MISSING', 'CONFIG_SNAPSHOT_MISMATCH', 'NO_POLICY', 'UNKNOWN_CATEGORY', 'WORKSPACE_INACTIVE',
+  'ATTEMPT_CONFLICT', 'SUBMITTER_NOT_MEMBER', 'UNKNOWN_CLUSTER',
+] as const;
 export type StartRefusalReason = (typeof START_REFUSAL_REASONS)[number];
 
 export interface WorkflowStartRefusedPayloadV1 {
