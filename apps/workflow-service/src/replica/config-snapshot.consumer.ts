@@ -22,7 +22,7 @@ export class ConfigSnapshotConsumer implements EventConsumer {
     return {
       [ConfigVersionSnapshotV1.eventType]: async (event, manager) => {
         const { snapshot } = event.envelope.payload as ConfigSnapshotPayloadV1;
-        await this.replica.saveSnapshot(manager, snapshot as unknown as ConfigSnapshot);
+        await this.replica.saveSnapshot(manager, snapshot as unknown as ConfigSnapshot, event.envelope.aggregateVersion);
       },
     };
   }

@@ -19,14 +19,14 @@ export class ReferenceConsumer implements EventConsumer {
 
   handlers(): Record<string, EventHandler> {
     const workspace: EventHandler = (event, manager) =>
-      this.replica.upsertWorkspace(manager, event.envelope.payload as WorkspacePayloadV1);
+      this.replica.upsertWorkspace(manager, event.envelope.payload as WorkspacePayloadV1, event.envelope.aggregateVersion);
     const membership: EventHandler = (event, manager) => {
       const p = event.envelope.payload as MembershipPayloadV1;
-      return this.replica.upsertMembership(manager, { ...p, isActive: p.status === 'ACTIVE' });
+      return this.replica.upsertMembership(manager, { ...p, isActive: p.status === 'ACTIVE' }, event.envelope.aggregateVersion);
     };
     const site: EventHandler = (event, manager) => {
       const p = event.envelope.payload as SitePayloadV1;
-      return this.replica.upsertSite(manager, p);
+      return this.replica.upsertSite(manager, p, event.envelope.aggregateVersion);
     };
     return {
       [WorkspaceCreatedV1.eventType]: workspace,

@@ -79,13 +79,24 @@ export class WorkflowHarness {
     }
   }
 
-  async produce<P>(definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, eventId: string = randomUUID()): Promise<EventEnvelope<P>> {
+  async produce<P>(
+    definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, eventId: string = randomUUID(), aggregateVersion = 1,
+  ): Promise<EventEnvelope<P>> {
     const envelope: EventEnvelope<P> = {
       eventId, eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: new Date().toISOString(), workspaceId,
-      aggregateType: definition.aggregateType, aggregateId, aggregateVersion: 1, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
+      aggregateType: definition.aggregateType, aggregateId, aggregateVersion, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
     };
-    await this.producer.send({ topic: definition.topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope) }] });
+    await this.sendRaw(definition.topic, aggregateId, envelope);
     return envelope;
+  }
+
+  /** Any value on any topic, as a producer outside this codebase might send it. */
+  async sendRaw(topic: string, key: string, value: unknown, headers: Record<string, string> = {}): Promise<void> {
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value), headers }] });
+  }
+
+  get kafkaClient(): Kafka {
+    return this.kafka;
   }
 
   async publishSnapshot(snapshot: ConfigSnapshot): Promise<void> {
