@@ -268,6 +268,35 @@ it('retries lock conflicts without using the retry budget, and counts the rolled
   }
 });
 
+it('a relay whose lock was freed behind its back steps down before its next batch: one copy of each event', async () => {
+  const leaderDb = await createScratchDatabase('msg_leader');
+  const side = await openProbeDatabase(leaderDb.url, 'producer');
+  const first = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
+  const second = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
+  const unpublished = async () => (await side.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n as number;
+  try {
+    await first.start();
+    await recordOrder(side, 'o-leader', 0);
+    await waitFor(async () => first.isLeader && (await unpublished()) === 0, { what: 'the first relay to lead and publish' });
+    // What PostgreSQL does when it notices a half-open connection: the lock is gone, the client saw no error.
+    await (first as unknown as { client: Client }).client.query(`SELECT pg_advisory_unlock_all()`);
+    await second.start();
+    await waitFor(() => second.isLeader, { what: 'the second relay to take the lock' });
+    const eventIds: string[] = [];
+    for (let seq = 1; seq <= 30; seq++) eventIds.push(await recordOrder(side, 'o-leader', seq));
+    await waitFor(async () => (await unpublished()) === 0, { what: 'every event published' });
+    await waitFor(async () => (await appliedRows('o-leader')).length === 31, { what: 'every event applied' });
+    const copies = (await new DlqTool(kafka).list(topic)).filter((m) => m.eventId !== null && eventIds.includes(m.eventId));
+    expect(copies).toHaveLength(eventIds.length);
+    expect(first.isLeader).toBe(false);
+  } finally {
+    await first.stop();
+    await second.stop();
+    await side.destroy();
+    await leaderDb.drop();
+  }
+});
+
 it('loses and duplicates nothing when the broker restarts in the middle of 1,000 events', async () => {
   const total = 1000;
   const aggregates = 10;
