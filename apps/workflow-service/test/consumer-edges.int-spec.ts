@@ -5,7 +5,9 @@ import {
   dlqTopicOf, MembershipCreatedV1, MembershipUpdatedV1, SubmissionQaApprovedV1, Topics, type EventEnvelope, type MembershipPayloadV1,
   type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
-import { DlqHeader, DlqTool, MessagingMetrics } from '@atp/platform-messaging';
+import request from 'supertest';
+import { DlqHeader, DlqTool, MessagingMetrics, type InboxConsumer } from '@atp/platform-messaging';
+import { InboxTransport } from '@atp/platform-runtime';
 import { countMessages, uniqueSuffix, waitFor } from '@atp/testing';
 import { WorkflowHarness } from './support/workflow-harness';
 
@@ -107,4 +109,23 @@ it('a DLQ replay of an old membership event leaves the newer state in place', as
   await waitFor(() => inboxHas('workflow-service.reference-replica', grant.eventId), { what: 'the replayed grant consumed' });
   const [row] = await harness.dataSource.query(`SELECT is_active, aggregate_version FROM member_replica WHERE membership_id = $1`, [membershipId]);
   expect(row).toEqual({ is_active: false, aggregate_version: '2' });
+});
+
+it('a consumer stopped by a fault makes the service not ready at the next probe, and it comes back by itself', async () => {
+  const ready = () => request(harness.app.getHttpServer()).get('/health/ready');
+  await waitFor(async () => (await ready()).status === 200, { what: 'ready before the fault' });
+  const consumers = harness.app.get(InboxTransport).unwrap<InboxConsumer[]>();
+  const start = consumers.find((c) => c.name === 'workflow-service.workflow-start') as InboxConsumer;
+  // What kafkajs does when it gives up on a consumer: the client stops underneath us.
+  await start.client?.stop();
+
+  const probe = await ready();
+  expect(probe.status).toBe(503);
+  expect(probe.body.checks.consumers).toMatchObject({ status: 'down' });
+  expect(probe.body.checks.consumers.error).toContain('workflow-service.workflow-start restarting');
+
+  await waitFor(async () => (await ready()).status === 200, { timeoutMs: 60_000, what: 'ready again after the restart' });
+  const payload = qaApproved();
+  await harness.qaApproved(payload);
+  expect((await harness.workflowOf(payload.submissionId)).status).toBe('IN_PROGRESS');
 });

@@ -9,7 +9,7 @@ import {
   type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
-import { configureHttp } from '@atp/platform-runtime';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
@@ -49,6 +49,7 @@ export class WorkflowHarness {
     this.app = moduleRef.createNestApplication({ logger: false });
     configureHttp(this.app);
     await this.app.init();
+    await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSourceToken);
     this.sweeper = this.app.get(SlaSweeper);
     this.kafka = testKafka('workflow-service-tests');

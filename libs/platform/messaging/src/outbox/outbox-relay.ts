@@ -74,8 +74,8 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     if (this.running) return;
+    await this.options.producer.connect(); // before `running`: a failed connect is retried by the next start()
     this.running = true;
-    await this.options.producer.connect();
     this.loop = this.run();
   }
 
