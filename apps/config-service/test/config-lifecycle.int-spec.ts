@@ -34,7 +34,7 @@ describe('config-service: schema and config lifecycle', () => {
       const tables = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
       const names = tables.rows.map((r) => r.table_name);
       for (const t of ['workspaces', 'users', 'workspace_members', 'sites', 'config_versions', 'atp_scope_master', 'vendor_master', 'approval_role_master',
-        'approval_policy_master', 'approval_policy_stages', 'cluster_master', 'cluster_approver_master', 'config_version_pins']) expect(names).toContain(t);
+        'approval_policy_master', 'approval_policy_stages', 'cluster_master', 'cluster_approver_master', 'workflow_pins']) expect(names).toContain(t);
       const fks = await db.query(`SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`);
       expect(fks.rows.length).toBeGreaterThanOrEqual(30);
       for (const fk of fks.rows) expect(fk.conname).toMatch(/^fk_[a-z_]+$/);

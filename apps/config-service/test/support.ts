@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { configureHttp } from '@atp/platform-runtime';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { testIssuerEnv, uniqueSuffix } from '@atp/testing';
 import { AppModule } from '../src/app.module';
 import { loadAppEnv } from '../src/config/env';
@@ -18,6 +18,7 @@ export async function startApp(): Promise<INestApplication> {
   const app = moduleRef.createNestApplication({ logger: false });
   configureHttp(app);
   await app.init();
+  await connectInboxConsumers(app);
   return app;
 }
 

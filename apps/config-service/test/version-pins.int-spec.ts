@@ -46,7 +46,7 @@ describe('config-service: config versions pinned by running workflows', () => {
       pinnedConfigVersions: { approvalMatrix: matrixVersionId, clusterMapping: `cv-unknown-${salt}`, scopeConfig: scopeVersionId },
     }, eventId);
   const pinCount = async (id: string) =>
-    ((await db.query(`SELECT pinned_count FROM config_version_pins WHERE config_version_id = $1`, [id])).rows[0]?.pinned_count as number | undefined) ?? 0;
+    (await db.query(`SELECT count(*)::int AS n FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[]`, [id])).rows[0].n as number;
   const untilPinned = (id: string, count: number) => waitFor(async () => (await pinCount(id)) === count, { timeoutMs: 60000, what: `${count} pin(s) on ${id}` });
   const workflowEnded = (wf: string) =>
     waitFor(async () => (await db.query(`SELECT 1 FROM workflow_pins WHERE workflow_instance_id = $1 AND ended_at IS NOT NULL`, [wf])).rows.length === 1, {

@@ -75,6 +75,11 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   };
 }
 
+/** Stops or starts the local PostgreSQL cluster (fast shutdown; `start` waits until it accepts connections). */
+export async function controlPostgres(action: 'stop' | 'start'): Promise<void> {
+  await promisify(execFile)(process.execPath, ['scripts/pg-control.mjs', action], { cwd: repoRoot, env: process.env, timeout: 180000 });
+}
+
 /** Restarts the local Kafka broker and waits until it serves again. */
 export async function restartKafkaBroker(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], { cwd: repoRoot, env: process.env, timeout: 180000 });

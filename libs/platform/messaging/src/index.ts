@@ -5,6 +5,8 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './inbox/errors';
 export * from './inbox/inbox-consumer';
+export * from './inbox/consumer-status';
+export * from './inbox/fetch-limits';
 export * from './dlq/dlq-headers';
 export * from './dlq/dlq-tool';
 export * from './migrations/1764000000000-messaging-tables';

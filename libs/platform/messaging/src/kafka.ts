@@ -31,6 +31,11 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
 /**
  * Idempotent producer with acks=all: a retried send never duplicates or reorders within a
  * partition. The Java-compatible partitioner keeps key → partition identical to other clients.
+ *
+ * Its retries are unbounded (with a capped back-off), as idempotence requires: a producer that gave
+ * up after N retries and was retried by its caller would start a new sequence and could duplicate.
+ * A send therefore waits out a broker outage instead of failing; callers that must stop anyway
+ * (shutdown) disconnect the producer.
  */
 export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({
@@ -38,5 +43,6 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
   });
 }

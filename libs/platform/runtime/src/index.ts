@@ -1,5 +1,5 @@
 export * from './tokens';
-export * from './event-consumer';
+export * from './inbox-transport';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './health.controller';

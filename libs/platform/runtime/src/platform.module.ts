@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -14,6 +13,7 @@ import { MetricsController } from './metrics.controller';
 import { createRootLogger } from './logger';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { KafkaReadinessProbe } from './kafka-readiness';
+import { InboxTransport } from './inbox-transport';
 import { HEALTH_CHECKS, KAFKA, METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV, SHARED_PRODUCER } from './tokens';
 import { DataSource as DataSourceToken } from 'typeorm';
 
@@ -89,11 +89,19 @@ export class PlatformModule {
       },
       KafkaReadinessProbe,
       {
+        provide: InboxTransport,
+        inject: [KAFKA, DataSourceToken, ContractValidator, SHARED_PRODUCER, MessagingMetrics],
+        useFactory: (kafka: Kafka, dataSource: DataSource, validator: ContractValidator, producer: Producer, metrics: MessagingMetrics) =>
+          new InboxTransport({ kafka, dataSource, validator, dlqProducer: producer, logger: rootLogger.child({ component: 'inbox' }), metrics }),
+      },
+      {
         provide: HEALTH_CHECKS,
-        inject: [DataSourceToken, KafkaReadinessProbe],
-        useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe): HealthCheck[] => [
+        inject: [DataSourceToken, KafkaReadinessProbe, InboxTransport],
+        useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe, inbox: InboxTransport): HealthCheck[] => [
           { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
           { name: 'kafka', check: () => kafkaProbe.check() },
+          // Every consumer joined its group and is consuming: not while it starts, rebalances, restarts or waits for the database.
+          { name: 'consumers', check: async () => inbox.checkReady() },
         ],
       },
       MessagingLifecycle,
@@ -102,7 +110,6 @@ export class PlatformModule {
       global: true,
       module: PlatformModule,
       imports: [
-        DiscoveryModule,
         LoggerModule.forRoot({
           pinoHttp: {
             logger: rootLogger as Logger,
@@ -114,7 +121,10 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [SERVICE_ENV, ROOT_LOGGER, METRICS_REGISTRY, MessagingMetrics, DataSourceToken, ContractValidator, OutboxWriter, KAFKA, SHARED_PRODUCER, OutboxRelay],
+      exports: [
+        SERVICE_ENV, ROOT_LOGGER, METRICS_REGISTRY, MessagingMetrics, DataSourceToken, ContractValidator, OutboxWriter, KAFKA, SHARED_PRODUCER, OutboxRelay,
+        InboxTransport,
+      ],
     };
   }
 }
