@@ -2,10 +2,14 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { correlationMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
+import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
+import { httpMetricsMiddleware } from './http-metrics';
+import { METRICS_REGISTRY } from './tokens';
 
 /** Wires the HTTP conventions every service shares (architecture §8) onto a Nest application. */
 export function configureHttp(app: INestApplication): void {
+  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(correlationMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
