@@ -3,7 +3,8 @@
 // so the test needs no network and no cluster. Inputs are files from the upstream repositories
 // (see ../schemas/SOURCES.md for the exact commits and the command that produced the folder):
 //   --kubernetes <swagger.json>   Kubernetes OpenAPI v2 (kubernetes-client/python kubernetes/swagger.json.unprocessed)
-//   --crd <file.yaml> ...         CustomResourceDefinitions (Strimzi, CloudNativePG, barman-cloud, KEDA, Prometheus operator)
+//   --crd <file.yaml> ...         CustomResourceDefinitions (Strimzi, CloudNativePG, barman-cloud, KEDA,
+//                                 Prometheus operator)
 //   --kinds <apiVersion/Kind,...> the Kubernetes kinds the manifests use (only those are vendored)
 // Every schema is made strict: an object with declared properties refuses any other property, so a
 // misspelt field fails validation (what `kubectl apply --validate=strict` would refuse). Descriptions,
@@ -42,7 +43,9 @@ const DROPPED_KEYS = new Set(['description', 'format', 'example', 'externalDocs'
 function convert(node) {
   if (Array.isArray(node)) return node.map(convert);
   if (node === null || typeof node !== 'object') return node;
-  if (node['x-kubernetes-int-or-string'] || node.format === 'int-or-string') return { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+  if (node['x-kubernetes-int-or-string'] || node.format === 'int-or-string') {
+    return { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+  }
   const out = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED_KEYS.has(key) || key.startsWith('x-')) continue;

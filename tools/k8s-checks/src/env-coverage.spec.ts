@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { migrationEnvSchema, serviceEnvSchema } from '@atp/platform-config';
 import { APPS, repoRoot } from './manifests/platform';
 import { OVERLAYS, renderOverlay, type K8sObject } from './render';
 
@@ -26,14 +27,17 @@ function variablesOfEnvExample(): string[] {
 
 type Container = { env?: { name: string }[]; envFrom?: { configMapRef?: { name: string } }[] };
 
-function variablesOfPods(objects: K8sObject[]): Set<string> {
-  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((c) => [c.metadata.name, Object.keys((c.data as object) ?? {})]));
+function variablesOfPods(objects: K8sObject[], kinds = ['Deployment', 'Job']): Set<string> {
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap')
+    .map((c) => [c.metadata.name, Object.keys((c.data as object) ?? {})]));
   const names = new Set<string>();
-  for (const workload of objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job')) {
+  for (const workload of objects.filter((o) => kinds.includes(o.kind))) {
     const { containers } = (workload.spec as { template: { spec: { containers: Container[] } } }).template.spec;
     for (const container of containers) {
       for (const { name } of container.env ?? []) names.add(name);
-      for (const from of container.envFrom ?? []) for (const key of configMaps.get(from.configMapRef?.name ?? '') ?? []) names.add(key);
+      for (const from of container.envFrom ?? []) {
+        for (const key of configMaps.get(from.configMapRef?.name ?? '') ?? []) names.add(key);
+      }
     }
   }
   return names;
@@ -48,7 +52,16 @@ describe('.env.example on Kubernetes', () => {
 
   it.each(OVERLAYS)('reaches the pods of overlay %s, except the local stack\'s own variables', (overlay) => {
     const inPods = variablesOfPods(renderOverlay(overlay));
-    const missing = variables.filter((name) => !inPods.has(name) && !LOCAL_ONLY.some(({ pattern }) => pattern.test(name)));
+    const localOnly = (name: string) => LOCAL_ONLY.some(({ pattern }) => pattern.test(name));
+    const missing = variables.filter((name) => !inPods.has(name) && !localOnly(name));
     expect(missing).toEqual([]);
+  });
+
+  it.each(OVERLAYS)('sets in overlay %s every variable the runtime of a service reads', (overlay) => {
+    const objects = renderOverlay(overlay);
+    const inApps = variablesOfPods(objects, ['Deployment']);
+    const inJobs = variablesOfPods(objects, ['Job']);
+    expect(Object.keys(serviceEnvSchema).filter((name) => !inApps.has(name))).toEqual([]);
+    expect(Object.keys(migrationEnvSchema).filter((name) => !inJobs.has(name))).toEqual([]);
   });
 });

@@ -38,14 +38,17 @@ describe('generated k8s manifests', () => {
     const consumers = discoverConsumers();
     for (const { app } of APPS) {
       const acls = (users.find((u) => u.metadata.name === `atp-${app}`)?.spec.authorization as { acls: Acl[] }).acls;
-      const written = acls.filter((a) => a.resource.type === 'topic' && a.operations.includes('Write')).map((a) => a.resource.name ?? '');
+      const topicAcls = (operation: string) =>
+        acls.filter((a) => a.resource.type === 'topic' && a.operations.includes(operation))
+          .map((a) => a.resource.name ?? '');
+      const written = topicAcls('Write');
       const consumed = consumers.filter((c) => c.app === app).flatMap((c) => c.topics);
       const segment = app.replace('-service', '');
       for (const topic of written) {
         const owns = topic.startsWith(`atp.${segment}.`) || topic.startsWith('atp.integrity.');
         expect([app, topic, owns || consumed.map(dlqTopicOf).includes(topic)]).toEqual([app, topic, true]);
       }
-      const read = acls.filter((a) => a.operations.includes('Read') && a.resource.type === 'topic').map((a) => a.resource.name);
+      const read = topicAcls('Read');
       expect(read.sort()).toEqual([...new Set(consumed)].sort());
       expect(acls.some((a) => a.resource.type === 'topic' && a.resource.name?.includes('*'))).toBe(false);
     }
@@ -56,10 +59,13 @@ describe('generated k8s manifests', () => {
     const before = generatedFiles().get('k8s/base/kafka/topics.yaml') ?? '';
     const dir = mkdtempSync(path.join(tmpdir(), 'atp-drift-'));
     try {
-      cpSync(path.join(repoRoot, 'apps'), path.join(dir, 'apps'), { recursive: true, filter: (src) => !src.includes('node_modules') });
+      const filter = (src: string) => !src.includes('node_modules');
+      cpSync(path.join(repoRoot, 'apps'), path.join(dir, 'apps'), { recursive: true, filter });
       const consumerFile = discoverConsumers()[0].file;
       const file = path.join(dir, consumerFile);
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/readonly topics = \[[^\]]*\]/, 'readonly topics = [Topics.punchlistEvents]'));
+      const resubscribed = readFileSync(file, 'utf8')
+        .replace(/readonly topics = \[[^\]]*\]/, 'readonly topics = [Topics.punchlistEvents]');
+      writeFileSync(file, resubscribed);
       const users = generatedFiles(dir).get('k8s/base/kafka/users.yaml');
       expect(users).not.toEqual(generatedFiles().get('k8s/base/kafka/users.yaml'));
       expect(generatedFiles(dir).get('k8s/base/kafka/topics.yaml')).toEqual(before);
@@ -71,7 +77,8 @@ describe('generated k8s manifests', () => {
   it('use the app table of the local stack scripts', () => {
     const scriptTable = readFileSync(path.join(repoRoot, 'scripts/lib/services.mjs'), 'utf8');
     for (const { key, app, port } of APPS) {
-      expect(scriptTable).toContain(`{ key: '${key}', app: '${app}', port: PORT_BASE${port === 3000 ? '' : ` + ${port - 3000}`} }`);
+      const offset = port === 3000 ? '' : ` + ${port - 3000}`;
+      expect(scriptTable).toContain(`{ key: '${key}', app: '${app}', port: PORT_BASE${offset} }`);
     }
   });
 });

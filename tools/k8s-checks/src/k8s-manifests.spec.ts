@@ -16,7 +16,7 @@ const rendered = new Map(OVERLAYS.map((overlay) => [overlay, renderOverlay(overl
 
 type Container = {
   name: string;
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string }; configMapKeyRef?: { name: string } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   startupProbe?: { httpGet?: { path: string } };
   livenessProbe?: { httpGet?: { path: string } };
@@ -32,6 +32,7 @@ type PodSpec = {
 };
 const podSpecOf = (o: K8sObject) => (o.spec as { template: { spec: PodSpec } }).template.spec;
 const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const unknownField = (at: string, field: string) => `${at}: must NOT have additional properties "${field}"`;
 
 /** Secrets no overlay renders: the operators write them, or the platform team provides them (README). */
 const secretsFromOperators = (objects: K8sObject[]) => new Set([
@@ -60,7 +61,8 @@ describe('k8s manifests', () => {
       expect(objects.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== namespace).map(idOf)).toEqual([]);
       expect(JSON.stringify(objects)).not.toContain('NAMESPACE');
       const env = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('atp-env-'));
-      expect((env?.data as Record<string, string>).KAFKA_BROKERS).toBe(`atp-kafka-kafka-bootstrap.${namespace}.svc:9093`);
+      const brokers = (env?.data as Record<string, string>).KAFKA_BROKERS;
+      expect(brokers).toBe(`atp-kafka-kafka-bootstrap.${namespace}.svc:9093`);
     });
 
     it.each(APPS.map((a) => a.app))('runs %s hardened, probed, sized and with graceful termination', (app) => {
@@ -69,7 +71,9 @@ describe('k8s manifests', () => {
       const pod = podSpecOf(deployment as K8sObject);
       const [container] = pod.containers;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] },
+      });
       expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(container.startupProbe?.httpGet?.path).toBe('/health/live');
       expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
@@ -83,7 +87,8 @@ describe('k8s manifests', () => {
       }
       const migration = objects.find((o) => o.kind === 'Job' && o.metadata.name === `${app}-migrate`) as K8sObject;
       const migrationEnv = podSpecOf(migration).containers[0].env ?? [];
-      expect(migrationEnv.find((e) => e.name === 'DATABASE_MIGRATION_URL')?.valueFrom?.secretKeyRef?.name).toMatch(/^pg-\w+-app$/);
+      const ownerSecret = migrationEnv.find((e) => e.name === 'DATABASE_MIGRATION_URL')?.valueFrom?.secretKeyRef?.name;
+      expect(ownerSecret).toMatch(/^pg-\w+-app$/);
     });
 
     it('scales consumer apps with KEDA on their groups\' lag and the others with an HPA, never both', () => {
@@ -97,20 +102,26 @@ describe('k8s manifests', () => {
           continue;
         }
         expect([app, Boolean(hpa)]).toEqual([app, false]);
-        const triggers = (scaled?.spec as { triggers: { type: string; metadata: { consumerGroup?: string } }[] }).triggers;
-        expect([...new Set(triggers.filter((t) => t.type === 'kafka').map((t) => t.metadata.consumerGroup))].sort()).toEqual(groups.sort());
+        type Trigger = { type: string; metadata: { consumerGroup?: string } };
+        const triggers = (scaled?.spec as { triggers: Trigger[] }).triggers.filter((t) => t.type === 'kafka');
+        expect([...new Set(triggers.map((t) => t.metadata.consumerGroup))].sort()).toEqual(groups.sort());
       }
     });
 
     it('refers only to ConfigMaps it renders and Secrets the operators or the platform team provide', () => {
       const configMaps = new Set(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name));
-      const secrets = new Set([...ofKind(objects, 'Secret').map((s) => s.metadata.name), ...secretsFromOperators(objects), ...secretsFromPlatformTeam]);
+      const secrets = new Set([
+        ...ofKind(objects, 'Secret').map((s) => s.metadata.name),
+        ...secretsFromOperators(objects),
+        ...secretsFromPlatformTeam,
+      ]);
       const missing: string[] = [];
       for (const workload of [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')]) {
         const pod = podSpecOf(workload);
         for (const container of pod.containers) {
           for (const from of container.envFrom ?? []) {
-            if (from.configMapRef && !configMaps.has(from.configMapRef.name)) missing.push(`${idOf(workload)} configMap ${from.configMapRef.name}`);
+            const name = from.configMapRef?.name;
+            if (name && !configMaps.has(name)) missing.push(`${idOf(workload)} configMap ${name}`);
           }
           for (const { valueFrom } of container.env ?? []) {
             const secret = valueFrom?.secretKeyRef?.name;
@@ -118,7 +129,8 @@ describe('k8s manifests', () => {
           }
         }
         for (const volume of pod.volumes ?? []) {
-          if (volume.secret && !secrets.has(volume.secret.secretName)) missing.push(`${idOf(workload)} secret ${volume.secret.secretName}`);
+          const name = volume.secret?.secretName;
+          if (name && !secrets.has(name)) missing.push(`${idOf(workload)} secret ${name}`);
         }
       }
       expect(missing).toEqual([]);
@@ -142,13 +154,18 @@ describe('k8s manifests', () => {
     const prod = rendered.get('prod') ?? [];
     const copyOf = (kind: string) => structuredClone(prod.find((o) => o.kind === kind) as K8sObject);
 
+    const spec = (o: K8sObject) => o.spec as object;
     it.each([
-      ['Deployment', (o: K8sObject) => Object.assign(o.spec as object, { replica: 2 }), '/spec: must NOT have additional properties "replica"'],
-      ['Deployment', (o: K8sObject) => Object.assign(podSpecOf(o).containers[0], { readinesProbe: {} }), '/spec/template/spec/containers/0: must NOT have additional properties "readinesProbe"'],
-      ['KafkaTopic', (o: K8sObject) => Object.assign(o.spec as object, { partitons: 6 }), '/spec: must NOT have additional properties "partitons"'],
-      ['Cluster', (o: K8sObject) => Object.assign(o.spec as object, { instances: 'three' }), '/spec/instances: must be integer'],
-      ['ScaledObject', (o: K8sObject) => Object.assign(o.spec as object, { maxReplicas: 6 }), '/spec: must NOT have additional properties "maxReplicas"'],
-      ['KafkaUser', (o: K8sObject) => Object.assign(o.metadata, { label: {} }), '/metadata: must NOT have additional properties "label"'],
+      ['Deployment', (o: K8sObject) => Object.assign(spec(o), { replica: 2 }), unknownField('/spec', 'replica')],
+      [
+        'Deployment',
+        (o: K8sObject) => Object.assign(podSpecOf(o).containers[0], { readinesProbe: {} }),
+        unknownField('/spec/template/spec/containers/0', 'readinesProbe'),
+      ],
+      ['KafkaTopic', (o: K8sObject) => Object.assign(spec(o), { partitons: 6 }), unknownField('/spec', 'partitons')],
+      ['Cluster', (o: K8sObject) => Object.assign(spec(o), { instances: 'three' }), '/spec/instances: must be integer'],
+      ['ScaledObject', (o: K8sObject) => Object.assign(spec(o), { maxReplicas: 6 }), unknownField('/spec', 'maxReplicas')],
+      ['KafkaUser', (o: K8sObject) => Object.assign(o.metadata, { label: {} }), unknownField('/metadata', 'label')],
     ] as const)('in a %s', (kind, mutate, expected) => {
       const object = copyOf(kind);
       expect(validator.problems(object)).toEqual([]);
@@ -171,7 +188,8 @@ describe('k8s manifests', () => {
           '',
         ].join('\n'));
         const problems = render(overlay).flatMap((o) => validator.problems(o));
-        expect(problems).toEqual(['Deployment/workflow-service /spec/template/spec: must NOT have additional properties "terminationGracePeriod"']);
+        const typo = unknownField('/spec/template/spec', 'terminationGracePeriod');
+        expect(problems).toEqual([`Deployment/workflow-service ${typo}`]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

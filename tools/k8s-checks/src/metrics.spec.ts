@@ -36,7 +36,8 @@ async function runtimeMetrics(): Promise<string[]> {
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Metrics an app registers itself: `atp_…` string literals of its prom-client files (e.g. the SLA sweeper). */
@@ -46,7 +47,8 @@ function appMetrics(): string[] {
     const text = readFileSync(file, 'utf8');
     if (!text.includes("from 'prom-client'")) return [];
     const names = [...text.matchAll(/'(atp_[a-z0-9_]+)'/g)].map((m) => m[1]);
-    return names.flatMap((name) => (/new Histogram/.test(text) ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name]));
+    const histogram = /new Histogram/.test(text);
+    return names.flatMap((name) => (histogram ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name]));
   });
 }
 
@@ -68,10 +70,11 @@ const EXPECTED_FROM_LATER_WORK: Record<string, string> = {
 
 const base = path.join(repoRoot, 'k8s/base');
 type Rule = { alert: string; expr: string; annotations: { runbook_url: string } };
-const rules = (YAML.parse(readFileSync(path.join(base, 'monitoring/prometheusrule.yaml'), 'utf8')) as { spec: { groups: { rules: Rule[] }[] } })
-  .spec.groups.flatMap((g) => g.rules);
+const ruleFile = YAML.parse(readFileSync(path.join(base, 'monitoring/prometheusrule.yaml'), 'utf8'));
+const rules = (ruleFile as { spec: { groups: { rules: Rule[] }[] } }).spec.groups.flatMap((g) => g.rules);
 type Panel = { title: string; targets?: { expr: string }[] };
-const panels = (JSON.parse(readFileSync(path.join(base, 'monitoring/atp-dashboard.json'), 'utf8')) as { panels: Panel[] }).panels;
+const dashboard = JSON.parse(readFileSync(path.join(base, 'monitoring/atp-dashboard.json'), 'utf8'));
+const panels = (dashboard as { panels: Panel[] }).panels;
 
 const used = [
   ...rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })),
@@ -86,38 +89,49 @@ describe('metrics of the dashboard and the alerts', () => {
   });
 
   it('finds the metric names of a PromQL expression', () => {
-    expect(metricNamesOf('sum by (service, le) (rate(atp_http_request_duration_seconds_bucket{status=~"5.."}[5m])) > 1').sort())
+    const latency = 'sum by (service, le) (rate(atp_http_request_duration_seconds_bucket{status=~"5.."}[5m])) > 1';
+    expect(metricNamesOf(latency))
       .toEqual(['atp_http_request_duration_seconds_bucket']);
-    expect(metricNamesOf('a_total / on (job) group_left b_total and up == 0').sort()).toEqual(['a_total', 'b_total', 'up']);
+    expect(metricNamesOf('a_total / on (job) group_left b_total and up == 0').sort())
+      .toEqual(['a_total', 'b_total', 'up']);
   });
 
   it('reads something: the alerts and panels use the core signals', () => {
     const all = new Set(used.flatMap((u) => metricNamesOf(u.expr)));
-    for (const name of ['atp_http_requests_total', 'atp_outbox_backlog', 'atp_outbox_oldest_unpublished_age_seconds', 'kafka_consumergroup_lag']) {
+    const core = [
+      'atp_http_requests_total', 'atp_outbox_backlog', 'atp_outbox_oldest_unpublished_age_seconds', 'kafka_consumergroup_lag',
+    ];
+    for (const name of core) {
       expect(all).toContain(name);
     }
   });
 
   it('uses only exported metrics, exporter metrics and the listed metrics of later work', () => {
     const unknown = used.flatMap(({ where, expr }) =>
-      metricNamesOf(expr).filter((n) => !exported.has(n) && !EXPORTERS[n] && !EXPECTED_FROM_LATER_WORK[n]).map((n) => `${where}: ${n}`));
+      metricNamesOf(expr)
+        .filter((n) => !exported.has(n) && !EXPORTERS[n] && !EXPECTED_FROM_LATER_WORK[n])
+        .map((n) => `${where}: ${n}`));
     expect(unknown).toEqual([]);
   });
 
   it('fails on a misspelt metric', () => {
-    expect(metricNamesOf('rate(atp_http_request_total[5m])').filter((n) => !exported.has(n))).toEqual(['atp_http_request_total']);
+    const misspelt = metricNamesOf('rate(atp_http_request_total[5m])');
+    expect(misspelt.filter((n) => !exported.has(n))).toEqual(['atp_http_request_total']);
   });
 
   it('deploys the exporter the Kafka metrics come from', () => {
-    const kafka = YAML.parseAllDocuments(readFileSync(path.join(base, 'kafka/kafka.yaml'), 'utf8')).map((d) => d.toJSON()).find((d) => d.kind === 'Kafka');
-    expect(kafka.spec.kafkaExporter).toBeDefined();
-    expect(readFileSync(path.join(base, 'kafka/kafka-exporter-podmonitor.yaml'), 'utf8')).toContain('atp-kafka-kafka-exporter');
+    const kafkaYaml = readFileSync(path.join(base, 'kafka/kafka.yaml'), 'utf8');
+    const documents = YAML.parseAllDocuments(kafkaYaml).map((d) => d.toJSON());
+    expect(documents.find((d) => d.kind === 'Kafka').spec.kafkaExporter).toBeDefined();
+    const podMonitor = readFileSync(path.join(base, 'kafka/kafka-exporter-podmonitor.yaml'), 'utf8');
+    expect(podMonitor).toContain('atp-kafka-kafka-exporter');
   });
 
   it('gives every alert a runbook section in docs/operations.md', () => {
     const operations = readFileSync(path.join(repoRoot, 'docs/operations.md'), 'utf8');
     for (const rule of rules) {
-      expect([rule.alert, rule.annotations.runbook_url]).toEqual([rule.alert, `docs/operations.md#${rule.alert.toLowerCase()}`]);
+      const anchor = `docs/operations.md#${rule.alert.toLowerCase()}`;
+      expect([rule.alert, rule.annotations.runbook_url]).toEqual([rule.alert, anchor]);
       expect([rule.alert, operations.includes(`\n### ${rule.alert}\n`)]).toEqual([rule.alert, true]);
     }
   });

@@ -1,5 +1,7 @@
 /** PromQL words that are neither functions (followed by `(`) nor metric names. */
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan',
+]);
 
 /**
  * The metric names a PromQL expression reads: what is left once strings, label matchers, ranges and

@@ -30,7 +30,8 @@ export class SchemaValidator {
     if (!validate) return [`${id}: no schema for ${object.apiVersion} ${object.kind} (vendor it: schemas/SOURCES.md)`];
     if (validate(object)) return [];
     return (validate.errors ?? []).map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+      const unknown = (e.params as { additionalProperty?: string }).additionalProperty;
+      const extra = e.keyword === 'additionalProperties' ? ` "${unknown}"` : '';
       return `${id} ${e.instancePath || '/'}: ${e.message}${extra}`;
     });
   }

@@ -1,7 +1,11 @@
 import { kafkaSecurity, type KafkaSecuritySettings } from './kafka-security';
 
 const off: KafkaSecuritySettings = {
-  KAFKA_SASL_MECHANISM: 'none', KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '', KAFKA_TLS: false, KAFKA_TLS_CA_FILE: '',
+  KAFKA_SASL_MECHANISM: 'none',
+  KAFKA_SASL_USERNAME: '',
+  KAFKA_SASL_PASSWORD: '',
+  KAFKA_TLS: false,
+  KAFKA_TLS_CA_FILE: '',
 };
 
 describe('kafkaSecurity', () => {
@@ -11,7 +15,13 @@ describe('kafkaSecurity', () => {
 
   it('trusts the given CA file and authenticates with SCRAM-SHA-512', () => {
     const security = kafkaSecurity(
-      { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'atp-workflow-service', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_TLS: true, KAFKA_TLS_CA_FILE: '/etc/kafka-ca/ca.crt' },
+      {
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'atp-workflow-service',
+        KAFKA_SASL_PASSWORD: 's3cret',
+        KAFKA_TLS: true,
+        KAFKA_TLS_CA_FILE: '/etc/kafka-ca/ca.crt',
+      },
       (path) => `PEM of ${path}`,
     );
     expect(security).toEqual({
@@ -25,6 +35,7 @@ describe('kafkaSecurity', () => {
   });
 
   it('refuses SCRAM without credentials', () => {
-    expect(() => kafkaSecurity({ ...off, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' })).toThrow('KAFKA_SASL_PASSWORD');
+    const withoutPassword = { ...off, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' };
+    expect(() => kafkaSecurity(withoutPassword)).toThrow('KAFKA_SASL_PASSWORD');
   });
 });

@@ -18,7 +18,9 @@ const UNMEASURED = /^\/(health|metrics)(\/|$|\?)/;
  * `route` is the matched route pattern, never the raw path (ids would make a series per resource); a
  * request no route matched is `unmatched`.
  */
-export function httpMetricsMiddleware(registry: Registry): (request: Request, response: Response, next: NextFunction) => void {
+export function httpMetricsMiddleware(
+  registry: Registry,
+): (request: Request, response: Response, next: NextFunction) => void {
   const requests = getOrCreate(registry, HTTP_REQUESTS_TOTAL, () => new Counter<Labels>({
     name: HTTP_REQUESTS_TOTAL,
     help: 'HTTP requests answered, by method, route pattern and status code',
@@ -37,7 +39,11 @@ export function httpMetricsMiddleware(registry: Registry): (request: Request, re
     const stop = seconds.startTimer();
     response.once('finish', () => {
       const route = (request.route as { path?: string } | undefined)?.path;
-      const labels = { method: request.method, route: route ? `${request.baseUrl}${route}` : 'unmatched', status: String(response.statusCode) };
+      const labels = {
+        method: request.method,
+        route: route ? `${request.baseUrl}${route}` : 'unmatched',
+        status: String(response.statusCode),
+      };
       requests.inc(labels);
       stop(labels);
     });

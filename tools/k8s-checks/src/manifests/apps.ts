@@ -55,7 +55,10 @@ const containerSecurityContext = {
   capabilities: { drop: ['ALL'] },
 };
 
-const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+const secretEnv = (name: string, secret: string, key: string) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: secret, key } },
+});
 
 /**
  * DATABASE_URL through the PgBouncer pooler, as the runtime role whose password is in pg-<key>-runtime
@@ -66,11 +69,17 @@ function databaseEnv(spec: AppSpec) {
   return [
     secretEnv('PG_RUNTIME_USER', `pg-${spec.key}-runtime`, 'username'),
     secretEnv('PG_RUNTIME_PASSWORD', `pg-${spec.key}-runtime`, 'password'),
-    { name: 'DATABASE_URL', value: `postgres://$(PG_RUNTIME_USER):$(PG_RUNTIME_PASSWORD)@pg-${spec.key}-pooler:5432/atp_${spec.key}` },
+    {
+      name: 'DATABASE_URL',
+      value: `postgres://$(PG_RUNTIME_USER):$(PG_RUNTIME_PASSWORD)@pg-${spec.key}-pooler:5432/atp_${spec.key}`,
+    },
   ];
 }
 
-const envFrom = (spec: AppSpec) => [{ configMapRef: { name: 'atp-env' } }, { configMapRef: { name: `${spec.app}-env` } }];
+const envFrom = (spec: AppSpec) => [
+  { configMapRef: { name: 'atp-env' } },
+  { configMapRef: { name: `${spec.app}-env` } },
+];
 
 const volumes = [
   { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
@@ -222,7 +231,10 @@ export function horizontalPodAutoscaler(spec: AppSpec): Manifest {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.app },
       minReplicas: MIN_REPLICAS,
       maxReplicas: MAX_REPLICAS,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: CPU_TARGET } } }],
+      metrics: [{
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: CPU_TARGET } },
+      }],
       behavior: { scaleDown },
     },
   };

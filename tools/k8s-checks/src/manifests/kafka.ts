@@ -34,8 +34,14 @@ export function kafkaTopics(): Manifest[] {
 
 type Acl = { resource: Record<string, string>; operations: string[] };
 
-const topicAcl = (name: string, operations: string[]): Acl => ({ resource: { type: 'topic', name, patternType: 'literal' }, operations });
-const groupAcl = (name: string, operations: string[], patternType = 'literal'): Acl => ({ resource: { type: 'group', name, patternType }, operations });
+const topicAcl = (name: string, operations: string[]): Acl => ({
+  resource: { type: 'topic', name, patternType: 'literal' },
+  operations,
+});
+const groupAcl = (name: string, operations: string[], patternType = 'literal'): Acl => ({
+  resource: { type: 'group', name, patternType },
+  operations,
+});
 /** Idempotent producers ask the cluster for a producer id; Describe lets the readiness probe read metadata. */
 const clusterAcl: Acl = { resource: { type: 'cluster' }, operations: ['Describe', 'IdempotentWrite'] };
 
@@ -47,7 +53,11 @@ function kafkaUser(name: string, component: string, acls: Acl[]): Manifest {
     kind: 'KafkaUser',
     metadata: {
       name,
-      labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': component },
+      labels: {
+        'strimzi.io/cluster': KAFKA_CLUSTER,
+        'app.kubernetes.io/part-of': PART_OF,
+        'app.kubernetes.io/component': component,
+      },
     },
     spec: {
       authentication: { type: 'scram-sha-512' },

@@ -57,14 +57,17 @@ export function discoverConsumers(root = repoRoot): ConsumerSpec[] {
       const name = /readonly consumerName = '([^']+)'/.exec(text)?.[1];
       const list = /readonly topics = \[([^\]]*)\]/.exec(text)?.[1];
       const relative = path.relative(root, file);
-      if (!name || list === undefined) throw new Error(`${relative}: no literal consumerName/topics the k8s generator can read`);
+      if (!name || list === undefined) {
+        throw new Error(`${relative}: no literal consumerName/topics the k8s generator can read`);
+      }
       const topics = list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
         const key = /^Topics\.(\w+)$/.exec(item)?.[1];
         const topic = key ? topicByKey[key] : undefined;
         if (!topic) throw new Error(`${relative}: topic "${item}" is not a Topics.<name> of @atp/contracts`);
         return topic;
       });
-      consumers.push({ app, consumerName: name, topics, fromBeginning: /readonly fromBeginning = true/.test(text), file: relative });
+      const fromBeginning = /readonly fromBeginning = true/.test(text);
+      consumers.push({ app, consumerName: name, topics, fromBeginning, file: relative });
     }
   }
   return consumers;

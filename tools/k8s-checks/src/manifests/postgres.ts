@@ -3,7 +3,11 @@ import { PART_OF, type AppSpec } from './platform';
 type Manifest = Record<string, unknown>;
 
 const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
-const labels = (spec: AppSpec) => ({ 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/name': `pg-${spec.key}`, 'app.kubernetes.io/component': 'database' });
+const labels = (spec: AppSpec) => ({
+  'app.kubernetes.io/part-of': PART_OF,
+  'app.kubernetes.io/name': `pg-${spec.key}`,
+  'app.kubernetes.io/component': 'database',
+});
 
 /**
  * One CloudNativePG cluster per service (one database per service, architecture §2): the owner role
@@ -33,9 +37,17 @@ export function cluster(spec: AppSpec): Manifest {
         }],
       },
       postgresql: { parameters: { max_connections: '300', 'pg_stat_statements.max': '10000' } },
-      affinity: { enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'preferred' },
+      affinity: {
+        enablePodAntiAffinity: true,
+        topologyKey: 'kubernetes.io/hostname',
+        podAntiAffinityType: 'preferred',
+      },
       resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
-      plugins: [{ name: BARMAN_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: `pg-${spec.key}-backup` } }],
+      plugins: [{
+        name: BARMAN_PLUGIN,
+        isWALArchiver: true,
+        parameters: { barmanObjectName: `pg-${spec.key}-backup` },
+      }],
     },
   };
 }
