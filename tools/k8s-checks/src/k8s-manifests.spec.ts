@@ -81,6 +81,8 @@ describe('k8s manifests', () => {
       expect(container.resources?.limits?.memory).toEqual(expect.any(String));
       // Consumers finish the batch in hand (5 attempts, backoff up to 5 s each) and the relay its batch.
       expect(pod.terminationGracePeriodSeconds).toBe(TERMINATION_GRACE_SECONDS);
+      // The autoscaler owns the scale: a fixed replica count would reset it on every apply.
+      expect((deployment?.spec as { replicas?: number }).replicas).toBeUndefined();
       expect(TERMINATION_GRACE_SECONDS).toBeGreaterThan(30);
       for (const kind of ['Service', 'PodDisruptionBudget', 'ServiceMonitor']) {
         expect(objects.filter((o) => o.kind === kind && o.metadata.name === app)).toHaveLength(1);

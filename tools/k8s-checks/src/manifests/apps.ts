@@ -103,8 +103,8 @@ export function deployment(spec: AppSpec): Manifest {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: spec.app, labels },
+    // No `replicas`: the HPA or KEDA owns the scale; a fixed count would reset it on every apply.
     spec: {
-      replicas: 2,
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorOf(spec.app) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
