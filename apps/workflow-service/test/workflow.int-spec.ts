@@ -266,11 +266,17 @@ describe('SLA', () => {
 
     harness.clock.advanceHours(49);
     try {
+      const breachesCounted = async () => {
+        const metrics = await request(harness.app.getHttpServer()).get('/metrics');
+        return Number(/^atp_workflow_sla_breaches_total\{[^}]*\} (\d+)$/m.exec(metrics.text)?.[1]);
+      };
+      const countedBefore = await breachesCounted();
       const sweep = await harness.sweeper.sweepOnce({ workspaceId });
       expect(sweep.breached).toContain(first.id);
       expect(sweep.escalated).toContain(first.id);
       const again = await harness.sweeper.sweepOnce({ workspaceId });
       expect(again.breached).not.toContain(first.id);
+      expect(await breachesCounted()).toBe(countedBefore + sweep.breached.length + again.breached.length);
       const [stage] = await harness.stages(instance.id);
       expect(stage.approver_user_id).toBe(backup('BO'));
       expect(stage.sla_breached_at).not.toBeNull();

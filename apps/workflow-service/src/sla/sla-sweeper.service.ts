@@ -1,14 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
 import { StageEscalatedV1, StageSlaBreachedV1 } from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
-import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
+import { METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import { WorkflowRepository, type ActionDraft } from '../workflow/workflow.repository';
 import { WorkflowEventsPublisher } from '../workflow/workflow-events.publisher';
 import { INSTANCE_COLUMNS, STAGE_COLUMNS, stageRef, type InstanceRow, type StageRow } from '../workflow/workflow-rows';
 import type { AppEnv } from '../config/env';
+
+export const SLA_BREACHES_TOTAL = 'atp_workflow_sla_breaches_total';
 
 export interface SweepResult {
   breached: string[];
@@ -34,6 +37,7 @@ const DEFAULT_BATCH_SIZE = 25;
 export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private readonly breaches: Counter;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,7 +46,14 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly events: WorkflowEventsPublisher,
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.breaches = (registry.getSingleMetric(SLA_BREACHES_TOTAL) as Counter | undefined) ?? new Counter({
+      name: SLA_BREACHES_TOTAL,
+      help: 'Stage SLA breaches recorded by the sweeper (each stage at most once), counted after commit',
+      registers: [registry],
+    });
+  }
 
   onApplicationBootstrap(): void {
     const interval = this.env.SLA_SWEEP_INTERVAL_MS;
@@ -70,6 +81,7 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     const result: SweepResult = { breached: [], escalated: [] };
     for (;;) {
       const batch = await inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
+      this.breaches.inc(batch.breached.length);
       result.breached.push(...batch.breached);
       result.escalated.push(...batch.escalated);
       if (batch.workflows < batchSize) return result;

@@ -1,5 +1,6 @@
 export * from './logger';
 export * from './kafka';
+export * from './kafka-security';
 export * from './metrics';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';

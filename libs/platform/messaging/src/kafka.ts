@@ -1,10 +1,13 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { MessagingLogger } from './logger';
+import type { KafkaSecurity } from './kafka-security';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
   logger: MessagingLogger;
+  /** TLS and SASL (kafkaSecurity of the KAFKA_* variables); none locally. */
+  security?: KafkaSecurity;
 }
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -19,6 +22,7 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
   return new Kafka({
     brokers: options.brokers,
     clientId: options.clientId,
+    ...options.security,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     logCreator: () => ({ namespace, level, log }) => {

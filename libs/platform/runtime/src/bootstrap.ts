@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { correlationMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
+import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
 import { InboxTransport, RethrowToInbox } from './inbox-transport';
+import { httpMetricsMiddleware } from './http-metrics';
+import { METRICS_REGISTRY } from './tokens';
 
 /**
  * Wires the HTTP conventions every service shares (architecture §8) onto a Nest application, after
@@ -14,6 +17,7 @@ import { InboxTransport, RethrowToInbox } from './inbox-transport';
  */
 export function configureHttp(app: INestApplication): void {
   assertEveryRouteDeclaresAccess(app);
+  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(correlationMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

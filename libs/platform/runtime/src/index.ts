@@ -4,3 +4,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './health.controller';
 export * from './logger';
+export * from './http-metrics';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
 import { createServiceDataSource, installTenantScope, onCrossWorkspaceScope, type EntityClass, type MigrationClass } from '@atp/platform-database';
-import { createIdempotentProducer, createKafka, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
+import { createIdempotentProducer, createKafka, kafkaSecurity, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
 import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createRootLogger } from './logger';
@@ -67,7 +67,7 @@ export class PlatformModule {
       { provide: OutboxWriter, inject: [ContractValidator], useFactory: (validator: ContractValidator) => new OutboxWriter(validator) },
       {
         provide: KAFKA,
-        useFactory: () => createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`, logger: rootLogger }),
+        useFactory: () => createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`, logger: rootLogger, security: kafkaSecurity(env) }),
       },
       { provide: SHARED_PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => createIdempotentProducer(kafka) },
       {
