@@ -1,4 +1,5 @@
-import { categorizeFileName, type AtpCategory } from './categorizer';
+import type { AtpCategory } from '@atp/approval-routing';
+import { categorizeFileName } from './categorizer';
 import { editDistance, filenameTokens } from './filename-tokens';
 
 describe('filenameTokens', () => {

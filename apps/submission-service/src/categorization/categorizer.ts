@@ -1,3 +1,4 @@
+import type { AtpCategory } from '@atp/approval-routing';
 import { editDistance, filenameTokens } from './filename-tokens';
 
 /**
@@ -7,8 +8,8 @@ import { editDistance, filenameTokens } from './filename-tokens';
  * ("Lincense", "licence"), and a name without any signal gives `null` with a reason instead of
  * SOFTWARE_LICENSE at confidence 0.
  */
-export const ATP_CATEGORIES = ['SOFTWARE_LICENSE', 'PLN_UPGRADE', 'DISMANTLE_DROP', 'DISMANTLE_KEEP', 'RAN_MW'] as const;
-export type AtpCategory = (typeof ATP_CATEGORIES)[number];
+/** The original's order: on a tie of scores the earlier category wins. */
+const CATEGORY_ORDER: readonly AtpCategory[] = ['SOFTWARE_LICENSE', 'PLN_UPGRADE', 'DISMANTLE_DROP', 'DISMANTLE_KEEP', 'RAN_MW'];
 
 export const CATEGORIZATION_METHOD = 'filename_analysis';
 /** Below this a suggestion needs a person's look (domain §5.4). */
@@ -60,9 +61,9 @@ export interface CategorySuggestion {
 }
 
 export function scoreTokens(tokens: readonly string[]): { scores: Record<AtpCategory, number>; matched: string[] } {
-  const scores = Object.fromEntries(ATP_CATEGORIES.map((c) => [c, 0])) as Record<AtpCategory, number>;
+  const scores = Object.fromEntries(CATEGORY_ORDER.map((c) => [c, 0])) as Record<AtpCategory, number>;
   const matched: string[] = [];
-  for (const category of ATP_CATEGORIES) {
+  for (const category of CATEGORY_ORDER) {
     for (const keyword of KEYWORDS[category]) {
       if (phraseFound(keyword.words, tokens)) {
         scores[category] += keyword.weight;
@@ -81,15 +82,15 @@ function suggestion(category: AtpCategory | null, confidence: number, reason: st
 export function categorizeFileName(fileName: string): CategorySuggestion {
   const tokens = filenameTokens(fileName);
   const { scores, matched } = scoreTokens(tokens);
-  const best = Math.max(...ATP_CATEGORIES.map((c) => scores[c]));
+  const best = Math.max(...CATEGORY_ORDER.map((c) => scores[c]));
   if (best === 0) {
     if (tokens.includes('atp')) {
       return suggestion('RAN_MW', 0.5, 'no category keyword; an ATP document defaults to RAN_MW', scores);
     }
     return suggestion(null, 0, 'no category keyword in the file name', scores);
   }
-  const category = ATP_CATEGORIES.find((c) => scores[c] === best) as AtpCategory;
-  const total = ATP_CATEGORIES.reduce((sum, c) => sum + scores[c], 0);
+  const category = CATEGORY_ORDER.find((c) => scores[c] === best) as AtpCategory;
+  const total = CATEGORY_ORDER.reduce((sum, c) => sum + scores[c], 0);
   const confidence = category === 'SOFTWARE_LICENSE' ? Math.min(best / (total + 1), 0.95) : category === 'RAN_MW' ? 0.7 : 0.9;
   return suggestion(category, confidence, `matched ${matched.join(', ')}`, scores);
 }

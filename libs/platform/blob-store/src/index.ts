@@ -7,3 +7,4 @@ export * from './s3-blob-store';
 export * from './blob-store-env';
 export * from './content-sniffer';
 export * from './upload-intake';
+export * from './multipart-upload';
