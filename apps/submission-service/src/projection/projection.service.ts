@@ -102,16 +102,17 @@ export class ProjectionService {
   async punchlist(
     manager: EntityManager,
     envelope: EventEnvelope,
-    p: { punchlistId: string; workflowInstanceId: string; workflowStageId: string; submissionId: string },
+    p: { punchlistId: string; workflowInstanceId: string; workflowStageId: string; submissionId: string; clearedAt?: string },
     status: 'OPEN' | 'CLEARED',
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO atp_punchlist_gates (workflow_instance_id, workflow_stage_id, workspace_id, submission_id, punchlist_id, punchlist_status)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO atp_punchlist_gates (workflow_instance_id, workflow_stage_id, workspace_id, submission_id, punchlist_id, punchlist_status,
+         cleared_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (workflow_instance_id, workflow_stage_id) DO UPDATE SET punchlist_id = EXCLUDED.punchlist_id,
          punchlist_status = CASE WHEN atp_punchlist_gates.punchlist_status = 'CLEARED' THEN 'CLEARED' ELSE EXCLUDED.punchlist_status END,
-         updated_at = now()`,
-      [p.workflowInstanceId, p.workflowStageId, envelope.workspaceId, p.submissionId, p.punchlistId, status],
+         cleared_at = COALESCE(atp_punchlist_gates.cleared_at, EXCLUDED.cleared_at), updated_at = now()`,
+      [p.workflowInstanceId, p.workflowStageId, envelope.workspaceId, p.submissionId, p.punchlistId, status, p.clearedAt ?? null],
     );
     const attempt = await this.attemptOfWorkflow(manager, p.workflowInstanceId);
     if (attempt) await this.apply(manager, attempt, envelope, {});
@@ -124,6 +125,19 @@ export class ProjectionService {
       [workflowInstanceId],
     )) as AttemptState[];
     return rows[0] ?? null;
+  }
+
+  /**
+   * When the journey completed: the later of the workflow's completion and its last punchlist clearing.
+   * Taken from the events' own times, so the answer does not depend on which topic was read first.
+   */
+  private async completedAt(manager: EntityManager, attempt: AttemptState, workflowInstanceId: string, approvedAt?: string): Promise<Date> {
+    const rows = (await manager.query(
+      `SELECT GREATEST($3::timestamptz, (SELECT approved_at FROM atp_submission_attempts WHERE submission_id = $1 AND attempt_number = $2),
+         (SELECT max(cleared_at) FROM atp_punchlist_gates WHERE workflow_instance_id = $4)) AS at`,
+      [attempt.submissionId, attempt.attemptNumber, approvedAt ?? null, workflowInstanceId],
+    )) as Array<{ at: Date }>;
+    return rows[0].at;
   }
 
   private async openPunchlistStages(manager: EntityManager, workflowInstanceId: string): Promise<number> {
@@ -142,14 +156,14 @@ export class ProjectionService {
     const open = await this.openPunchlistStages(manager, workflowInstanceId);
     const status = attemptStatus(outcome, open);
     const stageNumber = change.currentStage === undefined ? attempt.currentStageNumber : (change.currentStage?.number ?? null);
-    const completedAt = status === 'COMPLETED' ? new Date(envelope.occurredAt) : null;
+    const completedAt = status === 'COMPLETED' ? await this.completedAt(manager, attempt, workflowInstanceId, change.approvedAt) : null;
     await manager.query(
-      `UPDATE atp_submission_attempts SET status = $3,
-         workflow_version = CASE WHEN $4 THEN $5::bigint ELSE workflow_version END,
-         workflow_completed = workflow_completed OR $6,
-         current_stage_number = $7, current_stage_name = CASE WHEN $8::text IS NULL THEN current_stage_name ELSE $8 END,
+      `UPDATE atp_submission_attempts SET status = $3::varchar,
+         workflow_version = CASE WHEN $4::boolean THEN $5::bigint ELSE workflow_version END,
+         workflow_completed = workflow_completed OR $6::boolean,
+         current_stage_number = $7::int, current_stage_name = CASE WHEN $8::text IS NULL THEN current_stage_name ELSE $8 END,
          approved_at = COALESCE(approved_at, $9::timestamptz), completed_at = COALESCE(completed_at, $10::timestamptz),
-         rejected_at = COALESCE(rejected_at, $11::timestamptz), rejection_comment = COALESCE(rejection_comment, $12),
+         rejected_at = COALESCE(rejected_at, $11::timestamptz), rejection_comment = COALESCE(rejection_comment, $12::text),
          updated_at = now()
        WHERE submission_id = $1 AND attempt_number = $2`,
       [
@@ -160,9 +174,9 @@ export class ProjectionService {
     );
     if (!attempt.isCurrent) return;
     await manager.query(
-      `UPDATE atp_submissions SET status = $2, workflow_instance_id = $3, current_stage_number = $4,
+      `UPDATE atp_submissions SET status = $2::varchar, workflow_instance_id = $3::text, current_stage_number = $4::int,
          approved_at = COALESCE(approved_at, $5::timestamptz), completed_at = COALESCE(completed_at, $6::timestamptz),
-         rejected_at = CASE WHEN $2 = 'REJECTED' THEN COALESCE($7::timestamptz, now()) ELSE rejected_at END,
+         rejected_at = CASE WHEN $2::varchar = 'REJECTED' THEN COALESCE($7::timestamptz, now()) ELSE rejected_at END,
          last_action_at = now(), updated_at = now()
        WHERE id = $1`,
       [attempt.submissionId, status, workflowInstanceId, stageNumber, change.approvedAt ?? null, completedAt, change.rejectedAt ?? null],

@@ -127,6 +127,7 @@ export class SubmissionTables1764300000001 implements MigrationInterface {
         decided_with_punchlist BOOLEAN NOT NULL DEFAULT false,
         punchlist_id         TEXT,
         punchlist_status     VARCHAR(20) CHECK (punchlist_status IN ('OPEN','CLEARED')),
+        cleared_at           TIMESTAMPTZ,
         updated_at           TIMESTAMPTZ NOT NULL DEFAULT now(),
         PRIMARY KEY (workflow_instance_id, workflow_stage_id)
       )`);
