@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WorkspaceDeactivatedV1 } from '@atp/contracts';
 import { waitFor } from '@atp/testing';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
 
@@ -237,7 +238,6 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
 
     it('a deactivated workspace takes no new submission', async () => {
       const gone = await harness.workspace([['u-doc', 'DOC_CONTROL']]);
-      const { WorkspaceDeactivatedV1 } = await import('@atp/contracts');
       await harness.publish(WorkspaceDeactivatedV1, gone.workspaceId, gone.workspaceId, {
         workspaceId: gone.workspaceId, code: `WS-${gone.workspaceId.slice(0, 8)}`, name: 'Test workspace', isActive: false,
       });
