@@ -3,13 +3,15 @@ import type { Kafka, Producer } from 'kafkajs';
 import {
   PunchlistClearedV1, PunchlistCreatedV1, StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, SubmissionQaApprovedV1,
   Topics, WorkflowCompletedV1, WorkflowRejectedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type EventEnvelope, type StageRefV1,
-  type SubmissionQaApprovedPayloadV1,
+  type SubmissionQaApprovedPayloadV1, ConfigVersionSnapshotV1, MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1,
+  WorkspaceCreatedV1, WorkspaceDeactivatedV1, WorkspaceUpdatedV1,
 } from '@atp/contracts';
-import { InboxConsumer, silentLogger } from '@atp/platform-messaging';
-import { KAFKA, SHARED_PRODUCER } from '@atp/platform-runtime';
+import { InboxConsumer, silentLogger, type ConsumedEvent } from '@atp/platform-messaging';
+import type { EntityManager } from 'typeorm';
+import { InboxContext, KAFKA, SHARED_PRODUCER } from '@atp/platform-runtime';
 import { waitFor } from '@atp/testing';
-import { ConfigSnapshotConsumer } from '../src/replica/config-snapshot.consumer';
-import { ReferenceConsumer } from '../src/replica/reference.consumer';
+import { CONFIG_SNAPSHOT_CONSUMER, ConfigSnapshotConsumer } from '../src/replica/config-snapshot.consumer';
+import { REFERENCE_CONSUMER, ReferenceConsumer } from '../src/replica/reference.consumer';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
 
 jest.setTimeout(180_000);
@@ -260,14 +262,29 @@ describe('submission-service: projection of workflow and punchlist events, resub
     }
     // A consumer group that has never committed an offset: it reads both compacted topics from offset 0.
     const suffix = randomUUID();
-    const consumers = [ReferenceConsumer, ConfigSnapshotConsumer].map((type) => {
-      const consumer = harness.app.get(type);
-      return new InboxConsumer({
-        consumerName: `${consumer.consumerName}.rebuild-${suffix}`, topics: consumer.topics, handlers: consumer.handlers(), fromBeginning: true,
+    // The same handler methods the InboxTransport serves, under a fresh group name.
+    const reference = harness.app.get(ReferenceConsumer);
+    const snapshots = harness.app.get(ConfigSnapshotConsumer);
+    type Handler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
+    const via = (method: (event: never, inbox: InboxContext) => Promise<void>): Handler => (event, manager) =>
+      method(event as never, new InboxContext([event, manager]));
+    const referenceHandlers: Record<string, Handler> = {};
+    for (const type of [WorkspaceCreatedV1, WorkspaceUpdatedV1, WorkspaceDeactivatedV1]) {
+      referenceHandlers[type.eventType] = via(reference.onWorkspace.bind(reference));
+    }
+    for (const type of [MembershipCreatedV1, MembershipUpdatedV1]) referenceHandlers[type.eventType] = via(reference.onMembership.bind(reference));
+    for (const type of [SiteCreatedV1, SiteUpdatedV1]) referenceHandlers[type.eventType] = via(reference.onSite.bind(reference));
+    const specs = [
+      { spec: REFERENCE_CONSUMER, handlers: referenceHandlers },
+      { spec: CONFIG_SNAPSHOT_CONSUMER, handlers: { [ConfigVersionSnapshotV1.eventType]: via(snapshots.onSnapshot.bind(snapshots)) } },
+    ];
+    const consumers = specs.map(({ spec, handlers }) =>
+      new InboxConsumer({
+        consumerName: `${spec.name}.rebuild-${suffix}`, topics: [...spec.topics], handlers, fromBeginning: true,
         kafka: harness.app.get<Kafka>(KAFKA), dataSource: harness.dataSource, validator: harness.validator,
         dlqProducer: harness.app.get<Producer>(SHARED_PRODUCER), logger: silentLogger,
-      });
-    });
+      }),
+    );
     for (const consumer of consumers) await consumer.start();
     try {
       await waitFor(async () => JSON.stringify(await replicaRows()) === JSON.stringify(before), {

@@ -6,6 +6,7 @@ import { WorkflowEventsConsumer } from './workflow-events.consumer';
 
 @Module({
   imports: [SubmissionsModule],
-  providers: [ProjectionService, WorkflowEventsConsumer, PunchlistEventsConsumer],
+  controllers: [WorkflowEventsConsumer, PunchlistEventsConsumer],
+  providers: [ProjectionService],
 })
 export class ProjectionModule {}

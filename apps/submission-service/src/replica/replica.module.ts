@@ -6,7 +6,8 @@ import { ReplicaRepository } from './replica.repository';
 
 @Global()
 @Module({
-  providers: [ReplicaRepository, ReferenceLookup, ConfigSnapshotConsumer, ReferenceConsumer],
+  controllers: [ConfigSnapshotConsumer, ReferenceConsumer],
+  providers: [ReplicaRepository, ReferenceLookup],
   exports: [ReferenceLookup],
 })
 export class ReplicaModule {}

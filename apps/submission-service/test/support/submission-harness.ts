@@ -11,7 +11,7 @@ import {
   ConfigVersionSnapshotV1, ContractValidator, eventCatalog, MembershipCreatedV1, SiteCreatedV1, WorkspaceCreatedV1,
   type EventDefinition, type EventEnvelope, type MembershipPayloadV1,
 } from '@atp/contracts';
-import { configureHttp } from '@atp/platform-runtime';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { bootAppForTest, testIssuer, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
@@ -58,6 +58,7 @@ export class SubmissionHarness {
       UPLOAD_MAX_FILE_BYTES: String(this.options.maxUploadBytes ?? 2 * 1024 * 1024),
     });
     this.app = await bootAppForTest(AppModule.forRoot(env), configureHttp);
+    await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSourceToken);
     this.kafka = testKafka('submission-service-tests');
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
