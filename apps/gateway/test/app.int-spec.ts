@@ -6,4 +6,4 @@ import { loadAppEnv } from '../src/config/env';
 const nowhere = 'http://127.0.0.1:9';
 const upstreams = { CONFIG_SERVICE_URL: nowhere, WORKFLOW_SERVICE_URL: nowhere, SUBMISSION_SERVICE_URL: nowhere, PUNCHLIST_SERVICE_URL: nowhere };
 
-describeServiceSmoke('gateway', () => AppModule.forRoot(loadAppEnv(serviceTestEnv('gateway', 'gateway', upstreams))), configureHttp);
+describeServiceSmoke('gateway', () => AppModule.forRoot(loadAppEnv(serviceTestEnv('gateway', 'gateway', upstreams))), (app) => configureHttp(app, { parseJson: false }));

@@ -41,7 +41,7 @@ describe('gateway forwarding', () => {
         PUNCHLIST_SERVICE_URL: configUrl,
       }),
     );
-    app = await bootAppForTest(AppModule.forRoot(env), configureHttp, { bodyParser: false });
+    app = await bootAppForTest(AppModule.forRoot(env), (app) => configureHttp(app, { parseJson: false }), { bodyParser: false });
   });
 
   afterAll(async () => {

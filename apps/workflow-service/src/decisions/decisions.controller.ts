@@ -1,8 +1,14 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CallerId, IdempotencyKey } from '@atp/platform-http';
+import { CallerId, IdempotencyKey, JsonBodyLimit } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
+
+/**
+ * The largest valid decision (decision.dto.ts): 200 items × 2,000 characters plus a 4,000-character
+ * comment, up to 4 UTF-8 bytes a character, is about 1.7 MB; over the 1 MB default.
+ */
+const MAX_DECISION_BODY_BYTES = 2 * 1024 * 1024;
 
 @Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId/stages/:stageId/decisions')
 export class DecisionsController {
@@ -10,6 +16,7 @@ export class DecisionsController {
 
   /** Decide a PENDING stage. A replay with the same Idempotency-Key answers the first result. */
   @Post()
+  @JsonBodyLimit(MAX_DECISION_BODY_BYTES)
   async decide(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,

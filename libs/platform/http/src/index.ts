@@ -6,3 +6,7 @@ export * from './pagination';
 export * from './caller';
 export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotency-keys.migration';
+export * from './edge/body-limit';
+export * from './edge/body-errors';
+export * from './edge/json-body.parser';
+export * from './edge/route-body-limits';
