@@ -1,8 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ValidationFailedError } from '@atp/platform-http';
-import { CallerId } from '@atp/platform-http';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { CallerId, Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { ImportLimits } from '../import/import-limits';
 import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
@@ -20,9 +18,8 @@ export class DirectoryController {
   ) {}
 
   @Post('workspaces')
-  @UseInterceptors(IdempotencyInterceptor)
-  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string) {
-    return this.workspaces.create(dto, actorId);
+  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.workspaces.create(dto, actorId, idempotency);
   }
 
   @Get('workspaces/:workspaceId')
@@ -32,16 +29,14 @@ export class DirectoryController {
 
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
-  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string) {
-    return this.workspaces.deactivate(workspaceId, actorId);
+  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.workspaces.deactivate(workspaceId, actorId, idempotency);
   }
 
   @Post('users')
-  @UseInterceptors(IdempotencyInterceptor)
-  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string) {
-    return this.users.create(dto, actorId);
+  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.users.create(dto, actorId, idempotency);
   }
 
   @Get('users/:userId')
@@ -55,9 +50,13 @@ export class DirectoryController {
   }
 
   @Post('workspaces/:workspaceId/members')
-  @UseInterceptors(IdempotencyInterceptor)
-  addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @CallerId() actorId: string) {
-    return this.memberships.add(workspaceId, dto, actorId);
+  addMember(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Body() dto: AddMemberDto,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
+    return this.memberships.add(workspaceId, dto, actorId, idempotency);
   }
 
   @Get('workspaces/:workspaceId/members')
@@ -93,13 +92,14 @@ export class DirectoryController {
 
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
-    return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId);
+    return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId, idempotency);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationClass } from '@atp/platform-database';
+import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
 import { WorkflowTables1764200000000 } from './migrations/1764200000000-workflow-tables';
 import { ReplicaTables1764200000001 } from './migrations/1764200000001-replica-tables';
@@ -7,4 +8,5 @@ import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-a
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
   ...messagingMigrations,
-  WorkflowTables1764200000000, ReplicaTables1764200000001, AdminActionsOverrides1764200000002];
+  WorkflowTables1764200000000, ReplicaTables1764200000001, AdminActionsOverrides1764200000002,
+  IdempotencyKeysPerCaller1764990000000];

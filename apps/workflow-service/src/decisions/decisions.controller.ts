@@ -1,6 +1,5 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { CallerId, IdempotencyKey, JsonBodyLimit } from '@atp/platform-http';
+import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CallerId, IdempotencyKey, type StoredResponse, JsonBodyLimit } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
 
@@ -17,17 +16,14 @@ export class DecisionsController {
   /** Decide a PENDING stage. A replay with the same Idempotency-Key answers the first result. */
   @Post()
   @JsonBodyLimit(MAX_DECISION_BODY_BYTES)
-  async decide(
+  decide(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @Param('stageId') stageId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecisionDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.decisions.decide({ workspaceId, workflowInstanceId, stageId, actorId, idempotencyKey, body });
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.decisions.decide({ workspaceId, workflowInstanceId, stageId, actorId, idempotencyKey, body });
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { CallerId, IdempotencyKey } from '@atp/platform-http';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CallerId, IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
 
@@ -10,44 +9,35 @@ export class OverridesController {
 
   /** Request an override (any member); it has no effect until a workspace admin approves it. */
   @Post()
-  async request(
+  request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: CreateOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.request(workspaceId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.request(workspaceId, actorId, idempotencyKey, body);
   }
 
   @Post(':overrideId/approve')
-  async approve(
+  approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.approve(workspaceId, overrideId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.approve(workspaceId, overrideId, actorId, idempotencyKey, body);
   }
 
   @Post(':overrideId/reject')
-  async reject(
+  reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.reject(workspaceId, overrideId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.reject(workspaceId, overrideId, actorId, idempotencyKey, body);
   }
 
   @Get()

@@ -10,3 +10,6 @@ export * from './edge/body-limit';
 export * from './edge/body-errors';
 export * from './edge/json-body.parser';
 export * from './edge/route-body-limits';
+export * from './idempotency/idempotency-per-caller.migration';
+export * from './idempotency/idempotent-request';
+export * from './idempotency/stored-response.interceptor';

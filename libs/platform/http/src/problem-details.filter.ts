@@ -96,6 +96,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
+    // A refusal that knows when to come back (429, a busy database) says so in the header too.
+    retryAfter ??= typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }

@@ -2,7 +2,9 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { EnvValidationError } from '@atp/platform-config';
-import { correlationMiddleware, declaredBodyLimits, jsonBodyParser, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
+import {
+  correlationMiddleware, declaredBodyLimits, jsonBodyParser, ProblemDetailsFilter, StoredResponseInterceptor, strictValidationPipe,
+} from '@atp/platform-http';
 import type { ServiceEnv } from './platform.module';
 
 export interface HttpOptions {
@@ -13,13 +15,14 @@ export interface HttpOptions {
 /**
  * Wires the HTTP conventions every service shares (architecture §8) onto a Nest application: the
  * correlation id, the one JSON body parser (limits per route, 413/415/400 as problem+json), strict
- * validation and the problem filter. Call it before `init`/`listen`.
+ * validation, the problem filter and the status of stored (idempotent) answers. Call it before `init`/`listen`.
  */
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   app.use(correlationMiddleware);
   if (options.parseJson ?? true) app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new StoredResponseInterceptor());
   app.enableShutdownHooks();
 }
 
