@@ -1,20 +1,6 @@
 import 'reflect-metadata';
-import { EnvValidationError } from '@atp/platform-config';
-import { bootstrapService } from '@atp/platform-runtime';
+import { runService } from '@atp/platform-runtime';
 import { AppModule } from './app.module';
 import { loadAppEnv } from './config/env';
 
-function loadEnvOrExit() {
-  try {
-    return loadAppEnv();
-  } catch (error) {
-    if (error instanceof EnvValidationError) {
-      process.stderr.write(`config-service: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const env = loadEnvOrExit();
-void bootstrapService(AppModule.forRoot(env), env);
+void runService(AppModule, loadAppEnv);

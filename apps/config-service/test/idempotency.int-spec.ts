@@ -50,12 +50,15 @@ describe('config-service: Idempotency-Key', () => {
     expect(reused.headers['content-type']).toContain('application/problem+json');
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await versions()).toHaveLength(1);
-    const stored = await db.query(`SELECT status_code, response_body FROM idempotency_keys WHERE workspace_id = $1 AND key = $2`, [workspaceId, key('import')]);
-    expect(stored.rows[0].status_code).toBe(201);
+    const stored = await db.query(
+      `SELECT response_status, response_body FROM idempotency_keys WHERE workspace_id = $1 AND caller_id = $2 AND idempotency_key = $3`,
+      [workspaceId, actor, key('import')],
+    );
+    expect(stored.rows[0].response_status).toBe(201);
     expect(stored.rows[0].response_body).toEqual(first.body);
     // Written by the import's own transaction: now() is the transaction's start, the same in both rows.
     const sameTransaction = await db.query(
-      `SELECT k.created_at = v.created_at AS same FROM idempotency_keys k, config_versions v WHERE k.workspace_id = $1 AND k.key = $2 AND v.id = $3`,
+      `SELECT k.created_at = v.created_at AS same FROM idempotency_keys k, config_versions v WHERE k.workspace_id = $1 AND k.idempotency_key = $2 AND v.id = $3`,
       [workspaceId, key('import'), first.body.version.id],
     );
     expect(sameTransaction.rows[0].same).toBe(true);
@@ -104,6 +107,18 @@ describe('config-service: Idempotency-Key', () => {
     const bad = await http().post('/api/v1/users').set(bearer(actor, PLATFORM_ADMIN)).set('Idempotency-Key', 'x'.repeat(201)).send(user);
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it('scopes keys per caller: another user with the same key and body gets an answer of their own', async () => {
+    const other = `u-idem-other-${salt}`;
+    await http().post('/api/v1/users').set('x-user-id', actor).send({ id: other, email: `${other}@example.test`, fullName: 'Other' }).expect(201);
+    const body = (id: string) => ({ id, email: `${id}@example.test`, fullName: 'Scoped' });
+    const mine = await http().post('/api/v1/users').set('x-user-id', actor).set('Idempotency-Key', key('shared')).send(body(`u-a-${salt}`)).expect(201);
+    const theirs = await http().post('/api/v1/users').set('x-user-id', other).set('Idempotency-Key', key('shared')).send(body(`u-b-${salt}`)).expect(201);
+    expect(theirs.headers['idempotency-replayed']).toBeUndefined();
+    expect([mine.body.userId, theirs.body.userId]).toEqual([`u-a-${salt}`, `u-b-${salt}`]);
+    const { rows } = await db.query(`SELECT caller_id FROM idempotency_keys WHERE idempotency_key = $1 ORDER BY caller_id`, [key('shared')]);
+    expect(rows.map((r) => r.caller_id)).toEqual([actor, other].sort());
   });
 
   it('answers concurrent requests with one key once: one import, the same answer for all', async () => {

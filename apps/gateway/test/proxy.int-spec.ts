@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { configureHttp } from '@atp/platform-runtime';
-import { bootAppForTest, serviceTestEnv } from '@atp/testing';
+import { bootAppForTest, serviceTestEnv, testIssuer, waitFor, type TestIssuer } from '@atp/testing';
 import { AppModule } from '../src/app.module';
 import { loadAppEnv } from '../src/config/env';
+import { configureGateway } from '../src/gateway-http';
 
 /** What the upstream saw: a real HTTP server standing in for config-service. */
 interface Seen {
@@ -20,9 +21,20 @@ describe('gateway forwarding', () => {
   let upstream: Server;
   let app: INestApplication;
   const seen: Seen[] = [];
+  const closedEarly: string[] = [];
+  let issuer: TestIssuer;
+  let auth: { authorization: string };
 
   beforeAll(async () => {
+    issuer = await testIssuer();
+    auth = await issuer.headers('u-gw-1');
     upstream = createServer((req, res) => {
+      if (req.url?.includes('hang')) {
+        // Never answers: the gateway's total time limit or the client's abort must end it.
+        req.on('close', () => closedEarly.push(req.url ?? ''));
+        req.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -39,9 +51,18 @@ describe('gateway forwarding', () => {
         WORKFLOW_SERVICE_URL: 'http://127.0.0.1:9', // nothing listens: the discard port
         SUBMISSION_SERVICE_URL: configUrl,
         PUNCHLIST_SERVICE_URL: configUrl,
+        ...issuer.env,
+        REQUEST_TIMEOUT_MS: '1500',
+        RATE_LIMIT_PER_USER: '40',
+        BODY_LIMIT_SPREADSHEET_BYTES: '400000',
+        CORS_ORIGINS: 'https://app.atp.example',
       }),
     );
-    app = await bootAppForTest(AppModule.forRoot(env), configureHttp, { bodyParser: false });
+    app = await bootAppForTest(AppModule.forRoot(env), (app) => {
+      configureHttp(app, { parseJson: false });
+      configureGateway(app, env);
+    });
+    await new Promise<void>((resolve) => (app.getHttpServer() as Server).listen(0, '127.0.0.1', resolve));
   });
 
   afterAll(async () => {
@@ -52,6 +73,8 @@ describe('gateway forwarding', () => {
   it('forwards method, path, query, body and headers to the owning service, with the correlation id', async () => {
     const response = await request(app.getHttpServer())
       .post('/api/v1/workspaces/ws-1/config-versions/import?dryRun=true')
+      .set(auth)
+      .set('x-user-id', 'u-forged')
       .set('x-correlation-id', 'corr-gw-1')
       .set('idempotency-key', 'key-1')
       .send({ sourceType: 'APPROVAL_MATRIX' })
@@ -65,12 +88,79 @@ describe('gateway forwarding', () => {
     expect(last.headers['x-correlation-id']).toBe('corr-gw-1');
     expect(last.headers['idempotency-key']).toBe('key-1');
     expect(last.headers['x-forwarded-proto']).toBe('http');
+    expect(last.headers.authorization).toBe(auth.authorization);
+    expect(last.headers['x-user-id']).toBeUndefined();
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('refuses a request without a valid bearer token with 401 problem+json, without calling the service', async () => {
+    const before = seen.length;
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, await issuer.headers('u-gw-1', { expiresIn: '-1m' })]) {
+      const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites').set(headers).expect(401);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(response.text)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses a body over its route class limit by Content-Length, and a streamed one once it passes the limit', async () => {
+    const before = seen.length;
+    const big = Buffer.alloc(500_000, 1);
+    const declared = await request(app.getHttpServer())
+      .post('/api/v1/workspaces/ws-1/sites/import')
+      .set(auth)
+      .attach('file', big, { filename: 'sites.xlsx', contentType: 'application/octet-stream' });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.text)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 400_000 });
+    expect(seen.length).toBe(before);
+    const jsonTooBig = await request(app.getHttpServer())
+      .post('/api/v1/workspaces/ws-1/routing/dry-run')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ siteCode: 'x'.repeat(1_100_000) }));
+    expect(jsonTooBig.status).toBe(413);
+  });
+
+  it('answers 504 problem+json when the whole exchange takes longer than its limit, and ends the upstream request', async () => {
+    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites/hang-1').set(auth).expect(504);
+    expect(JSON.parse(response.text)).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT', service: 'config' });
+    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-1'), { timeoutMs: 10_000, intervalMs: 50, what: 'upstream closed' });
+  });
+
+  it('ends the upstream request when the client goes away', async () => {
+    const req = request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites/hang-2').set(auth).timeout(300);
+    await expect(req).rejects.toThrow();
+    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-2'), { timeoutMs: 10_000, intervalMs: 50, what: 'upstream closed' });
+  });
+
+  it('rate limits per user with 429 and Retry-After', async () => {
+    const limited = await issuer.headers('u-gw-busy');
+    const statuses: number[] = [];
+    let refusal: request.Response | undefined;
+    for (let i = 0; i < 45; i++) {
+      const response = await request(app.getHttpServer()).get('/api/v1/users/u-1').set(limited);
+      statuses.push(response.status);
+      if (response.status === 429) refusal ??= response;
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(Number(refusal?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(refusal?.text ?? '{}')).toMatchObject({ code: 'RATE_LIMITED', scope: 'user' });
+    // Another user is not affected.
+    await request(app.getHttpServer()).get('/api/v1/users/u-1').set(auth).expect(201);
+  });
+
+  it('answers CORS preflights for the configured origins only', async () => {
+    const allowed = await request(app.getHttpServer()).options('/api/v1/users').set('origin', 'https://app.atp.example').set('access-control-request-method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.atp.example');
+    const other = await request(app.getHttpServer()).options('/api/v1/users').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('streams uploads byte for byte and passes the service status through', async () => {
     const file = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
     await request(app.getHttpServer())
       .post('/api/v1/workspaces/ws-1/sites/import-conflict')
+      .set(auth)
       .attach('file', file, { filename: 'sites.xlsx', contentType: 'application/octet-stream' })
       .expect(409);
     const last = seen[seen.length - 1];
@@ -79,14 +169,14 @@ describe('gateway forwarding', () => {
   });
 
   it('answers 502 problem+json naming the service when it is down', async () => {
-    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/inbox').expect(502);
+    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/inbox').set(auth).expect(502);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(JSON.parse(response.text)).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE', service: 'workflow' });
   });
 
   it('answers 404 problem+json for a path no service serves, without calling any', async () => {
     const before = seen.length;
-    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/nothing-here').expect(404);
+    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/nothing-here').set(auth).expect(404);
     expect(JSON.parse(response.text)).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(seen.length).toBe(before);
   });

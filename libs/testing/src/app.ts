@@ -7,7 +7,8 @@ export type ConfigureHttp = (app: INestApplication) => void;
 
 /**
  * Boots a service module the way main.ts does (same HTTP conventions, real DataSource, Kafka,
- * relay and consumers), for HTTP tests with supertest.
+ * relay and consumers), for HTTP tests with supertest. Nest's own body parsers stay off as in main.ts:
+ * `configureHttp` installs the platform's.
  */
 export async function bootAppForTest(
   module: DynamicModule,
@@ -15,7 +16,7 @@ export async function bootAppForTest(
   options: { bodyParser?: boolean } = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false, bodyParser: options.bodyParser ?? true });
+  const app = moduleRef.createNestApplication({ logger: false, bodyParser: options.bodyParser ?? false });
   configureHttp(app);
   await app.init();
   return app;

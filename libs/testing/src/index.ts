@@ -5,3 +5,4 @@ export * from './app';
 export * from './service-smoke';
 export * from './auth';
 export * from './access-sweep';
+export * from './http-edge';

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError, DomainError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, DomainError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
 import { assertActorExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportContextLoader } from '../import/import-context.loader';
@@ -46,6 +46,7 @@ export class ConfigImportService {
     private readonly contextLoader: ImportContextLoader,
     private readonly events: ConfigVersionEvents,
     private readonly snapshots: SnapshotReader,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   async import(
@@ -55,10 +56,11 @@ export class ConfigImportService {
     actorId: string,
     notes: string | null,
     limits: ImportLimitsConfig = ImportLimits,
+    idempotency: IdempotentRequest | null = null,
   ): Promise<ImportResult> {
     const sheets = await readSpreadsheet(file, limits, SheetLayouts[sourceType][0].sheet);
     const checksum = createHash('sha256').update(file.buffer).digest('hex');
-    return inTransaction(this.dataSource, async (manager) => {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId);
       const current = await this.versions.findActive(manager, workspaceId, sourceType);
@@ -97,7 +99,7 @@ export class ConfigImportService {
       }
       await this.events.lifecycle(manager, ConfigVersionEvent.imported, version, actorId);
       return { version, report, replacedStaleDraftId: staleDraft?.id ?? null };
-    });
+    }));
   }
 
   /**

@@ -5,9 +5,8 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
-import { ValidationFailedError } from '@atp/platform-http';
+import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { diffSnapshots } from './config-diff';
 import { ConfigExportService } from './config-export.service';
@@ -36,15 +35,17 @@ export class ConfigVersionsController {
   /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
   @Post('config-versions/import')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   async import(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @Body() body: ImportConfigDto,
     @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
-    return this.importer.import(workspaceId, body.sourceType, { fileName: file.originalname, buffer: file.buffer }, actorId, body.notes ?? null);
+    const upload = { fileName: file.originalname, buffer: file.buffer };
+    return this.importer.import(workspaceId, body.sourceType, upload, actorId, body.notes ?? null, undefined, idempotency);
   }
 
   @Get('config-versions')
@@ -68,26 +69,23 @@ export class ConfigVersionsController {
 
   @Post('config-versions/:id/activate')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
-    return this.lifecycle.activate(workspaceId, id, actorId);
+  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.lifecycle.activate(workspaceId, id, actorId, idempotency);
   }
 
   @Post('config-versions/:id/archive')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
-    return this.lifecycle.archive(workspaceId, id, actorId);
+  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.lifecycle.archive(workspaceId, id, actorId, idempotency);
   }
 
   /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
   @Post('config-versions/:id/rollback')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
-  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
-    return this.lifecycle.rollback(workspaceId, id, actorId);
+  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.lifecycle.rollback(workspaceId, id, actorId, idempotency);
   }
 
   @Delete('config-versions/:id')

@@ -1,3 +1,4 @@
+import { IdempotencyStore } from '@atp/platform-http';
 import { Module } from '@nestjs/common';
 import { ImportContextLoader } from '../import/import-context.loader';
 import { ConfigExportService } from './config-export.service';
@@ -12,7 +13,7 @@ import { SnapshotReader } from './snapshot.reader';
 
 @Module({
   controllers: [ConfigVersionsController],
-  providers: [
+  providers: [IdempotencyStore, 
     ConfigVersionsRepository, MasterRowsRepository, SnapshotReader, ConfigVersionEvents, ConfigVersionsService, ConfigImportService,
     DraftEditService, ConfigExportService, ImportContextLoader,
   ],

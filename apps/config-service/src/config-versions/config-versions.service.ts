@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
 import { assertActorExists, assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { assertActivatable, assertTransition } from './config-version-lifecycle';
@@ -23,6 +23,7 @@ export class ConfigVersionsService {
     private readonly snapshots: SnapshotReader,
     private readonly events: ConfigVersionEvents,
     private readonly routingContexts: RoutingContextCache,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   /** Runs a write and, after it committed, drops the workspace's cached routing context (dry runs). */
@@ -44,12 +45,12 @@ export class ConfigVersionsService {
     return this.versions.find(this.dataSource.manager, workspaceId, id);
   }
 
-  activate(workspaceId: string, id: string, actorId: string): Promise<ConfigVersionRecord> {
-    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
+  activate(workspaceId: string, id: string, actorId: string, idempotency: IdempotentRequest | null = null): Promise<ConfigVersionRecord> {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId);
       return this.activateLocked(manager, workspaceId, id, actorId);
-    }));
+    })));
   }
 
   /**
@@ -81,8 +82,8 @@ export class ConfigVersionsService {
     return active;
   }
 
-  archive(workspaceId: string, id: string, actorId: string): Promise<ConfigVersionRecord> {
-    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
+  archive(workspaceId: string, id: string, actorId: string, idempotency: IdempotentRequest | null = null): Promise<ConfigVersionRecord> {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId, { mustBeActive: false });
       const version = await this.versions.find(manager, workspaceId, id, { lock: true });
@@ -92,7 +93,7 @@ export class ConfigVersionsService {
       const archived = await this.versions.find(manager, workspaceId, id);
       await this.events.lifecycle(manager, ConfigVersionEvent.archived, archived, actorId);
       return archived;
-    }));
+    })));
   }
 
   /**
@@ -100,8 +101,8 @@ export class ConfigVersionsService {
    * new version (`is_rollback`, next number, `rolled_back_from_id`) which is then activated; history stays linear
    * and no frozen version ever changes.
    */
-  rollback(workspaceId: string, targetId: string, actorId: string): Promise<ConfigVersionRecord> {
-    return this.changingRouting(workspaceId, inTransaction(this.dataSource, async (manager) => {
+  rollback(workspaceId: string, targetId: string, actorId: string, idempotency: IdempotentRequest | null = null): Promise<ConfigVersionRecord> {
+    return this.changingRouting(workspaceId, inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await assertActorExists(manager, actorId);
       await lockWorkspace(manager, workspaceId);
       const target = await this.versions.find(manager, workspaceId, targetId);
@@ -120,7 +121,7 @@ export class ConfigVersionsService {
       const active = await this.activateLocked(manager, workspaceId, cloneId, actorId);
       await this.events.lifecycle(manager, ConfigVersionEvent.rolledBack, active, actorId);
       return active;
-    }));
+    })));
   }
 
   delete(workspaceId: string, id: string, actorId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MASTER_TABLES_IN_INSERT_ORDER, type MasterRow, type MasterRowSet, type MasterTable } from '../import/master-rows';
+import { insertColumnsOf } from './master-columns';
 
 /** Columns that point at another row of the same version: a clone must remap them to the new ids. */
 const INTRA_VERSION_REFERENCES = ['parent_policy_id', 'policy_id', 'approval_role_id', 'cluster_id'] as const;
@@ -14,8 +15,8 @@ export class MasterRowsRepository {
     for (const table of MASTER_TABLES_IN_INSERT_ORDER) {
       const rows = rowSet[table] ?? [];
       if (rows.length === 0) continue;
-      const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-      const list = columns.map((c) => `"${c}"`).join(', ');
+      // Table names come from MASTER_TABLES_IN_INSERT_ORDER and columns from MASTER_COLUMNS: no identifier from data.
+      const list = insertColumnsOf(table, rows).join(', ');
       for (let start = 0; start < rows.length; start += ROW_CHUNK) {
         const chunk = rows.slice(start, start + ROW_CHUNK);
         await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(chunk)]);

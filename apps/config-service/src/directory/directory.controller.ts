@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ValidationFailedError } from '@atp/platform-http';
+import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
@@ -22,9 +21,8 @@ export class DirectoryController {
   /** The caller becomes the new workspace's first WORKSPACE_ADMIN (so someone can manage it). */
   @Post('workspaces')
   @RequirePlatformRole('PLATFORM_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
-  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string) {
-    return this.workspaces.create(dto, actorId);
+  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.workspaces.create(dto, actorId, idempotency);
   }
 
   /** The caller's own workspaces (active memberships), so a client finds its workspace by code. */
@@ -43,17 +41,15 @@ export class DirectoryController {
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
-  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string) {
-    return this.workspaces.deactivate(workspaceId, actorId);
+  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.workspaces.deactivate(workspaceId, actorId, idempotency);
   }
 
   @Post('users')
   @RequirePlatformRole('PLATFORM_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
-  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string) {
-    return this.users.create(dto, actorId);
+  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+    return this.users.create(dto, actorId, idempotency);
   }
 
   /**
@@ -74,9 +70,13 @@ export class DirectoryController {
 
   @Post('workspaces/:workspaceId/members')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(IdempotencyInterceptor)
-  addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @CallerId() actorId: string) {
-    return this.memberships.add(workspaceId, dto, actorId);
+  addMember(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Body() dto: AddMemberDto,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
+    return this.memberships.add(workspaceId, dto, actorId, idempotency);
   }
 
   @Get('workspaces/:workspaceId/members')
@@ -118,13 +118,14 @@ export class DirectoryController {
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
     @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
-    return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId);
+    return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId, idempotency);
   }
 }

@@ -1,3 +1,4 @@
+import { IdempotencyStore } from '@atp/platform-http';
 import { Module } from '@nestjs/common';
 import { DirectoryController } from './directory.controller';
 import { DirectoryEvents } from './directory-events';
@@ -8,7 +9,7 @@ import { WorkspacesService } from './workspaces.service';
 
 @Module({
   controllers: [DirectoryController],
-  providers: [DirectoryEvents, WorkspacesService, UsersService, MembershipsService, SitesService],
+  providers: [IdempotencyStore, DirectoryEvents, WorkspacesService, UsersService, MembershipsService, SitesService],
   exports: [WorkspacesService, UsersService, MembershipsService, SitesService],
 })
 export class DirectoryModule {}

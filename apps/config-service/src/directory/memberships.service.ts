@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MembershipPayloadV1 } from '@atp/contracts';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError, UnknownReferenceError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
@@ -17,10 +17,11 @@ export class MembershipsService {
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
     private readonly routingContexts: RoutingContextCache,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
-  add(workspaceId: string, dto: AddMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {
-    return inTransaction(this.dataSource, async (manager) => {
+  add(workspaceId: string, dto: AddMemberDto, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<MembershipPayloadV1> {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await lockWorkspace(manager, workspaceId);
       const user = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [dto.userId])) as unknown[];
       if (user.length === 0) throw new UnknownReferenceError('userId', dto.userId, 'user');
@@ -32,7 +33,7 @@ export class MembershipsService {
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, member, actorId);
       return member;
-    }).finally(() => this.routingContexts.invalidate(workspaceId));
+    })).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   async list(workspaceId: string): Promise<MembershipPayloadV1[]> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SitePayloadV1 } from '@atp/contracts';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { DomainError, NotFoundError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { DomainError, NotFoundError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportLimits } from '../import/import-limits';
@@ -27,6 +27,7 @@ export class SitesService {
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
     private readonly routingContexts: RoutingContextCache,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   upsert(workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
@@ -53,18 +54,18 @@ export class SitesService {
     return payload;
   }
 
-  async bulkImport(workspaceId: string, file: UploadedSpreadsheet, actorId: string | null): Promise<{ report: ValidationReport; written: number }> {
+  async bulkImport(workspaceId: string, file: UploadedSpreadsheet, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<{ report: ValidationReport; written: number }> {
     const sheets = await readSpreadsheet(file, ImportLimits, 'sites');
     const findings: Finding[] = [];
     const sites = validateSites(sheets, findings);
     const report = buildReport(findings, sheets.reduce((n, s) => n + s.rows.length, 0));
     if (report.status === 'INVALID') throw new SiteImportInvalidError(report);
-    return inTransaction(this.dataSource, async (manager) => {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       await lockWorkspace(manager, workspaceId);
       let written = 0;
       for (const site of sites) if (await this.upsertLocked(manager, workspaceId, site, actorId)) written++;
       return { report, written };
-    }).finally(() => this.routingContexts.invalidate(workspaceId));
+    })).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   async list(workspaceId: string): Promise<SitePayloadV1[]> {

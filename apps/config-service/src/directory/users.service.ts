@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { UserPayloadV1 } from '@atp/contracts';
 import type { AuthenticatedCaller } from '@atp/platform-auth';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError, NotFoundError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
 import type { CreateUserDto, UpdateUserStatusDto } from './dto/directory.dto';
 
@@ -15,10 +15,11 @@ export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
-  create(dto: CreateUserDto, actorId: string | null): Promise<UserPayloadV1> {
-    return inTransaction(this.dataSource, async (manager) => {
+  create(dto: CreateUserDto, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<UserPayloadV1> {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       const clash = (await manager.query(`SELECT id, email FROM users WHERE id = $1 OR lower(email) = lower($2)`, [dto.id, dto.email])) as Array<{ id: string }>;
       if (clash.length > 0) throw new ConflictError('USER_EXISTS', `a user with id ${dto.id} or e-mail ${dto.email} exists`, { existingUserId: clash[0].id });
       const [user] = (await manager.query(
@@ -27,7 +28,7 @@ export class UsersService {
       )) as UserPayloadV1[];
       await this.events.user(manager, true, user, actorId);
       return user;
-    });
+    }));
   }
 
   async get(id: string): Promise<UserPayloadV1> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
-import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, NotFoundError, IdempotencyStore, UnknownReferenceError, type IdempotentRequest } from '@atp/platform-http';
 import type { MembershipPayloadV1 } from '@atp/contracts';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
@@ -23,11 +23,12 @@ export class WorkspacesService {
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
     private readonly routingContexts: RoutingContextCache,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   /** Creates the workspace with `creatorId` as its first WORKSPACE_ADMIN (published like any membership). */
-  create(dto: CreateWorkspaceDto, creatorId: string): Promise<WorkspaceView> {
-    return inTransaction(this.dataSource, async (manager) => {
+  create(dto: CreateWorkspaceDto, creatorId: string, idempotency: IdempotentRequest | null = null): Promise<WorkspaceView> {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       const existing = (await manager.query(`SELECT id FROM workspaces WHERE code = $1`, [dto.code])) as Array<{ id: string }>;
       if (existing.length > 0) throw new ConflictError('WORKSPACE_CODE_TAKEN', `workspace code ${dto.code} is taken`, { existingWorkspaceId: existing[0].id });
       const [workspace] = (await manager.query(
@@ -44,7 +45,7 @@ export class WorkspacesService {
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, admin, creatorId);
       return workspace;
-    });
+    }));
   }
 
   async get(id: string): Promise<WorkspaceView> {
@@ -74,14 +75,14 @@ export class WorkspacesService {
     return rows[0] ?? null;
   }
 
-  deactivate(id: string, actorId: string | null): Promise<WorkspaceView> {
-    return inTransaction(this.dataSource, async (manager) => {
+  deactivate(id: string, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<WorkspaceView> {
+    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
       const rows = (await manager.query(`SELECT ${COLUMNS} FROM workspaces WHERE id = $1 FOR UPDATE`, [id])) as WorkspaceView[];
       if (rows.length === 0) throw new NotFoundError('workspace', id);
       if (!rows[0].isActive) return rows[0];
       const [workspace] = (await manager.query(`UPDATE workspaces SET is_active = false, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id])) as [WorkspaceView[]];
       await this.events.workspace(manager, 'deactivated', toPayload(workspace[0]), actorId);
       return workspace[0];
-    }).finally(() => this.routingContexts.invalidate(id));
+    })).finally(() => this.routingContexts.invalidate(id));
   }
 }

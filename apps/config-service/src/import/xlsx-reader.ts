@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { FileRejectedError } from './file-rejected.error';
 import type { ImportLimitsConfig } from './import-limits';
 import { normaliseHeader, type Sheet } from './sheet';
+import { assertInflatesWithin } from './zip-directory';
 
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
@@ -18,6 +19,8 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Reads every worksheet: row 1 is the header, later non-empty rows are data (empty rows are skipped). */
 export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Promise<Sheet[]> {
+  // Before exceljs inflates anything: a 10 MB upload could otherwise inflate to gigabytes.
+  assertInflatesWithin(buffer);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);

@@ -12,7 +12,7 @@ export class ProxyController {
   constructor(private readonly proxy: ProxyService) {}
 
   @All('*path')
-  forward(@Req() request: Request, @Res() response: Response): void {
-    this.proxy.forward(request, response);
+  forward(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.proxy.forward(request, response);
   }
 }

@@ -14,11 +14,18 @@ describe('upstreamFor', () => {
     ['/api/v1/workspaces/ws-1/overrides/o-1/approve', 'workflow'],
     ['/api/v1/workspaces/ws-1/submissions', 'submission'],
     ['/api/v1/workspaces/ws-1/punchlists/p-1', 'punchlist'],
+    ['/api/v1/workspaces/ws-1/punchlists/p-1/items/i-1/rectify', 'punchlist'],
+    ['/api/v1/workspaces/ws-1/submissions/s-1/documents', 'submission'],
+    ['/api/v1/workspaces/ws-1/submissions/bulk', 'submission'],
+    ['/api/v1/workspaces/ws-1/categorize', 'submission'],
+    ['/api/v1/workspaces/ws-1/jobs/j-1', 'submission'],
+    ['/api/v1/workspaces/ws-1/integrity/workflow/audits/latest', 'workflow'],
+    ['/api/v1/workspaces/ws-1/integrity/punchlist/audits', 'punchlist'],
   ])('%s → %s', (path, service) => {
     expect(upstreamFor(path)).toBe(service);
   });
 
-  it.each(['/api/v1', '/api/v2/users', '/health/ready', '/api/v1/nothing', '/api/v1/workspaces/ws-1/unknown'])('%s → nobody', (path) => {
+  it.each(['/api/v1', '/api/v2/users', '/health/ready', '/api/v1/nothing', '/api/v1/workspaces/ws-1/unknown', '/api/v1/workspaces/ws-1/integrity/nobody/audits'])('%s → nobody', (path) => {
     expect(upstreamFor(path)).toBeNull();
   });
 });

@@ -17,7 +17,16 @@ const workspaceResources: Readonly<Record<string, UpstreamService>> = {
   overrides: 'workflow',
   submissions: 'submission',
   categorize: 'submission',
+  jobs: 'submission',
   punchlists: 'punchlist',
+};
+
+/** `/workspaces/{ws}/integrity/{service}/…` goes to the service it names. */
+const integrityServices: Readonly<Record<string, UpstreamService>> = {
+  config: 'config',
+  workflow: 'workflow',
+  submission: 'submission',
+  punchlist: 'punchlist',
 };
 
 const topLevelResources: Readonly<Record<string, UpstreamService>> = {
@@ -29,7 +38,8 @@ const topLevelResources: Readonly<Record<string, UpstreamService>> = {
 export function upstreamFor(path: string): UpstreamService | null {
   const segments = path.split('?')[0].split('/').filter(Boolean);
   if (segments[0] !== 'api' || segments[1] !== 'v1' || segments.length < 3) return null;
-  const [, , resource, workspaceId, workspaceResource] = segments;
+  const [, , resource, workspaceId, workspaceResource, named] = segments;
+  if (resource === 'workspaces' && workspaceResource === 'integrity') return (named && integrityServices[named]) || null;
   if (resource === 'workspaces' && workspaceId !== undefined && workspaceResource !== undefined) {
     return workspaceResources[workspaceResource] ?? null;
   }

@@ -1,21 +1,6 @@
-import { loadEnv, migrationEnvSchema } from '@atp/platform-config';
-import { createServiceDataSource, roleOfUrl, runMigrations } from '@atp/platform-database';
-import { migrations } from './migrations';
+import { runServiceMigrations } from '@atp/platform-database';
 import { extraGrants } from './grants';
+import { migrations } from './migrations';
 
 /** `nx run submission-service:migrate`: applies pending migrations as the owner, then grants the service role. */
-async function main(): Promise<void> {
-  const env = loadEnv(migrationEnvSchema, process.env);
-  const applied = await runMigrations({
-    ownerDataSource: createServiceDataSource({ url: env.DATABASE_MIGRATION_URL, applicationName: 'submission-service-migrate', migrations }),
-    appRole: roleOfUrl(env.DATABASE_URL),
-    extraGrants,
-    log: (line) => console.log(`[submission-service] ${line}`),
-  });
-  console.log(`[submission-service] migrations up to date (${applied.length} applied now)`);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+void runServiceMigrations({ name: 'submission-service', migrations, extraGrants });

@@ -74,7 +74,7 @@ export class DocumentService {
       };
       const fingerprintBody = { sha256: stored.sha256, fileName: stored.fileName, documentType };
       const response = await inTransaction(this.dataSource, (manager) =>
-        this.idempotency.run(manager, workspaceId, key, `POST documents ${submissionId} ${actorId}`, fingerprintBody, async () => {
+        this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST documents ${submissionId}`, fingerprintBody, async () => {
           const submission = await this.repository.lock(manager, workspaceId, submissionId);
           return { status: 201, body: await this.addDocument(manager, submission, actorId, stored) };
         }),

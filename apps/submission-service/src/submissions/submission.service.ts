@@ -37,7 +37,7 @@ export class SubmissionService {
 
   create(workspaceId: string, actorId: string, key: string | null, body: CreateSubmissionDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, key, `POST submissions ${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST submissions`, body, async () => {
         const id = await this.insert(manager, workspaceId, actorId, body);
         return { status: 201, body: await this.views.get(manager, workspaceId, id) };
       }),
@@ -102,7 +102,7 @@ export class SubmissionService {
     body: CategoryOverrideDto,
   ): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, key, `POST category ${submissionId} ${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST category ${submissionId}`, body, async () => {
         const submission = await this.repository.lock(manager, workspaceId, submissionId);
         assertEditable(submission.status, 'category change');
         const category = categoryOrRefuse(body.atpCategory);
@@ -135,7 +135,7 @@ export class SubmissionService {
 
   submit(workspaceId: string, submissionId: string, actorId: string, key: string | null): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, key, `POST submit ${submissionId} ${actorId}`, {}, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST submit ${submissionId}`, {}, async () => {
         const submission = await this.repository.lock(manager, workspaceId, submissionId);
         assertTransition(submission.status, 'SUBMITTED');
         await this.lookup.requireActiveWorkspace(manager, workspaceId);
@@ -185,7 +185,7 @@ export class SubmissionService {
 
   qaReview(workspaceId: string, submissionId: string, actorId: string, key: string | null, body: QaReviewDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, key, `POST qa-review ${submissionId} ${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST qa-review ${submissionId}`, body, async () => {
         const submission = await this.repository.lock(manager, workspaceId, submissionId);
         const attempt = await this.repository.currentAttempt(manager, submissionId, submission.attemptNumber);
         if (submission.status !== 'SUBMITTED' || !attempt || attempt.qaDecision) {

@@ -124,7 +124,7 @@ export class AdminActionsService {
   ): Promise<StoredResponse> {
     const { workspaceId, actorId } = command;
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, command.idempotencyKey, `admin:${action}:${command.workflowInstanceId}:${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key: command.idempotencyKey }, `admin:${action}:${command.workflowInstanceId}`, body, async () => {
         await this.members.requireWorkspaceAdmin(manager, workspaceId, actorId);
         const instance = await this.workflows.lockInstance(manager, workspaceId, command.workflowInstanceId);
         const result = await work(manager, instance, { workspaceId, actorId, occurredAt: this.clock.now() });

@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
-import { IdempotencyKey } from '@atp/platform-http';
+import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 
@@ -13,59 +12,47 @@ export class AdminController {
 
   @Post('stages/:stageId/reassign')
   @HttpCode(200)
-  async reassign(
+  reassign(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @Param('stageId') stageId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: ReassignStageDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.admin.reassign({ workspaceId, workflowInstanceId, actorId, idempotencyKey, stageId }, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.admin.reassign({ workspaceId, workflowInstanceId, actorId, idempotencyKey, stageId }, body);
   }
 
   @Post('hold')
-  async hold(
+  hold(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.admin.hold({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.admin.hold({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
   }
 
   @Post('resume')
-  async resume(
+  resume(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.admin.resume({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.admin.resume({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
   }
 
   @Post('cancel')
-  async cancel(
+  cancel(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AdminReasonDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.admin.cancel({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.admin.cancel({ workspaceId, workflowInstanceId, actorId, idempotencyKey }, body);
   }
 }

@@ -1,9 +1,14 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
-import { IdempotencyKey } from '@atp/platform-http';
+import { IdempotencyKey, JsonBodyLimit, type StoredResponse } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
+
+/**
+ * The largest valid decision (decision.dto.ts): 200 items × 2,000 characters plus a 4,000-character
+ * comment, up to 4 UTF-8 bytes a character, is about 1.7 MB; over the 1 MB default.
+ */
+const MAX_DECISION_BODY_BYTES = 2 * 1024 * 1024;
 
 @Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId/stages/:stageId/decisions')
 export class DecisionsController {
@@ -16,17 +21,15 @@ export class DecisionsController {
    */
   @Post()
   @RequireWorkspaceRole('APPROVER')
-  async decide(
+  @JsonBodyLimit(MAX_DECISION_BODY_BYTES)
+  decide(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
     @Param('stageId') stageId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecisionDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.decisions.decide({ workspaceId, workflowInstanceId, stageId, actorId, idempotencyKey, body });
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.decisions.decide({ workspaceId, workflowInstanceId, stageId, actorId, idempotencyKey, body });
   }
 }

@@ -55,17 +55,11 @@ export class StageDecisionService {
   async decide(command: DecisionCommand): Promise<StoredResponse> {
     const errors = itemErrors(command.body.decision, command.body.items ?? []);
     if (errors.length > 0) throw new ValidationFailedError(errors);
-    return inTransaction(this.dataSource, async (manager) => {
-      const key = command.idempotencyKey;
-      if (key) {
-        const fingerprint = this.idempotency.fingerprint(`decide:${command.workflowInstanceId}:${command.stageId}:${command.actorId}`, command.body);
-        const replay = await this.idempotency.claim(manager, command.workspaceId, key, fingerprint);
-        if (replay) return replay;
-      }
-      const response: StoredResponse = { status: 200, body: await this.apply(manager, command) };
-      if (key) await this.idempotency.complete(manager, command.workspaceId, key, response);
-      return response;
-    });
+    const scope = { workspaceId: command.workspaceId, callerId: command.actorId, key: command.idempotencyKey };
+    const operation = `decide:${command.workflowInstanceId}:${command.stageId}`;
+    return inTransaction(this.dataSource, (manager) =>
+      this.idempotency.run(manager, scope, operation, command.body, async () => ({ status: 200, body: await this.apply(manager, command) })),
+    );
   }
 
   private async apply(manager: EntityManager, command: DecisionCommand): Promise<DecisionResult> {

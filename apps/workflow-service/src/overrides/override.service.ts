@@ -71,7 +71,7 @@ export class OverrideService {
 
   async request(workspaceId: string, actorId: string, idempotencyKey: string | null, body: CreateOverrideDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, idempotencyKey, `override:request:${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key: idempotencyKey }, 'override:request', body, async () => {
         const now = this.clock.now();
         await this.members.requireMember(manager, workspaceId, actorId);
         this.checkShape(body, now);
@@ -112,7 +112,7 @@ export class OverrideService {
 
   async approve(workspaceId: string, overrideId: string, actorId: string, idempotencyKey: string | null, body: DecideOverrideDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, idempotencyKey, `override:approve:${overrideId}:${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key: idempotencyKey }, `override:approve:${overrideId}`, body, async () => {
         const now = this.clock.now();
         const row = await this.lockPendingForAdmin(manager, workspaceId, overrideId, actorId);
         if (row.requestorUserId === actorId) {
@@ -162,7 +162,7 @@ export class OverrideService {
 
   async reject(workspaceId: string, overrideId: string, actorId: string, idempotencyKey: string | null, body: DecideOverrideDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, workspaceId, idempotencyKey, `override:reject:${overrideId}:${actorId}`, body, async () => {
+      this.idempotency.run(manager, { workspaceId, callerId: actorId, key: idempotencyKey }, `override:reject:${overrideId}`, body, async () => {
         const now = this.clock.now();
         const row = await this.lockPendingForAdmin(manager, workspaceId, overrideId, actorId);
         const decided = await this.overrides.decide(manager, row.id, 'REJECTED', actorId, now, body.comment ?? null);

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
-import { IdempotencyKey } from '@atp/platform-http';
+import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
 
@@ -12,46 +11,37 @@ export class OverridesController {
   /** Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it. */
   @Post()
   @RequireWorkspaceRole('APPROVER', 'WORKSPACE_ADMIN')
-  async request(
+  request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: CreateOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.request(workspaceId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.request(workspaceId, actorId, idempotencyKey, body);
   }
 
   @Post(':overrideId/approve')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  async approve(
+  approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.approve(workspaceId, overrideId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.approve(workspaceId, overrideId, actorId, idempotencyKey, body);
   }
 
   @Post(':overrideId/reject')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  async reject(
+  reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: DecideOverrideDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const result = await this.overrides.reject(workspaceId, overrideId, actorId, idempotencyKey, body);
-    response.status(result.status);
-    return result.body;
+  ): Promise<StoredResponse> {
+    return this.overrides.reject(workspaceId, overrideId, actorId, idempotencyKey, body);
   }
 
   @Get()

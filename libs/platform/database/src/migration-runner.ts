@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { loadEnv, migrationEnvSchema } from '@atp/platform-config';
+import { createServiceDataSource, type MigrationClass } from './data-source';
 
 export interface MigrationRunOptions {
   /** Built with the owner's connection: migrations create objects the service role only uses. */
@@ -42,4 +44,32 @@ export async function runMigrations(options: MigrationRunOptions): Promise<strin
 
 export function roleOfUrl(url: string): string {
   return decodeURIComponent(new URL(url).username);
+}
+
+export interface ServiceMigrationsOptions {
+  /** The service's name, for the log lines and the connection's application_name. */
+  name: string;
+  migrations: MigrationClass[];
+  extraGrants?: (appRole: string) => string[];
+}
+
+/**
+ * A service's `migrate.ts` (`nx run <service>:migrate`): applies pending migrations as the owner
+ * (`DATABASE_MIGRATION_URL`), then grants the runtime role of `DATABASE_URL`. Exits 1 on failure.
+ */
+export async function runServiceMigrations(options: ServiceMigrationsOptions): Promise<void> {
+  const log = (line: string) => console.log(`[${options.name}] ${line}`);
+  try {
+    const env = loadEnv(migrationEnvSchema, process.env);
+    const applied = await runMigrations({
+      ownerDataSource: createServiceDataSource({ url: env.DATABASE_MIGRATION_URL, applicationName: `${options.name}-migrate`, migrations: options.migrations }),
+      appRole: roleOfUrl(env.DATABASE_URL),
+      extraGrants: options.extraGrants,
+      log,
+    });
+    log(`migrations up to date (${applied.length} applied now)`);
+  } catch (error) {
+    console.error(error);
+    process.exit(1);
+  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Module, Post, Query, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post, Query, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString, Min } from 'class-validator';
 import request from 'supertest';
@@ -6,6 +6,9 @@ import { decodeCursor, encodeCursor } from './pagination';
 import { ConflictError, UnknownReferenceError } from './problem-details';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationMiddleware, currentCorrelationId } from './request-context';
+import { JsonBodyLimit } from './edge/body-limit';
+import { jsonBodyParser } from './edge/json-body.parser';
+import { declaredBodyLimits } from './edge/route-body-limits';
 import { strictValidationPipe } from './validation.pipe';
 
 class CreateThing {
@@ -34,9 +37,27 @@ class ProbeController {
     throw new UnknownReferenceError('siteId', 'site-404', 'site');
   }
 
+  @Post('big/:id')
+  @JsonBodyLimit(3 * 1024 * 1024)
+  big(@Param('id') id: string, @Body() body: { text: string }) {
+    return { id, length: body.text.length };
+  }
+
   @Get('unique')
   unique() {
-    throw Object.assign(new Error('duplicate key'), { driverError: { code: '23505', detail: 'Key (code)=(X) already exists.' } });
+    throw Object.assign(new Error('duplicate key value violates unique constraint "uq_sites_code"'), {
+      driverError: { code: '23505', detail: 'Key (code)=(X) already exists.', constraint: 'uq_sites_code' },
+    });
+  }
+
+  @Get('pg/:code')
+  pg(@Param('code') code: string) {
+    throw Object.assign(new Error(`pg said ${code}`), { driverError: { code, detail: 'Process 123 waits for ShareLock' } });
+  }
+
+  @Get('aborted')
+  aborted() {
+    throw Object.assign(new Error('request aborted'), { status: 400, statusCode: 400, expose: true, type: 'request.aborted' });
   }
 
   @Get('boom')
@@ -60,6 +81,7 @@ describe('HTTP conventions', () => {
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.use(correlationMiddleware);
+    app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
     app.useGlobalPipes(strictValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     await app.init();
@@ -100,8 +122,45 @@ describe('HTTP conventions', () => {
     });
   });
 
-  it('answers constraint violations that escaped a check with 4xx, never 500', async () => {
-    expect(problem(await request(app.getHttpServer()).get('/t/unique').expect(409))).toMatchObject({ code: 'CONFLICT', detail: 'Key (code)=(X) already exists.' });
+  it('answers constraint violations that escaped a check with 4xx, never 500, without the database\'s words', async () => {
+    const response = await request(app.getHttpServer()).get('/t/unique').expect(409);
+    expect(problem(response)).toMatchObject({ code: 'CONFLICT' });
+    expect(response.text).not.toMatch(/uq_sites_code|Key \(code\)|unique constraint/);
+  });
+
+  it.each([
+    ['40001', 409, 'CONCURRENT_UPDATE', '1'],
+    ['40P01', 409, 'CONCURRENT_UPDATE', '1'],
+    ['55P03', 503, 'BUSY', '2'],
+    ['57P03', 503, 'SERVICE_UNAVAILABLE', '5'],
+  ])('answers the transient database error %s with %i %s and Retry-After', async (pgCode, status, code, retryAfter) => {
+    const response = await request(app.getHttpServer()).get(`/t/pg/${pgCode}`).expect(status);
+    expect(problem(response)).toMatchObject({ status, code });
+    expect(response.headers['retry-after']).toBe(retryAfter);
+    expect(response.text).not.toContain('ShareLock');
+  });
+
+  it('maps a body-parser http-error that reached the filter to its stable code', async () => {
+    expect(problem(await request(app.getHttpServer()).get('/t/aborted').expect(400))).toMatchObject({ code: 'REQUEST_ABORTED' });
+  });
+
+  it('does not echo a long rejected value', async () => {
+    const response = await request(app.getHttpServer()).post('/t/things').send({ name: 5, quantity: 'q'.repeat(90_000) }).expect(400);
+    const errors = problem(response).errors as Array<{ field: string; value?: unknown; valueLength?: number }>;
+    expect(errors.find((e) => e.field === 'name')).toMatchObject({ value: 5 });
+    const quantity = errors.filter((e) => e.field === 'quantity');
+    expect(quantity[0]).toMatchObject({ valueLength: 90_000 });
+    expect(quantity.every((e) => e.value === undefined)).toBe(true);
+    expect(response.text.length).toBeLessThan(2_000);
+  });
+
+  it('parses JSON up to the limit a route declares, and refuses more with 413', async () => {
+    const text = 'y'.repeat(2 * 1024 * 1024);
+    expect((await request(app.getHttpServer()).post('/t/big/b-1').send({ text }).expect(201)).body).toEqual({ id: 'b-1', length: text.length });
+    const tooBig = await request(app.getHttpServer()).post('/t/big/b-1').send({ text: text + text }).expect(413);
+    expect(problem(tooBig)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 3 * 1024 * 1024 });
+    // Other routes keep the default 1 MB.
+    expect(problem(await request(app.getHttpServer()).post('/t/things').send({ name: text, quantity: 1 }).expect(413))).toMatchObject({ limitBytes: 1024 * 1024 });
   });
 
   it('hides internal details of unexpected errors', async () => {

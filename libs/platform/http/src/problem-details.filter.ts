@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PgErrorCode, pgErrorCode } from '@atp/platform-database';
+import { isDatabaseUnavailable, isTransientConflict, PgErrorCode, pgErrorCode } from '@atp/platform-database';
+import { bodyRefusal } from './edge/body-errors';
 import { DomainError, PROBLEM_CONTENT_TYPE, problemType, type FieldError, type ProblemDetails } from './problem-details';
 
 /** The standard reason phrase ("Bad Request"), the problem's human-readable title. */
@@ -9,34 +10,61 @@ function titleOf(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 
+function problemOf(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  return { type: problemType(code), title: titleOf(status), status, detail, code, ...extensions };
+}
+
 function fromHttpException(error: HttpException): ProblemDetails {
   const status = error.getStatus();
   const body = error.getResponse() as string | { message?: unknown; errors?: FieldError[]; code?: string };
   const detail = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
   const code = (typeof body === 'object' && body.code) || HttpStatus[status] || 'HTTP_ERROR';
-  const problem: ProblemDetails = { type: problemType(code), title: titleOf(status), status, detail, code };
+  const problem = problemOf(status, code, detail);
   if (typeof body === 'object' && body.errors) problem.errors = body.errors;
   return problem;
 }
 
-/** Constraint violations that escaped a service check still answer 4xx, never 500. */
-function fromDatabaseError(error: unknown): ProblemDetails | null {
+/** Seconds a client should wait before retrying a request the database could not serve just now. */
+const RETRY_AFTER_SECONDS = { conflict: 1, busy: 2, unavailable: 5 } as const;
+
+/**
+ * Database errors a client can act on. The database's own words (pg `detail`, constraint and column
+ * names) stay in the log: they describe the schema, not the request.
+ */
+function fromDatabaseError(error: unknown): { problem: ProblemDetails; retryAfter?: number } | null {
   const code = pgErrorCode(error);
-  const detail = (error as { driverError?: { detail?: string }; detail?: string }).driverError?.detail ?? (error as { detail?: string }).detail;
-  const constraint = (error as { driverError?: { constraint?: string } }).driverError?.constraint;
   switch (code) {
     case PgErrorCode.uniqueViolation:
-      return { type: problemType('CONFLICT'), title: 'Conflict', status: 409, code: 'CONFLICT', detail: detail ?? 'duplicate', constraint };
+    case PgErrorCode.exclusionViolation:
+      return { problem: problemOf(409, 'CONFLICT', 'The request conflicts with data that already exists') };
     case PgErrorCode.foreignKeyViolation:
-      return { type: problemType('REFERENCE_VIOLATION'), title: 'Unprocessable Content', status: 422, code: 'REFERENCE_VIOLATION', detail: detail ?? 'reference violation', constraint };
+      return { problem: problemOf(422, 'REFERENCE_VIOLATION', 'The request refers to something that does not exist') };
     case PgErrorCode.checkViolation:
     case PgErrorCode.notNullViolation:
-      return { type: problemType('CONSTRAINT_VIOLATION'), title: 'Unprocessable Content', status: 422, code: 'CONSTRAINT_VIOLATION', detail: detail ?? 'constraint violation', constraint };
+      return { problem: problemOf(422, 'CONSTRAINT_VIOLATION', 'The request breaks a rule of the stored data') };
     case PgErrorCode.raiseException:
-      return { type: problemType('RULE_VIOLATION'), title: 'Conflict', status: 409, code: 'RULE_VIOLATION', detail: (error as Error).message };
-    default:
-      return null;
+      // Raised by our own triggers with a message written for the client (e.g. "an ACTIVE version is immutable").
+      return { problem: problemOf(409, 'RULE_VIOLATION', (error as Error).message) };
   }
+  if (isTransientConflict(error)) {
+    return code === PgErrorCode.lockNotAvailable
+      ? { problem: problemOf(503, 'BUSY', 'The data is locked by other work; retry shortly'), retryAfter: RETRY_AFTER_SECONDS.busy }
+      : { problem: problemOf(409, 'CONCURRENT_UPDATE', 'Another request changed the same data at the same time; retry'), retryAfter: RETRY_AFTER_SECONDS.conflict };
+  }
+  if (isDatabaseUnavailable(error) || /timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '')) {
+    return { problem: problemOf(503, 'SERVICE_UNAVAILABLE', 'The service cannot reach its database; retry later'), retryAfter: RETRY_AFTER_SECONDS.unavailable };
+  }
+  return null;
+}
+
+/** Field errors name the field and may echo a short value; a long or structured one is not sent back. */
+const ECHO_MAX_CHARS = 100;
+function withoutLargeValues(errors: FieldError[]): FieldError[] {
+  return errors.map(({ value, ...error }) => {
+    if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return { ...error, value };
+    if (typeof value === 'string') return value.length <= ECHO_MAX_CHARS ? { ...error, value } : { ...error, valueLength: value.length };
+    return error;
+  });
 }
 
 @Catch()
@@ -48,18 +76,34 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     let problem: ProblemDetails;
-    if (error instanceof DomainError) {
-      problem = { type: problemType(error.code), title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, ...error.extensions };
-      if (error.fieldErrors.length > 0) problem.errors = error.fieldErrors;
+    let retryAfter: number | undefined;
+    const refusal = error instanceof DomainError ? error : error instanceof HttpException ? null : bodyRefusal(error);
+    if (refusal) {
+      problem = problemOf(refusal.status, refusal.code, refusal.message, refusal.extensions);
+      if (refusal.fieldErrors.length > 0) problem.errors = refusal.fieldErrors;
     } else if (error instanceof HttpException) {
       problem = fromHttpException(error);
     } else {
-      problem = fromDatabaseError(error) ?? {
-        type: problemType('INTERNAL'), title: 'Internal Server Error', status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred',
-      };
-      if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+      const mapped = fromDatabaseError(error);
+      retryAfter = mapped?.retryAfter;
+      problem = mapped?.problem ?? problemOf(500, 'INTERNAL', 'An unexpected error occurred');
+      if (problem.status >= 500 && retryAfter === undefined) this.logger.error(error instanceof Error ? error.stack : String(error));
+      else this.logger.warn(`${problem.code}: ${describeDatabaseError(error)}`);
     }
+    if (problem.errors) problem.errors = withoutLargeValues(problem.errors);
     problem.instance = request.originalUrl;
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    // A refusal that knows when to come back (429, a busy database) says so in the header too.
+    retryAfter ??= typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
+}
+
+function describeDatabaseError(error: unknown): string {
+  const driver = (error as { driverError?: { detail?: string; constraint?: string } }).driverError ?? (error as { detail?: string; constraint?: string });
+  return [(error as Error)?.message, driver?.detail, driver?.constraint && `constraint ${driver.constraint}`].filter(Boolean).join('; ');
 }

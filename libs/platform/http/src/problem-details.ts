@@ -3,6 +3,8 @@ export interface FieldError {
   field: string;
   message: string;
   value?: unknown;
+  /** Instead of `value` when the value was too long to echo. */
+  valueLength?: number;
 }
 
 export interface ProblemDetails {

@@ -3,25 +3,42 @@ import type { MicroserviceOptions, NestMicroservice } from '@nestjs/microservice
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
-import { correlationMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
+import { EnvValidationError } from '@atp/platform-config';
+import {
+  correlationMiddleware, declaredBodyLimits, jsonBodyParser, ProblemDetailsFilter, StoredResponseInterceptor, strictValidationPipe,
+} from '@atp/platform-http';
 import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
 import { InboxTransport, RethrowToInbox } from './inbox-transport';
 import { httpMetricsMiddleware } from './http-metrics';
 import { METRICS_REGISTRY } from './tokens';
 
+export interface HttpOptions {
+  /** False for the gateway, which streams bodies to the services unread. */
+  parseJson?: boolean;
+}
+
 /**
  * Wires the HTTP conventions every service shares (architecture §8) onto a Nest application, after
- * checking that every route declares who may call it: an undeclared route stops the service (and the
- * test that boots it) instead of reaching production.
+ * checking that every route declares who may call it (an undeclared route stops the service, and the
+ * test that boots it): metrics, the correlation id, the one JSON body parser (limits per route,
+ * 413/415/400 as problem+json), strict validation, the problem filter and the status of stored
+ * (idempotent) answers. Call it before `init`/`listen`.
  */
-export function configureHttp(app: INestApplication): void {
+export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   assertEveryRouteDeclaresAccess(app);
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(correlationMiddleware);
+  if (options.parseJson ?? true) app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new StoredResponseInterceptor());
   app.enableShutdownHooks();
+}
+
+export interface BootstrapOptions extends HttpOptions {
+  /** Extra wiring after the shared conventions (the gateway's security headers, CORS, documentation). */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /**
@@ -48,16 +65,14 @@ export async function connectInboxConsumers(app: INestApplication): Promise<void
  * Starts a service. A failure during start-up is written straight to stderr before exiting:
  * buffered logs would otherwise hide the reason.
  */
-export async function bootstrapService(
-  module: DynamicModule,
-  env: ServiceEnv,
-  options: { bodyParser?: boolean } = {},
-): Promise<INestApplication> {
+export async function bootstrapService(module: DynamicModule, env: ServiceEnv, options: BootstrapOptions = {}): Promise<INestApplication> {
   try {
-    const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: options.bodyParser ?? true });
+    // Nest's own parsers stay off: `configureHttp` installs the one parser with the platform's limits.
+    const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });
     app.useLogger(app.get(Logger));
     app.flushLogs();
-    configureHttp(app);
+    configureHttp(app, options);
+    await options.configure?.(app);
     await connectInboxConsumers(app);
     await app.listen(env.PORT, '0.0.0.0');
     app.get(Logger).log(`${env.SERVICE_NAME} listening on port ${env.PORT}`);
@@ -66,4 +81,26 @@ export async function bootstrapService(
     process.stderr.write(`${env.SERVICE_NAME} failed to start: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   }
+}
+
+/**
+ * A service's `main.ts`: validates the environment (a bad value stops the process with the reason),
+ * then boots the app module.
+ */
+export function runService<E extends ServiceEnv>(
+  appModule: { forRoot(env: E): DynamicModule },
+  loadAppEnv: () => E,
+  options: BootstrapOptions | ((env: E) => BootstrapOptions) = {},
+): Promise<INestApplication> {
+  let env: E;
+  try {
+    env = loadAppEnv();
+  } catch (error) {
+    if (error instanceof EnvValidationError) {
+      process.stderr.write(`${process.env.SERVICE_NAME ?? 'service'}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  return bootstrapService(appModule.forRoot(env), env, typeof options === 'function' ? options(env) : options);
 }

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The `idempotency_keys` table of `IdempotencyStore`, for services created after workflow-service
- * (which has the same table in its first migration). Add it to the service's migration list.
+ * (which has the same table in its first migration). List it with `IdempotencyKeysPerCaller1764990000000`.
  */
 export class IdempotencyKeys1764000000100 implements MigrationInterface {
   name = 'IdempotencyKeys1764000000100';

@@ -29,6 +29,8 @@ interface OutboxRow {
   event_id: string;
   event_type: string;
   envelope: string;
+  /** The request (or event) that caused this one: a Kafka header too, for tracing without parsing. */
+  correlation_id: string | null;
 }
 
 const NOTIFY_CHANNEL = 'outbox_pending';
@@ -216,7 +218,8 @@ export class OutboxRelay {
   /** Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead. */
   private fetch(): Promise<OutboxRow[]> {
     return this.options.dataSource.query(
-      `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope
+      `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope,
+              o.envelope->>'correlationId' AS correlation_id
          FROM outbox o
         WHERE o.published_at IS NULL AND o.failed_at IS NULL
           AND o.id <> ALL($2::bigint[])
@@ -253,7 +256,11 @@ export class OutboxRelay {
         messages: topicRows.map((row) => ({
           key: row.partition_key,
           value: row.envelope,
-          headers: { 'event-id': row.event_id, 'event-type': row.event_type },
+          headers: {
+            'event-id': row.event_id,
+            'event-type': row.event_type,
+            ...(row.correlation_id ? { 'correlation-id': row.correlation_id } : {}),
+          },
         })),
       })),
     });
