@@ -36,12 +36,11 @@ async function started(payload: SubmissionQaApprovedPayloadV1) {
   return harness.workflowOf(payload.submissionId, payload.attemptNumber);
 }
 
+/** The refusal recorded for this very event (an attempt may be refused more than once). */
 async function refusal(payload: SubmissionQaApprovedPayloadV1): Promise<{ reason: string; detail: string }> {
-  await harness.qaApproved(payload);
+  const envelope = await harness.qaApproved(payload);
   return waitFor(async () => {
-    const rows = await harness.dataSource.query(
-      `SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1 AND attempt_number = $2`, [payload.submissionId, payload.attemptNumber],
-    );
+    const rows = await harness.dataSource.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [envelope.eventId]);
     return rows[0];
   }, { what: `the refusal of ${payload.submissionId} attempt ${payload.attemptNumber}` });
 }
