@@ -1,14 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
 import { migrations } from './database/migrations';
+import { ReplicaMembershipSource } from './replica/replica-membership.source';
+import { ReplicaModule } from './replica/replica.module';
+import { SubmissionsModule } from './submissions/submissions.module';
+import { ProjectionModule } from './projection/projection.module';
 
 @Module({})
 export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] })],
+      imports: [
+        PlatformModule.forService({ env, migrations, entities: [] }),
+        AuthModule.forService({ settings: authSettingsFrom(env), membership: ReplicaMembershipSource }),
+        ReplicaModule,
+        SubmissionsModule,
+        ProjectionModule,
+      ],
     };
   }
 }

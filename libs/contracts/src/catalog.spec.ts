@@ -41,6 +41,20 @@ describe('event catalog', () => {
     expect(validator.parse(null)).toEqual({ ok: false, reason: 'empty message value' });
   });
 
+  it('accepts an envelope with a field added after this consumer was built', () => {
+    const [first] = eventCatalog;
+    expect(validator.validate({ ...first.fixture, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }).ok).toBe(true);
+  });
+
+  it('reads the envelope of an event type it does not know, so a consumer can route on it', () => {
+    const [first] = eventCatalog;
+    const unknown = JSON.stringify({ ...first.fixture, eventType: 'nobody.knows', payload: { anything: true } });
+    expect(validator.parseEnvelope(unknown)).toMatchObject({ ok: true, envelope: { eventType: 'nobody.knows' } });
+    expect(validator.knows('nobody.knows')).toBe(false);
+    expect(validator.knows(first.eventType)).toBe(true);
+    expect(validator.parseEnvelope('{"eventType":"x"}').ok).toBe(false);
+  });
+
   it('reads a newer schema version of a known event with the newest schema it knows', () => {
     const [first] = eventCatalog;
     const newer = { ...first.fixture, schemaVersion: first.schemaVersion + 1, payload: { ...(first.fixture.payload as object), extra: 1 } };

@@ -43,5 +43,7 @@ export const envelopeSchema = {
     actorId: { anyOf: [{ type: 'string', minLength: 1, maxLength: 200 }, { type: 'null' }] },
     payload: { type: 'object' },
   },
-  additionalProperties: false,
+  // Tolerant reader: a field added to the envelope later (trace context, tenant hints) must not
+  // dead-letter every message at consumers deployed before it. Producers write only the fields above.
+  additionalProperties: true,
 } as const;

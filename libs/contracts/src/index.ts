@@ -7,5 +7,6 @@ export * from './events/config/workspace-events.v1';
 export * from './events/config/config-version-events.v1';
 export * from './events/config/config-snapshot.v1';
 export * from './events/config/directory-reference-events.v1';
-export * from './events/submission/qa-approved.v1';
+export * from './events/submission';
 export * from './events/workflow';
+export * from './events/punchlist';

@@ -27,7 +27,7 @@ export function describeServiceSmoke(serviceName: string, module: () => DynamicM
         const response = await request(app.getHttpServer()).get('/health/ready');
         return response.status === 200 && response;
       }, { timeoutMs: 60000, intervalMs: 500, what: `${serviceName} to be ready` });
-      expect(ready.body).toEqual({ status: 'ready', checks: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
+      expect(ready.body).toEqual({ status: 'ready', checks: { postgres: { status: 'up' }, kafka: { status: 'up' }, consumers: { status: 'up' } } });
     });
 
     it('serves Prometheus metrics with the outbox gauges', async () => {

@@ -21,6 +21,18 @@ export function testStack(): { kafkaBrokers: string[]; pgAdminUrl: string } {
   };
 }
 
+/**
+ * A superuser connection to the database of `databaseUrl` (row-level security does not filter it): for
+ * tests that count or inspect every tenant's rows. The caller ends it.
+ */
+export async function superuserClient(databaseUrl: string): Promise<Client> {
+  const url = new URL(testStack().pgAdminUrl);
+  url.pathname = new URL(databaseUrl).pathname;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  return client;
+}
+
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
@@ -63,7 +75,18 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   };
 }
 
+/** Stops or starts the local PostgreSQL cluster (fast shutdown; `start` waits until it accepts connections). */
+export async function controlPostgres(action: 'stop' | 'start'): Promise<void> {
+  await promisify(execFile)(process.execPath, ['scripts/pg-control.mjs', action], { cwd: repoRoot, env: process.env, timeout: 180000 });
+}
+
 /** Restarts the local Kafka broker and waits until it serves again. */
 export async function restartKafkaBroker(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], { cwd: repoRoot, env: process.env, timeout: 180000 });
 }
+
+/** Env values that satisfy a service's schema for reading its module metadata (nothing connects). */
+export const STATIC_SERVICE_ENV = {
+  SERVICE_NAME: 'access-declarations', PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.invalid', AUTH_JWKS_FILE: '/nonexistent/jwks.json',
+};

@@ -110,8 +110,12 @@ export class ConfigVersionsRepository {
     await manager.query(`DELETE FROM config_versions WHERE id = $1`, [id]);
   }
 
+  /** Running workflows that pin the version, counted from their own rows (GIN index idx_workflow_pins_running). */
   async pinnedCount(manager: EntityManager, id: string): Promise<number> {
-    const rows = (await manager.query(`SELECT pinned_count FROM config_version_pins WHERE config_version_id = $1`, [id])) as Array<{ pinned_count: number }>;
-    return rows[0]?.pinned_count ?? 0;
+    const rows = (await manager.query(
+      `SELECT count(*)::int AS n FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[]`,
+      [id],
+    )) as Array<{ n: number }>;
+    return rows[0].n;
   }
 }

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { PinsConsumer } from './pins.consumer';
 import { PinsRepository } from './pins.repository';
 
-@Module({ providers: [PinsRepository, PinsConsumer] })
+@Module({ controllers: [PinsConsumer], providers: [PinsRepository] })
 export class PinsModule {}

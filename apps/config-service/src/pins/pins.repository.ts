@@ -4,14 +4,16 @@ import type { EntityManager } from 'typeorm';
 export type WorkflowEndEventType = 'workflow.completed' | 'workflow.rejected' | 'workflow.cancelled';
 
 /**
- * `config_version_pins` (count of running workflows per config version) and `workflow_pins` (what each workflow
- * pinned). Every method runs inside the inbox transaction of the consumer, so a redelivered event changes nothing.
+ * `workflow_pins`: what each workflow pinned, and whether it still runs. The pins of a version are counted from
+ * these rows (`ConfigVersionsRepository.pinnedCount`): no shared counter row that every workflow start of a
+ * workspace would update. Every method runs inside the inbox transaction of the consumer and is idempotent by
+ * state, so a redelivered or re-asserted event changes nothing.
  */
 @Injectable()
 export class PinsRepository {
   /**
-   * Records a started workflow and counts one pin on each claimed version this service knows in that workspace.
-   * A second start of the same instance (another event id) or a start after its end changes nothing.
+   * Records a started workflow with the claimed versions this service knows in that workspace. A second start of
+   * the same instance (another event id) or a start after its end changes nothing.
    */
   async started(manager: EntityManager, workflowInstanceId: string, workspaceId: string | null, claimedVersionIds: string[]): Promise<string[]> {
     // FOR KEY SHARE: a concurrent archive/delete of the version (which locks it FOR UPDATE) is serialised with the count.
@@ -25,13 +27,7 @@ export class PinsRepository {
        ON CONFLICT (workflow_instance_id) DO NOTHING RETURNING workflow_instance_id`,
       [workflowInstanceId, workspaceId, ids],
     )) as unknown[];
-    if (inserted.length === 0 || ids.length === 0) return [];
-    await manager.query(
-      `INSERT INTO config_version_pins (config_version_id, pinned_count) SELECT unnest($1::text[]), 1
-       ON CONFLICT (config_version_id) DO UPDATE SET pinned_count = config_version_pins.pinned_count + 1, updated_at = now()`,
-      [ids],
-    );
-    return ids;
+    return inserted.length === 0 ? [] : ids;
   }
 
   /** Releases the pins of an ended workflow, once; an end without a known start leaves a tombstone. */
@@ -49,14 +45,6 @@ export class PinsRepository {
       );
       return [];
     }
-    const ids = rows[0].config_version_ids;
-    if (ids.length > 0) {
-      // The CHECK (pinned_count >= 0) turns a bookkeeping error into a failed (retried, then dead-lettered) message.
-      await manager.query(
-        `UPDATE config_version_pins SET pinned_count = pinned_count - 1, updated_at = now() WHERE config_version_id = ANY($1::text[])`,
-        [ids],
-      );
-    }
-    return ids;
+    return rows[0].config_version_ids;
   }
 }

@@ -16,6 +16,7 @@ const workspaceResources: Readonly<Record<string, UpstreamService>> = {
   sla: 'workflow',
   overrides: 'workflow',
   submissions: 'submission',
+  categorize: 'submission',
   punchlists: 'punchlist',
 };
 

@@ -1,8 +1,18 @@
 import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
+import { authEnvSchema } from '@atp/platform-auth';
+import { blobStoreEnvSchema } from '@atp/platform-blob-store';
+
+const MIB = 1024 * 1024;
 
 /** Everything submission-service reads from its environment; validated once at start-up. */
 export const submission_serviceEnvSchema = {
   ...serviceEnvSchema,
+  ...authEnvSchema,
+  ...blobStoreEnvSchema,
+  BULK_MAX_ZIP_BYTES: { kind: 'int', min: 1, default: 500 * MIB, description: 'a bulk registration zip' },
+  BULK_MAX_ZIP_ENTRIES: { kind: 'int', min: 1, max: 100000, default: 2000 },
+  BULK_MAX_INFLATED_BYTES: { kind: 'int', min: 1, default: 2048 * MIB, description: 'sum of the inflated sizes of a bulk zip' },
+  BULK_MAX_MANIFEST_BYTES: { kind: 'int', min: 1, default: 10 * MIB, description: 'a bulk manifest (CSV or XLSX)' },
 } as const;
 
 export type AppEnv = EnvOf<typeof submission_serviceEnvSchema>;

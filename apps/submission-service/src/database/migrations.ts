@@ -1,5 +1,13 @@
 import type { MigrationClass } from '@atp/platform-database';
+import { IdempotencyKeys1764000000100 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
+import { ReplicaTables1764300000000 } from './migrations/1764300000000-replica-tables';
+import { SubmissionTables1764300000001 } from './migrations/1764300000001-submission-tables';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
-export const migrations: MigrationClass[] = [...messagingMigrations];
+export const migrations: MigrationClass[] = [
+  ...messagingMigrations,
+  IdempotencyKeys1764000000100,
+  ReplicaTables1764300000000,
+  SubmissionTables1764300000001,
+];

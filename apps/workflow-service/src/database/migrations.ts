@@ -3,9 +3,15 @@ import { messagingMigrations } from '@atp/platform-messaging';
 import { WorkflowTables1764200000000 } from './migrations/1764200000000-workflow-tables';
 import { ReplicaTables1764200000001 } from './migrations/1764200000001-replica-tables';
 import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-admin-actions-overrides';
+import { ReplicaVersions1764200000010 } from './migrations/1764200000010-replica-versions';
 import { StartRefusalReasons1764200000016 } from './migrations/1764200000016-start-refusal-reasons';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
   ...messagingMigrations,
-  WorkflowTables1764200000000, ReplicaTables1764200000001, AdminActionsOverrides1764200000002, StartRefusalReasons1764200000016];
+  WorkflowTables1764200000000,
+  ReplicaTables1764200000001,
+  AdminActionsOverrides1764200000002,
+  ReplicaVersions1764200000010,
+  StartRefusalReasons1764200000016,
+];

@@ -83,11 +83,12 @@ export class StageDecisionService {
     const newStatus = resultingStageStatus[body.decision];
     assertStageTransition(stage.status, newStatus);
 
-    // The status condition is the optimistic check of domain §4.3; with the instance lock held it cannot miss.
+    // The status and approver conditions are the optimistic check of domain §4.3 (authority was
+    // checked against this approver); with the instance lock held they cannot miss.
     const updated = (await manager.query(
       `UPDATE workflow_stages SET status = $2, decision = $3, decided_by = $4, decided_at = $5, decision_comments = $6, updated_at = now()
-       WHERE id = $1 AND status = 'PENDING'`,
-      [stage.id, newStatus, body.decision, actorId, now, body.comment],
+       WHERE id = $1 AND status = 'PENDING' AND approver_user_id IS NOT DISTINCT FROM $7`,
+      [stage.id, newStatus, body.decision, actorId, now, body.comment, stage.approverUserId],
     )) as [unknown[], number];
     if (updated[1] !== 1) throw new ConflictError('STAGE_NOT_PENDING', `stage ${stage.id} was decided concurrently`);
 

@@ -124,6 +124,12 @@ export class OverrideService {
         const context: PublishContext = { workspaceId, actorId, occurredAt: now };
         let reassignedStageId: string | null = null;
         let reassignedStageIds: string[] = [];
+        if (row.overrideType === 'SUBMISSION' && row.submissionId) {
+          // Same lock order as a decision: a decision of the replaced approver either commits first or
+          // sees this override. CLUSTER/REGION overrides reach too many workflows to lock: they apply
+          // from the next decision that starts after this approval commits.
+          await this.workflows.lockInstancesOfSubmission(manager, workspaceId, row.submissionId);
+        }
         if (row.overrideType === 'STAGE' && row.workflowStageId && row.workflowInstanceId) {
           // Lock order everywhere: override row, then workflow row (decisions take only the latter).
           const instance = await this.workflows.lockInstance(manager, workspaceId, row.workflowInstanceId);

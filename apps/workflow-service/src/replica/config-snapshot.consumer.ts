@@ -1,29 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { ConfigVersionSnapshotV1, Topics, type ConfigSnapshotPayloadV1 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
-import { KafkaConsumer, type EventConsumer } from '@atp/platform-runtime';
-import type { EventHandler } from '@atp/platform-messaging';
+import type { ConsumedEvent } from '@atp/platform-messaging';
+import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ReplicaRepository } from './replica.repository';
 
-/**
- * Replica of activated config versions. Reads the compacted snapshot topic from offset 0, so a new
- * deployment (or a wiped database) rebuilds every version ever activated.
- */
-@Injectable()
-@KafkaConsumer()
-export class ConfigSnapshotConsumer implements EventConsumer {
-  readonly consumerName = 'workflow-service.config-snapshot-replica';
-  readonly topics = [Topics.configSnapshots];
-  readonly fromBeginning = true;
+/** Reads the compacted snapshot topic from offset 0: a new deployment (or a wiped database) rebuilds every version. */
+export const CONFIG_SNAPSHOT_CONSUMER: InboxConsumerSpec = {
+  name: 'workflow-service.config-snapshot-replica', topics: [Topics.configSnapshots], fromBeginning: true,
+};
 
+/** Replica of activated config versions. */
+@Controller()
+export class ConfigSnapshotConsumer {
   constructor(private readonly replica: ReplicaRepository) {}
 
-  handlers(): Record<string, EventHandler> {
-    return {
-      [ConfigVersionSnapshotV1.eventType]: async (event, manager) => {
-        const { snapshot } = event.envelope.payload as ConfigSnapshotPayloadV1;
-        await this.replica.saveSnapshot(manager, snapshot as unknown as ConfigSnapshot);
-      },
-    };
+  @EventPattern(ConfigVersionSnapshotV1.eventType, { consumer: CONFIG_SNAPSHOT_CONSUMER })
+  async onSnapshot(@Payload() event: ConsumedEvent<ConfigSnapshotPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    const { snapshot } = event.envelope.payload;
+    await this.replica.saveSnapshot(inbox.manager, snapshot as unknown as ConfigSnapshot, event.envelope.aggregateVersion);
   }
 }

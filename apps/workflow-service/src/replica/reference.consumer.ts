@@ -1,41 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1, Topics, WorkspaceCreatedV1, WorkspaceDeactivatedV1,
   WorkspaceUpdatedV1, type MembershipPayloadV1, type SitePayloadV1, type WorkspacePayloadV1,
 } from '@atp/contracts';
-import { KafkaConsumer, type EventConsumer } from '@atp/platform-runtime';
-import type { EventHandler } from '@atp/platform-messaging';
+import type { ConsumedEvent } from '@atp/platform-messaging';
+import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ReplicaRepository } from './replica.repository';
 
-/** Workspaces, memberships and sites from the compacted reference topic; every event carries the full state. */
-@Injectable()
-@KafkaConsumer()
-export class ReferenceConsumer implements EventConsumer {
-  readonly consumerName = 'workflow-service.reference-replica';
-  readonly topics = [Topics.configReference];
-  readonly fromBeginning = true;
+export const REFERENCE_CONSUMER: InboxConsumerSpec = { name: 'workflow-service.reference-replica', topics: [Topics.configReference], fromBeginning: true };
 
+/**
+ * Workspaces, memberships and sites from the compacted reference topic. Every event carries the full
+ * state; its aggregateVersion keeps an older event from overwriting a newer one.
+ */
+@Controller()
+export class ReferenceConsumer {
   constructor(private readonly replica: ReplicaRepository) {}
 
-  handlers(): Record<string, EventHandler> {
-    const workspace: EventHandler = (event, manager) =>
-      this.replica.upsertWorkspace(manager, event.envelope.payload as WorkspacePayloadV1);
-    const membership: EventHandler = (event, manager) => {
-      const p = event.envelope.payload as MembershipPayloadV1;
-      return this.replica.upsertMembership(manager, { ...p, isActive: p.status === 'ACTIVE' });
-    };
-    const site: EventHandler = (event, manager) => {
-      const p = event.envelope.payload as SitePayloadV1;
-      return this.replica.upsertSite(manager, p);
-    };
-    return {
-      [WorkspaceCreatedV1.eventType]: workspace,
-      [WorkspaceUpdatedV1.eventType]: workspace,
-      [WorkspaceDeactivatedV1.eventType]: workspace,
-      [MembershipCreatedV1.eventType]: membership,
-      [MembershipUpdatedV1.eventType]: membership,
-      [SiteCreatedV1.eventType]: site,
-      [SiteUpdatedV1.eventType]: site,
-    };
+  // One @EventPattern per method (a second would replace the first): several event types go in one array.
+  @EventPattern([WorkspaceCreatedV1.eventType, WorkspaceUpdatedV1.eventType, WorkspaceDeactivatedV1.eventType], { consumer: REFERENCE_CONSUMER })
+  async onWorkspace(@Payload() event: ConsumedEvent<WorkspacePayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    await this.replica.upsertWorkspace(inbox.manager, event.envelope.payload, event.envelope.aggregateVersion);
+  }
+
+  @EventPattern([MembershipCreatedV1.eventType, MembershipUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })
+  async onMembership(@Payload() event: ConsumedEvent<MembershipPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    const p = event.envelope.payload;
+    await this.replica.upsertMembership(inbox.manager, { ...p, isActive: p.status === 'ACTIVE' }, event.envelope.aggregateVersion);
+  }
+
+  @EventPattern([SiteCreatedV1.eventType, SiteUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })
+  async onSite(@Payload() event: ConsumedEvent<SitePayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    await this.replica.upsertSite(inbox.manager, event.envelope.payload, event.envelope.aggregateVersion);
   }
 }

@@ -12,16 +12,23 @@ export type PinnedSnapshots =
   | { ok: true; approvalMatrix: ApprovalMatrixSnapshot; clusterMapping: ClusterMappingSnapshot; scopeConfig: ScopeConfigSnapshot }
   | { ok: false; reason: 'CONFIG_SNAPSHOT_MISSING' | 'CONFIG_SNAPSHOT_MISMATCH'; detail: string };
 
-/** The replica tables config-service's compacted topics fill (architecture §5.2). */
+/**
+ * The replica tables config-service's compacted topics fill (architecture §5.2). Every upsert carries
+ * the event's `aggregateVersion` and changes a row only when it is not older than what the row holds:
+ * a DLQ replay of an old event (say, a membership before its revocation) leaves the newer state.
+ * Equal versions are re-applied (the same event read twice writes the same values).
+ */
 @Injectable()
 export class ReplicaRepository {
-  async saveSnapshot(manager: EntityManager, snapshot: ConfigSnapshot): Promise<void> {
-    // A compacted topic replays the same version: the latest copy wins, versions are immutable anyway.
+  async saveSnapshot(manager: EntityManager, snapshot: ConfigSnapshot, aggregateVersion: number): Promise<void> {
+    // A compacted topic replays the same version: versions are immutable, the newest copy wins.
     await manager.query(
-      `INSERT INTO config_snapshot_replica (config_version_id, workspace_id, source_type, version_number, snapshot, received_at)
-       VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (config_version_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, version_number = EXCLUDED.version_number, received_at = now()`,
-      [snapshot.configVersionId, snapshot.workspaceId, snapshot.sourceType, snapshot.versionNumber, JSON.stringify(snapshot)],
+      `INSERT INTO config_snapshot_replica (config_version_id, workspace_id, source_type, version_number, snapshot, received_at, aggregate_version)
+       VALUES ($1, $2, $3, $4, $5, now(), $6)
+       ON CONFLICT (config_version_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, version_number = EXCLUDED.version_number, received_at = now(),
+         aggregate_version = EXCLUDED.aggregate_version
+       WHERE config_snapshot_replica.aggregate_version <= EXCLUDED.aggregate_version`,
+      [snapshot.configVersionId, snapshot.workspaceId, snapshot.sourceType, snapshot.versionNumber, JSON.stringify(snapshot), aggregateVersion],
     );
   }
 
@@ -64,36 +71,44 @@ export class ReplicaRepository {
     };
   }
 
-  async upsertWorkspace(manager: EntityManager, row: { workspaceId: string; code: string; name: string; isActive: boolean }): Promise<void> {
+  async upsertWorkspace(manager: EntityManager, row: { workspaceId: string; code: string; name: string; isActive: boolean }, aggregateVersion: number): Promise<void> {
     await manager.query(
-      `INSERT INTO workspace_replica (workspace_id, code, name, is_active, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (workspace_id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, is_active = EXCLUDED.is_active, updated_at = now()`,
-      [row.workspaceId, row.code, row.name, row.isActive],
+      `INSERT INTO workspace_replica (workspace_id, code, name, is_active, updated_at, aggregate_version) VALUES ($1, $2, $3, $4, now(), $5)
+       ON CONFLICT (workspace_id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, is_active = EXCLUDED.is_active, updated_at = now(),
+         aggregate_version = EXCLUDED.aggregate_version
+       WHERE workspace_replica.aggregate_version <= EXCLUDED.aggregate_version`,
+      [row.workspaceId, row.code, row.name, row.isActive, aggregateVersion],
     );
   }
 
   async upsertMembership(
     manager: EntityManager,
     row: { membershipId: string; workspaceId: string; userId: string; role: string; isActive: boolean },
+    aggregateVersion: number,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+      `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active, updated_at, aggregate_version)
+       VALUES ($1, $2, $3, $4, $5, now(), $6)
        ON CONFLICT (membership_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, user_id = EXCLUDED.user_id,
-         role = EXCLUDED.role, is_active = EXCLUDED.is_active, updated_at = now()`,
-      [row.membershipId, row.workspaceId, row.userId, row.role, row.isActive],
+         role = EXCLUDED.role, is_active = EXCLUDED.is_active, updated_at = now(), aggregate_version = EXCLUDED.aggregate_version
+       WHERE member_replica.aggregate_version <= EXCLUDED.aggregate_version`,
+      [row.membershipId, row.workspaceId, row.userId, row.role, row.isActive, aggregateVersion],
     );
   }
 
   async upsertSite(
     manager: EntityManager,
     row: { siteId: string; workspaceId: string; siteCode: string; clusterCode: string | null; region: string | null; isActive: boolean },
+    aggregateVersion: number,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO site_replica (site_id, workspace_id, site_code, cluster_code, region_code, is_active, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
+      `INSERT INTO site_replica (site_id, workspace_id, site_code, cluster_code, region_code, is_active, updated_at, aggregate_version)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), $7)
        ON CONFLICT (site_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, site_code = EXCLUDED.site_code,
-         cluster_code = EXCLUDED.cluster_code, region_code = EXCLUDED.region_code, is_active = EXCLUDED.is_active, updated_at = now()`,
-      [row.siteId, row.workspaceId, row.siteCode, row.clusterCode, row.region, row.isActive],
+         cluster_code = EXCLUDED.cluster_code, region_code = EXCLUDED.region_code, is_active = EXCLUDED.is_active, updated_at = now(),
+         aggregate_version = EXCLUDED.aggregate_version
+       WHERE site_replica.aggregate_version <= EXCLUDED.aggregate_version`,
+      [row.siteId, row.workspaceId, row.siteCode, row.clusterCode, row.region, row.isActive, aggregateVersion],
     );
   }
 }

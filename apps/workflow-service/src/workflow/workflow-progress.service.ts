@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ConflictError } from '@atp/platform-http';
 import { StageActivatedV1, StageReassignedV1, StageSkippedV1, WorkflowCompletedV1 } from '@atp/contracts';
 import { nextStepAfterApproval, stagesToCancel, type ProgressStep } from './progression';
 import { WorkflowRepository } from './workflow.repository';
@@ -77,7 +78,9 @@ export class WorkflowProgress {
     change: { toUserId: string; reason: string; overrideId: string | null; mode: 'REASSIGN' | 'DELEGATE' | 'OVERRIDE' },
     context: PublishContext,
   ): Promise<StageRow> {
-    await this.workflows.setStageApprover(manager, stage.id, change.toUserId, null);
+    if (!(await this.workflows.setStageApprover(manager, stage.id, stage.approverUserId, change.toUserId))) {
+      throw new ConflictError('STAGE_APPROVER_CHANGED', `stage ${stage.id} is no longer assigned to ${stage.approverUserId ?? 'nobody'}`);
+    }
     await this.workflows.appendActions(manager, [{
       workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'REASSIGNED',
       actorUserId: context.actorId, actionAt: context.occurredAt,

@@ -27,7 +27,11 @@ export interface ActionDraft {
  */
 @Injectable()
 export class WorkflowRepository {
-  /** Locks the instance row: decisions, holds and sweeps of one workflow run one after the other. */
+  /**
+   * Locks the instance row: decisions, admin actions, override approvals and SLA sweeps of one
+   * workflow run one after the other. It is the first lock each of them takes (order: instance →
+   * stages → outbox aggregate version), so they cannot deadlock against each other.
+   */
   async lockInstance(manager: EntityManager, workspaceId: string, instanceId: string): Promise<InstanceRow> {
     const rows = (await manager.query(
       `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
@@ -35,6 +39,11 @@ export class WorkflowRepository {
     )) as InstanceRow[];
     if (rows.length === 0) throw new NotFoundError('workflow', instanceId);
     return rows[0];
+  }
+
+  /** Locks every workflow (attempt) of a submission, in id order. */
+  async lockInstancesOfSubmission(manager: EntityManager, workspaceId: string, submissionId: string): Promise<void> {
+    await manager.query(`SELECT id FROM workflow_instances WHERE workspace_id = $1 AND submission_id = $2 ORDER BY id FOR UPDATE`, [workspaceId, submissionId]);
   }
 
   async findInstance(manager: EntityManager, workspaceId: string, instanceId: string): Promise<InstanceRow | null> {
@@ -143,11 +152,17 @@ export class WorkflowRepository {
     return result[0];
   }
 
-  async setStageApprover(manager: EntityManager, stageId: string, approverUserId: string, escalatedAt: Date | null): Promise<void> {
-    await manager.query(
-      `UPDATE workflow_stages SET approver_user_id = $2, escalated_at = COALESCE($3, escalated_at), updated_at = now() WHERE id = $1`,
-      [stageId, approverUserId, escalatedAt],
-    );
+  /**
+   * Gives a stage to another approver only if it is still assigned to `expectedApproverUserId` (the
+   * approver the caller checked): a change that raced with this one is refused, never overwritten.
+   */
+  async setStageApprover(manager: EntityManager, stageId: string, expectedApproverUserId: string | null, approverUserId: string): Promise<boolean> {
+    const result = (await manager.query(
+      `UPDATE workflow_stages SET approver_user_id = $3, updated_at = now()
+       WHERE id = $1 AND approver_user_id IS NOT DISTINCT FROM $2 AND status IN ('WAITING','PENDING')`,
+      [stageId, expectedApproverUserId, approverUserId],
+    )) as [unknown[], number];
+    return result[1] === 1;
   }
 
   async appendActions(manager: EntityManager, actions: readonly ActionDraft[]): Promise<void> {

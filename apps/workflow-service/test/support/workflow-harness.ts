@@ -9,8 +9,8 @@ import {
   type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
-import { configureHttp } from '@atp/platform-runtime';
-import { testKafka, testStack, waitFor } from '@atp/testing';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
+import { testIssuerEnv, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
 import { Clock, ManualClock } from '../../src/clock/clock';
@@ -33,6 +33,7 @@ export class WorkflowHarness {
 
   async start(): Promise<void> {
     const env = loadAppEnv({
+      ...testIssuerEnv(),
       SERVICE_NAME: 'workflow-service',
       PORT: '0',
       LOG_LEVEL: 'silent',
@@ -49,6 +50,7 @@ export class WorkflowHarness {
     this.app = moduleRef.createNestApplication({ logger: false });
     configureHttp(this.app);
     await this.app.init();
+    await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSourceToken);
     this.sweeper = this.app.get(SlaSweeper);
     this.kafka = testKafka('workflow-service-tests');
@@ -79,13 +81,24 @@ export class WorkflowHarness {
     }
   }
 
-  async produce<P>(definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, eventId: string = randomUUID()): Promise<EventEnvelope<P>> {
+  async produce<P>(
+    definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, eventId: string = randomUUID(), aggregateVersion = 1,
+  ): Promise<EventEnvelope<P>> {
     const envelope: EventEnvelope<P> = {
       eventId, eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: new Date().toISOString(), workspaceId,
-      aggregateType: definition.aggregateType, aggregateId, aggregateVersion: 1, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
+      aggregateType: definition.aggregateType, aggregateId, aggregateVersion, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
     };
-    await this.producer.send({ topic: definition.topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope) }] });
+    await this.sendRaw(definition.topic, aggregateId, envelope);
     return envelope;
+  }
+
+  /** Any value on any topic, as a producer outside this codebase might send it. */
+  async sendRaw(topic: string, key: string, value: unknown, headers: Record<string, string> = {}): Promise<void> {
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value), headers }] });
+  }
+
+  get kafkaClient(): Kafka {
+    return this.kafka;
   }
 
   async publishSnapshot(snapshot: ConfigSnapshot): Promise<void> {

@@ -7,6 +7,9 @@ export type ValidationResult =
   | { ok: true; event: EventEnvelope; definition: EventDefinition }
   | { ok: false; reason: string };
 
+/** The envelope alone (payload unchecked): enough to route a message on its `eventType`. */
+export type EnvelopeResult = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
+
 function describe(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
 }
@@ -45,12 +48,36 @@ export class ContractValidator {
     return this.definitions.get(keyOf(eventType, schemaVersion));
   }
 
-  /** Validates an already parsed value. */
-  validate(candidate: unknown): ValidationResult {
+  /** True when the catalog has a schema of this event type (any version). */
+  knows(eventType: string): boolean {
+    return this.newestVersion.has(eventType);
+  }
+
+  /** Checks the envelope of an already parsed value, not its payload. */
+  checkEnvelope(candidate: unknown): EnvelopeResult {
     if (!this.validateEnvelope(candidate)) {
       return { ok: false, reason: `invalid envelope: ${describe(this.validateEnvelope.errors)}` };
     }
-    const event = candidate as unknown as EventEnvelope;
+    return { ok: true, envelope: candidate as EventEnvelope };
+  }
+
+  /** Parses a raw Kafka message value and checks its envelope (consumers route on `eventType` next). */
+  parseEnvelope(raw: Buffer | string | null | undefined): EnvelopeResult {
+    if (raw === null || raw === undefined || raw.length === 0) return { ok: false, reason: 'empty message value' };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString());
+    } catch (error) {
+      return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
+    }
+    return this.checkEnvelope(parsed);
+  }
+
+  /** Validates an already parsed value: envelope, known event type, payload. */
+  validate(candidate: unknown): ValidationResult {
+    const checked = this.checkEnvelope(candidate);
+    if (!checked.ok) return checked;
+    const event = checked.envelope;
     const newest = this.newestVersion.get(event.eventType);
     if (newest === undefined) return { ok: false, reason: `unknown event type ${event.eventType}` };
     const version = Math.min(event.schemaVersion, newest);
@@ -68,13 +95,7 @@ export class ContractValidator {
 
   /** Parses and validates a raw Kafka message value. */
   parse(raw: Buffer | string | null | undefined): ValidationResult {
-    if (raw === null || raw === undefined || raw.length === 0) return { ok: false, reason: 'empty message value' };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString());
-    } catch (error) {
-      return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
-    }
-    return this.validate(parsed);
+    const checked = this.parseEnvelope(raw);
+    return checked.ok ? this.validate(checked.envelope) : checked;
   }
 }

@@ -1,4 +1,5 @@
 import type { EnvSchema } from './env-schema';
+import { kafkaSecurityEnvSchema } from './kafka-security-env';
 
 /** Variables every service reads; each app spreads this into its own schema. */
 export const serviceEnvSchema = {
@@ -10,6 +11,7 @@ export const serviceEnvSchema = {
   DATABASE_POOL_SIZE: { kind: 'int', min: 1, max: 200, default: 10 },
   KAFKA_BROKERS: { kind: 'list', description: 'comma-separated host:port list' },
   KAFKA_CLIENT_ID: { kind: 'string', default: 'atp' },
+  ...kafkaSecurityEnvSchema,
   OUTBOX_POLL_INTERVAL_MS: { kind: 'int', min: 50, max: 60000, default: 1000 },
   SHUTDOWN_GRACE_MS: { kind: 'int', min: 0, max: 120000, default: 10000 },
 } as const satisfies EnvSchema;

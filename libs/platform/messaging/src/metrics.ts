@@ -8,13 +8,15 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
 export class MessagingMetrics {
   readonly consumed: Counter<'consumer' | 'topic' | 'outcome'>;
   readonly handlerSeconds: Histogram<'consumer'>;
+  readonly chunkFailures: Counter<'consumer' | 'cause'>;
+  readonly conflictRetries: Counter<'consumer' | 'cause'>;
   readonly relayPublished: Counter<'topic'>;
   readonly relayBatchSeconds: Histogram;
 
   constructor(readonly registry: Registry) {
     this.consumed = getOrCreate(registry, 'atp_messaging_consumed_total', () => new Counter({
       name: 'atp_messaging_consumed_total',
-      help: 'Messages handled by inbox consumers, by outcome (applied, duplicate, ignored, dead_lettered)',
+      help: 'Messages handled by inbox consumers, by outcome (applied, duplicate, ignored, unknown_type, dead_lettered)',
       labelNames: ['consumer', 'topic', 'outcome'] as const,
       registers: [registry],
     }));
@@ -23,6 +25,18 @@ export class MessagingMetrics {
       help: 'Time to apply one message, inbox insert and handler transaction included',
       labelNames: ['consumer'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }));
+    this.chunkFailures = getOrCreate(registry, 'atp_messaging_chunk_failures_total', () => new Counter({
+      name: 'atp_messaging_chunk_failures_total',
+      help: 'Chunks rolled back and replayed one message at a time, by cause (PostgreSQL error code or error name)',
+      labelNames: ['consumer', 'cause'] as const,
+      registers: [registry],
+    }));
+    this.conflictRetries = getOrCreate(registry, 'atp_messaging_conflict_retries_total', () => new Counter({
+      name: 'atp_messaging_conflict_retries_total',
+      help: 'Messages retried after a serialization failure, deadlock or lock timeout (not counted against the retry budget)',
+      labelNames: ['consumer', 'cause'] as const,
       registers: [registry],
     }));
     this.relayPublished = getOrCreate(registry, 'atp_outbox_published_total', () => new Counter({

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { ConfigResourceTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   countMessages,
@@ -22,6 +24,7 @@ import { purgeInbox } from '../src/inbox/inbox-retention';
 import { DlqTool } from '../src/dlq/dlq-tool';
 import { DlqHeader } from '../src/dlq/dlq-headers';
 import { silentLogger } from '../src/logger';
+import { MessagingMetrics } from '../src/metrics';
 import type { OutboxRelay } from '../src/outbox/outbox-relay';
 import { openProbeDatabase, probeDefinition, probeRelay, probeValidator, type ProbePayload } from './fixtures/probe-service';
 
@@ -41,6 +44,7 @@ let consumerSide: DataSource;
 let relay: OutboxRelay;
 let consumer: InboxConsumer;
 let dlqProducer: Producer;
+const metrics = new MessagingMetrics(new Registry());
 /** Events whose handler fails until the test "fixes" the downstream dependency. */
 let brokenDependency = true;
 
@@ -61,6 +65,11 @@ async function recordOrder(dataSource: DataSource, orderId: string, seq: number,
 async function applyOrder(event: ConsumedEvent, manager: EntityManager): Promise<void> {
   const payload = event.envelope.payload as ProbePayload;
   if (payload.note === 'fails-until-fixed' && brokenDependency) throw new Error('downstream dependency unavailable');
+  if (payload.note === 'contended') {
+    // A row another transaction holds: PostgreSQL answers 55P03 (lock_not_available) until it is released.
+    await manager.query(`SET LOCAL lock_timeout = '100ms'`);
+    await manager.query(`SELECT 1 FROM contention WHERE id = 1 FOR UPDATE`);
+  }
   // times_applied would exceed 1 if a duplicate ever got past the inbox.
   await manager.query(
     `INSERT INTO applied_orders (event_id, order_id, seq, aggregate_version) VALUES ($1, $2, $3, $4)
@@ -96,6 +105,7 @@ beforeAll(async () => {
     validator,
     dlqProducer,
     logger: silentLogger,
+    metrics,
     retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
     fromBeginning: true,
   });
@@ -233,6 +243,58 @@ it('dead-letters after bounded retries and applies the message once when replaye
   }
   await waitFor(async () => (await appliedRows('o-replay')).length === 1, { what: 'the replayed event applied' });
   expect((await appliedRows('o-replay'))[0].times_applied).toBe(1);
+});
+
+it('retries lock conflicts without using the retry budget, and counts the rolled-back chunk with its cause', async () => {
+  await consumerSide.query(`CREATE TABLE IF NOT EXISTS contention (id int PRIMARY KEY); INSERT INTO contention VALUES (1) ON CONFLICT DO NOTHING`);
+  const holder = new Client({ connectionString: consumerDb.url });
+  await holder.connect();
+  try {
+    await holder.query(`BEGIN`);
+    await holder.query(`SELECT 1 FROM contention WHERE id = 1 FOR UPDATE`);
+    const eventId = await recordOrder(producerSide, 'o-contended', 1, 'contended');
+    await recordOrder(producerSide, 'o-contended', 2);
+    // Far more lock timeouts than the 3 attempts of the budget before the lock is released.
+    const conflicts = async () => (await metrics.conflictRetries.get()).values.find((v) => v.labels.cause === '55P03')?.value ?? 0;
+    await waitFor(async () => (await conflicts()) >= 6, { what: 'six lock conflicts retried', timeoutMs: 30000 });
+    await holder.query(`COMMIT`);
+    await waitFor(async () => (await appliedRows('o-contended')).length === 2, { what: 'both events applied' });
+    expect((await appliedRows('o-contended')).map((r) => [r.seq, r.times_applied])).toEqual([[1, 1], [2, 1]]);
+    expect((await new DlqTool(kafka).list(dlqTopicOf(topic))).filter((e) => e.eventId === eventId)).toEqual([]);
+    const chunkFailures = (await metrics.chunkFailures.get()).values.filter((v) => v.labels.cause === '55P03');
+    expect(chunkFailures.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThanOrEqual(1);
+  } finally {
+    await holder.end();
+  }
+});
+
+it('a relay whose lock was freed behind its back steps down before its next batch: one copy of each event', async () => {
+  const leaderDb = await createScratchDatabase('msg_leader');
+  const side = await openProbeDatabase(leaderDb.url, 'producer');
+  const first = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
+  const second = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
+  const unpublished = async () => (await side.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n as number;
+  try {
+    await first.start();
+    await recordOrder(side, 'o-leader', 0);
+    await waitFor(async () => first.isLeader && (await unpublished()) === 0, { what: 'the first relay to lead and publish' });
+    // What PostgreSQL does when it notices a half-open connection: the lock is gone, the client saw no error.
+    await (first as unknown as { client: Client }).client.query(`SELECT pg_advisory_unlock_all()`);
+    await second.start();
+    await waitFor(() => second.isLeader, { what: 'the second relay to take the lock' });
+    const eventIds: string[] = [];
+    for (let seq = 1; seq <= 30; seq++) eventIds.push(await recordOrder(side, 'o-leader', seq));
+    await waitFor(async () => (await unpublished()) === 0, { what: 'every event published' });
+    await waitFor(async () => (await appliedRows('o-leader')).length === 31, { what: 'every event applied' });
+    const copies = (await new DlqTool(kafka).list(topic)).filter((m) => m.eventId !== null && eventIds.includes(m.eventId));
+    expect(copies).toHaveLength(eventIds.length);
+    expect(first.isLeader).toBe(false);
+  } finally {
+    await first.stop();
+    await second.stop();
+    await side.destroy();
+    await leaderDb.drop();
+  }
 });
 
 it('loses and duplicates nothing when the broker restarts in the middle of 1,000 events', async () => {

@@ -1,23 +1,20 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ContractValidator } from '@atp/contracts';
-import { InboxConsumer, MessagingMetrics, OutboxRelay, purgeInbox } from '@atp/platform-messaging';
-import { KAFKA_CONSUMER_METADATA, type EventConsumer } from './event-consumer';
-import { KAFKA, ROOT_LOGGER, SHARED_PRODUCER } from './tokens';
+import { OutboxRelay, purgeInbox } from '@atp/platform-messaging';
+import { ROOT_LOGGER, SHARED_PRODUCER } from './tokens';
 
-
-/**
- * Starts the outbox relay and the inbox consumers once the app is wired, and stops them in the
- * reverse order on shutdown (consumers first, so nothing is half-applied; the DataSource last).
- */
 const INBOX_PURGE_EVERY_MS = 60 * 60 * 1000;
 
+/**
+ * Starts the outbox relay once the app is wired and purges old inbox rows hourly; stops the relay,
+ * the shared producer and the DataSource on shutdown. The consumers are not started here: they are
+ * a Nest microservice (`InboxTransport`, connected by `connectInboxConsumers`), which Nest closes
+ * before these shutdown hooks run, so nothing is half-applied when the DataSource goes.
+ */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly running: InboxConsumer[] = [];
   private starting: Promise<void> | null = null;
   private stopped = false;
   private inboxPurge: NodeJS.Timeout | null = null;
@@ -25,19 +22,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly relay: OutboxRelay,
     private readonly dataSource: DataSource,
-    private readonly validator: ContractValidator,
-    private readonly metrics: MessagingMetrics,
-    @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SHARED_PRODUCER) private readonly producer: Producer,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
   ) {}
 
-  /**
-   * Kafka may still be starting: the HTTP server comes up anyway (live, not ready) while the
-   * messaging side connects in the background and retries until it succeeds.
-   */
+  /** Kafka may still be starting: the HTTP server comes up anyway while the relay connects in the background. */
   onApplicationBootstrap(): void {
     this.starting = this.startWithRetry();
     this.inboxPurge = setInterval(() => void this.purgeInbox(), INBOX_PURGE_EVERY_MS);
@@ -56,49 +45,20 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
   private async startWithRetry(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        await this.startAll();
+        await this.producer.connect();
+        await this.relay.start();
         return;
       } catch (error) {
-        this.logger.error({ err: error, attempt }, 'messaging failed to start; retrying');
-        for (const consumer of this.running.splice(0)) await consumer.stop().catch(() => undefined);
+        this.logger.error({ err: error, attempt }, 'outbox relay failed to start; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(30000, 1000 * attempt)));
       }
     }
-  }
-
-  private async startAll(): Promise<void> {
-    await this.producer.connect();
-    await this.relay.start();
-    for (const declared of this.declaredConsumers()) {
-      const consumer = new InboxConsumer({
-        consumerName: declared.consumerName,
-        topics: declared.topics,
-        handlers: declared.handlers(),
-        fromBeginning: declared.fromBeginning,
-        kafka: this.kafka,
-        dataSource: this.dataSource,
-        validator: this.validator,
-        dlqProducer: this.producer,
-        logger: this.logger.child({ consumer: declared.consumerName }),
-        metrics: this.metrics,
-      });
-      await consumer.start();
-      this.running.push(consumer);
-    }
-  }
-
-  private declaredConsumers(): EventConsumer[] {
-    return this.discovery
-      .getProviders()
-      .filter((wrapper) => wrapper.metatype && wrapper.instance && this.reflector.get(KAFKA_CONSUMER_METADATA, wrapper.metatype))
-      .map((wrapper) => wrapper.instance as EventConsumer);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.inboxPurge) clearInterval(this.inboxPurge);
     await this.starting;
-    for (const consumer of this.running.splice(0)) await consumer.stop();
     await this.relay.stop();
     await this.producer.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

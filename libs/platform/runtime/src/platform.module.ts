@@ -1,19 +1,19 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
-import { createServiceDataSource, type EntityClass, type MigrationClass } from '@atp/platform-database';
-import { createIdempotentProducer, createKafka, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
+import { createServiceDataSource, installTenantScope, onCrossWorkspaceScope, type EntityClass, type MigrationClass } from '@atp/platform-database';
+import { createIdempotentProducer, createKafka, kafkaSecurity, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
 import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createRootLogger } from './logger';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { KafkaReadinessProbe } from './kafka-readiness';
+import { InboxTransport } from './inbox-transport';
 import { HEALTH_CHECKS, KAFKA, METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV, SHARED_PRODUCER } from './tokens';
 import { DataSource as DataSourceToken } from 'typeorm';
 
@@ -51,20 +51,23 @@ export class PlatformModule {
       { provide: MessagingMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new MessagingMetrics(registry) },
       {
         provide: DataSourceToken,
-        useFactory: async () =>
-          createServiceDataSource({
+        useFactory: async () => {
+          // Every connection carries the tenant scope of the code that takes it (row-level security backstop).
+          onCrossWorkspaceScope((reason) => rootLogger.warn({ reason }, 'entering a cross-workspace scope (row-level security bypassed)'));
+          return installTenantScope(createServiceDataSource({
             url: env.DATABASE_URL,
             applicationName: env.SERVICE_NAME,
             entities: options.entities,
             migrations: options.migrations,
             poolSize: env.DATABASE_POOL_SIZE,
-          }).initialize(),
+          })).initialize();
+        },
       },
       { provide: ContractValidator, useFactory: () => new ContractValidator(eventCatalog) },
       { provide: OutboxWriter, inject: [ContractValidator], useFactory: (validator: ContractValidator) => new OutboxWriter(validator) },
       {
         provide: KAFKA,
-        useFactory: () => createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`, logger: rootLogger }),
+        useFactory: () => createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`, logger: rootLogger, security: kafkaSecurity(env) }),
       },
       { provide: SHARED_PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => createIdempotentProducer(kafka) },
       {
@@ -86,11 +89,19 @@ export class PlatformModule {
       },
       KafkaReadinessProbe,
       {
+        provide: InboxTransport,
+        inject: [KAFKA, DataSourceToken, ContractValidator, SHARED_PRODUCER, MessagingMetrics],
+        useFactory: (kafka: Kafka, dataSource: DataSource, validator: ContractValidator, producer: Producer, metrics: MessagingMetrics) =>
+          new InboxTransport({ kafka, dataSource, validator, dlqProducer: producer, logger: rootLogger.child({ component: 'inbox' }), metrics }),
+      },
+      {
         provide: HEALTH_CHECKS,
-        inject: [DataSourceToken, KafkaReadinessProbe],
-        useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe): HealthCheck[] => [
+        inject: [DataSourceToken, KafkaReadinessProbe, InboxTransport],
+        useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe, inbox: InboxTransport): HealthCheck[] => [
           { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
           { name: 'kafka', check: () => kafkaProbe.check() },
+          // Every consumer joined its group and is consuming: not while it starts, rebalances, restarts or waits for the database.
+          { name: 'consumers', check: async () => inbox.checkReady() },
         ],
       },
       MessagingLifecycle,
@@ -99,7 +110,6 @@ export class PlatformModule {
       global: true,
       module: PlatformModule,
       imports: [
-        DiscoveryModule,
         LoggerModule.forRoot({
           pinoHttp: {
             logger: rootLogger as Logger,
@@ -111,7 +121,10 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [SERVICE_ENV, ROOT_LOGGER, METRICS_REGISTRY, MessagingMetrics, DataSourceToken, ContractValidator, OutboxWriter, KAFKA, SHARED_PRODUCER, OutboxRelay],
+      exports: [
+        SERVICE_ENV, ROOT_LOGGER, METRICS_REGISTRY, MessagingMetrics, DataSourceToken, ContractValidator, OutboxWriter, KAFKA, SHARED_PRODUCER, OutboxRelay,
+        InboxTransport,
+      ],
     };
   }
 }

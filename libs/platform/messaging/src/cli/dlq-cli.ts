@@ -2,10 +2,11 @@
  * Operator command for dead-letter queues:
  *   npm run dlq -- list <dlq-topic>
  *   npm run dlq -- replay <dlq-topic> (--all | --event-id <id> [--event-id <id> ...] | --consumer <name>)
- * Brokers come from KAFKA_BROKERS.
+ * Brokers come from KAFKA_BROKERS; TLS and SASL from the KAFKA_* security variables (as the services).
  */
-import { loadEnv } from '@atp/platform-config';
+import { kafkaSecurityEnvSchema, loadEnv } from '@atp/platform-config';
 import { createIdempotentProducer, createKafka } from '../kafka';
+import { kafkaSecurity } from '../kafka-security';
 import { DlqTool, type DlqEntry } from '../dlq/dlq-tool';
 
 const consoleLogger = {
@@ -37,8 +38,8 @@ function selector(args: string[]): (entry: DlqEntry) => boolean {
 async function main(): Promise<void> {
   const [command, topic, ...rest] = process.argv.slice(2);
   if (!topic || !topic.endsWith('.dlq') || !['list', 'replay'].includes(command)) usage();
-  const env = loadEnv({ KAFKA_BROKERS: { kind: 'list' } }, process.env);
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'atp-dlq-cli', logger: consoleLogger });
+  const env = loadEnv({ KAFKA_BROKERS: { kind: 'list' }, ...kafkaSecurityEnvSchema }, process.env);
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'atp-dlq-cli', logger: consoleLogger, security: kafkaSecurity(env) });
   const tool = new DlqTool(kafka);
   if (command === 'list') {
     const entries = await tool.list(topic);

@@ -32,6 +32,9 @@ interface OutboxRow {
 }
 
 const NOTIFY_CHANNEL = 'outbox_pending';
+/** A lock connection that does not answer within this is treated as lost (half-open TCP). */
+const LOCK_QUERY_TIMEOUT_MS = 5000;
+const STOP_GRACE_MS = 10_000;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 
 /**
@@ -39,6 +42,11 @@ const CLEANUP_EVERY_MS = 10 * 60 * 1000;
  * of a session advisory lock. Several replicas of a service may run; the others wait and take
  * over when the leader's connection ends. A crash between publish and mark republishes the batch;
  * consumers deduplicate by event id.
+ *
+ * Leadership is checked again before every batch, on the connection that holds the lock: if that
+ * connection went half-open, PostgreSQL freed the lock when it noticed and another relay may hold it
+ * now, while this one has seen no error yet. The check (pipelined with the batch's fetch) fails or
+ * times out, this relay steps down without sending, so two relays never publish at once.
  */
 export class OutboxRelay {
   private client: Client | null = null;
@@ -66,15 +74,20 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     if (this.running) return;
+    await this.options.producer.connect(); // before `running`: a failed connect is retried by the next start()
     this.running = true;
-    await this.options.producer.connect();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
-    await this.loop;
+    // A send waits out a broker outage (unbounded idempotent retries): give it a while, then cut it off.
+    const finished = await Promise.race([this.loop?.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref())]);
+    if (finished === false) {
+      this.options.logger.warn({}, 'outbox relay still sending at shutdown; disconnecting the producer (the batch is published again later)');
+      await this.options.producer.disconnect().catch(() => undefined);
+    }
     await this.discardPrefetch();
     await this.marking;
     await this.releaseConnection();
@@ -112,7 +125,12 @@ export class OutboxRelay {
 
   private async tryBecomeLeader(): Promise<void> {
     if (!this.client) {
-      const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.serviceName}-outbox-relay` });
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: `${this.options.serviceName}-outbox-relay`,
+        keepAlive: true,
+        query_timeout: LOCK_QUERY_TIMEOUT_MS,
+      });
       client.on('notification', () => this.wake());
       client.on('error', (error) => {
         this.options.logger.warn({ err: error }, 'outbox relay connection lost; giving up leadership');
@@ -127,6 +145,22 @@ export class OutboxRelay {
     );
     this.leader = rows[0].locked;
     if (this.leader) this.options.logger.info({}, 'outbox relay is the leader for this database');
+  }
+
+  /** True when this relay's lock connection still holds the advisory lock. */
+  private async stillLeader(): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    try {
+      const { rows } = await client.query<{ held: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+                          AND objid = (hashtext('outbox-relay')::bigint & 4294967295)::oid) AS held`,
+      );
+      return rows[0].held;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox relay lock connection did not answer');
+      return false;
+    }
   }
 
   private async releaseConnection(): Promise<void> {
@@ -145,8 +179,13 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     this.notified = false;
     const started = process.hrtime.bigint();
-    const rows = await (this.prefetched ?? this.fetch());
+    const [rows, leading] = await Promise.all([this.prefetched ?? this.fetch(), this.stillLeader()]);
     this.prefetched = null;
+    if (!leading) {
+      this.options.logger.warn({}, 'outbox relay no longer holds the leader lock; stepping down');
+      await this.releaseConnection();
+      return 0;
+    }
     if (rows.length === 0) return 0;
     for (const row of rows) this.inflight.add(row.id);
     if (rows.length === this.batchSize) this.prefetched = this.fetch();

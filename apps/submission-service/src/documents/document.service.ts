@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SubmissionDocumentUploadedV1 } from '@atp/contracts';
+import {
+  BLOB_STORE, BlobNotFoundError, type BlobContent, type BlobStore, newBlobKey, receiveMultipartUpload, type ReceivedFile,
+} from '@atp/platform-blob-store';
+import { inTransaction } from '@atp/platform-database';
+import { ConflictError, DomainError, IdempotencyStore, NotFoundError, type StoredResponse } from '@atp/platform-http';
+import { SERVICE_ENV } from '@atp/platform-runtime';
+import { categorizeFileName } from '../categorization/categorizer';
+import type { AppEnv } from '../config/env';
+import { SubmissionEvents } from '../submissions/submission-events';
+import { SubmissionRepository, type SubmissionRow } from '../submissions/submission.repository';
+import { assertEditable } from '../submissions/submission-status';
+import { documentViewOf } from '../submissions/submission-view';
+import { SubmissionService } from '../submissions/submission.service';
+
+export const DOCUMENT_TYPES = [
+  'ATP_DOCUMENT', 'ATP_SOFTWARE', 'ATP_HARDWARE', 'ATP_COMBINED', 'ATP_BULK', 'SITE_PHOTO', 'INSTALLATION_PHOTO', 'COMPLETION_CERT',
+] as const;
+
+export interface StoredDocument {
+  blobKey: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  documentType: string;
+  notes: string | null;
+  sourceBatchId: string | null;
+}
+
+/**
+ * Versioned documents of a submission. Blob and row stay consistent: the blob key is recorded as an
+ * intent before the first byte is stored, the row and the intent's removal commit together, and every
+ * refusal deletes the blob; a crash in between leaves an intent that `sweepAbandonedUploads` finishes.
+ */
+@Injectable()
+export class DocumentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyStore,
+    private readonly repository: SubmissionRepository,
+    private readonly submissions: SubmissionService,
+    private readonly events: SubmissionEvents,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+    @Inject(SERVICE_ENV) private readonly env: AppEnv,
+  ) {}
+
+  async upload(workspaceId: string, submissionId: string, actorId: string, key: string | null, request: IncomingMessage): Promise<StoredResponse> {
+    // Refuse before reading the body when the submission cannot take a document.
+    await inTransaction(this.dataSource, async (manager) => {
+      const submission = await this.repository.lock(manager, workspaceId, submissionId);
+      assertEditable(submission.status, 'new document');
+    });
+    const blobKey = newBlobKey(`submissions/${workspaceId}`);
+    await this.recordIntent(workspaceId, blobKey);
+    let file: ReceivedFile | null = null;
+    try {
+      const upload = await receiveMultipartUpload(request, {
+        store: this.store, blobKey, maxBytes: this.env.UPLOAD_MAX_FILE_BYTES, textFields: ['documentType', 'notes'],
+      });
+      file = upload.file;
+      const documentType = upload.fields.documentType ?? 'ATP_DOCUMENT';
+      if (!(DOCUMENT_TYPES as readonly string[]).includes(documentType)) {
+        throw new DomainError(400, 'VALIDATION_FAILED', 'documentType is not a document type', {}, [
+          { field: 'documentType', message: `must be one of ${DOCUMENT_TYPES.join(', ')}`, value: documentType },
+        ]);
+      }
+      const stored: StoredDocument = {
+        blobKey, fileName: file.fileName.slice(0, 255), contentType: file.type.contentType, sizeBytes: file.blob.sizeBytes,
+        sha256: file.blob.sha256, documentType, notes: upload.fields.notes ?? null, sourceBatchId: null,
+      };
+      const fingerprintBody = { sha256: stored.sha256, fileName: stored.fileName, documentType };
+      const response = await inTransaction(this.dataSource, (manager) =>
+        this.idempotency.run(manager, workspaceId, key, `POST documents ${submissionId} ${actorId}`, fingerprintBody, async () => {
+          const submission = await this.repository.lock(manager, workspaceId, submissionId);
+          return { status: 201, body: await this.addDocument(manager, submission, actorId, stored) };
+        }),
+      );
+      // A replay answered the first upload's document: this copy of the bytes is not needed.
+      if ((response.body as { documentId?: string }).documentId !== (await this.documentIdOfBlob(blobKey))) {
+        await this.discard(blobKey);
+      }
+      return response;
+    } catch (error) {
+      await this.discard(blobKey);
+      throw error;
+    }
+  }
+
+  /** Inserts the next version of the submission's documents (caller holds the submission's row lock). */
+  async addDocument(manager: EntityManager, submission: SubmissionRow, actorId: string, stored: StoredDocument): Promise<Record<string, unknown>> {
+    assertEditable(submission.status, 'new document');
+    const suggestion = categorizeFileName(stored.fileName);
+    const [row] = (await manager.query(
+      `INSERT INTO atp_submission_documents (workspace_id, submission_id, version, document_id, document_type, file_name, content_type,
+         size_bytes, sha256, suggested_category, suggestion_confidence, suggestion_method, uploaded_by, source_batch_id, notes)
+       SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+         FROM atp_submission_documents WHERE submission_id = $2
+       RETURNING *`,
+      [
+        submission.workspaceId, submission.id, stored.blobKey, stored.documentType, stored.fileName, stored.contentType, stored.sizeBytes,
+        stored.sha256, suggestion.category, suggestion.confidence, suggestion.method, actorId, stored.sourceBatchId, stored.notes,
+      ],
+    )) as Array<Record<string, unknown>>;
+    await manager.query(
+      `UPDATE atp_submissions SET document_count = document_count + 1, primary_document_id = $2, last_action_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [submission.id, row.id],
+    );
+    // An explicit or overridden category is never replaced by a suggestion (api-contract "Submissions").
+    if (!submission.atpCategory && suggestion.category) {
+      await this.submissions.setCategory(manager, submission, suggestion.category, 'SUGGESTED').catch((error: unknown) => {
+        if (!(error instanceof ConflictError)) throw error; // the suggestion collides with another submission: stay unset
+      });
+    }
+    await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [stored.blobKey]);
+    const view = documentViewOf(row);
+    await this.events.append(manager, SubmissionDocumentUploadedV1, submission.workspaceId, submission.id, {
+      submissionId: submission.id, documentId: view.documentId, version: view.version, documentType: view.documentType,
+      fileName: view.fileName, contentType: view.contentType, sizeBytes: view.sizeBytes, sha256: view.sha256,
+      suggestedCategory: suggestion.category, uploadedBy: actorId, uploadedAt: view.uploadedAt,
+    }, actorId);
+    return {
+      ...view,
+      suggestedCategory: { category: suggestion.category, confidence: suggestion.confidence, method: suggestion.method, reason: suggestion.reason },
+    };
+  }
+
+  async content(workspaceId: string, submissionId: string, documentId: string): Promise<{ blob: BlobContent; contentType: string; fileName: string; sha256: string }> {
+    const rows = (await this.dataSource.query(
+      `SELECT document_id AS "blobKey", content_type AS "contentType", file_name AS "fileName", sha256
+       FROM atp_submission_documents WHERE workspace_id = $1 AND submission_id = $2 AND id = $3`,
+      [workspaceId, submissionId, documentId],
+    )) as Array<{ blobKey: string; contentType: string; fileName: string; sha256: string }>;
+    if (!rows[0]) throw new NotFoundError('document', documentId);
+    try {
+      return { blob: await this.store.get(rows[0].blobKey), ...rows[0] };
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) throw new DomainError(500, 'BLOB_MISSING', `the bytes of document ${documentId} are missing`);
+      throw error;
+    }
+  }
+
+  async recordIntent(workspaceId: string, blobKey: string): Promise<void> {
+    await this.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [blobKey, workspaceId]);
+  }
+
+  /** Deletes a blob no row refers to, then its intent (in that order: a crash in between is retried by the sweeper). */
+  async discard(blobKey: string): Promise<void> {
+    if (await this.documentIdOfBlob(blobKey)) return;
+    await this.store.delete(blobKey);
+    await this.dataSource.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [blobKey]);
+  }
+
+  /** Finishes uploads a crash interrupted: intents older than `olderThanMs` without a row lose their blob. */
+  async sweepAbandonedUploads(olderThanMs: number): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT blob_key AS "blobKey" FROM blob_upload_intents WHERE started_at < now() - make_interval(secs => $1 / 1000.0) LIMIT 500`,
+      [olderThanMs],
+    )) as Array<{ blobKey: string }>;
+    for (const { blobKey } of rows) await this.discard(blobKey);
+    return rows.length;
+  }
+
+  private async documentIdOfBlob(blobKey: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT id FROM atp_submission_documents WHERE document_id = $1`, [blobKey])) as Array<{
+      id: string;
+    }>;
+    return rows[0]?.id ?? null;
+  }
+}

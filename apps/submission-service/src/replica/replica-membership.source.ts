@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MembershipSource, type WorkspaceRole } from '@atp/platform-auth';
+
+/** The access guard's view of memberships: this service's replica of config-service's members. */
+@Injectable()
+export class ReplicaMembershipSource extends MembershipSource {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async activeRoles(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT role FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active`,
+      [workspaceId, userId],
+    )) as Array<{ role: WorkspaceRole }>;
+    return rows.map((row) => row.role);
+  }
+}

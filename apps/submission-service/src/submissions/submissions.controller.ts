@@ -1,0 +1,96 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
+import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
+import { categorizeFileName } from '../categorization/categorizer';
+import { CategorizeDto, CategoryOverrideDto, CreateSubmissionDto, ListSubmissionsQueryDto, QaReviewDto } from './dto/submission.dto';
+import { SubmissionQueries } from './submission-queries';
+import { SubmissionViews } from './submission-view';
+import { SubmissionService } from './submission.service';
+
+function answer(response: Response, result: StoredResponse): unknown {
+  response.status(result.status);
+  return result.body;
+}
+
+@Controller('api/v1/workspaces/:workspaceId')
+export class SubmissionsController {
+  constructor(
+    private readonly submissions: SubmissionService,
+    private readonly queries: SubmissionQueries,
+    private readonly views: SubmissionViews,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Post('submissions')
+  @RequireWorkspaceRole('DOC_CONTROL')
+  async create(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @CallerId() actorId: string,
+    @IdempotencyKey() key: string | null,
+    @Body() body: CreateSubmissionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return answer(response, await this.submissions.create(workspaceId, actorId, key, body));
+  }
+
+  @Get('submissions')
+  @RequireMember()
+  list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: ListSubmissionsQueryDto) {
+    return this.queries.list(workspaceId, query);
+  }
+
+  @Get('submissions/:submissionId')
+  @RequireMember()
+  get(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('submissionId') submissionId: string) {
+    return this.views.get(this.dataSource.manager, workspaceId, submissionId);
+  }
+
+  @Post('submissions/:submissionId/category')
+  @RequireWorkspaceRole('DOC_CONTROL')
+  async overrideCategory(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('submissionId') submissionId: string,
+    @CallerId() actorId: string,
+    @IdempotencyKey() key: string | null,
+    @Body() body: CategoryOverrideDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return answer(response, await this.submissions.overrideCategory(workspaceId, submissionId, actorId, key, body));
+  }
+
+  @Post('submissions/:submissionId/submit')
+  @RequireWorkspaceRole('DOC_CONTROL')
+  async submit(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('submissionId') submissionId: string,
+    @CallerId() actorId: string,
+    @IdempotencyKey() key: string | null,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return answer(response, await this.submissions.submit(workspaceId, submissionId, actorId, key));
+  }
+
+  @Post('submissions/:submissionId/qa-review')
+  @RequireWorkspaceRole('QA_ENGINEER')
+  async qaReview(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('submissionId') submissionId: string,
+    @CallerId() actorId: string,
+    @IdempotencyKey() key: string | null,
+    @Body() body: QaReviewDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return answer(response, await this.submissions.qaReview(workspaceId, submissionId, actorId, key, body));
+  }
+
+  /** The classifier alone (domain §5.4): no state, so no idempotency key is needed. */
+  @Post('categorize')
+  @RequireMember()
+  categorize(@Body() body: CategorizeDto, @Res({ passthrough: true }) response: Response) {
+    response.status(200);
+    const { category, confidence, method, reason, needsReview } = categorizeFileName(body.fileName);
+    return { category, confidence, method, reason, needsReview };
+  }
+}

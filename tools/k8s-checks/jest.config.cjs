@@ -1,0 +1,1 @@
+module.exports = { displayName: 'k8s-checks', preset: '../../jest.preset.js', rootDir: __dirname };
