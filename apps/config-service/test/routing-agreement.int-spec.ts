@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import {
   ATP_CATEGORIES, CATEGORY_CHAINS, resolveRoute, routeRequestOfSubmission, type ConfigSnapshot, type RoutingSnapshots,
 } from '@atp/approval-routing';
-import { uniqueSuffix } from '@atp/testing';
+import { bearer, PLATFORM_ADMIN, uniqueSuffix } from '@atp/testing';
 import { demoConfigFiles } from '../src/seed/demo-config-files';
 import { APPROVAL_ROLES, approverId, REGIONS, SCOPES, SITES, STAFF } from '../src/seed/demo-workspace.data';
 import { sql, startApp } from './support';
@@ -45,24 +45,24 @@ describe('config-service: dry run and start agree over the seeded configuration'
     const approvers = REGIONS.flatMap((region) => APPROVAL_ROLES.flatMap(([role]) => [false, true].map((b) => approverId(role, region.code, b))));
     const users = [...STAFF.map(([id]) => id as string), ...approvers];
     for (const id of users) {
-      const created = await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@seed.example`, fullName: id });
+      const created = await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id, email: `${id}@seed.example`, fullName: id });
       expect([201, 409]).toContain(created.status);
     }
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
+    const ws = await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
       .send({ code: `SEED-${uniqueSuffix().toUpperCase()}`, name: 'Seeded', customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const roles = new Map<string, string>([...STAFF.map(([id, , , , role]) => [id, role] as [string, string]), ...approvers.map((id) => [id, 'APPROVER'] as [string, string])]);
     for (const [userId, role] of roles) {
-      await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId, role }).expect(201);
+      await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId, role }).expect(201);
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SITES) {
-      await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode, siteName, region, city, clusterCode }).expect(200);
+      await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin)).send({ siteCode, siteName, region, city, clusterCode }).expect(200);
     }
     const files = demoConfigFiles();
     for (const sourceType of ['SCOPE_CONFIG', 'APPROVAL_MATRIX', 'CLUSTER_MAPPING'] as const) {
-      const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', admin)
+      const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(admin))
         .field('sourceType', sourceType).attach('file', files[sourceType], `demo-${sourceType.toLowerCase()}.csv`).expect(201);
-      await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set('x-user-id', admin).expect(200);
+      await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set(bearer(admin)).expect(200);
     }
   }, 180_000);
 
@@ -92,7 +92,7 @@ describe('config-service: dry run and start agree over the seeded configuration'
         for (const atpCategory of ATP_CATEGORIES) {
           for (const vendorCode of [null, 'AVIAT']) {
             combinations++;
-            const dryRun = await http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`)
+            const dryRun = await http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).set(bearer(admin))
               .send({ siteCode, scopeCode, atpCategory, submittedBy: submitter, ...(vendorCode ? { vendorCode } : {}) }).expect(200);
             const request_ = routeRequestOfSubmission(
               { workspaceId, submissionId: `sub-${combinations}`, submittedBy: submitter, scopeCode, vendorCode, siteCode, clusterCode, regionCode: region },
