@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { uniqueSuffix } from '@atp/testing';
+import { bearer, PLATFORM_ADMIN, uniqueSuffix } from '@atp/testing';
 import { csv, sql, startApp } from './support';
 
 /**
@@ -18,8 +18,8 @@ describe('config-service: functional probe fd7f7ac', () => {
   const http = () => request(app.getHttpServer());
   const base = () => `/api/v1/workspaces/${workspaceId}`;
   const importFile = (sourceType: string, file: Buffer, name = 'f.csv') =>
-    http().post(`${base()}/config-versions/import`).set('x-user-id', admin).field('sourceType', sourceType).attach('file', file, name);
-  const activate = (id: string) => http().post(`${base()}/config-versions/${id}/activate`).set('x-user-id', admin);
+    http().post(`${base()}/config-versions/import`).set(bearer(admin)).field('sourceType', sourceType).attach('file', file, name);
+  const activate = (id: string) => http().post(`${base()}/config-versions/${id}/activate`).set(bearer(admin));
   const versionCount = async () => Number((await db.query(`SELECT count(*) AS n FROM config_versions WHERE workspace_id = $1`, [workspaceId])).rows[0].n);
 
   const scopes = (extra = '') => csv({
@@ -51,12 +51,12 @@ describe('config-service: functional probe fd7f7ac', () => {
     app = await startApp();
     db = await sql();
     for (const id of [admin, approver]) {
-      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
+      await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
     }
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
+    const ws = await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
       .send({ code: `PROBE-${salt.toUpperCase()}`, name: 'Probe', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
-    await http().post(`${base()}/members`).set('x-user-id', admin).send({ userId: approver, role: 'APPROVER' }).expect(201);
+    await http().post(`${base()}/members`).set(bearer(admin)).send({ userId: approver, role: 'APPROVER' }).expect(201);
     await activate((await importFile('SCOPE_CONFIG', scopes()).expect(201)).body.version.id).expect(200);
     matrixV1 = (await importFile('APPROVAL_MATRIX', csv(matrixRows())).expect(201)).body.version.id;
     await activate(matrixV1).expect(200);
@@ -69,7 +69,7 @@ describe('config-service: functional probe fd7f7ac', () => {
   });
 
   it('#1 #14 the unfilled template downloaded from the API is refused as EMPTY_FILE and writes nothing', async () => {
-    const template = await http().get(`${base()}/config-templates/APPROVAL_MATRIX`).set('x-user-id', admin)
+    const template = await http().get(`${base()}/config-templates/APPROVAL_MATRIX`).set(bearer(admin))
       .buffer(true).parse((res, done) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -110,7 +110,7 @@ describe('config-service: functional probe fd7f7ac', () => {
     const draft = (await importFile('APPROVAL_MATRIX', csv(matrixRows({ sla_hours: 30 }))).expect(201)).body.version.id as string;
     const [stage] = (await db.query(`SELECT id, sla_hours, auto_assign_rule FROM approval_policy_stages WHERE config_version_id = $1 ORDER BY sla_hours LIMIT 1`, [draft])).rows;
     const patch = (body: Record<string, unknown>) =>
-      http().patch(`${base()}/config-versions/${draft}/policy-stages/${stage.id}`).set('x-user-id', admin).send(body);
+      http().patch(`${base()}/config-versions/${draft}/policy-stages/${stage.id}`).set(bearer(admin)).send(body);
     for (const body of [{ slaHours: 99999999999 }, { slaHours: 8761 }, { sequenceOrder: 99999999999 }]) {
       const response = await patch(body);
       expect([response.status, response.body.code]).toEqual([400, 'VALIDATION_FAILED']);
@@ -122,7 +122,7 @@ describe('config-service: functional probe fd7f7ac', () => {
     expect(after).toEqual({ sla_hours: stage.sla_hours, assignment_mode: 'CLUSTER', auto_assign_rule: null });
     const valid = await patch({ assignmentMode: 'RULE', autoAssignRule: { strategy: 'ROUND_ROBIN', pool: [approver] } }).expect(200);
     expect(valid.body).toMatchObject({ assignmentMode: 'RULE', autoAssignRule: { strategy: 'ROUND_ROBIN', pool: [approver] } });
-    await http().delete(`${base()}/config-versions/${draft}`).set('x-user-id', admin).expect(204);
+    await http().delete(`${base()}/config-versions/${draft}`).set(bearer(admin)).expect(204);
   });
 
   it('#7 importing the file of a stale DRAFT again replaces the draft instead of DUPLICATE_FILE', async () => {
@@ -135,7 +135,7 @@ describe('config-service: functional probe fd7f7ac', () => {
     expect(refused.body.detail).toContain('replaces this stale draft');
     const again = await importFile('APPROVAL_MATRIX', fileA).expect(201);
     expect(again.body.replacedStaleDraftId).toBe(stale);
-    await http().get(`${base()}/config-versions/${stale}`).set('x-user-id', admin).expect(404);
+    await http().get(`${base()}/config-versions/${stale}`).set(bearer(admin)).expect(404);
     await activate(again.body.version.id).expect(200);
     // A file whose version is not a stale DRAFT is still a duplicate.
     expect((await importFile('APPROVAL_MATRIX', fileA).expect(409)).body.code).toBe('DUPLICATE_FILE');
@@ -143,7 +143,7 @@ describe('config-service: functional probe fd7f7ac', () => {
 
   it('#20 re-importing the export of the ACTIVE version warns SAME_AS_ACTIVE', async () => {
     const active = (await db.query(`SELECT id, version_number FROM config_versions WHERE workspace_id = $1 AND source_type = 'SCOPE_CONFIG' AND status = 'ACTIVE'`, [workspaceId])).rows[0];
-    const exported = await http().get(`${base()}/config-versions/${active.id}/export`).set('x-user-id', admin)
+    const exported = await http().get(`${base()}/config-versions/${active.id}/export`).set(bearer(admin))
       .buffer(true).parse((res, done) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -153,7 +153,7 @@ describe('config-service: functional probe fd7f7ac', () => {
     expect(response.body.report.status).toBe('WARNINGS');
     expect(response.body.report.warnings).toEqual([expect.objectContaining({ code: 'SAME_AS_ACTIVE' })]);
     expect(response.body.version.validationStatus).toBe('WARNINGS');
-    await http().delete(`${base()}/config-versions/${response.body.version.id}`).set('x-user-id', admin).expect(204);
+    await http().delete(`${base()}/config-versions/${response.body.version.id}`).set(bearer(admin)).expect(204);
   });
 
   it('#10 a Latin-1 CSV is refused with INVALID_ENCODING instead of being stored with U+FFFD', async () => {
@@ -163,7 +163,7 @@ describe('config-service: functional probe fd7f7ac', () => {
   });
 
   it('#8 a SCOPE_CONFIG that drops a scope the ACTIVE versions use warns, and once active the scope does not route', async () => {
-    const before = await http().post(`${base()}/routing/dry-run`).send({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }).expect(200);
+    const before = await http().post(`${base()}/routing/dry-run`).set(bearer(admin)).send({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }).expect(200);
     expect(before.body).toMatchObject({ ok: true, matchedRule: 'ANY_VENDOR' });
     const dropped = csv({ scopes: [{ scope_code: 'MW_NEW', scope_name: 'MW only', scope_group: 'MICROWAVE' }], vendors: [{ vendor_code: 'ZTE', vendor_name: 'Z', vendor_type: 'OEM' }] });
     const response = await importFile('SCOPE_CONFIG', dropped).expect(201);
@@ -171,7 +171,7 @@ describe('config-service: functional probe fd7f7ac', () => {
       expect.objectContaining({ sheet: 'scopes', column: 'scope_code', code: 'SCOPE_IN_USE_REMOVED', message: expect.stringContaining('scope PLN_UPGRADE') }),
     ]);
     await activate(response.body.version.id).expect(200);
-    const after = await http().post(`${base()}/routing/dry-run`).send({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }).expect(200);
+    const after = await http().post(`${base()}/routing/dry-run`).set(bearer(admin)).send({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }).expect(200);
     expect(after.body).toMatchObject({ ok: false, reason: 'NO_POLICY' });
   });
 });

@@ -193,7 +193,8 @@ describe('overrides over HTTP', () => {
     expect((await decide(instance.id, first.id, primary('ROH'))).status).toBe(403);
     const decided = await decide(instance.id, first.id, stand('b'));
     expect(decided.status).toBe(200);
-    expect(decided.body.stage.authority).toBe('ASSIGNED');
+    // The stage came to stand('b') through the override, and the decision says so.
+    expect(decided.body.stage.authority).toBe('OVERRIDE');
   });
 
   it('a rejected override changes nothing and cannot be approved afterwards', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId, type AtpCategory } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
-import { uniqueSuffix, waitFor } from '@atp/testing';
+import { bearer, uniqueSuffix, waitFor } from '@atp/testing';
 import { WorkflowHarness } from './support/workflow-harness';
 
 jest.setTimeout(240_000);
@@ -36,21 +36,20 @@ async function started(payload: SubmissionQaApprovedPayloadV1) {
   return harness.workflowOf(payload.submissionId, payload.attemptNumber);
 }
 
+/** The refusal recorded for this very event (an attempt may be refused more than once). */
 async function refusal(payload: SubmissionQaApprovedPayloadV1): Promise<{ reason: string; detail: string }> {
-  await harness.qaApproved(payload);
+  const envelope = await harness.qaApproved(payload);
   return waitFor(async () => {
-    const rows = await harness.dataSource.query(
-      `SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1 AND attempt_number = $2`, [payload.submissionId, payload.attemptNumber],
-    );
+    const rows = await harness.dataSource.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [envelope.eventId]);
     return rows[0];
   }, { what: `the refusal of ${payload.submissionId} attempt ${payload.attemptNumber}` });
 }
 
 const inboxStageIds = async (userId: string): Promise<string[]> =>
-  (await http().get(`${base}/inbox`).set('X-User-Id', userId).expect(200)).body.items.map((i: { stageId: string }) => i.stageId);
+  (await http().get(`${base}/inbox`).set(bearer(userId)).expect(200)).body.items.map((i: { stageId: string }) => i.stageId);
 
 const decide = (instanceId: string, stageId: string, userId: string, comment = `ok by ${userId}`, decision = 'APPROVE') =>
-  http().post(`${base}/workflows/${instanceId}/stages/${stageId}/decisions`).set('X-User-Id', userId).send({ decision, comment });
+  http().post(`${base}/workflows/${instanceId}/stages/${stageId}/decisions`).set(bearer(userId)).send({ decision, comment });
 
 beforeAll(async () => {
   await harness.start();
@@ -75,12 +74,12 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     expect((await decide(instance.id, roh.id, primary('ROH'))).status).toBe(200);
     expect(await inboxStageIds(primary('RTH'))).toContain(rth.id);
 
-    const created = await http().post(`${base}/overrides`).set('X-User-Id', qa).send({
+    const created = await http().post(`${base}/overrides`).set(bearer(qa)).send({
       overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'RTH', fromUserId: primary('RTH'), toUserId: backup('RTH'), reason: 'cut-over',
     }).expect(201);
     const overrideId = created.body.override.id as string;
     try {
-      const approved = await http().post(`${base}/overrides/${overrideId}/approve`).set('X-User-Id', admin).send({}).expect(200);
+      const approved = await http().post(`${base}/overrides/${overrideId}/approve`).set(bearer(admin)).send({}).expect(200);
       expect(approved.body.reassignedStageIds).toContain(rth.id);
 
       // Whoever may decide sees the stage; whoever sees it may decide it.
@@ -160,7 +159,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
 
   it('#19 workflow.resumed carries the new due dates and workflow.cancelled names the cancelled stages', async () => {
     const instance = await started(submission('PLN_UPGRADE'));
-    const admin_ = (action: string) => http().post(`${base}/workflows/${instance.id}/${action}`).set('X-User-Id', admin).send({ reason: action });
+    const admin_ = (action: string) => http().post(`${base}/workflows/${instance.id}/${action}`).set(bearer(admin)).send({ reason: action });
     await admin_('hold').expect(200);
     harness.clock.advanceHours(2);
     try {

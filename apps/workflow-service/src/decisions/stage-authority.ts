@@ -13,9 +13,10 @@ import type { InstanceRow, StageRow } from '../workflow/workflow-rows';
  * SUBMISSION > CLUSTER > REGION, `pickOverride`), else the assigned approver.
  *
  * "to_user_id replaces from_user_id while active" (domain §3.3): when an override applies, the replaced
- * approver may no longer decide. An approved STAGE override has usually already rewritten
- * `approver_user_id` (the override approval reassigns the running stage), so the new approver decides as
- * ASSIGNED; SUBMISSION/CLUSTER/REGION overrides approved after the start are applied here.
+ * approver may no longer decide. An approved override effective today has already rewritten
+ * `approver_user_id` (its approval reassigns the open stages it covers), and the user it replaced still counts
+ * for matching (`replacedUserOf`), so the new approver decides with authority OVERRIDE and a later override of
+ * higher precedence still wins; overrides effective only later are applied here when their day comes.
  */
 @Injectable()
 export class StageAuthority {

@@ -5,7 +5,7 @@ import {
   StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type StartRefusalReason,
 } from '@atp/contracts';
 import {
-  normaliseRouteCodes, resolveRoute, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory, type ClusterMappingSnapshot, type RoutePlan,
+  resolveRoute, routeRequestOfSubmission, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory, type ClusterMappingSnapshot, type RoutePlan,
 } from '@atp/approval-routing';
 import { Clock } from '../clock/clock';
 import { MemberDirectory } from '../replica/member-directory';
@@ -92,18 +92,9 @@ export class WorkflowStarter {
     const openStageCounts = await this.openStageCounts(manager, payload.workspaceId, loadCandidates(pinned.approvalMatrix, pinned.clusterMapping));
     const overrides: ApproverOverride[] = await this.overrides.approvedForRouting(manager, payload.workspaceId);
     const asOf = now.toISOString().slice(0, 10);
-    // The same normalisation as the dry run (config-service), so that the dry run's promise holds.
-    const codes = normaliseRouteCodes(payload);
-    const routeRequest = {
-      workspaceId: payload.workspaceId,
-      ...codes,
-      atpCategory: request.category,
-      asOf,
-      site: { siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
-      submissionId: payload.submissionId,
-      // The submitter never decides their own submission (domain §4.3): the backup, or nobody, gets the stage (#4).
-      submittedBy: payload.submittedBy,
-    };
+    // Built by the routing library, with the dry run's normalisation (#6) and the submitter never assigned (#4).
+    const routeRequest = routeRequestOfSubmission(payload, request.category, asOf);
+    const codes = { scopeCode: routeRequest.scopeCode, vendorCode: routeRequest.vendorCode };
     const route = resolveRoute({
       snapshots: { approvalMatrix: pinned.approvalMatrix, clusterMapping: pinned.clusterMapping, scopeConfig: pinned.scopeConfig },
       request: routeRequest,

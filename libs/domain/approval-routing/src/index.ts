@@ -11,3 +11,4 @@ export { resolveStages, resolveStagesIn, groupIntoSteps } from './stage-resoluti
 export { resolveRoute, compileRouting, type CompiledRouting, type RouteInput } from './route';
 export * from './sla';
 export * from './demo-approval-matrix';
+export { routeRequestOfSubmission, type SubmissionRouteFacts } from './submission-route';
