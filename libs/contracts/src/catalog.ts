@@ -19,6 +19,11 @@ import {
 } from './events/workflow/workflow-lifecycle-events.v1';
 import { ApproverOverrideApprovedV1, ApproverOverrideRejectedV1, ApproverOverrideRequestedV1 } from './events/workflow/override-events.v1';
 import { StageSkippedV1 } from './events/workflow/stage-skipped.v1';
+import { PunchlistCreatedV1 } from './events/punchlist/punchlist-created.v1';
+import { PunchlistItemsAddedV1 } from './events/punchlist/punchlist-items-added.v1';
+import { PunchItemStatusChangedV1 } from './events/punchlist/punchlist-item-status-changed.v1';
+import { PunchlistReminderV1, PunchlistStalledV1 } from './events/punchlist/punchlist-progress-events.v1';
+import { PunchlistClearedV1 } from './events/punchlist/punchlist-cleared.v1';
 
 /**
  * Every event the platform publishes. Producers refuse to write an event type missing here and
@@ -36,4 +41,5 @@ export const eventCatalog: readonly EventDefinition[] = [
   StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,
   StageEscalatedV1, StageReassignedV1,
   StageSkippedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
+  PunchlistCreatedV1, PunchlistItemsAddedV1, PunchItemStatusChangedV1, PunchlistReminderV1, PunchlistStalledV1, PunchlistClearedV1,
 ] as EventDefinition[];

@@ -9,3 +9,4 @@ export * from './events/config/config-snapshot.v1';
 export * from './events/config/directory-reference-events.v1';
 export * from './events/submission/qa-approved.v1';
 export * from './events/workflow';
+export * from './events/punchlist';

@@ -210,6 +210,7 @@ export class WorkflowStarter {
       submissionId: payload.submissionId,
       attemptNumber: payload.attemptNumber,
       siteId: payload.siteId,
+      siteCode: payload.siteCode, vendorCode: payload.vendorCode,
       scopeId: scopeId[0].scopeId,
       scopeCode: payload.scopeCode,
       vendorId: scopeId[0].vendorId,

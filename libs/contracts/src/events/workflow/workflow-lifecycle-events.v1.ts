@@ -31,6 +31,12 @@ export interface WorkflowStartedPayloadV1 {
   pinnedConfigVersions: { approvalMatrix: string; clusterMapping: string; scopeConfig: string };
   totalStages: number;
   stages: WorkflowStageSummaryV1[];
+  /**
+   * Business codes of the site and vendor (punchlist-service filters by them). Added to schemaVersion 1
+   * additively: optional, so events written before carry neither and consumers must tolerate that.
+   */
+  siteCode?: string;
+  vendorCode?: string | null;
 }
 
 const pinnedSchema = objectSchema(
@@ -70,6 +76,8 @@ export const WorkflowStartedV1 = workflowEvent<WorkflowStartedPayloadV1>({
       pinnedConfigVersions: pinnedSchema,
       totalStages: { type: 'integer', minimum: 1 },
       stages: { type: 'array', minItems: 1, items: stageSummarySchema },
+      siteCode: { type: 'string', minLength: 1, maxLength: 100 },
+      vendorCode: { anyOf: [{ type: 'string', minLength: 1, maxLength: 120 }, { type: 'null' }] },
     },
     [
       'workflowInstanceId', 'submissionId', 'attemptNumber', 'siteId', 'scopeId', 'scopeCode', 'vendorId', 'atpCategory',
@@ -81,6 +89,8 @@ export const WorkflowStartedV1 = workflowEvent<WorkflowStartedPayloadV1>({
     submissionId: 'sub-0001',
     attemptNumber: 1,
     siteId: 'site-0001',
+    siteCode: 'JKT-001',
+    vendorCode: 'AVIAT',
     scopeId: 'scope-mw-new',
     scopeCode: 'MW_NEW',
     vendorId: null,
