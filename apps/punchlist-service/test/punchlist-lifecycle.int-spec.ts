@@ -232,17 +232,16 @@ describe('the item lifecycle', () => {
 
   it('needs evidence to close: the database refuses a CLOSED (or RECTIFIED) item without it', async () => {
     const { punchlistId, items } = await openPunchlist();
-    for (const status of ['CLOSED', 'RECTIFIED', 'QA_VERIFIED']) {
-      await expect(
-        harness.dataSource.query(
-          `UPDATE punchlist_items SET status = $2, closed_by = 'x', closed_at = now() WHERE id = $1`,
-          [items[0].id, status],
-        ),
-      ).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint: expect.stringMatching(/ck_punchlist_items_(evidence_required|closed)/) }) });
+    for (const status of ['RECTIFIED', 'QA_VERIFIED']) {
+      await expect(harness.dataSource.query(`UPDATE punchlist_items SET status = $2 WHERE id = $1`, [items[0].id, status])).rejects.toMatchObject({
+        driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }),
+      });
     }
     await expect(
       harness.dataSource.query(`UPDATE punchlist_items SET status = 'CLOSED', closed_by = 'x', closed_at = now() WHERE id = $1`, [items[0].id]),
     ).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }) });
+    // Through the API the same item cannot get there either: closing an OPEN item is an illegal move.
+    expect((await post(`/${punchlistId}/items/${items[0].id}/close`, issuer)).body).toMatchObject({ status: 409, currentStatus: 'OPEN' });
     expect((await itemsOf(punchlistId))[0].status).toBe('OPEN');
   });
 

@@ -42,7 +42,7 @@ export class PunchlistCreator {
       origin: command.origin, issuedBy: decision.decidedBy, issuedAt, notes: decision.comment || null, sourceEventId: command.eventId,
     });
     if (!punchlistId) return null;
-    const items = await this.punchlists.insertItems(manager, { id: punchlistId, workspaceId }, command.items, decision.decidedBy, issuedAt);
+    const items = await this.punchlists.insertItems(manager, { id: punchlistId, workspaceId }, command.items, decision.decidedBy, issuedAt, 1);
     await this.events.publish(manager, PunchlistCreatedV1, punchlistId, {
       punchlistId, workflowInstanceId: decision.workflowInstanceId, workflowStageId: decision.stageId, submissionId: decision.submissionId,
       issuedBy: decision.decidedBy, items, origin: command.origin, issuedAt: issuedAt.toISOString(),

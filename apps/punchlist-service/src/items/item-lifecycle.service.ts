@@ -5,7 +5,7 @@ import { ConflictError, IdempotencyStore, type StoredResponse } from '@atp/platf
 import { inTransaction, setTransactionWorkspace } from '@atp/platform-database';
 import { Clock } from '../clock/clock';
 import { PunchlistEventsPublisher } from '../punchlists/punchlist-events.publisher';
-import { PunchlistRepository, type HistoryAction, type ItemRow, type PunchlistRow } from '../punchlists/punchlist.repository';
+import { PunchlistRepository, type ItemRow, type PunchlistRow } from '../punchlists/punchlist.repository';
 import type { ReceivedEvidence } from '../evidence/evidence-upload';
 import { decideMove, type ItemAction, type ItemStatus } from './item-transitions';
 
@@ -71,19 +71,15 @@ export class ItemLifecycle {
 
   private async apply(manager: EntityManager, command: MoveCommand): Promise<MoveResult> {
     const now = this.clock.now();
-    const punchlist = await this.punchlists.lockPunchlist(manager, command.workspaceId, command.punchlistId);
-    const item = await this.punchlists.itemOf(manager, punchlist.id, command.itemId);
+    const { punchlist, item } = await this.punchlists.lockWithItem(manager, command.workspaceId, command.punchlistId, command.itemId);
     const transition = decideMove(command.action, item.status, { workspaceRoles: command.actorRoles, isIssuer: punchlist.issuedBy === command.actorId });
     if (punchlist.status !== 'OPEN') {
       throw new ConflictError('PUNCHLIST_CLEARED', `punchlist ${punchlist.id} is ${punchlist.status}`, { currentStatus: punchlist.status });
     }
     const evidence = command.evidence ? await this.insertEvidence(manager, punchlist, item, command.evidence, command.actorId, now) : null;
-    await this.punchlists.setItemStatus(manager, item.id, item.status, transition.to, { at: now, actorId: command.actorId, evidenceId: evidence?.evidenceId });
-    await this.punchlists.appendHistory(manager, [{
-      workspaceId: punchlist.workspaceId, punchlistId: punchlist.id, itemId: item.id, action: transition.to as HistoryAction,
-      fromStatus: item.status, toStatus: transition.to, actorId: command.actorId, at: now, comment: command.comment, evidenceId: evidence?.evidenceId ?? null,
-    }]);
-    await this.punchlists.recordProgress(manager, punchlist.id, now);
+    const { openItems } = await this.punchlists.applyMove(manager, {
+      punchlist, item, to: transition.to, at: now, actorId: command.actorId, comment: command.comment, evidenceId: evidence?.evidenceId ?? null,
+    });
     const context = { workspaceId: punchlist.workspaceId, actorId: command.actorId, occurredAt: now };
     await this.events.publish(manager, PunchItemStatusChangedV1, punchlist.id, {
       punchlistId: punchlist.id, workflowInstanceId: punchlist.workflowInstanceId, submissionId: punchlist.submissionId, itemId: item.id,
@@ -91,7 +87,7 @@ export class ItemLifecycle {
       changedAt: now.toISOString(), evidence,
     }, context);
     let punchlistStatus: 'OPEN' | 'CLEARED' = 'OPEN';
-    if (transition.to === 'CLOSED' && (await this.punchlists.openItemCount(manager, punchlist.id)) === 0) {
+    if (openItems === 0) {
       await this.clear(manager, punchlist, command.actorId, now);
       punchlistStatus = 'CLEARED';
     }

@@ -56,13 +56,14 @@ export class PunchlistEditing {
       }
       const item = await this.punchlists.itemOf(manager, punchlist.id, itemId);
       if (item.status === 'CLOSED') throw new ConflictError('ITEM_CLOSED', `item ${item.id} is CLOSED`, { currentStatus: item.status });
-      const [row] = (await manager.query(
+      // UPDATE … RETURNING answers [rows, affected count].
+      const [[row]] = (await manager.query(
         `UPDATE punchlist_items SET
            assigned_team = CASE WHEN $2 THEN $3 ELSE assigned_team END,
            target_date = CASE WHEN $4 THEN $5::date ELSE target_date END, updated_at = now()
          WHERE id = $1 RETURNING id, assigned_team AS "assignedTeam", to_char(target_date, 'YYYY-MM-DD') AS "targetDate"`,
         [item.id, body.assignedTeam !== undefined, body.assignedTeam ?? null, body.targetDate !== undefined, body.targetDate ?? null],
-      )) as Array<{ id: string; assignedTeam: string | null; targetDate: string | null }>;
+      )) as [Array<{ id: string; assignedTeam: string | null; targetDate: string | null }>, number];
       return row;
     });
   }

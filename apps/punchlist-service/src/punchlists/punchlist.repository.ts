@@ -14,7 +14,6 @@ export interface PunchlistRow {
   origin: PunchlistOriginV1;
   status: 'OPEN' | 'CLEARED';
   issuedBy: string;
-  issuedAt: Date;
 }
 
 export interface ItemRow {
@@ -27,24 +26,8 @@ export interface ItemRow {
   evidenceDocId: string | null;
 }
 
-/** What an audit row records: the item's creation, or the status it moved to. */
-export type HistoryAction = 'CREATED' | Exclude<ItemStatus, 'OPEN'>;
-
-export interface HistoryDraft {
-  workspaceId: string;
-  punchlistId: string;
-  itemId: string;
-  action: HistoryAction;
-  fromStatus: ItemStatus | null;
-  toStatus: ItemStatus;
-  actorId: string;
-  at: Date;
-  comment: string | null;
-  evidenceId?: string | null;
-}
-
 const PUNCHLIST_COLUMNS = `id, workspace_id AS "workspaceId", workflow_instance_id AS "workflowInstanceId", workflow_stage_id AS "workflowStageId",
-  submission_id AS "submissionId", origin, status, issued_by AS "issuedBy", issued_at AS "issuedAt"`;
+  submission_id AS "submissionId", origin, status, issued_by AS "issuedBy"`;
 const ITEM_COLUMNS = `id, punchlist_id AS "punchlistId", item_number AS "itemNumber", item_code AS "itemCode", severity, status,
   evidence_doc_id AS "evidenceDocId"`;
 
@@ -67,24 +50,37 @@ export class PunchlistRepository {
     return inserted[0]?.id ?? null;
   }
 
-  /** Inserts items numbered from the punchlist's next free number (the caller holds the punchlist lock). */
+  /**
+   * Inserts items numbered from the punchlist's next free number (the caller holds the punchlist lock,
+   * or just created it: `firstNumber` 1 saves the lookup), with their CREATED audit rows, in one statement.
+   */
   async insertItems(
     manager: EntityManager,
     punchlist: { id: string; workspaceId: string },
     items: readonly NewPunchItem[],
     identifiedBy: string,
     at: Date,
+    firstNumber?: number,
   ): Promise<PunchlistItemIssuedV1[]> {
-    const [{ next }] = (await manager.query(`SELECT COALESCE(max(item_number), 0) + 1 AS next FROM punchlist_items WHERE punchlist_id = $1`, [
-      punchlist.id,
-    ])) as Array<{ next: number }>;
-    const numbers = items.map((_, index) => Number(next) + index);
+    let next = firstNumber;
+    if (next === undefined) {
+      const [row] = (await manager.query(`SELECT COALESCE(max(item_number), 0) + 1 AS next FROM punchlist_items WHERE punchlist_id = $1`, [
+        punchlist.id,
+      ])) as Array<{ next: number }>;
+      next = Number(row.next);
+    }
+    const numbers = items.map((_, index) => (next as number) + index);
     const rows = (await manager.query(
-      `INSERT INTO punchlist_items (workspace_id, punchlist_id, item_number, item_code, description, severity, assigned_team, target_date,
-         identified_by, last_action_at)
-       SELECT $1, $2, n, code, description, severity, team, target::date, $3, $4
-         FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS i(n, code, description, severity, team, target)
-       RETURNING id, item_number AS "itemNumber", item_code AS "itemCode", description, severity`,
+      `WITH inserted AS (
+         INSERT INTO punchlist_items (workspace_id, punchlist_id, item_number, item_code, description, severity, assigned_team, target_date,
+           identified_by, last_action_at)
+         SELECT $1, $2, n, code, description, severity, team, target::date, $3, $4
+           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS i(n, code, description, severity, team, target)
+         RETURNING id, item_number, item_code, description, severity),
+       audit AS (
+         INSERT INTO punchlist_item_history (workspace_id, punchlist_id, punchlist_item_id, action, from_status, to_status, actor_user_id, action_at)
+         SELECT $1, $2, id, 'CREATED', NULL, 'OPEN', $3, $4 FROM inserted)
+       SELECT id AS "itemId", item_number AS "itemNumber", item_code AS "itemCode", description, severity FROM inserted ORDER BY item_number`,
       [
         punchlist.workspaceId, punchlist.id, identifiedBy, at, numbers,
         items.map((item, index) => itemCodeOf(item.itemCode, numbers[index])),
@@ -93,27 +89,8 @@ export class PunchlistRepository {
         items.map((item) => item.assignedTeam ?? null),
         items.map((item) => item.targetDate ?? null),
       ],
-    )) as Array<{ id: string; itemNumber: number; itemCode: string; description: string; severity: PunchSeverity }>;
-    const issued = rows.map((r) => ({ itemId: r.id, itemNumber: r.itemNumber, itemCode: r.itemCode, description: r.description, severity: r.severity }));
-    await this.appendHistory(manager, issued.map((item) => ({
-      workspaceId: punchlist.workspaceId, punchlistId: punchlist.id, itemId: item.itemId, action: 'CREATED' as const, fromStatus: null,
-      toStatus: 'OPEN' as const, actorId: identifiedBy, at, comment: null,
-    })));
-    return issued.sort((a, b) => a.itemNumber - b.itemNumber);
-  }
-
-  async appendHistory(manager: EntityManager, drafts: readonly HistoryDraft[]): Promise<void> {
-    if (drafts.length === 0) return;
-    await manager.query(
-      `INSERT INTO punchlist_item_history (workspace_id, punchlist_id, punchlist_item_id, action, from_status, to_status, actor_user_id,
-         action_at, comment, evidence_id)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])`,
-      [
-        drafts.map((d) => d.workspaceId), drafts.map((d) => d.punchlistId), drafts.map((d) => d.itemId), drafts.map((d) => d.action),
-        drafts.map((d) => d.fromStatus), drafts.map((d) => d.toStatus), drafts.map((d) => d.actorId), drafts.map((d) => d.at),
-        drafts.map((d) => d.comment), drafts.map((d) => d.evidenceId ?? null),
-      ],
-    );
+    )) as PunchlistItemIssuedV1[];
+    return rows;
   }
 
   /** The punchlist, locked: moves of one punchlist serialise, which makes "every item CLOSED" exact. */
@@ -123,6 +100,55 @@ export class PunchlistRepository {
     ])) as PunchlistRow[];
     if (!rows[0]) throw new NotFoundError('punchlist', punchlistId);
     return rows[0];
+  }
+
+  /** The punchlist (locked) and one of its items, in one round trip; 404 naming whichever is missing. */
+  async lockWithItem(manager: EntityManager, workspaceId: string, punchlistId: string, itemId: string): Promise<{ punchlist: PunchlistRow; item: ItemRow }> {
+    const rows = (await manager.query(
+      `SELECT row_to_json(p_cols) AS punchlist, row_to_json(i_cols) AS item
+       FROM punchlists p JOIN punchlist_items i ON i.punchlist_id = p.id,
+         LATERAL (SELECT p.id, p.workspace_id AS "workspaceId", p.workflow_instance_id AS "workflowInstanceId", p.workflow_stage_id AS "workflowStageId",
+           p.submission_id AS "submissionId", p.origin, p.status, p.issued_by AS "issuedBy") p_cols,
+         LATERAL (SELECT i.id, i.punchlist_id AS "punchlistId", i.item_number AS "itemNumber", i.item_code AS "itemCode", i.severity, i.status,
+           i.evidence_doc_id AS "evidenceDocId") i_cols
+       WHERE p.workspace_id = $1 AND p.id = $2 AND i.id = $3
+       FOR UPDATE OF p`,
+      [workspaceId, punchlistId, itemId],
+    )) as Array<{ punchlist: PunchlistRow; item: ItemRow }>;
+    if (rows[0]) return rows[0];
+    await this.findPunchlist(manager, workspaceId, punchlistId);
+    throw new NotFoundError('punch item', itemId);
+  }
+
+  /**
+   * One move in one statement: the item's new status (and current evidence), its audit row, the
+   * punchlist's progress stamp. Answers how many items are not CLOSED afterwards.
+   */
+  async applyMove(
+    manager: EntityManager,
+    move: { punchlist: PunchlistRow; item: ItemRow; to: ItemStatus; at: Date; actorId: string; comment: string | null; evidenceId: string | null },
+  ): Promise<{ openItems: number }> {
+    const { punchlist, item } = move;
+    const rows = (await manager.query(
+      `WITH moved AS (
+         UPDATE punchlist_items SET status = $3::text, evidence_doc_id = COALESCE($4::text, evidence_doc_id), last_action_at = $5::timestamptz,
+           updated_at = now(), closed_by = CASE WHEN $3::text = 'CLOSED' THEN $6::text END,
+           closed_at = CASE WHEN $3::text = 'CLOSED' THEN $5::timestamptz END
+         WHERE id = $1::text AND status = $2::text RETURNING id),
+       audit AS (
+         INSERT INTO punchlist_item_history (workspace_id, punchlist_id, punchlist_item_id, action, from_status, to_status, actor_user_id, action_at,
+           comment, evidence_id)
+         SELECT $7::uuid, $8::text, id, $3::text, $2::text, $3::text, $6::text, $5::timestamptz, $9::text, $4::text FROM moved),
+       progress AS (
+         UPDATE punchlists SET last_progress_at = $5::timestamptz, reminded_at = NULL, stalled_at = NULL, updated_at = now()
+         WHERE id = $8::text AND EXISTS (SELECT 1 FROM moved))
+       SELECT (SELECT count(*)::int FROM moved) AS moved,
+         (SELECT count(*)::int FROM punchlist_items WHERE punchlist_id = $8::text AND id <> $1::text AND status <> 'CLOSED')
+           + CASE WHEN $3::text = 'CLOSED' THEN 0 ELSE 1 END AS "openItems"`,
+      [item.id, item.status, move.to, move.evidenceId, move.at, move.actorId, punchlist.workspaceId, punchlist.id, move.comment],
+    )) as Array<{ moved: number; openItems: number }>;
+    if (rows[0].moved !== 1) throw new Error(`item ${item.id} changed under the punchlist lock`);
+    return { openItems: rows[0].openItems };
   }
 
   async findPunchlist(manager: EntityManager, workspaceId: string, punchlistId: string): Promise<PunchlistRow> {
@@ -137,30 +163,8 @@ export class PunchlistRepository {
     return rows[0];
   }
 
-  async setItemStatus(
-    manager: EntityManager,
-    itemId: string,
-    from: ItemStatus,
-    to: ItemStatus,
-    change: { at: Date; actorId: string; evidenceId?: string },
-  ): Promise<void> {
-    const closing = to === 'CLOSED';
-    const updated = (await manager.query(
-      `UPDATE punchlist_items SET status = $3, evidence_doc_id = COALESCE($4, evidence_doc_id), last_action_at = $5, updated_at = now(),
-         closed_by = CASE WHEN $6 THEN $7 ELSE NULL END, closed_at = CASE WHEN $6 THEN $5::timestamptz ELSE NULL END
-       WHERE id = $1 AND status = $2`,
-      [itemId, from, to, change.evidenceId ?? null, change.at, closing, change.actorId],
-    )) as [unknown[], number];
-    if (updated[1] !== 1) throw new Error(`item ${itemId} changed under the punchlist lock`);
-  }
-
   async recordProgress(manager: EntityManager, punchlistId: string, at: Date): Promise<void> {
     await manager.query(`UPDATE punchlists SET last_progress_at = $2, reminded_at = NULL, stalled_at = NULL, updated_at = now() WHERE id = $1`, [punchlistId, at]);
-  }
-
-  async openItemCount(manager: EntityManager, punchlistId: string): Promise<number> {
-    const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM punchlist_items WHERE punchlist_id = $1 AND status <> 'CLOSED'`, [punchlistId])) as Array<{ n: number }>;
-    return n;
   }
 
   async clear(manager: EntityManager, punchlistId: string, by: string, at: Date): Promise<void> {
