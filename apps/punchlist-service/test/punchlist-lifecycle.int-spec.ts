@@ -109,7 +109,7 @@ describe('punchlists from decisions', () => {
     await harness.approvedWithPunchlist(ws, { ...facts, stageId, decidedBy: issuer }, items, first.eventId);
     const replay = await harness.approvedWithPunchlist(ws, { ...facts, stageId, decidedBy: issuer }, items);
     await harness.consumed(replay.eventId);
-    const rows = await harness.dataSource.query(`SELECT id FROM punchlists WHERE workflow_stage_id = $1`, [stageId]);
+    const rows = await harness.query(`SELECT id FROM punchlists WHERE workflow_stage_id = $1`, [stageId]);
     expect(rows).toHaveLength(1);
     expect((await harness.outbox(rows[0].id)).filter((e) => e.eventType === 'punchlist.created')).toHaveLength(1);
   });
@@ -123,7 +123,7 @@ describe('punchlists from decisions', () => {
     expect(body).toMatchObject({ origin: 'REJECTED', items: [{ severity: 'CRITICAL', status: 'OPEN' }] });
     const plain = await harness.rejected(ws, { ...facts, stageId: `stg-rej2-${s}`, decidedBy: issuer }, []);
     await harness.consumed(plain.eventId);
-    expect(await harness.dataSource.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-rej2-${s}`])).toHaveLength(0);
+    expect(await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-rej2-${s}`])).toHaveLength(0);
   });
 
   it('dead-letters a decision whose items break the severity rule, and creates nothing', async () => {
@@ -133,8 +133,8 @@ describe('punchlists from decisions', () => {
     ]);
     const marker = await harness.workflowStarted(ws, facts); // same key: read after the bad one
     await harness.consumed(marker.eventId);
-    expect(await harness.dataSource.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-bad-${s}`])).toHaveLength(0);
-    expect(await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [bad.eventId])).toHaveLength(0);
+    expect(await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-bad-${s}`])).toHaveLength(0);
+    expect(await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [bad.eventId])).toHaveLength(0);
   });
 
   it('lets only the issuer add items while the punchlist is open, with severities that fit it', async () => {
@@ -233,12 +233,12 @@ describe('the item lifecycle', () => {
   it('needs evidence to close: the database refuses a CLOSED (or RECTIFIED) item without it', async () => {
     const { punchlistId, items } = await openPunchlist();
     for (const status of ['RECTIFIED', 'QA_VERIFIED']) {
-      await expect(harness.dataSource.query(`UPDATE punchlist_items SET status = $2 WHERE id = $1`, [items[0].id, status])).rejects.toMatchObject({
+      await expect(harness.query(`UPDATE punchlist_items SET status = $2 WHERE id = $1`, [items[0].id, status])).rejects.toMatchObject({
         driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }),
       });
     }
     await expect(
-      harness.dataSource.query(`UPDATE punchlist_items SET status = 'CLOSED', closed_by = 'x', closed_at = now() WHERE id = $1`, [items[0].id]),
+      harness.query(`UPDATE punchlist_items SET status = 'CLOSED', closed_by = 'x', closed_at = now() WHERE id = $1`, [items[0].id]),
     ).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }) });
     // Through the API the same item cannot get there either: closing an OPEN item is an illegal move.
     expect((await post(`/${punchlistId}/items/${items[0].id}/close`, issuer)).body).toMatchObject({ status: 409, currentStatus: 'OPEN' });
@@ -247,10 +247,10 @@ describe('the item lifecycle', () => {
 
   it('keeps the audit trail append-only', async () => {
     const { items } = await openPunchlist();
-    await expect(harness.dataSource.query(`UPDATE punchlist_item_history SET comment = 'x' WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(
+    await expect(harness.query(`UPDATE punchlist_item_history SET comment = 'x' WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(
       /permission denied|append-only/,
     );
-    await expect(harness.dataSource.query(`DELETE FROM punchlist_item_history WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(/permission denied|append-only/);
+    await expect(harness.query(`DELETE FROM punchlist_item_history WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(/permission denied|append-only/);
   });
 
   it('replays a move answered under the same Idempotency-Key, and refuses the key for another body', async () => {

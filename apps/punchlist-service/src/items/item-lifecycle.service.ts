@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PunchItemStatusChangedV1, PunchlistClearedV1, type PunchEvidenceRefV1 } from '@atp/contracts';
 import { ConflictError, IdempotencyStore, type StoredResponse } from '@atp/platform-http';
-import { inTransaction, setTransactionWorkspace } from '@atp/platform-database';
+import { inTransaction } from '@atp/platform-database';
 import { Clock } from '../clock/clock';
 import { PunchlistEventsPublisher } from '../punchlists/punchlist-events.publisher';
 import { PunchlistRepository, type ItemRow, type PunchlistRow } from '../punchlists/punchlist.repository';
@@ -61,7 +61,6 @@ export class ItemLifecycle {
     const route = `${command.action}:${command.punchlistId}:${command.itemId}:${command.actorId}`;
     const fingerprintBody = { comment: command.comment, sha256: command.evidence?.sha256 ?? null };
     return inTransaction(this.dataSource, async (manager) => {
-      await setTransactionWorkspace(manager, command.workspaceId);
       return this.idempotency.run(manager, command.workspaceId, command.idempotencyKey, route, fingerprintBody, async () => ({
         status: 200,
         body: await this.apply(manager, command),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PunchlistItemsAddedV1 } from '@atp/contracts';
 import { ConflictError, DomainError, IdempotencyStore, ValidationFailedError, type StoredResponse } from '@atp/platform-http';
-import { inTransaction, setTransactionWorkspace } from '@atp/platform-database';
+import { inTransaction } from '@atp/platform-database';
 import { Clock } from '../clock/clock';
 import { PunchlistEventsPublisher } from './punchlist-events.publisher';
 import { PunchlistRepository } from './punchlist.repository';
@@ -22,7 +22,6 @@ export class PunchlistEditing {
 
   async addItems(workspaceId: string, punchlistId: string, actorId: string, body: AddItemsDto, idempotencyKey: string | null): Promise<StoredResponse> {
     return inTransaction(this.dataSource, async (manager) => {
-      await setTransactionWorkspace(manager, workspaceId);
       return this.idempotency.run(manager, workspaceId, idempotencyKey, `add-items:${punchlistId}:${actorId}`, body, async () => {
         const now = this.clock.now();
         const punchlist = await this.punchlists.lockPunchlist(manager, workspaceId, punchlistId);
@@ -48,7 +47,6 @@ export class PunchlistEditing {
       throw new ValidationFailedError([{ field: 'assignedTeam', message: 'send assignedTeam, targetDate or both' }]);
     }
     return inTransaction(this.dataSource, async (manager) => {
-      await setTransactionWorkspace(manager, workspaceId);
       const punchlist = await this.punchlists.lockPunchlist(manager, workspaceId, punchlistId);
       const isIssuer = punchlist.issuedBy === actor.id;
       if (!isIssuer && !actor.roles.some((r) => r === 'DOC_CONTROL' || r === 'WORKSPACE_ADMIN')) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { PunchlistReminderV1, PunchlistStalledV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, runAcrossWorkspaces, runInWorkspace } from '@atp/platform-database';
 import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import type { AppEnv } from '../config/env';
@@ -66,7 +66,9 @@ export class StallSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     const result: StallSweepResult = { reminded: [], stalled: [] };
     const batchSize = options.batchSize ?? 200;
     for (;;) {
-      const batch = await inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
+      const sweep = () => inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
+      // The sweep looks at every workspace's punchlists (one named bypass of row-level security), or at one.
+      const batch = await (options.workspaceId ? runInWorkspace(options.workspaceId, sweep) : runAcrossWorkspaces('punchlist stall sweep', sweep));
       result.reminded.push(...batch.result.reminded);
       result.stalled.push(...batch.result.stalled);
       if (batch.claimed < batchSize) return result;

@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import {
   MembershipCreatedV1, StageApprovedWithPunchlistV1, StageRejectedV1, WorkflowStartedV1, type EventDefinition, type EventEnvelope,
   type PunchItemV1, type WorkflowStartedPayloadV1,
@@ -78,6 +79,12 @@ export class PunchlistHarness {
     await this.app?.close();
   }
 
+  /** Inspection queries of the tests see every workspace (a named bypass of row-level security). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of ad-hoc inspection SQL
+  query(sql: string, params: unknown[] = []): Promise<any[]> {
+    return runAcrossWorkspaces('punchlist-service test inspection', () => this.dataSource.query(sql, params));
+  }
+
   http() {
     return this.app.getHttpServer();
   }
@@ -113,7 +120,7 @@ export class PunchlistHarness {
       const membershipId = `m-${workspaceId}-${userId}-${role}`;
       await this.produce(MembershipCreatedV1, workspaceId, membershipId, { membershipId, workspaceId, userId, role, status: 'ACTIVE' });
     }
-    await waitFor(async () => Number((await this.dataSource.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= members.length, {
+    await waitFor(async () => Number((await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= members.length, {
       what: `${members.length} members in the replica`,
     });
   }
@@ -146,17 +153,17 @@ export class PunchlistHarness {
   }
 
   async punchlistOfStage(stageId: string): Promise<{ id: string; status: string }> {
-    return waitFor(async () => (await this.dataSource.query(`SELECT id, status FROM punchlists WHERE workflow_stage_id = $1`, [stageId]))[0], {
+    return waitFor(async () => (await this.query(`SELECT id, status FROM punchlists WHERE workflow_stage_id = $1`, [stageId]))[0], {
       what: `the punchlist of stage ${stageId}`,
     });
   }
 
   async consumed(eventId: string): Promise<void> {
-    await waitFor(async () => (await this.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length > 0, { what: `event ${eventId} consumed` });
+    await waitFor(async () => (await this.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length > 0, { what: `event ${eventId} consumed` });
   }
 
   async outbox(punchlistId: string): Promise<Array<{ eventType: string; payload: Record<string, unknown> }>> {
-    const rows = (await this.dataSource.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [punchlistId])) as Array<{
+    const rows = (await this.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [punchlistId])) as Array<{
       event_type: string;
       envelope: { payload: Record<string, unknown> };
     }>;
