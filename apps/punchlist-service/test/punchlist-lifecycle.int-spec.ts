@@ -273,7 +273,7 @@ describe('evidence uploads', () => {
     const itemId = items[0].id;
     const before = blobCount();
     const text = await rectify(punchlistId, itemId, docControl, Buffer.from('just some text'), 'photo.png');
-    expect([text.status, text.body.code]).toEqual([415, 'UNSUPPORTED_EVIDENCE_TYPE']);
+    expect([text.status, text.body.code]).toEqual([415, 'UNSUPPORTED_FILE_TYPE']);
     const big = await rectify(punchlistId, itemId, docControl, Buffer.concat([PNG, Buffer.alloc(EVIDENCE_LIMIT_BYTES)]), 'big.png');
     expect([big.status, big.body.code]).toEqual([413, 'FILE_TOO_LARGE']);
     const noFile = await request(harness.http()).post(`${base}/${punchlistId}/items/${itemId}/rectify`).set(await harness.auth(docControl)).field('comment', 'x');

@@ -5,14 +5,12 @@ import { Caller, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/pla
 import { IdempotencyKey } from '@atp/platform-http';
 import { SERVICE_ENV } from '@atp/platform-runtime';
 import type { AppEnv } from '../config/env';
-import { EvidenceStore } from '../evidence/evidence-store';
+import { BLOB_STORE, type BlobStore } from '@atp/platform-blob-store';
 import { receiveEvidence } from '../evidence/evidence-upload';
 import { AddItemsDto, AssignItemDto, MoveCommentDto, RejectDto } from '../punchlists/dto/punchlist.dto';
 import { PunchlistEditing } from '../punchlists/punchlist-editing.service';
 import { ItemLifecycle, type MoveCommand } from './item-lifecycle.service';
 import type { ItemAction } from './item-transitions';
-
-const MAX_COMMENT = 4000;
 
 /**
  * Item moves (domain §4.6). The route names the role; the transition table decides the rest (the
@@ -23,7 +21,7 @@ export class ItemsController {
   constructor(
     private readonly lifecycle: ItemLifecycle,
     private readonly editing: PunchlistEditing,
-    private readonly store: EvidenceStore,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
   ) {}
 
@@ -69,8 +67,8 @@ export class ItemsController {
   ) {
     const target = { workspaceId, punchlistId, itemId, action: 'RECTIFY' as const, actorId: caller.userId, actorRoles: caller.workspaceRoles };
     await this.lifecycle.precheck(target);
-    const blobKey = `${workspaceId}/${punchlistId}/${itemId}/${randomUUID()}`;
-    const evidence = await receiveEvidence(request, this.store, blobKey, { maxBytes: this.env.EVIDENCE_MAX_BYTES, maxCommentLength: MAX_COMMENT });
+    const blobKey = `punchlist-evidence/${workspaceId}/${punchlistId}/${itemId}/${randomUUID()}`;
+    const evidence = await receiveEvidence(request, this.store, blobKey, this.env.UPLOAD_MAX_FILE_BYTES);
     try {
       const result = await this.lifecycle.move({ ...target, comment: evidence.comment, idempotencyKey, evidence });
       // A replay answers the first upload's result; this second copy of the file is referenced by nothing.

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { IdempotencyStore } from '@atp/platform-http';
+import { BLOB_STORE, createBlobStore } from '@atp/platform-blob-store';
 import { SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock, SystemClock } from '../clock/clock';
 import type { AppEnv } from '../config/env';
-import { EvidenceStore, LocalDiskEvidenceStore } from '../evidence/evidence-store';
 import { WorkflowFacts } from '../replica/workflow-facts';
 import { PunchlistEventsPublisher } from './punchlist-events.publisher';
 import { PunchlistRepository } from './punchlist.repository';
@@ -13,12 +13,12 @@ import { PunchlistRepository } from './punchlist.repository';
 @Module({
   providers: [
     { provide: Clock, useClass: SystemClock },
-    { provide: EvidenceStore, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => new LocalDiskEvidenceStore(env.EVIDENCE_STORE_DIR) },
+    { provide: BLOB_STORE, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => createBlobStore(env) },
     IdempotencyStore,
     PunchlistRepository,
     PunchlistEventsPublisher,
     WorkflowFacts,
   ],
-  exports: [Clock, EvidenceStore, IdempotencyStore, PunchlistRepository, PunchlistEventsPublisher, WorkflowFacts],
+  exports: [Clock, BLOB_STORE, IdempotencyStore, PunchlistRepository, PunchlistEventsPublisher, WorkflowFacts],
 })
 export class PunchlistCoreModule {}

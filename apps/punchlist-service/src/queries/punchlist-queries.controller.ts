@@ -1,9 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { RequireMember } from '@atp/platform-auth';
 import { ListPunchlistsQuery } from '../punchlists/dto/punchlist.dto';
 import { OpenItemsQuery } from '../punchlists/dto/team-query.dto';
-import { EvidenceStore } from '../evidence/evidence-store';
+import { BLOB_STORE, type BlobStore } from '@atp/platform-blob-store';
 import { PunchlistQueries } from './punchlist-queries.service';
 
 /** Reads: any member of the workspace (vendors, QA, approvers and auditors all follow punchlists). */
@@ -11,7 +11,7 @@ import { PunchlistQueries } from './punchlist-queries.service';
 export class PunchlistQueriesController {
   constructor(
     private readonly queries: PunchlistQueries,
-    private readonly store: EvidenceStore,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
   ) {}
 
   @Get()
@@ -44,7 +44,7 @@ export class PunchlistQueriesController {
     @Res() response: Response,
   ): Promise<void> {
     const evidence = await this.queries.evidenceBlob(workspaceId, punchlistId, itemId, evidenceId);
-    const { stream, sizeBytes } = await this.store.open(evidence.blobKey);
+    const { stream, sizeBytes } = await this.store.get(evidence.blobKey);
     response.status(200);
     response.setHeader('content-type', evidence.contentType);
     response.setHeader('content-length', String(sizeBytes));

@@ -57,8 +57,9 @@ export class PunchlistHarness {
       KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
       OUTBOX_POLL_INTERVAL_MS: '200',
       PUNCHLIST_STALL_SWEEP_INTERVAL_MS: '0',
-      EVIDENCE_MAX_BYTES: String(EVIDENCE_LIMIT_BYTES),
-      EVIDENCE_STORE_DIR: this.evidenceDir,
+      UPLOAD_MAX_FILE_BYTES: String(EVIDENCE_LIMIT_BYTES),
+      BLOB_STORE: 'local',
+      BLOB_STORE_DIR: this.evidenceDir,
       ...this.issuer.env,
       ...extraEnv,
     });
