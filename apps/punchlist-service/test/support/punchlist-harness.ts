@@ -47,6 +47,9 @@ export class PunchlistHarness {
   private producer!: Producer;
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    // The run's key file (scripts/lib/issuer.mjs) names its key with a generated kid while @atp/testing signs
+    // with the kid 'test-key-1': tokens would not verify. Until that is fixed, this process makes its own pair.
+    delete process.env.ATP_TEST_ISSUER_KEY_FILE;
     this.issuer = await testIssuer();
     const env = loadAppEnv({
       SERVICE_NAME: 'punchlist-service',
