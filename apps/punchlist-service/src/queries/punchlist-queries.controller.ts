@@ -1,0 +1,57 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { RequireMember } from '@atp/platform-auth';
+import { ListPunchlistsQuery } from '../punchlists/dto/punchlist.dto';
+import { OpenItemsQuery } from '../punchlists/dto/team-query.dto';
+import { BLOB_STORE, type BlobStore } from '@atp/platform-blob-store';
+import { PunchlistQueries } from './punchlist-queries.service';
+
+/** Reads: any member of the workspace (vendors, QA, approvers and auditors all follow punchlists). */
+@Controller('api/v1/workspaces/:workspaceId/punchlists')
+export class PunchlistQueriesController {
+  constructor(
+    private readonly queries: PunchlistQueries,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+  ) {}
+
+  @Get()
+  @RequireMember()
+  list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: ListPunchlistsQuery) {
+    return this.queries.list(workspaceId, query);
+  }
+
+  /** Declared before `:punchlistId`: punchlist ids are UUIDs, so the word never names a punchlist. */
+  @Get('open-items')
+  @RequireMember()
+  openItems(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: OpenItemsQuery) {
+    return this.queries.openItemsOfTeam(workspaceId, query.team, query);
+  }
+
+  @Get(':punchlistId')
+  @RequireMember()
+  one(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('punchlistId') punchlistId: string) {
+    return this.queries.one(workspaceId, punchlistId);
+  }
+
+  /** The evidence file's bytes, streamed, with the type judged from its content at upload. */
+  @Get(':punchlistId/items/:itemId/evidence/:evidenceId/content')
+  @RequireMember()
+  async content(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('punchlistId') punchlistId: string,
+    @Param('itemId') itemId: string,
+    @Param('evidenceId') evidenceId: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const evidence = await this.queries.evidenceBlob(workspaceId, punchlistId, itemId, evidenceId);
+    const { stream, sizeBytes } = await this.store.get(evidence.blobKey);
+    response.status(200);
+    response.setHeader('content-type', evidence.contentType);
+    response.setHeader('content-length', String(sizeBytes));
+    response.setHeader('content-disposition', `attachment; filename="${evidence.fileName.replace(/["\\\r\n]/g, '_')}"`);
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('etag', `"${evidence.sha256}"`);
+    stream.on('error', () => response.destroy());
+    stream.pipe(response);
+  }
+}
