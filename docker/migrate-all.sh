@@ -1,5 +1,5 @@
 #!/bin/sh
-# One-shot migration job of docker-compose.yml: each service's migrate.ts as its owner role, with
+# One-shot migration job of docker-compose.yml: each service's migrations as its owner role, with
 # the same variables `npm start` passes (DATABASE_MIGRATION_URL, DATABASE_URL), read from
 # <SVC>_MIGRATION_DATABASE_URL / <SVC>_DATABASE_URL. A service without migrate.ts is skipped.
 set -eu
@@ -7,7 +7,13 @@ for pair in config:config-service workflow:workflow-service submission:submissio
             punchlist:punchlist-service gateway:gateway; do
   key=${pair%%:*}
   app=${pair#*:}
-  file="apps/$app/src/database/migrate.ts"
+  # The runtime image holds the compiled apps (dist/); the tools image runs the sources.
+  file="dist/$app/apps/$app/src/database/migrate.js"
+  runner="node"
+  if [ ! -f "$file" ]; then
+    file="apps/$app/src/database/migrate.ts"
+    runner="node -r ./scripts/register.cjs"
+  fi
   if [ ! -f "$file" ]; then
     echo "[migrate] $app: no $file; skipped"
     continue
@@ -17,6 +23,6 @@ for pair in config:config-service workflow:workflow-service submission:submissio
   eval "app_url=\${${prefix}_DATABASE_URL}"
   echo "[migrate] $app"
   SERVICE_NAME="$app" DATABASE_MIGRATION_URL="$owner_url" DATABASE_URL="$app_url" \
-    node -r ./scripts/register.cjs "$file"
+    $runner "$file"
 done
 echo "[migrate] done"

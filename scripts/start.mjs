@@ -17,6 +17,7 @@ let phase = 'setup'; // setup → apps → running → stopping
 let interrupted = false;
 const running = new Map(); // app name → { svc, pid, logStart, child, tail }
 let lib; // lazily imported modules that need node_modules
+let devIssuer; // the development token issuer (closed on shutdown)
 
 async function main() {
   await ensureDependencies();
@@ -24,9 +25,14 @@ async function main() {
     ...(await import('./lib/stack.mjs')),
     ...(await import('./lib/migrations.mjs')),
     ...(await import('./lib/apps.mjs')),
+    ...(await import('./lib/dev-issuer.mjs')),
   };
+  lib.refuseInProduction('npm start');
   const stackEnv = await lib.stackUp();
   checkInterrupted();
+  devIssuer = await lib.startDevIssuer();
+  Object.assign(stackEnv, devIssuer.env);
+  say(`development token issuer on ${devIssuer.issuer} (keys in .local/issuer/); \`npm run token -- <userId>\` prints a token`);
 
   await lib.runMigrations(stackEnv, { log: (m) => say(`migrate: ${m}`) });
   checkInterrupted();
@@ -117,6 +123,7 @@ function printTable(present, stackEnv) {
   const rows = present.map((svc) => [svc.app, `http://127.0.0.1:${svc.port}`, `PID ${running.get(svc.app).pid}`]);
   rows.push(['postgres', `${stackEnv.ATP_PG_HOST}:${stackEnv.ATP_PG_PORT}`, 'admin atp/atp']);
   rows.push(['kafka', stackEnv.KAFKA_BROKERS, '']);
+  if (devIssuer) rows.push(['token issuer', devIssuer.issuer, 'npm run token -- u-admin']);
   const width = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log('\n  ATP platform is running\n');
   for (const r of rows) console.log(`  ${r[0].padEnd(width[0])}  ${r[1].padEnd(width[1])}  ${r[2]}`);
@@ -137,6 +144,7 @@ async function shutdown(exitCode) {
   say('stopping apps');
   await lib?.stopAllApps?.((m) => say(m));
   for (const e of running.values()) e.tail.stop();
+  await devIssuer?.close();
   if (lib?.stackDown) {
     say('stopping the stack');
     await lib.stackDown();

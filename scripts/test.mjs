@@ -4,9 +4,11 @@
 // starts clean; the stack is left running for the next run. Exits with nx's exit code.
 //   npm test -- --projects=contracts
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
-import { files, ROOT } from './lib/paths.mjs';
+import { files, LOCAL, ROOT } from './lib/paths.mjs';
 import { SERVICES, envPrefix } from './lib/services.mjs';
+import { ensureIssuerKeys } from './lib/issuer.mjs';
 
 const say = (msg) => console.log(`[test] ${msg}`);
 
@@ -39,6 +41,15 @@ async function main() {
     ATP_KAFKA_CONTROL_SCRIPT: 'scripts/kafka-control.mjs',
     ATP_STACK_ENV_FILE: files.stackEnv,
   };
+  // One token issuer for the whole run: services under test trust its JWKS file, @atp/testing signs with its key.
+  const issuer = ensureIssuerKeys(join(LOCAL, 'test-issuer'), 'test');
+  Object.assign(env, {
+    AUTH_ISSUER: 'https://issuer.atp.test',
+    AUTH_AUDIENCE: 'atp-api',
+    AUTH_JWKS_FILE: issuer.jwksFile,
+    AUTH_JWKS_URL: '',
+    ATP_TEST_ISSUER_KEY_FILE: issuer.keyFile,
+  });
   for (const svc of SERVICES) {
     const p = envPrefix(svc);
     // Tests only ever see the `_test` databases, under the plain names and the explicit ones.

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { configureHttp } from '@atp/platform-runtime';
+import { bearer, testIssuerEnv } from '@atp/testing';
 import { AppModule } from '../../apps/config-service/src/app.module';
 import { loadAppEnv } from '../../apps/config-service/src/config/env';
 import { ConfigImportService } from '../../apps/config-service/src/config-versions/config-import.service';
@@ -31,7 +32,7 @@ function percentile(samples: number[], p: number): number {
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 
 async function main(): Promise<void> {
-  const env = loadAppEnv({ ...process.env, SERVICE_NAME: 'config-service-bench', PORT: '0', LOG_LEVEL: 'error' });
+  const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'config-service-bench', PORT: '0', LOG_LEVEL: 'error' });
   const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), { logger: ['error'] });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     const httpSamples: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const t = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(actor) }, body: JSON.stringify(request) });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
       if (i >= 100) httpSamples.push(performance.now() - t);

@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId } from '@atp/approval-routing';
 import { AppModule } from '../../apps/workflow-service/src/app.module';
 import { loadAppEnv } from '../../apps/workflow-service/src/config/env';
+import { testIssuerEnv } from '@atp/testing';
 import { ReplicaRepository } from '../../apps/workflow-service/src/replica/replica.repository';
 import { WorkflowStarter } from '../../apps/workflow-service/src/start/workflow-starter.service';
 import { toStartRequest } from '../../apps/workflow-service/src/start/start-request';
@@ -22,7 +23,7 @@ const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 async function main(): Promise<void> {
-  const env = loadAppEnv({ ...process.env, SERVICE_NAME: 'workflow-service-bench', PORT: '0', LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_MS: '0', DATABASE_POOL_SIZE: '40' });
+  const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'workflow-service-bench', PORT: '0', LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_MS: '0', DATABASE_POOL_SIZE: '40' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { logger: false });
   const ds = app.get(DataSource);
   const ws = randomUUID();

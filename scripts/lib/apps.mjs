@@ -32,6 +32,8 @@ export function appEnv(svc, stackEnv) {
     KAFKA_BROKERS: stackEnv.KAFKA_BROKERS,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
+  // How to verify bearer tokens: the development issuer's AUTH_* (set by start.mjs), or the caller's own.
+  for (const [name, value] of Object.entries(stackEnv)) if (name.startsWith('AUTH_')) env[name] = value;
   if (svc.key === 'gateway') {
     for (const other of SERVICES.filter((s) => s.key !== 'gateway')) {
       env[`${envPrefix(other)}_SERVICE_URL`] = `http://${LOOPBACK}:${other.port}`;

@@ -20,6 +20,9 @@ export const SERVICES = [
   { key: 'gateway', app: 'gateway', port: PORT_BASE },
 ];
 
+/** The development token issuer of `npm start` (scripts/lib/dev-issuer.mjs) serves its JWKS here. */
+export const DEV_ISSUER_PORT = PORT_BASE + 9;
+
 export const envPrefix = (svc) => svc.key.toUpperCase();
 export const mainFile = (svc) => join(ROOT, 'apps', svc.app, 'src', 'main.ts');
 export const migrateFile = (svc) => join(ROOT, 'apps', svc.app, 'src', 'database', 'migrate.ts');

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
 import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
 import { DirectoryModule } from './directory/directory.module';
+import { WorkspaceMembershipSource } from './directory/workspace-membership.source';
 import { PinsModule } from './pins/pins.module';
 import { RoutingContextCacheModule } from './routing/routing-context.cache';
 import { RoutingModule } from './routing/routing.module';
@@ -13,7 +15,10 @@ export class AppModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService({ env, migrations, entities: [] }), DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, RoutingContextCacheModule],
+      imports: [
+        PlatformModule.forService({ env, migrations, entities: [] }),
+        AuthModule.forService({ settings: authSettingsFrom(env), membership: WorkspaceMembershipSource }),
+        DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, RoutingContextCacheModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { uniqueSuffix } from '@atp/testing';
+import { uniqueSuffix, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
 
 /** Runbook C1–C3, INV1–INV2 and the HTTP lifecycle against the real database. */
@@ -15,8 +15,8 @@ describe('config-service: schema and config lifecycle', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Admin' }).expect(201);
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
+    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Admin' }).expect(201);
+    const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))
       .send({ code: `TEST-${uniqueSuffix().toUpperCase()}`, name: 'Test workspace', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
   }, 30000);
@@ -27,7 +27,7 @@ describe('config-service: schema and config lifecycle', () => {
   });
 
   const importFile = (sourceType: string, file: Buffer, name = 'file.csv') =>
-    http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('sourceType', sourceType).attach('file', file, name);
+    http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor)).field('sourceType', sourceType).attach('file', file, name);
 
   describe('C1 catalog', () => {
     it('has every table, the named foreign keys, CHECKs and the partial unique index', async () => {
@@ -76,20 +76,20 @@ describe('config-service: schema and config lifecycle', () => {
   it('C3 + INV1/INV2: DRAFT → ACTIVE, second ACTIVE refused by the database, chain and SUPERSEDED', async () => {
     const v1 = await importFile('SCOPE_CONFIG', scopeConfigFile(3)).expect(201);
     expect(v1.body.version).toMatchObject({ status: 'DRAFT', versionNumber: 1, validationStatus: 'VALID' });
-    const a1 = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v1.body.version.id}/activate`).set('x-user-id', actor).expect(200);
+    const a1 = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v1.body.version.id}/activate`).set(bearer(actor)).expect(200);
     expect(a1.body.activatedAt).toBeTruthy();
     const v2 = await importFile('SCOPE_CONFIG', scopeConfigFile(4)).expect(201);
     expect(v2.body.version).toMatchObject({ versionNumber: 2, previousVersionId: v1.body.version.id });
     // INV2: the database refuses a second ACTIVE regardless of the API.
     await expect(db.query(`UPDATE config_versions SET status = 'ACTIVE' WHERE id = $1`, [v2.body.version.id])).rejects.toMatchObject({ code: '23505' });
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/activate`).set('x-user-id', actor).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/activate`).set(bearer(actor)).expect(200);
     const { rows } = await db.query(`SELECT id, status, superseded_by_id FROM config_versions WHERE workspace_id = $1 AND source_type = 'SCOPE_CONFIG' ORDER BY version_number`, [workspaceId]);
     expect(rows).toEqual([
       { id: v1.body.version.id, status: 'SUPERSEDED', superseded_by_id: v2.body.version.id },
       { id: v2.body.version.id, status: 'ACTIVE', superseded_by_id: null },
     ]);
     // INV1: an ACTIVE version cannot be deleted, neither through the API nor in SQL; its rows are frozen.
-    const refused = await http().delete(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}`).set('x-user-id', actor);
+    const refused = await http().delete(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}`).set(bearer(actor));
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('VERSION_NOT_DELETABLE');
     expect(refused.headers['content-type']).toContain('application/problem+json');
@@ -105,12 +105,12 @@ describe('config-service: schema and config lifecycle', () => {
     expect(v1.body.report.status).toBe('VALID');
     const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/snapshot`).expect(200);
     const stage = snapshot.body.policyStages[0];
-    const patched = await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 12 }).expect(200);
+    const patched = await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set(bearer(actor)).send({ slaHours: 12 }).expect(200);
     expect(patched.body.slaHours).toBe(12);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 'soon' }).expect(400);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ colour: 'red' }).expect(400);
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/activate`).set('x-user-id', actor).expect(200);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set('x-user-id', actor).send({ slaHours: 13 }).expect(409);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set(bearer(actor)).send({ slaHours: 'soon' }).expect(400);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set(bearer(actor)).send({ colour: 'red' }).expect(400);
+    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/activate`).set(bearer(actor)).expect(200);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set(bearer(actor)).send({ slaHours: 13 }).expect(409);
 
     const changed = approvalMatrixRows(10, 3);
     changed.stages[0].sla_hours = 72;
@@ -118,9 +118,9 @@ describe('config-service: schema and config lifecycle', () => {
     const diff = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/diff`).expect(200);
     expect(diff.body.activeVersionId).toBe(id1);
     expect(diff.body.changes.policyStages.changed.map((c: { key: string }) => c.key)).toContain('SCOPE_0|ZTE|RAN_MW|1|FOP_RTS|');
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/activate`).set('x-user-id', actor).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/activate`).set(bearer(actor)).expect(200);
 
-    const rolled = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/rollback`).set('x-user-id', actor).expect(201);
+    const rolled = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/rollback`).set(bearer(actor)).expect(201);
     expect(rolled.body).toMatchObject({ status: 'ACTIVE', isRollback: true, rolledBackFromId: id1, versionNumber: 3, previousVersionId: v2.body.version.id });
     const clone = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${rolled.body.id}/snapshot`).expect(200);
     expect(clone.body.policyStages).toHaveLength(30);
@@ -146,10 +146,10 @@ describe('config-service: schema and config lifecycle', () => {
     expect(tooLong.body.code).toBe('CELL_TOO_LONG');
     const bad = await importFile('NOPE', file).expect(400);
     expect(bad.body.errors[0].field).toBe('sourceType');
-    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set('x-user-id', actor).field('sourceType', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(400);
-    await http().post(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions/import`).set('x-user-id', actor).field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'f.csv').expect(404);
-    const unknownActor = await importFile('SCOPE_CONFIG', scopeConfigFile(1)).set('x-user-id', 'nobody-here').expect(422);
-    expect(unknownActor.body.errors[0].field).toBe('x-user-id');
+    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set(bearer(actor)).field('sourceType', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(400);
+    await http().post(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions/import`).set(bearer(actor)).field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'f.csv').expect(404);
+    // A valid token of a user who is no member of the workspace: the workspace does not exist for them.
+    await importFile('SCOPE_CONFIG', scopeConfigFile(1)).set(bearer('nobody-here')).expect(404);
     expect(await count()).toBe(before);
   });
 
@@ -164,6 +164,6 @@ describe('config-service: schema and config lifecycle', () => {
     expect(snapshot.body.policies.map((p: { atpCategory: string }) => p.atpCategory).sort()).toEqual(['RAN_MW', 'SOFTWARE_LICENSE']);
     expect(snapshot.body.roles.map((r: { roleCode: string }) => r.roleCode)).toEqual(expect.arrayContaining(['HEAD_NOC', 'RTH']));
     expect(snapshot.body.policyStages.every((s: { roleCode: string }) => s.roleCode === 'HEAD_NOC')).toBe(true);
-    await http().delete(`/api/v1/workspaces/${workspaceId}/config-versions/${v.body.version.id}`).set('x-user-id', actor).expect(204);
+    await http().delete(`/api/v1/workspaces/${workspaceId}/config-versions/${v.body.version.id}`).set(bearer(actor)).expect(204);
   });
 });

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Client } from 'pg';
-import { uniqueSuffix } from '@atp/testing';
+import { uniqueSuffix, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
 
 /** A 5,000-row matrix with 20 planted errors reports exactly those 20 and writes nothing. */
@@ -15,13 +15,13 @@ describe('config-service: import of a large matrix with planted errors', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Importer' }).expect(201);
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
+    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Importer' }).expect(201);
+    const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))
       .send({ code: `IMP-${uniqueSuffix().toUpperCase()}`, name: 'Import test', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
-    const scopes = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor)
+    const scopes = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor))
       .field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(25), 'scopes.csv').expect(201);
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${scopes.body.version.id}/activate`).set('x-user-id', actor).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${scopes.body.version.id}/activate`).set(bearer(actor)).expect(200);
   }, 30000);
 
   afterAll(async () => {
@@ -49,7 +49,7 @@ describe('config-service: import of a large matrix with planted errors', () => {
     const firstLine = { roles: 3, policies: 3 + m.roles.length + 2, stages: 3 + m.roles.length + 2 + m.policies.length + 2 } as Record<string, number>;
     const before = (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`, [workspaceId])).rows[0];
 
-    const response = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor)
+    const response = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor))
       .field('sourceType', 'APPROVAL_MATRIX').attach('file', csv(m), 'matrix.csv').expect(422);
     expect(response.body.code).toBe('IMPORT_INVALID');
     const { errors, rowCount, status } = response.body.report;

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import request from 'supertest';
 import type { Client } from 'pg';
 import { Topics, type EventEnvelope } from '@atp/contracts';
-import { testKafka, uniqueSuffix, waitFor } from '@atp/testing';
+import { testKafka, uniqueSuffix, waitFor, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
 
 /**
@@ -72,37 +72,37 @@ describe('config-service: replicas rebuilt from offset 0 equal the source tables
 
     // Directory through the HTTP API, including updates of every kind of entity.
     for (const [i, id] of users.entries()) {
-      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, fullName: `Replica user ${i}`, userType: i === 3 ? 'VENDOR' : 'INTERNAL' }).expect(201);
+      await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id, email: `${id}@example.test`, fullName: `Replica user ${i}`, userType: i === 3 ? 'VENDOR' : 'INTERNAL' }).expect(201);
     }
-    await http().patch(`/api/v1/users/${users[3]}`).set('x-user-id', admin).send({ status: 'SUSPENDED' }).expect(200);
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
+    await http().patch(`/api/v1/users/${users[3]}`).set(bearer(admin, PLATFORM_ADMIN)).send({ status: 'SUSPENDED' }).expect(200);
+    const ws = await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
       .send({ code: `REPL-${salt.toUpperCase()}`, name: 'Replica workspace', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const roles = ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'DOC_CONTROL'];
     const memberships: string[] = [];
     for (const [i, id] of users.entries()) {
-      const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: id, role: roles[i] }).expect(201);
+      const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId: id, role: roles[i] }).expect(201);
       memberships.push(m.body.membershipId);
     }
-    await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: users[2], role: 'AUDITOR' }).expect(201);
-    await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[3]}`).set('x-user-id', admin).send({ status: 'INACTIVE' }).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId: users[2], role: 'AUDITOR' }).expect(201);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[3]}`).set(bearer(admin)).send({ status: 'INACTIVE' }).expect(200);
     for (let i = 0; i < 5; i++) {
-      await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin)
+      await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin))
         .send({ siteCode: `REP-${i}`, siteName: `Replica site ${i}`, region: i % 2 ? 'JABODETABEK' : 'SUMBAGUT', city: i === 0 ? undefined : 'Medan', clusterCode: `c-${i % 2}` }).expect(200);
     }
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'REP-1', siteName: 'Replica site 1 renamed', clusterCode: 'C-9', isActive: false }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin)).send({ siteCode: 'REP-1', siteName: 'Replica site 1 renamed', clusterCode: 'C-9', isActive: false }).expect(200);
 
     // Two activations (and one supersession) for the snapshot topic.
     const importActivate = async (sourceType: string, file: Buffer) => {
-      const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', admin)
+      const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(admin))
         .field('sourceType', sourceType).attach('file', file, 'file.csv').expect(201);
-      await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set('x-user-id', admin).expect(200);
+      await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set(bearer(admin)).expect(200);
       activated.push(imported.body.version.id);
     };
     await importActivate('SCOPE_CONFIG', scopeConfigFile(3, salt));
     await importActivate('APPROVAL_MATRIX', csv(approvalMatrixRows(6, 3, salt)));
     await importActivate('SCOPE_CONFIG', scopeConfigFile(4, salt));
-    await http().post(`/api/v1/workspaces/${workspaceId}/deactivate`).set('x-user-id', admin).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/deactivate`).set(bearer(admin)).expect(200);
 
     // The runtime's relay publishes the outbox; wait until every event of this test left it.
     const ids = [workspaceId, ...users, ...memberships, ...activated];

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { uniqueSuffix } from '@atp/testing';
+import { uniqueSuffix, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, startApp } from './support';
 
 /**
@@ -18,9 +18,9 @@ describe('config-service: routing dry run', () => {
   const http = () => request(app.getHttpServer());
   const dryRun = (body: Record<string, unknown>) => http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).send(body);
   const importActivate = async (sourceType: string, file: Buffer) => {
-    const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', admin)
+    const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(admin))
       .field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set('x-user-id', admin).expect(200);
+    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set(bearer(admin)).expect(200);
     return imported.body.version.id as string;
   };
   const clusterMapping = (clusterCode: string) => csv({
@@ -31,18 +31,18 @@ describe('config-service: routing dry run', () => {
   beforeAll(async () => {
     app = await startApp();
     for (const id of [admin, primary, backup]) {
-      await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
+      await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
     }
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', admin)
+    const ws = await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
       .send({ code: `DRY-${salt.toUpperCase()}`, name: 'Dry run', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     for (const id of [primary, backup]) {
-      memberships[id] = (await http().post(`/api/v1/workspaces/${workspaceId}/members`).set('x-user-id', admin).send({ userId: id, role: 'APPROVER' }).expect(201)).body.membershipId;
+      memberships[id] = (await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId: id, role: 'APPROVER' }).expect(201)).body.membershipId;
     }
     await importActivate('SCOPE_CONFIG', scopeConfigFile(1, salt));
     await importActivate('APPROVAL_MATRIX', csv(approvalMatrixRows(5, 2, salt)));
     await importActivate('CLUSTER_MAPPING', clusterMapping('C-1'));
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-1' }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin)).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-1' }).expect(200);
   }, 60000);
 
   afterAll(async () => {
@@ -57,13 +57,13 @@ describe('config-service: routing dry run', () => {
       .toEqual([[primary, 'PRIMARY'], [primary, 'PRIMARY']]);
 
     // The primary leaves the workspace: the next dry run falls back to the backup (membership write invalidates).
-    await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[primary]}`).set('x-user-id', admin).send({ status: 'INACTIVE' }).expect(200);
+    await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[primary]}`).set(bearer(admin)).send({ status: 'INACTIVE' }).expect(200);
     const second = await dryRun(body).expect(200);
     expect(second.body.stages.map((s: { approverUserId: string; assignment: { source: string } }) => [s.approverUserId, s.assignment.source]))
       .toEqual([[backup, 'BACKUP'], [backup, 'BACKUP']]);
 
     // The site moves to a cluster the ACTIVE mapping lacks, then a new mapping is activated (site and activation invalidate).
-    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set('x-user-id', admin).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-2' }).expect(200);
+    await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin)).send({ siteCode: 'S-1', siteName: 'Site 1', clusterCode: 'C-2' }).expect(200);
     const third = await dryRun(body).expect(200);
     expect(third.body.stages[0].approverUserId).toBeNull();
     const mappingId = await importActivate('CLUSTER_MAPPING', clusterMapping('C-2'));

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { configureHttp } from '@atp/platform-runtime';
-import { uniqueSuffix } from '@atp/testing';
+import { testIssuerEnv, uniqueSuffix } from '@atp/testing';
 import { AppModule } from '../src/app.module';
 import { loadAppEnv } from '../src/config/env';
 
@@ -13,7 +13,7 @@ export function databaseUrl(): string {
 }
 
 export async function startApp(): Promise<INestApplication> {
-  const env = loadAppEnv({ ...process.env, SERVICE_NAME: 'config-service', PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: databaseUrl() });
+  const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'config-service', PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: databaseUrl() });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureHttp(app);

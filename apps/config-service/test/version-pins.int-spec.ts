@@ -6,7 +6,7 @@ import type { Client } from 'pg';
 import {
   Topics, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowStartedV1, type EventEnvelope, type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
-import { testKafka, uniqueSuffix, waitFor } from '@atp/testing';
+import { testKafka, uniqueSuffix, waitFor, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
 
 /**
@@ -58,16 +58,16 @@ describe('config-service: config versions pinned by running workflows', () => {
     db = await sql();
     producer = testKafka('config-pins-test').producer();
     await producer.connect();
-    await http().post('/api/v1/users').set('x-user-id', 'bootstrap').send({ id: actor, email: `${actor}@example.test`, fullName: 'Pins admin' }).expect(201);
-    const ws = await http().post('/api/v1/workspaces').set('x-user-id', actor)
+    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Pins admin' }).expect(201);
+    const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))
       .send({ code: `PINS-${salt.toUpperCase()}`, name: 'Pins', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
     workspaceId = ws.body.workspaceId;
     const importFile = (sourceType: string, file: Buffer) =>
-      http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set('x-user-id', actor).field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
+      http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor)).field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
     scopeVersionId = (await importFile('SCOPE_CONFIG', scopeConfigFile(2, salt))).body.version.id;
-    await http().post(`${version(scopeVersionId)}/activate`).set('x-user-id', actor).expect(200);
+    await http().post(`${version(scopeVersionId)}/activate`).set(bearer(actor)).expect(200);
     matrixVersionId = (await importFile('APPROVAL_MATRIX', csv(approvalMatrixRows(2, 2, salt)))).body.version.id;
-    await http().post(`${version(matrixVersionId)}/activate`).set('x-user-id', actor).expect(200);
+    await http().post(`${version(matrixVersionId)}/activate`).set(bearer(actor)).expect(200);
     draftVersionId = (await importFile('APPROVAL_MATRIX', csv(approvalMatrixRows(2, 2, `${salt}-2`)))).body.version.id;
   }, 60000);
 
@@ -90,12 +90,12 @@ describe('config-service: config versions pinned by running workflows', () => {
     expect((await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [wf1])).rows[0].config_version_ids.sort())
       .toEqual([matrixVersionId, scopeVersionId].sort());
 
-    const archive = await http().post(`${version(matrixVersionId)}/archive`).set('x-user-id', actor);
+    const archive = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor));
     expect(archive.status).toBe(409);
     expect(archive.headers['content-type']).toContain('application/problem+json');
     expect(archive.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 2 });
     expect(archive.body.detail).toContain('pinned by 2 running workflow(s)');
-    const remove = await http().delete(version(scopeVersionId)).set('x-user-id', actor);
+    const remove = await http().delete(version(scopeVersionId)).set(bearer(actor));
     expect(remove.status).toBe(409);
     expect(remove.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 2 });
     // The database refuses too, whatever the API does.
@@ -103,7 +103,7 @@ describe('config-service: config versions pinned by running workflows', () => {
 
     await publish(envelope(WorkflowCancelledV1.fixture, wf2, {}));
     await untilPinned(matrixVersionId, 1);
-    const stillPinned = await http().post(`${version(matrixVersionId)}/archive`).set('x-user-id', actor).expect(409);
+    const stillPinned = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor)).expect(409);
     expect(stillPinned.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 1 });
 
     const completed = envelope(WorkflowCompletedV1.fixture, wf1, { completedAt: new Date().toISOString() });
@@ -113,9 +113,9 @@ describe('config-service: config versions pinned by running workflows', () => {
     await untilPinned(matrixVersionId, 0);
     expect(await pinCount(scopeVersionId)).toBe(0);
 
-    const archived = await http().post(`${version(matrixVersionId)}/archive`).set('x-user-id', actor).expect(200);
+    const archived = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor)).expect(200);
     expect(archived.body.status).toBe('ARCHIVED');
-    await http().delete(version(draftVersionId)).set('x-user-id', actor).expect(204);
+    await http().delete(version(draftVersionId)).set(bearer(actor)).expect(204);
   }, 120000);
 
   it('ignores an end that arrives before its start (tombstone) and versions of another workspace', async () => {

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
 import { migrations } from './database/migrations';
 import { WorkflowCoreModule } from './workflow/workflow-core.module';
 import { ReplicaModule } from './replica/replica.module';
+import { ReplicaMembershipSource } from './replica/replica-membership.source';
 import { StartModule } from './start/start.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { SlaModule } from './sla/sla.module';
@@ -18,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService({ env, migrations, entities: [] }),
+        AuthModule.forService({ settings: authSettingsFrom(env), membership: ReplicaMembershipSource }),
         WorkflowCoreModule,
         ReplicaModule,
         OverridesModule,

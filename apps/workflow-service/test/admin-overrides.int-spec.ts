@@ -4,7 +4,7 @@ import {
   demoApprovalMatrix, demoClusterMapping, demoPolicyId, demoScopeConfig, demoUserId, type ApprovalMatrixSnapshot, type AtpCategory,
 } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
-import { uniqueSuffix } from '@atp/testing';
+import { uniqueSuffix, bearer } from '@atp/testing';
 import { WorkflowHarness } from './support/workflow-harness';
 
 jest.setTimeout(240_000);
@@ -63,7 +63,7 @@ const http = () => request(harness.app.getHttpServer());
 const base = `/api/v1/workspaces/${workspaceId}`;
 
 function post(path: string, userId: string, body: Record<string, unknown>, idempotencyKey?: string) {
-  const call = http().post(`${base}${path}`).set('X-User-Id', userId);
+  const call = http().post(`${base}${path}`).set(bearer(userId));
   if (idempotencyKey) call.set('Idempotency-Key', idempotencyKey);
   return call.send(body);
 }
@@ -96,7 +96,7 @@ beforeAll(async () => {
   await harness.start();
   const members = [...ROLES.flatMap((r) => [primary(r), backup(r)]), submitter, ...['a', 'b', 'c', 'd', 'e', 'f'].map(stand)];
   for (const userId of members) await harness.addMember(workspaceId, userId);
-  await harness.addMember(workspaceId, requester, 'DOC_CONTROL');
+  await harness.addMember(workspaceId, requester, 'APPROVER');
   await harness.addMember(workspaceId, admin, 'WORKSPACE_ADMIN');
   await harness.addMember(workspaceId, admin2, 'WORKSPACE_ADMIN');
   await harness.waitForMembers(workspaceId, members.length + 3);
@@ -140,7 +140,7 @@ describe('overrides over HTTP', () => {
     expect(notApprover.status).toBe(422);
     expect(notApprover.body.code).toBe('FROM_USER_NOT_STAGE_APPROVER');
 
-    expect((await post('/overrides', outsider, valid)).status).toBe(403);
+    expect((await post('/overrides', outsider, valid)).status).toBe(404); // not a member: the workspace is not theirs to see
     expect(await harness.dataSource.query(`SELECT 1 FROM approver_overrides WHERE workspace_id = $1`, [workspaceId])).toEqual([]);
   });
 
@@ -248,17 +248,17 @@ describe('overrides over HTTP', () => {
       expect(byStage.body.workflowStatus).toBe('COMPLETED');
 
       // Listing with filters and a cursor over more than one page.
-      const listed = await http().get(`${base}/overrides?submissionId=${payload.submissionId}`).set('X-User-Id', stand('a'));
+      const listed = await http().get(`${base}/overrides?submissionId=${payload.submissionId}`).set(bearer(stand('a')));
       expect(listed.status).toBe(200);
       expect(listed.body.items.map((o: { overrideType: string; roleCode: string }) => `${o.overrideType}:${o.roleCode}`).sort()).toEqual(['SUBMISSION:ROH', 'SUBMISSION:RTH']);
-      const stageOnly = await http().get(`${base}/overrides?overrideType=STAGE&workflowStageId=${second.id}&approvalStatus=APPROVED`).set('X-User-Id', admin);
+      const stageOnly = await http().get(`${base}/overrides?overrideType=STAGE&workflowStageId=${second.id}&approvalStatus=APPROVED`).set(bearer(admin));
       expect(stageOnly.body.items.map((o: { id: string }) => o.id)).toEqual([stageOverride]);
       const all = await harness.dataSource.query(`SELECT id FROM approver_overrides WHERE workspace_id = $1`, [workspaceId]);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: request.Response = await http().get(`${base}/overrides?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('X-User-Id', admin);
+        const page: request.Response = await http().get(`${base}/overrides?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(admin));
         expect(page.status).toBe(200);
         seen.push(...page.body.items.map((o: { id: string }) => o.id));
         cursor = page.body.nextCursor;
@@ -267,7 +267,7 @@ describe('overrides over HTTP', () => {
       expect(pages).toBeGreaterThan(2);
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.sort()).toEqual(all.map((r: { id: string }) => r.id).sort());
-      expect((await http().get(`${base}/overrides`).set('X-User-Id', outsider)).status).toBe(403);
+      expect((await http().get(`${base}/overrides`).set(bearer(outsider))).status).toBe(404);
     } finally {
       await retireOverrides();
     }
@@ -304,7 +304,7 @@ describe('admin actions', () => {
     expect((await decide(instance.id, first.id, primary('BO'))).status).toBe(403);
     expect((await decide(instance.id, first.id, stand('a'))).status).toBe(200);
     expect((await post(path, admin, { toUserId: stand('c'), reason: 'too late' })).body.code).toBe('STAGE_CLOSED');
-    const inbox = await http().get(`${base}/inbox`).set('X-User-Id', stand('b'));
+    const inbox = await http().get(`${base}/inbox`).set(bearer(stand('b')));
     expect(inbox.body.items.map((i: { stageId: string }) => i.stageId)).toEqual([second.id]);
   });
 
@@ -400,7 +400,7 @@ describe('admin actions', () => {
     const otherWs = randomUUID();
     await harness.addMember(otherWs, admin, 'WORKSPACE_ADMIN');
     await harness.waitForMembers(otherWs, 1);
-    const response = await http().post(`/api/v1/workspaces/${otherWs}/workflows/${instance.id}/hold`).set('X-User-Id', admin).send({ reason: 'x' });
+    const response = await http().post(`/api/v1/workspaces/${otherWs}/workflows/${instance.id}/hold`).set(bearer(admin)).send({ reason: 'x' });
     expect(response.status).toBe(404);
     expect((await instanceRow(instance.id)).status).toBe('IN_PROGRESS');
   });

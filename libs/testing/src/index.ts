@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './app';
 export * from './service-smoke';
 export * from './auth';
+export * from './access-sweep';

@@ -21,6 +21,18 @@ export function testStack(): { kafkaBrokers: string[]; pgAdminUrl: string } {
   };
 }
 
+/**
+ * A superuser connection to the database of `databaseUrl` (row-level security does not filter it): for
+ * tests that count or inspect every tenant's rows. The caller ends it.
+ */
+export async function superuserClient(databaseUrl: string): Promise<Client> {
+  const url = new URL(testStack().pgAdminUrl);
+  url.pathname = new URL(databaseUrl).pathname;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  return client;
+}
+
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
@@ -67,3 +79,9 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
 export async function restartKafkaBroker(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], { cwd: repoRoot, env: process.env, timeout: 180000 });
 }
+
+/** Env values that satisfy a service's schema for reading its module metadata (nothing connects). */
+export const STATIC_SERVICE_ENV = {
+  SERVICE_NAME: 'access-declarations', PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.invalid', AUTH_JWKS_FILE: '/nonexistent/jwks.json',
+};

@@ -32,8 +32,11 @@ const services = [
 describe('docker-compose.yml', () => {
   it('lists the same services and ports as the local stack scripts', () => {
     const scriptTable = readFileSync(path.join(repoRoot, 'scripts/lib/services.mjs'), 'utf8');
+    // The scripts place the five ports at ATP_PORT_BASE + offset, with 3000 as the default base.
+    expect(scriptTable).toContain(`process.env.ATP_PORT_BASE || '3000'`);
     for (const { key, app, port } of services) {
-      expect(scriptTable).toContain(`{ key: '${key}', app: '${app}', port: ${port} }`);
+      const offset = port - 3000;
+      expect(scriptTable).toContain(`{ key: '${key}', app: '${app}', port: PORT_BASE${offset ? ` + ${offset}` : ''} }`);
     }
     expect(Object.keys(compose.services).sort()).toEqual(
       ['create-topics', 'kafka', 'migrate', 'postgres', ...services.map((s) => s.app)].sort(),

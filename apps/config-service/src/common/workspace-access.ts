@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
-import { USER_ID_HEADER } from '@atp/platform-http';
 
 /**
  * Locks the workspace row for the rest of the transaction: config writes of one workspace are serialised,
@@ -19,5 +18,6 @@ export async function assertWorkspaceExists(manager: EntityManager, workspaceId:
 
 export async function assertActorExists(manager: EntityManager, actorId: string): Promise<void> {
   const rows = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [actorId])) as unknown[];
-  if (rows.length === 0) throw new UnknownReferenceError(USER_ID_HEADER, actorId, 'user');
+  // A valid token of a subject the directory does not know (yet): it may not write config.
+  if (rows.length === 0) throw new UnknownReferenceError('caller', actorId, 'user');
 }

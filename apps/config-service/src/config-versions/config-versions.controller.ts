@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
 import { ValidationFailedError } from '@atp/platform-http';
-import { CallerId } from '@atp/platform-http';
+import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { diffSnapshots } from './config-diff';
@@ -35,6 +35,7 @@ export class ConfigVersionsController {
 
   /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
   @Post('config-versions/import')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
   async import(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
@@ -47,22 +48,26 @@ export class ConfigVersionsController {
   }
 
   @Get('config-versions')
+  @RequireMember()
   list(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: ListConfigVersionsQuery) {
     return this.lifecycle.list(workspaceId, query.sourceType);
   }
 
   @Get('config-versions/:id')
+  @RequireMember()
   get(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     return this.lifecycle.get(workspaceId, id);
   }
 
   @Get('config-versions/:id/snapshot')
+  @RequireMember()
   async snapshot(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     const version = await this.versions.find(this.dataSource.manager, workspaceId, id);
     return this.snapshots.read(this.dataSource.manager, version);
   }
 
   @Post('config-versions/:id/activate')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
@@ -70,6 +75,7 @@ export class ConfigVersionsController {
   }
 
   @Post('config-versions/:id/archive')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
@@ -78,18 +84,21 @@ export class ConfigVersionsController {
 
   /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
   @Post('config-versions/:id/rollback')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string) {
     return this.lifecycle.rollback(workspaceId, id, actorId);
   }
 
   @Delete('config-versions/:id')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(204)
   async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string): Promise<void> {
     await this.lifecycle.delete(workspaceId, id, actorId);
   }
 
   @Patch('config-versions/:id/policy-stages/:stageId')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   patchStage(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @Param('id') id: string,
@@ -102,6 +111,7 @@ export class ConfigVersionsController {
 
   /** What activating `:id` would change against the ACTIVE version of the same source type. */
   @Get('config-versions/:id/diff')
+  @RequireMember()
   async diff(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     const manager = this.dataSource.manager;
     const version = await this.versions.find(manager, workspaceId, id);
@@ -114,6 +124,7 @@ export class ConfigVersionsController {
   }
 
   @Get('config-versions/:id/export')
+  @RequireMember()
   async export(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @Res() response: Response): Promise<void> {
     const { fileName, content } = await this.exporter.export(workspaceId, id);
     response.type(XLSX_TYPE).attachment(fileName).send(content);
@@ -121,6 +132,7 @@ export class ConfigVersionsController {
 
   /** The documented empty workbook for a source type (sheet `readme` explains every column). */
   @Get('config-templates/:sourceType')
+  @RequireMember()
   async template(@Param('sourceType') sourceType: string, @Res() response: Response): Promise<void> {
     if (!(SOURCE_TYPES as readonly string[]).includes(sourceType)) {
       throw new ValidationFailedError([{ field: 'sourceType', message: `must be one of ${SOURCE_TYPES.join(', ')}`, value: sourceType }]);

@@ -1,8 +1,10 @@
+import { authEnvSchema } from '@atp/platform-auth';
 import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 
 /** Everything config-service reads from its environment; validated once at start-up. */
 export const config_serviceEnvSchema = {
   ...serviceEnvSchema,
+  ...authEnvSchema,
 } as const;
 
 export type AppEnv = EnvOf<typeof config_serviceEnvSchema>;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ValidationFailedError } from '@atp/platform-http';
-import { CallerId } from '@atp/platform-http';
+import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ImportLimits } from '../import/import-limits';
 import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
@@ -19,19 +19,30 @@ export class DirectoryController {
     private readonly sites: SitesService,
   ) {}
 
+  /** The caller becomes the new workspace's first WORKSPACE_ADMIN (so someone can manage it). */
   @Post('workspaces')
+  @RequirePlatformRole('PLATFORM_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string) {
     return this.workspaces.create(dto, actorId);
   }
 
+  /** The caller's own workspaces (active memberships), so a client finds its workspace by code. */
+  @Get('workspaces')
+  @Authenticated()
+  async listMyWorkspaces(@CallerId() callerId: string) {
+    return { items: await this.workspaces.listForMember(callerId) };
+  }
+
   @Get('workspaces/:workspaceId')
+  @RequireMember()
   getWorkspace(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
     return this.workspaces.get(workspaceId);
   }
 
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   @HttpCode(200)
   deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string) {
@@ -39,39 +50,50 @@ export class DirectoryController {
   }
 
   @Post('users')
+  @RequirePlatformRole('PLATFORM_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string) {
     return this.users.create(dto, actorId);
   }
 
+  /**
+   * A user's record (e-mail included) is visible to the user, to a platform admin and to members of a
+   * workspace the user belongs to; anyone else gets 404, as for a user that does not exist.
+   */
   @Get('users/:userId')
-  getUser(@Param('userId') userId: string) {
-    return this.users.get(userId);
+  @Authenticated()
+  getUser(@Param('userId') userId: string, @Caller() caller: AuthenticatedCaller) {
+    return this.users.getVisibleTo(userId, caller);
   }
 
   @Patch('users/:userId')
+  @RequirePlatformRole('PLATFORM_ADMIN')
   updateUser(@Param('userId') userId: string, @Body() dto: UpdateUserStatusDto, @CallerId() actorId: string) {
     return this.users.updateStatus(userId, dto, actorId);
   }
 
   @Post('workspaces/:workspaceId/members')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(IdempotencyInterceptor)
   addMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: AddMemberDto, @CallerId() actorId: string) {
     return this.memberships.add(workspaceId, dto, actorId);
   }
 
   @Get('workspaces/:workspaceId/members')
+  @RequireMember()
   listMembers(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
     return this.memberships.list(workspaceId);
   }
 
   @Patch('workspaces/:workspaceId/members/:membershipId')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   updateMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('membershipId') membershipId: string, @Body() dto: UpdateMemberDto, @CallerId() actorId: string) {
     return this.memberships.update(workspaceId, membershipId, dto, actorId);
   }
 
   /** Creates or updates the site with this code (idempotent: an unchanged site is not rewritten). */
   @Put('workspaces/:workspaceId/sites')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @CallerId() actorId: string) {
     const written = await this.sites.upsert(
       workspaceId,
@@ -82,17 +104,20 @@ export class DirectoryController {
   }
 
   @Get('workspaces/:workspaceId/sites')
+  @RequireMember()
   listSites(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
     return this.sites.list(workspaceId);
   }
 
   @Get('workspaces/:workspaceId/sites/:siteId')
+  @RequireMember()
   getSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('siteId') siteId: string) {
     return this.sites.get(workspaceId, siteId);
   }
 
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }), IdempotencyInterceptor)
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { UserPayloadV1 } from '@atp/contracts';
+import type { AuthenticatedCaller } from '@atp/platform-auth';
 import { inTransaction } from '../idempotency/idempotent-transaction';
 import { ConflictError, NotFoundError } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
@@ -33,6 +34,23 @@ export class UsersService {
     const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])) as UserPayloadV1[];
     if (rows.length === 0) throw new NotFoundError('user', id);
     return rows[0];
+  }
+
+  /** `get`, for a caller who is the user, a platform admin, or an active member of a workspace the user is in. */
+  async getVisibleTo(id: string, caller: AuthenticatedCaller): Promise<UserPayloadV1> {
+    const mayRead = caller.userId === id || caller.platformRoles.includes('PLATFORM_ADMIN') || (await this.shareWorkspace(caller.userId, id));
+    // The same 404 as for a missing user: e-mail addresses of other tenants cannot be probed.
+    if (!mayRead) throw new NotFoundError('user', id);
+    return this.get(id);
+  }
+
+  private async shareWorkspace(callerId: string, userId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM workspace_members mine JOIN workspace_members theirs ON theirs.workspace_id = mine.workspace_id
+        WHERE mine.user_id = $1 AND mine.status = 'ACTIVE' AND theirs.user_id = $2 LIMIT 1`,
+      [callerId, userId],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   updateStatus(id: string, dto: UpdateUserStatusDto, actorId: string | null): Promise<UserPayloadV1> {

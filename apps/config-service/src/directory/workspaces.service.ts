@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
 import { inTransaction } from '../idempotency/idempotent-transaction';
-import { ConflictError, NotFoundError } from '@atp/platform-http';
+import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
+import type { MembershipPayloadV1 } from '@atp/contracts';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
 import type { CreateWorkspaceDto } from './dto/directory.dto';
@@ -24,7 +25,8 @@ export class WorkspacesService {
     private readonly routingContexts: RoutingContextCache,
   ) {}
 
-  create(dto: CreateWorkspaceDto, actorId: string | null): Promise<WorkspaceView> {
+  /** Creates the workspace with `creatorId` as its first WORKSPACE_ADMIN (published like any membership). */
+  create(dto: CreateWorkspaceDto, creatorId: string): Promise<WorkspaceView> {
     return inTransaction(this.dataSource, async (manager) => {
       const existing = (await manager.query(`SELECT id FROM workspaces WHERE code = $1`, [dto.code])) as Array<{ id: string }>;
       if (existing.length > 0) throw new ConflictError('WORKSPACE_CODE_TAKEN', `workspace code ${dto.code} is taken`, { existingWorkspaceId: existing[0].id });
@@ -32,7 +34,15 @@ export class WorkspacesService {
         `INSERT INTO workspaces (code, name, customer_group_id, vendor_owner_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
         [dto.code, dto.name, dto.customerGroupId, dto.vendorOwnerId],
       )) as WorkspaceView[];
-      await this.events.workspace(manager, 'created', toPayload(workspace), actorId);
+      await this.events.workspace(manager, 'created', toPayload(workspace), creatorId);
+      const creator = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [creatorId])) as unknown[];
+      if (creator.length === 0) throw new UnknownReferenceError('caller', creatorId, 'user');
+      const [admin] = (await manager.query(
+        `INSERT INTO workspace_members (workspace_id, user_id, role, is_default) VALUES ($1, $2, 'WORKSPACE_ADMIN', true)
+         RETURNING id AS "membershipId", workspace_id AS "workspaceId", user_id AS "userId", role, status`,
+        [workspace.workspaceId, creatorId],
+      )) as MembershipPayloadV1[];
+      await this.events.membership(manager, true, admin, creatorId);
       return workspace;
     });
   }
@@ -41,6 +51,22 @@ export class WorkspacesService {
     const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM workspaces WHERE id = $1`, [id])) as WorkspaceView[];
     if (rows.length === 0) throw new NotFoundError('workspace', id);
     return rows[0];
+  }
+
+  /**
+   * The workspaces `userId` is an active member of: `role` is the strongest of its roles there (the order of
+   * the list below), `roles` all of them.
+   */
+  async listForMember(userId: string): Promise<Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>> {
+    return (await this.dataSource.query(
+      `SELECT w.id AS "workspaceId", w.code, w.name,
+              (array_agg(m.role ORDER BY array_position($2::text[], m.role::text)))[1] AS role,
+              array_agg(m.role ORDER BY array_position($2::text[], m.role::text)) AS roles
+         FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+        WHERE m.user_id = $1 AND m.status = 'ACTIVE'
+        GROUP BY w.id ORDER BY w.code`,
+      [userId, ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'DOC_CONTROL', 'APPROVER', 'AUDITOR']],
+    )) as Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>;
   }
 
   async findByCode(code: string): Promise<WorkspaceView | null> {

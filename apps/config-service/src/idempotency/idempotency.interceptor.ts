@@ -6,7 +6,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { pgErrorCode, PgErrorCode } from '@atp/platform-database';
 import { DomainError, ValidationFailedError } from '@atp/platform-http';
-import { USER_ID_HEADER } from '@atp/platform-http';
+import type { RequestWithCaller } from '@atp/platform-auth';
 import { asStoredBody, runWithIdempotency, type IdempotencyContext } from './idempotency.context';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -67,7 +67,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const requestHash = createHash('sha256').update(canonical({
       method: request.method,
       path: request.path,
-      actor: request.header(USER_ID_HEADER) ?? null,
+      actor: (request as RequestWithCaller).caller?.userId ?? null,
       body: request.body ?? null,
       file: request.file ? { name: request.file.originalname, sha256: createHash('sha256').update(request.file.buffer).digest('hex') } : null,
     })).digest('hex');

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { RequireMember } from '@atp/platform-auth';
 import { DryRunDto } from './dry-run.dto';
 import { RoutingService } from './routing.service';
 
@@ -8,6 +9,7 @@ export class RoutingController {
 
   /** Which policy, fallback rule, stages and approvers a submission would get now; writes nothing. */
   @Post('dry-run')
+  @RequireMember()
   @HttpCode(200)
   dryRun(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: DryRunDto) {
     return this.routing.dryRun(workspaceId, dto);

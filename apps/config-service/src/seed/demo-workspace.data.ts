@@ -53,6 +53,26 @@ export const STAFF = [
   ['u-auditor', 'auditor@xlsmart.example', 'Auditor', 'INTERNAL', 'AUDITOR'],
 ] as const;
 
+/** Holds PLATFORM_ADMIN (creates workspaces and users); a member of no workspace. */
+export const PLATFORM_ADMIN_USER = ['u-platform-admin', 'platform.admin@atp.example', 'Platform Administrator', 'INTERNAL'] as const;
+
+/**
+ * A second, smaller workspace, so tenant isolation can be tried by hand: its own admin, document control and
+ * QA, two sites and a scope configuration. `u-auditor` audits both workspaces (the one user in both).
+ */
+export const SECOND_WORKSPACE = { code: 'IOH-ZTE', name: 'Indosat × ZTE', customerGroupId: 'IOH', vendorOwnerId: 'ZTE' };
+
+export const SECOND_STAFF = [
+  ['u-ioh-admin', 'admin@ioh.example', 'Indosat Workspace Admin', 'CUSTOMER', 'WORKSPACE_ADMIN'],
+  ['u-zte-doc-control', 'doc.control@zte.example', 'ZTE Document Control', 'VENDOR', 'DOC_CONTROL'],
+  ['u-ioh-qa', 'qa@ioh.example', 'Indosat QA Engineer', 'CUSTOMER', 'QA_ENGINEER'],
+  ['u-auditor', 'auditor@xlsmart.example', 'Auditor', 'INTERNAL', 'AUDITOR'],
+] as const;
+
+export const SECOND_SITES = [
+  ['MDN-0001', 'Medan Polonia', 'SUMUT', 'Medan', null], ['MDN-0002', 'Medan Helvetia', 'SUMUT', 'Medan', null],
+] as const;
+
 export function approverId(role: string, region: string, backup: boolean): string {
   return `u-${role.toLowerCase().replace(/_/g, '-')}-${region.toLowerCase()}${backup ? '-backup' : ''}`;
 }

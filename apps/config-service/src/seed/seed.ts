@@ -11,8 +11,10 @@ import { SitesService } from '../directory/sites.service';
 import { UsersService } from '../directory/users.service';
 import { WorkspacesService } from '../directory/workspaces.service';
 import { csvOf } from './csv-writer';
+import { DataSource } from 'typeorm';
 import {
-  APPROVAL_ROLES, approverId, CHAINS, DEMO_WORKSPACE, POLICIES, REGIONS, SCOPES, SITES, STAFF, VENDORS,
+  APPROVAL_ROLES, approverId, CHAINS, DEMO_WORKSPACE, PLATFORM_ADMIN_USER, POLICIES, REGIONS, SCOPES, SECOND_SITES, SECOND_STAFF,
+  SECOND_WORKSPACE, SITES, STAFF, VENDORS,
 } from './demo-workspace.data';
 
 const SEED_ACTOR = 'u-admin';
@@ -44,7 +46,12 @@ async function main(): Promise<void> {
         created++;
       }
     };
-    for (const [id, email, name, type] of STAFF) await ensureUser(id, email, name, type);
+    for (const [id, email, name, type] of [...STAFF, ...SECOND_STAFF, PLATFORM_ADMIN_USER]) await ensureUser(id, email, name, type);
+    const granted = (await app.get(DataSource).query(
+      `INSERT INTO platform_role_grants (user_id, role, granted_by) VALUES ($1, 'PLATFORM_ADMIN', 'seed') ON CONFLICT DO NOTHING RETURNING user_id`,
+      [PLATFORM_ADMIN_USER[0]],
+    )) as unknown[];
+    created += granted.length;
     const approvers: string[] = [];
     for (const region of REGIONS) {
       for (const [role, roleName] of APPROVAL_ROLES) {
@@ -72,26 +79,27 @@ async function main(): Promise<void> {
       if (await sites.upsert(workspaceId, { siteCode, siteName, region, city, clusterCode, isActive: true }, SEED_ACTOR)) created++;
     }
 
-    const importAndActivate = async (sourceType: SourceType, content: Buffer) => {
+    const importAndActivate = async (sourceType: SourceType, content: Buffer, into = workspace.workspaceId, actor = SEED_ACTOR) => {
       try {
-        const { version } = await importer.import(workspaceId, sourceType, { fileName: `demo-${sourceType.toLowerCase()}.csv`, buffer: content }, SEED_ACTOR, 'demo seed');
-        await lifecycle.activate(workspaceId, version.id, SEED_ACTOR);
+        const { version } = await importer.import(into, sourceType, { fileName: `demo-${sourceType.toLowerCase()}.csv`, buffer: content }, actor, 'demo seed');
+        await lifecycle.activate(into, version.id, actor);
         created++;
         log(`${sourceType} v${version.versionNumber} imported and activated`);
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'DUPLICATE_FILE')) throw error;
         const existingId = String(error.extensions.existingVersionId);
-        const version = await lifecycle.get(workspaceId, existingId);
+        const version = await lifecycle.get(into, existingId);
         if (version.status === 'DRAFT') {
-          await lifecycle.activate(workspaceId, existingId, SEED_ACTOR);
+          await lifecycle.activate(into, existingId, actor);
           created++;
         }
       }
     };
-    await importAndActivate('SCOPE_CONFIG', csvOf({
+    const scopeConfig = csvOf({
       scopes: SCOPES,
       vendors: VENDORS.map(([vendor_code, vendor_name, vendor_type]) => ({ vendor_code, vendor_name, vendor_type })),
-    }));
+    });
+    await importAndActivate('SCOPE_CONFIG', scopeConfig);
     await importAndActivate('APPROVAL_MATRIX', csvOf({
       roles: APPROVAL_ROLES.map(([role_code, role_name, hierarchy_order, stage_group, is_final_approver]) => ({ role_code, role_name, hierarchy_order, stage_group, is_final_approver })),
       policies: POLICIES.map(([scope, vendor, category], i) => ({
@@ -110,7 +118,22 @@ async function main(): Promise<void> {
         cluster_code: cluster, role_code: role, primary_user: approverId(role, region.code, false), backup_user: approverId(role, region.code, true),
       })))),
     }));
-    log(`workspace ${DEMO_WORKSPACE.code} (${workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`);
+    log(`workspace ${DEMO_WORKSPACE.code} (${workspaceId}) ready`);
+
+    // The second workspace: created by its own admin, who becomes its first WORKSPACE_ADMIN.
+    const secondAdmin = SECOND_STAFF[0][0];
+    const second = (await workspaces.findByCode(SECOND_WORKSPACE.code)) ?? (created++, await workspaces.create(SECOND_WORKSPACE, secondAdmin));
+    const secondMembers = new Set((await members.list(second.workspaceId)).map((m) => `${m.userId}|${m.role}`));
+    for (const [userId, , , , role] of SECOND_STAFF) {
+      if (secondMembers.has(`${userId}|${role}`)) continue;
+      await members.add(second.workspaceId, { userId, role }, secondAdmin);
+      created++;
+    }
+    for (const [siteCode, siteName, region, city, clusterCode] of SECOND_SITES) {
+      if (await sites.upsert(second.workspaceId, { siteCode, siteName, region, city, clusterCode, isActive: true }, secondAdmin)) created++;
+    }
+    await importAndActivate('SCOPE_CONFIG', scopeConfig, second.workspaceId, secondAdmin);
+    log(`workspace ${SECOND_WORKSPACE.code} (${second.workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`);
   } finally {
     await app.close();
   }

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CallerId, IdempotencyKey } from '@atp/platform-http';
+import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
+import { IdempotencyKey } from '@atp/platform-http';
 import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 
-/** WORKSPACE_ADMIN only (checked against the member replica in the service). */
+/** WORKSPACE_ADMIN only (declared here; the service checks it again inside the action's transaction). */
 @Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId')
+@RequireWorkspaceRole('WORKSPACE_ADMIN')
 export class AdminController {
   constructor(private readonly admin: AdminActionsService) {}
 

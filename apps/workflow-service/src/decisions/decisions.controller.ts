@@ -1,6 +1,7 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CallerId, IdempotencyKey } from '@atp/platform-http';
+import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
+import { IdempotencyKey } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
 
@@ -8,8 +9,13 @@ import { StageDecisionService } from './stage-decision.service';
 export class DecisionsController {
   constructor(private readonly decisions: StageDecisionService) {}
 
-  /** Decide a PENDING stage. A replay with the same Idempotency-Key answers the first result. */
+  /**
+   * Decide a PENDING stage. Declared for approvers; which stage an approver may decide (assigned, or an
+   * approved override's target) is the stage authority's call. A replay with the same Idempotency-Key
+   * answers the first result.
+   */
   @Post()
+  @RequireWorkspaceRole('APPROVER')
   async decide(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CallerId, IdempotencyKey } from '@atp/platform-http';
+import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
+import { IdempotencyKey } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
 
@@ -8,8 +9,9 @@ import { OverrideService } from './override.service';
 export class OverridesController {
   constructor(private readonly overrides: OverrideService) {}
 
-  /** Request an override (any member); it has no effect until a workspace admin approves it. */
+  /** Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it. */
   @Post()
+  @RequireWorkspaceRole('APPROVER', 'WORKSPACE_ADMIN')
   async request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @CallerId() actorId: string,
@@ -23,6 +25,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/approve')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   async approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
@@ -37,6 +40,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/reject')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN')
   async reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('overrideId') overrideId: string,
@@ -51,6 +55,7 @@ export class OverridesController {
   }
 
   @Get()
+  @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
   async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: ListOverridesQueryDto) {
     return this.overrides.list(workspaceId, actorId, query);
   }

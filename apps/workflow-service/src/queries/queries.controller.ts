@@ -1,34 +1,30 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { CallerId } from '@atp/platform-http';
-import { MemberDirectory } from '../replica/member-directory';
+import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { WorkflowQueries } from './workflow-queries.service';
 
+/** Membership and roles are checked by the access guard before any of these runs. */
 @Controller('api/v1/workspaces/:workspaceId')
 export class QueriesController {
-  constructor(
-    private readonly queries: WorkflowQueries,
-    private readonly members: MemberDirectory,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly queries: WorkflowQueries) {}
 
-  /** Stages waiting for the caller's decision. */
+  /** Stages waiting for the caller's decision (any member: an empty inbox is an answer too). */
   @Get('inbox')
-  async inbox(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: InboxQueryDto) {
-    await this.members.requireMember(this.dataSource.manager, workspaceId, actorId);
+  @RequireMember()
+  inbox(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: InboxQueryDto) {
     return this.queries.inbox(workspaceId, actorId, { ...query, limit: query.limit ?? 50 });
   }
 
+  /** Approvers, comments and the routing snapshot: not for vendor document control. */
   @Get('workflows/:workflowId')
-  async workflow(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('workflowId') workflowId: string, @CallerId() actorId: string) {
-    await this.members.requireMember(this.dataSource.manager, workspaceId, actorId);
+  @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'AUDITOR')
+  workflow(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('workflowId') workflowId: string) {
     return this.queries.workflow(workspaceId, workflowId);
   }
 
   @Get('sla/violations')
-  async violations(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string) {
-    await this.members.requireMember(this.dataSource.manager, workspaceId, actorId);
+  @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'AUDITOR')
+  async violations(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string) {
     return { items: await this.queries.slaViolations(workspaceId, 500) };
   }
 }

@@ -10,7 +10,7 @@ import {
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
 import { configureHttp } from '@atp/platform-runtime';
-import { testKafka, testStack, waitFor } from '@atp/testing';
+import { testIssuerEnv, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
 import { Clock, ManualClock } from '../../src/clock/clock';
@@ -33,6 +33,7 @@ export class WorkflowHarness {
 
   async start(): Promise<void> {
     const env = loadAppEnv({
+      ...testIssuerEnv(),
       SERVICE_NAME: 'workflow-service',
       PORT: '0',
       LOG_LEVEL: 'silent',

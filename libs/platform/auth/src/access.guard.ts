@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { runInWorkspace } from '@atp/platform-database';
 import { DomainError } from '@atp/platform-http';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy';
 import type { RequestWithCaller } from './caller';
@@ -50,7 +51,9 @@ export class AccessGuard implements CanActivate {
       case 'workspace-role': {
         const workspaceId = request.params?.workspaceId;
         // Not a UUID, not a member: the same 404, so ids of other tenants cannot be probed.
-        const roles = workspaceId && UUID.test(workspaceId) ? await this.memberships.activeRoles(workspaceId, token.userId) : [];
+        const roles = workspaceId && UUID.test(workspaceId)
+          ? await runInWorkspace(workspaceId, () => this.memberships.activeRoles(workspaceId, token.userId))
+          : [];
         if (roles.length === 0) throw new DomainError(404, 'NOT_FOUND', `workspace ${workspaceId} was not found`);
         request.caller.workspaceRoles = roles;
         if (policy.kind === 'member' || policy.roles.some((role) => roles.includes(role))) return true;

@@ -1,8 +1,9 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
 import type { AuthSettings } from './auth-env';
 import { MembershipSource } from './membership-source';
+import { TenantScopeInterceptor } from './tenant-scope.interceptor';
 import { TokenVerifier } from './token-verifier';
 
 export interface AuthModuleOptions {
@@ -11,7 +12,10 @@ export interface AuthModuleOptions {
   membership: Type<MembershipSource>;
 }
 
-/** Installs the access guard globally: every route of the application goes through it. */
+/**
+ * Installs the access guard globally (every route of the application goes through it), and the tenant
+ * scope of workspace routes for row-level security.
+ */
 @Module({})
 export class AuthModule {
   static forService(options: AuthModuleOptions): DynamicModule {
@@ -23,6 +27,7 @@ export class AuthModule {
         { provide: TokenVerifier, useValue: new TokenVerifier(options.settings) },
         { provide: MembershipSource, useClass: options.membership },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: TenantScopeInterceptor },
       ],
       exports: [TokenVerifier, MembershipSource],
     };

@@ -5,4 +5,5 @@ export * from './auth.module';
 export * from './caller';
 export * from './membership-source';
 export * from './route-access';
+export * from './tenant-scope.interceptor';
 export * from './token-verifier';

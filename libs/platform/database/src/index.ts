@@ -3,3 +3,4 @@ export * from './transaction';
 export * from './workspace-scope';
 export * from './pg-errors';
 export * from './migration-runner';
+export * from './tenant-scope';

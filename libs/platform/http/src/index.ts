@@ -3,6 +3,6 @@ export * from './problem-details.filter';
 export * from './validation.pipe';
 export * from './request-context';
 export * from './pagination';
-export * from './caller';
+export * from './idempotency/idempotency-key';
 export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotency-keys.migration';

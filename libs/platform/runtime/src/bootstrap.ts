@@ -1,11 +1,17 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { correlationMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
 import type { ServiceEnv } from './platform.module';
 
-/** Wires the HTTP conventions every service shares (architecture §8) onto a Nest application. */
+/**
+ * Wires the HTTP conventions every service shares (architecture §8) onto a Nest application, after
+ * checking that every route declares who may call it: an undeclared route stops the service (and the
+ * test that boots it) instead of reaching production.
+ */
 export function configureHttp(app: INestApplication): void {
+  assertEveryRouteDeclaresAccess(app);
   app.use(correlationMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

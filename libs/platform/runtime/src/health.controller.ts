@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '@atp/platform-auth';
 import { HEALTH_CHECKS } from './tokens';
 
 export type HealthCheck = { name: string; check: () => Promise<void> };
@@ -12,6 +13,7 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 
 /** Liveness says the process runs; readiness says it can serve (PostgreSQL and Kafka reachable). */
 @Controller('health')
+@Public() // probes carry no token; they reveal nothing but up/down
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
 

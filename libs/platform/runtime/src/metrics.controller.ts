@@ -1,8 +1,10 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { Registry } from 'prom-client';
+import { Public } from '@atp/platform-auth';
 import { METRICS_REGISTRY } from './tokens';
 
 @Controller('metrics')
+@Public() // scraped by Prometheus inside the network; counters only, no tenant data
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
-import { createServiceDataSource, type EntityClass, type MigrationClass } from '@atp/platform-database';
+import { createServiceDataSource, installTenantScope, onCrossWorkspaceScope, type EntityClass, type MigrationClass } from '@atp/platform-database';
 import { createIdempotentProducer, createKafka, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
 import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -51,14 +51,17 @@ export class PlatformModule {
       { provide: MessagingMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new MessagingMetrics(registry) },
       {
         provide: DataSourceToken,
-        useFactory: async () =>
-          createServiceDataSource({
+        useFactory: async () => {
+          // Every connection carries the tenant scope of the code that takes it (row-level security backstop).
+          onCrossWorkspaceScope((reason) => rootLogger.warn({ reason }, 'entering a cross-workspace scope (row-level security bypassed)'));
+          return installTenantScope(createServiceDataSource({
             url: env.DATABASE_URL,
             applicationName: env.SERVICE_NAME,
             entities: options.entities,
             migrations: options.migrations,
             poolSize: env.DATABASE_POOL_SIZE,
-          }).initialize(),
+          })).initialize();
+        },
       },
       { provide: ContractValidator, useFactory: () => new ContractValidator(eventCatalog) },
       { provide: OutboxWriter, inject: [ContractValidator], useFactory: (validator: ContractValidator) => new OutboxWriter(validator) },

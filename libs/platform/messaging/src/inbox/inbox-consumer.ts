@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ContractValidator, EventEnvelope } from '@atp/contracts';
 import { dlqTopicOf } from '@atp/contracts';
-import { isDatabaseUnavailable } from '@atp/platform-database';
+import { isDatabaseUnavailable, runInWorkspace } from '@atp/platform-database';
 import { DlqHeader, type DlqErrorClass, decodeHeaders } from '../dlq/dlq-headers';
 import type { MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
@@ -48,6 +48,8 @@ const defaultRetry: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 100, maxBa
 
 /** Messages of one partition applied per transaction; bounds how long a transaction stays open. */
 const CHUNK_SIZE = 100;
+/** Workspace ids are UUIDs; anything else in an envelope runs without a tenant scope. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead_lettered';
 
@@ -199,8 +201,11 @@ export class InboxConsumer {
     }
   }
 
+  /** In the event's workspace scope (row-level security), when the event belongs to one. */
   private applyOnce(event: ConsumedEvent, handler: EventHandler): Promise<boolean> {
-    return this.options.dataSource.transaction((manager) => this.applyIn(manager, event, handler));
+    const apply = () => this.options.dataSource.transaction((manager) => this.applyIn(manager, event, handler));
+    const workspaceId = event.envelope.workspaceId;
+    return workspaceId && UUID.test(workspaceId) ? runInWorkspace(workspaceId, apply) : apply();
   }
 
   /** False when the inbox already holds the event: it was applied before. */

@@ -1,0 +1,122 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/**
+ * Row-level security as the tenancy backstop (architecture §7). Repositories still filter by
+ * `workspace_id`; RLS makes a query that forgets it return (and write) nothing of another workspace.
+ *
+ * How it fits together:
+ * 1. A migration calls `enableTenantRls(runner, 'my_table')`: RLS enabled and FORCEd (the owner too),
+ *    one policy `tenant_isolation` comparing `workspace_id` with the setting `app.workspace_id`.
+ * 2. The service's DataSource goes through `installTenantScope(dataSource)` (PlatformModule does it):
+ *    every connection taken from the pool gets `app.workspace_id` of the current tenant scope, and
+ *    loses it on the next checkout, so nothing leaks from one request to the next.
+ * 3. Code runs in a scope: `runInWorkspace(id, work)` (HTTP requests on `/workspaces/:workspaceId`
+ *    get it from the platform; a Kafka handler wraps its work with the event's workspace), or
+ *    `runAcrossWorkspaces(reason, work)` for the few jobs that must see every tenant (an SLA sweep
+ *    over all workspaces, an orphan audit): explicit, named, and logged each time it is entered.
+ *    Outside any scope a tenant table shows no rows and accepts no writes.
+ *
+ * Code that already holds a transaction can also switch it with `setTransactionWorkspace` (for
+ * example right after inserting a new workspace).
+ */
+export type TenantScope = { kind: 'workspace'; workspaceId: string } | { kind: 'all-workspaces'; reason: string };
+
+const scopes = new AsyncLocalStorage<TenantScope>();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who is told when a cross-workspace scope is entered (the runtime points it at the service log). */
+let auditCrossWorkspace: (reason: string) => void = (reason) => process.emitWarning(`RLS bypass: ${reason}`, 'TenantScope');
+
+export function onCrossWorkspaceScope(audit: (reason: string) => void): void {
+  auditCrossWorkspace = audit;
+}
+
+/** Runs `work` with tenant tables scoped to `workspaceId` (every query on every connection it takes). */
+export function runInWorkspace<T>(workspaceId: string, work: () => T): T {
+  if (!UUID.test(workspaceId)) throw new Error(`runInWorkspace: ${workspaceId} is not a workspace id`);
+  return scopes.run({ kind: 'workspace', workspaceId: workspaceId.toLowerCase() }, work);
+}
+
+/** Runs `work` seeing every workspace's rows. `reason` names the job; it is logged on every entry. */
+export function runAcrossWorkspaces<T>(reason: string, work: () => T): T {
+  auditCrossWorkspace(reason);
+  return scopes.run({ kind: 'all-workspaces', reason }, work);
+}
+
+export function currentTenantScope(): TenantScope | undefined {
+  return scopes.getStore();
+}
+
+interface ScopedClient {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+  /** The scope this pooled connection was last set to, so an unchanged one costs no round trip. */
+  atpTenantKey?: string;
+}
+
+interface PostgresDriverLike {
+  obtainMasterConnection(): Promise<[ScopedClient, (error?: unknown) => void]>;
+  atpTenantScopeInstalled?: boolean;
+}
+
+/**
+ * Makes every connection the DataSource takes carry the current tenant scope (see the file comment).
+ * The settings are session-level and rewritten at every checkout: pooled connections never carry one
+ * request's workspace into another. Idempotent.
+ */
+export function installTenantScope(dataSource: DataSource): DataSource {
+  const driver = dataSource.driver as unknown as PostgresDriverLike;
+  if (driver.atpTenantScopeInstalled) return dataSource;
+  const obtain = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = async () => {
+    const [client, release] = await obtain();
+    try {
+      await applyScope(client, currentTenantScope());
+    } catch (error) {
+      release(error);
+      throw error;
+    }
+    return [client, release];
+  };
+  driver.atpTenantScopeInstalled = true;
+  return dataSource;
+}
+
+async function applyScope(client: ScopedClient, scope: TenantScope | undefined): Promise<void> {
+  const workspaceId = scope?.kind === 'workspace' ? scope.workspaceId : '';
+  const bypass = scope?.kind === 'all-workspaces' ? 'on' : 'off';
+  const key = `${workspaceId}|${bypass}`;
+  if (client.atpTenantKey === key) return;
+  client.atpTenantKey = undefined; // unknown until the statement succeeds
+  await client.query(`SELECT set_config('app.workspace_id', $1, false), set_config('app.rls_bypass', $2, false)`, [workspaceId, bypass]);
+  client.atpTenantKey = key;
+}
+
+/** The predicate of the `tenant_isolation` policy (the setting is cast once per statement, so indexes apply). */
+function tenantPredicate(columnType: string): string {
+  const current = `NULLIF(current_setting('app.workspace_id', true), '')`;
+  const sameWorkspace = columnType === 'uuid' ? `workspace_id = ${current}::uuid` : `workspace_id = ${current}`;
+  return `(${sameWorkspace} OR current_setting('app.rls_bypass', true) = 'on')`;
+}
+
+/**
+ * Migration helper: row-level security on a tenant table (one with a `workspace_id` column), FORCEd so
+ * the owner role is subject to it too. `down` of the same migration calls `disableTenantRls`.
+ */
+export async function enableTenantRls(runner: QueryRunner, table: string): Promise<void> {
+  const columns = (await runner.query(
+    `SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'workspace_id'`,
+    [table],
+  )) as Array<{ data_type: string }>;
+  if (columns.length === 0) throw new Error(`enableTenantRls: ${table} has no workspace_id column`);
+  const predicate = tenantPredicate(columns[0].data_type);
+  await runner.query(`ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`);
+  await runner.query(`ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY`);
+  await runner.query(`CREATE POLICY tenant_isolation ON "${table}" USING ${predicate} WITH CHECK ${predicate}`);
+}
+
+export async function disableTenantRls(runner: QueryRunner, table: string): Promise<void> {
+  await runner.query(`DROP POLICY IF EXISTS tenant_isolation ON "${table}"`);
+  await runner.query(`ALTER TABLE "${table}" NO FORCE ROW LEVEL SECURITY`);
+  await runner.query(`ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`);
+}
