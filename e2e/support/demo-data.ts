@@ -37,6 +37,8 @@ export const SCOPE_OF: Record<AtpCategory, string> = {
 export const CATEGORIES: readonly AtpCategory[] = ATP_CATEGORIES;
 
 export const USERS = {
+  /** Holds the platform role PLATFORM_ADMIN (creates workspaces and users); a member of no seeded workspace. */
+  platformAdmin: 'u-platform-admin',
   admin: 'u-admin',
   docControl: 'u-doc-control',
   qa: 'u-qa',

@@ -49,9 +49,12 @@ function required(name) {
   return value;
 }
 
-/** The test-database URLs scripts/test.mjs exports, in the shape appEnv() reads. */
+/** The test-database URLs and token issuer scripts/test.mjs exports, in the shape appEnv() reads. */
 function stackEnv() {
   const env = { KAFKA_BROKERS: required('KAFKA_BROKERS') };
+  // The run's token issuer (scripts/test.mjs): the services trust its JWKS, the suite signs with its key.
+  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_FILE', 'AUTH_JWKS_URL']) env[name] = process.env[name] ?? '';
+  required('AUTH_ISSUER');
   for (const svc of SERVICES) {
     const p = envPrefix(svc);
     env[`${p}_DATABASE_URL`] = required(`${p}_DATABASE_URL`);

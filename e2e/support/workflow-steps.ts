@@ -52,7 +52,7 @@ export class QaApprovalPublisher {
     await this.producer.disconnect();
   }
 
-  async publish(workspace: Workspace, input: { category: AtpCategory; siteCode: string; submissionId?: string; attemptNumber?: number }): Promise<SubmissionQaApprovedPayloadV1> {
+  async publish(workspace: Workspace, input: { category: AtpCategory; siteCode: string; submissionId?: string; attemptNumber?: number; submittedBy?: string }): Promise<SubmissionQaApprovedPayloadV1> {
     const site = workspace.sites.get(input.siteCode);
     if (!site) throw new Error(`no site ${input.siteCode} in workspace ${workspace.code}`);
     const payload: SubmissionQaApprovedPayloadV1 = {
@@ -66,7 +66,7 @@ export class QaApprovalPublisher {
       scopeCode: SCOPE_OF[input.category],
       vendorCode: null,
       atpCategory: input.category,
-      submittedBy: USERS.docControl,
+      submittedBy: input.submittedBy ?? USERS.docControl,
       qaApprovedBy: USERS.qa,
       pinnedConfigVersions: {
         approvalMatrix: workspace.active.APPROVAL_MATRIX, clusterMapping: workspace.active.CLUSTER_MAPPING, scopeConfig: workspace.active.SCOPE_CONFIG,

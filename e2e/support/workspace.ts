@@ -29,15 +29,10 @@ export function itemsOf<T = any>(body: unknown): T[] {
   return ((body as { items?: T[] })?.items ?? []) as T[];
 }
 
-/** Whoever may create workspaces and users: the platform administrator once it exists, else the seed's admin. */
-async function platformAdmin(api: Api): Promise<string> {
-  const probe = await api.as('u-platform-admin').get('/users/u-platform-admin');
-  return probe.status === 200 ? 'u-platform-admin' : USERS.admin;
-}
 
 /** Creates the suite's own users once (the directory is global; a second run finds them). */
 export async function ensureE2eUsers(api: Api): Promise<void> {
-  const actor = await platformAdmin(api);
+  const actor = USERS.platformAdmin;
   for (const user of Object.values(E2E_USERS)) {
     const existing = await api.as(actor).get(`/users/${user.id}`);
     if (existing.status === 200) continue;
@@ -57,10 +52,11 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
  */
 export async function provisionWorkspace(api: Api, brokers: string[], options: { codePrefix?: string; extraMembers?: Array<{ id: string; role: string }> } = {}): Promise<Workspace> {
   await ensureE2eUsers(api);
-  const actor = await platformAdmin(api);
+  const actor = USERS.platformAdmin;
   const code = `${options.codePrefix ?? 'E2E'}-${uniqueSuffix()}`.toUpperCase();
   const created = expectStatus(await api.as(actor).post('/workspaces', { code, name: `e2e ${code}`, customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' }), 201, 'create workspace');
   const id = String(created.body.workspaceId ?? created.body.id);
+  // The creator is the workspace's first admin: it adds everyone else.
   const admin = api.as(actor);
 
   const members: Array<{ id: string; role: string }> = [
