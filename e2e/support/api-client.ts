@@ -46,6 +46,12 @@ export class Api {
     return new Caller(this, userId);
   }
 
+  /** A request exactly as given: full path (query included), headers and body; no identity is added. */
+  async raw(method: string, pathAndQuery: string, headers: Record<string, string>, body?: RequestInit['body']): Promise<ApiResponse> {
+    const response = await fetch(new URL(pathAndQuery, this.baseUrl), { method, headers, body });
+    return parse(response);
+  }
+
   async send(userId: string | null, method: string, path: string, body: RequestInit['body'], options: RequestOptions & { json?: boolean } = {}): Promise<ApiResponse> {
     const url = new URL(`/api/v1${path}`, this.baseUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));

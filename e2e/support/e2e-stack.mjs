@@ -12,7 +12,7 @@
 //   node e2e/support/e2e-stack.mjs up     → writes .local/e2e/stack.json
 //   node e2e/support/e2e-stack.mjs down
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,10 +63,12 @@ function stackEnv() {
   return env;
 }
 
-function launch(svc, env) {
+function launch(svc, env, attempt) {
   mkdirSync(dirs.logs, { recursive: true });
   const log = logFileOf(svc);
-  writeFileSync(log, `===== ${new Date().toISOString()} starting ${svc.app} on :${svc.port} (e2e) =====\n`);
+  const banner = `===== ${new Date().toISOString()} starting ${svc.app} on :${svc.port} (e2e, attempt ${attempt}) =====\n`;
+  if (attempt === 1) writeFileSync(log, banner);
+  else appendFileSync(log, banner);
   const fd = openSync(log, 'a');
   const child = spawn(process.execPath, ['-r', './scripts/register.cjs', relMain(svc)], {
     cwd: ROOT,
@@ -144,21 +146,29 @@ async function up() {
   const services = present.filter((s) => s.key !== 'gateway');
   const gateway = present.filter((s) => s.key === 'gateway');
   const pids = {};
+  const start = (svc, attempt = 1, entry = {}) => {
+    const child = launch(svc, env, attempt);
+    pids[svc.app] = child.pid;
+    Object.assign(entry, { svc, attempt, exited: null });
+    child.once('exit', (code, signal) => (entry.exited = signal ?? `exit ${code}`));
+    return entry;
+  };
   for (const group of [services, gateway]) {
     const children = [];
     for (const svc of group) {
       if (await portOpen(svc.port)) throw new Error(`${svc.app}: port ${svc.port} is taken (set ATP_E2E_PORT_BASE)`);
-      const child = launch(svc, env);
-      pids[svc.app] = child.pid;
-      const entry = { svc, exited: null };
-      child.once('exit', (code, signal) => (entry.exited = signal ?? `exit ${code}`));
-      children.push(entry);
+      children.push(start(svc));
     }
     await Promise.all(children.map(async (entry) => {
       const { svc } = entry;
       try {
         await waitFor(`${svc.app} to be ready`, async () => {
-          if (entry.exited) throw Object.assign(new Error(`${svc.app} exited (${entry.exited})`), { fatal: true });
+          if (entry.exited) {
+            // A loaded machine can make a boot time out on its first database connection: one more try.
+            if (entry.attempt >= 2) throw Object.assign(new Error(`${svc.app} exited (${entry.exited})`), { fatal: true });
+            start(svc, entry.attempt + 1, entry);
+            return false;
+          }
           return ready(svc.port);
         }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500 });
       } catch (err) {

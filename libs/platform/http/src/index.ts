@@ -6,3 +6,4 @@ export * from './pagination';
 export * from './idempotency/idempotency-key';
 export * from './idempotency/idempotency.store';
 export * from './idempotency/idempotency-keys.migration';
+export * from './nul-characters';

@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
-import { correlationMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
+import { correlationMiddleware, nulCharacterMiddleware, ProblemDetailsFilter, strictValidationPipe } from '@atp/platform-http';
 import type { ServiceEnv } from './platform.module';
 
 /**
@@ -13,6 +13,7 @@ import type { ServiceEnv } from './platform.module';
 export function configureHttp(app: INestApplication): void {
   assertEveryRouteDeclaresAccess(app);
   app.use(correlationMiddleware);
+  app.use(nulCharacterMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
