@@ -89,7 +89,7 @@ function launch(svc, env, attempt) {
   return child;
 }
 
-/** Consumer names declared in the apps' *.consumer.ts files (`readonly consumerName = '…'`): the group ids. */
+/** Consumer names declared in the apps' *.consumer.ts files: the group ids. */
 function consumerGroups(present) {
   const groups = [];
   const walk = (dir) => {
@@ -97,7 +97,9 @@ function consumerGroups(present) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.consumer.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/consumerName\s*=\s*'([^']+)'/g)) groups.push(m[1]);
+        // `InboxConsumerSpec = { name: '…' }` (the @EventPattern consumers), or the older `consumerName = '…'`.
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(/(?:InboxConsumerSpec\s*=\s*\{\s*name:|consumerName\s*=)\s*'([^']+)'/g)) groups.push(m[1]);
       }
     }
   };
