@@ -41,9 +41,9 @@ export default [
     },
   },
   {
-    // The testing library holds fixtures and stack handles; production code must not ship them.
+    // The testing library holds fixtures and stack handles; production code must not ship them (e2e/ is all test code).
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**', 'libs/testing/**', 'scripts/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**', 'libs/testing/**', 'scripts/**', 'e2e/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@atp/testing', message: '@atp/testing is for tests only.' }] }],
     },

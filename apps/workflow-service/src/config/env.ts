@@ -1,15 +1,23 @@
 import { authEnvSchema } from '@atp/platform-auth';
-import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
+import { EnvValidationError, loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 
 /** Everything workflow-service reads from its environment; validated once at start-up. */
 export const workflow_serviceEnvSchema = {
   ...serviceEnvSchema,
   ...authEnvSchema,
   SLA_SWEEP_INTERVAL_MS: { kind: 'int', min: 0, max: 3_600_000, default: 60_000, description: 'SLA sweeper period; 0 disables it (tests call it)' },
+  CLOCK_OFFSET_FILE: {
+    kind: 'string', default: '', description: 'tests only (NODE_ENV=test): a JSON file {"offsetMs": N} that shifts the service clock',
+  },
 } as const;
 
 export type AppEnv = EnvOf<typeof workflow_serviceEnvSchema>;
 
 export function loadAppEnv(source: Readonly<Record<string, string | undefined>> = process.env): AppEnv {
-  return loadEnv(workflow_serviceEnvSchema, source);
+  const env = loadEnv(workflow_serviceEnvSchema, source);
+  if (env.CLOCK_OFFSET_FILE && env.NODE_ENV !== 'test') {
+    // A clock anyone can move would let a file on the host forge SLA breaches in production.
+    throw new EnvValidationError(['CLOCK_OFFSET_FILE is only accepted with NODE_ENV=test']);
+  }
+  return env;
 }

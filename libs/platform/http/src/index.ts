@@ -13,3 +13,4 @@ export * from './edge/route-body-limits';
 export * from './idempotency/idempotency-per-caller.migration';
 export * from './idempotency/idempotent-request';
 export * from './idempotency/stored-response.interceptor';
+export * from './nul-characters';

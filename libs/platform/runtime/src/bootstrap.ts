@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { EnvValidationError } from '@atp/platform-config';
 import {
-  correlationMiddleware, declaredBodyLimits, jsonBodyParser, ProblemDetailsFilter, StoredResponseInterceptor, strictValidationPipe,
+  correlationMiddleware, declaredBodyLimits, jsonBodyParser, nulCharacterMiddleware, ProblemDetailsFilter, StoredResponseInterceptor, strictValidationPipe,
 } from '@atp/platform-http';
 import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
@@ -29,6 +29,7 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   assertEveryRouteDeclaresAccess(app);
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(correlationMiddleware);
+  app.use(nulCharacterMiddleware);
   if (options.parseJson ?? true) app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
