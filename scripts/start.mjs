@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh clone needs to run the platform locally, in one command.
 //   npm ci (if needed) → PostgreSQL + Kafka (scripts/lib/stack.mjs) → migrations → seed →
-//   the five apps, each waited for on GET /health/ready → a table of URLs; Ctrl-C stops it all.
+//   the five apps, each waited for on GET /health/ready → a table of URLs; an app that exits on its
+//   own is restarted with back-off; Ctrl-C stops it all.
 import { ensureDependencies } from './lib/deps.mjs';
 import { files } from './lib/paths.mjs';
 import { fatal, label, portOpen, runPrefixed, sleep, tailFile, waitFor } from './lib/proc.mjs';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { ROOT } from './lib/paths.mjs';
 
 const READY_TIMEOUT_MS = 120_000;
+/** An app that exits on its own is started again after 1 s, 2 s, 4 s … up to 30 s; a run of 60 s resets that. */
+const RESTART_BACKOFF_MS = { initial: 1000, max: 30_000, stableAfter: 60_000 };
 const say = (msg) => console.log(`[start] ${msg}`);
 
 let phase = 'setup'; // setup → apps → running → stopping
@@ -18,6 +21,7 @@ let interrupted = false;
 const running = new Map(); // app name → { svc, pid, logStart, child, tail }
 let lib; // lazily imported modules that need node_modules
 let devIssuer; // the development token issuer (closed on shutdown)
+let stackEnvironment = null;
 
 async function main() {
   await ensureDependencies();
@@ -29,6 +33,7 @@ async function main() {
   };
   lib.refuseInProduction('npm start');
   const stackEnv = await lib.stackUp();
+  stackEnvironment = stackEnv;
   checkInterrupted();
   devIssuer = await lib.startDevIssuer();
   Object.assign(stackEnv, devIssuer.env);
@@ -75,7 +80,7 @@ async function main() {
   setInterval(() => {}, 60_000);
 }
 
-async function startApp(svc, stackEnv) {
+async function startApp(svc, stackEnv, restarts = 0) {
   const leftover = lib.appPid(svc);
   if (leftover) {
     say(`${svc.app}: stopping a leftover instance (PID ${leftover})`);
@@ -85,7 +90,7 @@ async function startApp(svc, stackEnv) {
   const { pid, logStart, child } = lib.launchApp(svc, stackEnv);
   const index = SERVICES.indexOf(svc);
   const tail = lib.followLog(lib.logFileOf(svc), logStart, label(svc.app, index));
-  const entry = { svc, pid, logStart, child, tail, exited: null };
+  const entry = { svc, pid, logStart, child, tail, exited: null, startedAt: Date.now(), restarts };
   running.set(svc.app, entry);
   child.once('exit', (code, signal) => onAppExit(entry, code, signal));
   say(`${svc.app}: started PID ${pid} on :${svc.port}, log ${lib.logFileOf(svc)}`);
@@ -113,10 +118,24 @@ function onAppExit(entry, code, signal) {
   if (phase === 'stopping') return;
   setTimeout(() => entry.tail.stop(), 500); // let the last lines through
   say(`${entry.svc.app} exited (${entry.exited}); see ${lib.logFileOf(entry.svc)}`);
-  if (phase === 'running' && [...running.values()].every((e) => e.exited)) {
-    say('every app has exited; the stack stays up (`npm run stop` stops it)');
-    process.exit(1);
-  }
+  if (phase === 'running') scheduleRestart(entry);
+}
+
+/** A crashed app (kill -9, uncaught error, failed start) is started again with back-off, and says so. */
+function scheduleRestart(entry) {
+  const stable = Date.now() - entry.startedAt >= RESTART_BACKOFF_MS.stableAfter;
+  const restarts = stable ? 0 : entry.restarts;
+  const delay = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.initial * 2 ** restarts);
+  say(`${entry.svc.app}: restarting in ${(delay / 1000).toFixed(0)} s (restart ${restarts + 1} in a row)`);
+  setTimeout(async () => {
+    if (phase !== 'running') return;
+    try {
+      await startApp(entry.svc, stackEnvironment, restarts + 1);
+    } catch (err) {
+      say(`${entry.svc.app}: restart failed: ${err.message}`);
+      scheduleRestart({ ...entry, startedAt: Date.now(), restarts: restarts + 1 });
+    }
+  }, delay);
 }
 
 function printTable(present, stackEnv) {

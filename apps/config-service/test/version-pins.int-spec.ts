@@ -74,8 +74,8 @@ describe('config-service: config versions pinned by running workflows', () => {
   afterAll(async () => {
     await producer?.disconnect();
     await db?.end();
-    await app?.close();
-  });
+    await app?.close(); // consumers leave their groups: a fetch in flight ends first (up to 5 s)
+  }, 30000);
 
   it('counts workflow.started pins, refuses archive and delete with the count, and releases them when workflows end', async () => {
     const wf1 = `wf-pins-1-${salt}`;
