@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { describeHttpEdge } from '@atp/testing';
+import { bearer, describeHttpEdge, PLATFORM_ADMIN, uniqueSuffix } from '@atp/testing';
 import { startApp } from './support';
 import { zipBombXlsx } from './zip-fixtures';
 
@@ -26,12 +26,21 @@ describeHttpEdge('config-service', {
 describe('config-service spreadsheet edge', () => {
   let app: INestApplication;
   jest.setTimeout(60_000);
-  beforeAll(async () => (app = await startApp()));
+  let workspaceId: string;
+  const admin = `u-edge-${uniqueSuffix()}`;
+  beforeAll(async () => {
+    app = await startApp();
+    // The guard runs before the upload is read: the caller must be an admin of a real workspace.
+    const http = () => request(app.getHttpServer());
+    await http().post('/api/v1/users').set(bearer('edge-bootstrap', PLATFORM_ADMIN)).send({ id: admin, email: `${admin}@example.test`, fullName: admin }).expect(201);
+    workspaceId = (await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
+      .send({ code: `EDGE-${uniqueSuffix().toUpperCase()}`, name: 'Edge', customerGroupId: 'C', vendorOwnerId: 'V' }).expect(201)).body.workspaceId as string;
+  });
   afterAll(() => app?.close());
 
   it.each(['config-versions/import', 'sites/import'])('refuses a zip-bomb XLSX on %s with 413 problem+json, inflating nothing and writing nothing', async (path) => {
     const before = await countWrites(app);
-    const call = request(app.getHttpServer()).post(`/api/v1/workspaces/${WORKSPACE}/${path}`).set('x-user-id', 'u-edge');
+    const call = request(app.getHttpServer()).post(`/api/v1/workspaces/${workspaceId}/${path}`).set(bearer(admin));
     if (path.startsWith('config')) call.field('sourceType', 'SCOPE_CONFIG');
     const response = await call.attach('file', zipBombXlsx(), { filename: 'bomb.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     expect(response.status).toBe(413);

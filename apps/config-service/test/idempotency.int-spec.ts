@@ -111,10 +111,10 @@ describe('config-service: Idempotency-Key', () => {
 
   it('scopes keys per caller: another user with the same key and body gets an answer of their own', async () => {
     const other = `u-idem-other-${salt}`;
-    await http().post('/api/v1/users').set('x-user-id', actor).send({ id: other, email: `${other}@example.test`, fullName: 'Other' }).expect(201);
+    await http().post('/api/v1/users').set(bearer(actor, PLATFORM_ADMIN)).send({ id: other, email: `${other}@example.test`, fullName: 'Other' }).expect(201);
     const body = (id: string) => ({ id, email: `${id}@example.test`, fullName: 'Scoped' });
-    const mine = await http().post('/api/v1/users').set('x-user-id', actor).set('Idempotency-Key', key('shared')).send(body(`u-a-${salt}`)).expect(201);
-    const theirs = await http().post('/api/v1/users').set('x-user-id', other).set('Idempotency-Key', key('shared')).send(body(`u-b-${salt}`)).expect(201);
+    const mine = await http().post('/api/v1/users').set(bearer(actor, PLATFORM_ADMIN)).set('Idempotency-Key', key('shared')).send(body(`u-a-${salt}`)).expect(201);
+    const theirs = await http().post('/api/v1/users').set(bearer(other, PLATFORM_ADMIN)).set('Idempotency-Key', key('shared')).send(body(`u-b-${salt}`)).expect(201);
     expect(theirs.headers['idempotency-replayed']).toBeUndefined();
     expect([mine.body.userId, theirs.body.userId]).toEqual([`u-a-${salt}`, `u-b-${salt}`]);
     const { rows } = await db.query(`SELECT caller_id FROM idempotency_keys WHERE idempotency_key = $1 ORDER BY caller_id`, [key('shared')]);

@@ -15,7 +15,7 @@ export function databaseUrl(): string {
 export async function startApp(): Promise<INestApplication> {
   const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'config-service', PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: databaseUrl() });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
   configureHttp(app);
   await app.init();
   await connectInboxConsumers(app);

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { configureHttp } from '@atp/platform-runtime';
-import { bootAppForTest, describeHttpEdge, serviceTestEnv } from '@atp/testing';
+import { bearer, bootAppForTest, describeHttpEdge, serviceTestEnv } from '@atp/testing';
 import { AppModule } from '../src/app.module';
 import { loadAppEnv } from '../src/config/env';
 
@@ -42,7 +42,7 @@ describe('workflow-service decision body limit', () => {
       items: Array.from({ length: 200 }, (_, i) => ({ itemCode: `I-${i}`.padEnd(50, 'x'), description: wide.repeat(2000), severity: 'MINOR' })),
     };
     expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(1024 * 1024);
-    const response = await request(app.getHttpServer()).post(decisions).set('x-user-id', 'u-edge').send(body);
+    const response = await request(app.getHttpServer()).post(decisions).set(bearer('u-edge')).send(body);
     // Past the parser and the validation: the workflow does not exist (or the caller is not known).
     expect(response.status).toBeLessThan(500);
     expect(response.body.code).not.toMatch(/PAYLOAD_TOO_LARGE|VALIDATION_FAILED|MALFORMED_JSON/);

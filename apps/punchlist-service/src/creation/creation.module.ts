@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { PunchlistCreator } from './punchlist-creator.service';
 import { WorkflowDecisionsConsumer } from './workflow-decisions.consumer';
 
-@Module({ providers: [PunchlistCreator, WorkflowDecisionsConsumer], exports: [PunchlistCreator] })
+@Module({ controllers: [WorkflowDecisionsConsumer], providers: [PunchlistCreator], exports: [PunchlistCreator] })
 export class CreationModule {}

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   StageApprovedWithPunchlistV1, StageRejectedV1, Topics, WorkflowStartedV1, type EventEnvelope, type StageApprovedWithPunchlistPayloadV1,
   type StageRejectedPayloadV1, type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
-import { KafkaConsumer, type EventConsumer } from '@atp/platform-runtime';
-import { PermanentMessageError, type EventHandler } from '@atp/platform-messaging';
+import { PermanentMessageError, type ConsumedEvent } from '@atp/platform-messaging';
+import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { WorkflowFacts } from '../replica/workflow-facts';
 import { PunchlistCreator } from './punchlist-creator.service';
 
@@ -13,41 +14,45 @@ function workspaceOf(envelope: EventEnvelope): string {
   return envelope.workspaceId;
 }
 
+export const WORKFLOW_DECISIONS_CONSUMER: InboxConsumerSpec = {
+  name: 'punchlist-service.workflow-decisions', topics: [Topics.workflowEvents],
+};
+
 /**
  * The workflow events this service acts on, in one consumer so that `workflow.started` (site, vendor)
  * is applied before the decisions of the same workflow (same partition key, read in order).
  */
-@Injectable()
-@KafkaConsumer()
-export class WorkflowDecisionsConsumer implements EventConsumer {
-  readonly consumerName = 'punchlist-service.workflow-decisions';
-  readonly topics = [Topics.workflowEvents];
-
+@Controller()
+export class WorkflowDecisionsConsumer {
   constructor(
     private readonly facts: WorkflowFacts,
     private readonly creator: PunchlistCreator,
   ) {}
 
-  handlers(): Record<string, EventHandler> {
-    return {
-      [WorkflowStartedV1.eventType]: async ({ envelope }, manager) => {
-        await this.facts.recordStarted(manager, workspaceOf(envelope), envelope.payload as WorkflowStartedPayloadV1, envelope.occurredAt);
-      },
-      [StageApprovedWithPunchlistV1.eventType]: async ({ envelope }, manager) => {
-        const payload = envelope.payload as StageApprovedWithPunchlistPayloadV1;
-        await this.creator.createFromDecision(manager, {
-          workspaceId: workspaceOf(envelope), origin: 'APPROVED_WITH_PUNCHLIST', decision: payload, items: payload.items,
-          eventId: envelope.eventId, correlationId: envelope.correlationId,
-        });
-      },
-      [StageRejectedV1.eventType]: async ({ envelope }, manager) => {
-        const payload = envelope.payload as StageRejectedPayloadV1;
-        if (payload.findings.length === 0) return; // a plain rejection opens no punchlist
-        await this.creator.createFromDecision(manager, {
-          workspaceId: workspaceOf(envelope), origin: 'REJECTED', decision: payload, items: payload.findings,
-          eventId: envelope.eventId, correlationId: envelope.correlationId,
-        });
-      },
-    };
+  @EventPattern(WorkflowStartedV1.eventType, { consumer: WORKFLOW_DECISIONS_CONSUMER })
+  async onStarted(@Payload() { envelope }: ConsumedEvent<WorkflowStartedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    await this.facts.recordStarted(inbox.manager, workspaceOf(envelope), envelope.payload, envelope.occurredAt);
+  }
+
+  @EventPattern(StageApprovedWithPunchlistV1.eventType, { consumer: WORKFLOW_DECISIONS_CONSUMER })
+  async onApprovedWithPunchlist(
+    @Payload() { envelope }: ConsumedEvent<StageApprovedWithPunchlistPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    const payload = envelope.payload;
+    await this.creator.createFromDecision(inbox.manager, {
+      workspaceId: workspaceOf(envelope), origin: 'APPROVED_WITH_PUNCHLIST', decision: payload, items: payload.items,
+      eventId: envelope.eventId, correlationId: envelope.correlationId,
+    });
+  }
+
+  @EventPattern(StageRejectedV1.eventType, { consumer: WORKFLOW_DECISIONS_CONSUMER })
+  async onRejected(@Payload() { envelope }: ConsumedEvent<StageRejectedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    const payload = envelope.payload;
+    if (payload.findings.length === 0) return; // a plain rejection opens no punchlist
+    await this.creator.createFromDecision(inbox.manager, {
+      workspaceId: workspaceOf(envelope), origin: 'REJECTED', decision: payload, items: payload.findings,
+      eventId: envelope.eventId, correlationId: envelope.correlationId,
+    });
   }
 }

@@ -58,10 +58,15 @@ export class ItemLifecycle {
   }
 
   async move(command: MoveCommand): Promise<StoredResponse> {
-    const route = `${command.action}:${command.punchlistId}:${command.itemId}:${command.actorId}`;
+    const route = `${command.action}:${command.punchlistId}:${command.itemId}`;
     const fingerprintBody = { comment: command.comment, sha256: command.evidence?.sha256 ?? null };
     return inTransaction(this.dataSource, async (manager) => {
-      return this.idempotency.run(manager, command.workspaceId, command.idempotencyKey, route, fingerprintBody, async () => ({
+      return this.idempotency.run(
+        manager,
+        { workspaceId: command.workspaceId, callerId: command.actorId, key: command.idempotencyKey },
+        route,
+        fingerprintBody,
+        async () => ({
         status: 200,
         body: await this.apply(manager, command),
       }));

@@ -22,7 +22,7 @@ export class PunchlistEditing {
 
   async addItems(workspaceId: string, punchlistId: string, actorId: string, body: AddItemsDto, idempotencyKey: string | null): Promise<StoredResponse> {
     return inTransaction(this.dataSource, async (manager) => {
-      return this.idempotency.run(manager, workspaceId, idempotencyKey, `add-items:${punchlistId}:${actorId}`, body, async () => {
+      return this.idempotency.run(manager, { workspaceId, callerId: actorId, key: idempotencyKey }, `add-items:${punchlistId}`, body, async () => {
         const now = this.clock.now();
         const punchlist = await this.punchlists.lockPunchlist(manager, workspaceId, punchlistId);
         if (punchlist.issuedBy !== actorId) throw new DomainError(403, 'NOT_ISSUER', 'Only the approver who issued this punchlist may add items');

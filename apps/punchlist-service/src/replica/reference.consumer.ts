@@ -1,24 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MembershipCreatedV1, MembershipUpdatedV1, Topics, type MembershipPayloadV1 } from '@atp/contracts';
-import { KafkaConsumer, type EventConsumer } from '@atp/platform-runtime';
-import type { EventHandler } from '@atp/platform-messaging';
+import type { ConsumedEvent } from '@atp/platform-messaging';
+import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { MemberReplica } from './member-replica';
 
-/** Memberships from the compacted reference topic (from offset 0); every event carries the full state. */
-@Injectable()
-@KafkaConsumer()
-export class ReferenceConsumer implements EventConsumer {
-  readonly consumerName = 'punchlist-service.reference-replica';
-  readonly topics = [Topics.configReference];
-  readonly fromBeginning = true;
+export const REFERENCE_CONSUMER: InboxConsumerSpec = {
+  name: 'punchlist-service.reference-replica', topics: [Topics.configReference], fromBeginning: true,
+};
 
+/** Memberships from the compacted reference topic (from offset 0); every event carries the full state. */
+@Controller()
+export class ReferenceConsumer {
   constructor(private readonly members: MemberReplica) {}
 
-  handlers(): Record<string, EventHandler> {
-    const membership: EventHandler = (event, manager) => {
-      const p = event.envelope.payload as MembershipPayloadV1;
-      return this.members.upsert(manager, { ...p, isActive: p.status === 'ACTIVE', version: event.envelope.aggregateVersion });
-    };
-    return { [MembershipCreatedV1.eventType]: membership, [MembershipUpdatedV1.eventType]: membership };
+  @EventPattern([MembershipCreatedV1.eventType, MembershipUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })
+  async onMembership(@Payload() event: ConsumedEvent<MembershipPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    const p = event.envelope.payload;
+    await this.members.upsert(inbox.manager, { ...p, isActive: p.status === 'ACTIVE', version: event.envelope.aggregateVersion });
   }
 }

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { ReferenceConsumer } from './reference.consumer';
 import { MemberReplica } from './member-replica';
 
-@Module({ providers: [ReferenceConsumer, MemberReplica], exports: [MemberReplica] })
+@Module({ controllers: [ReferenceConsumer], providers: [MemberReplica], exports: [MemberReplica] })
 export class ReplicaModule {}

@@ -12,7 +12,7 @@ import {
   type PunchItemV1, type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import type { WorkspaceRole } from '@atp/platform-auth';
-import { configureHttp } from '@atp/platform-runtime';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { testIssuer, testKafka, testStack, waitFor, type TestIssuer } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { Clock, ManualClock } from '../../src/clock/clock';
@@ -67,9 +67,10 @@ export class PunchlistHarness {
       ...extraEnv,
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).overrideProvider(Clock).useValue(this.clock).compile();
-    this.app = moduleRef.createNestApplication({ logger: false });
+    this.app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
     configureHttp(this.app);
     await this.app.init();
+    await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSource);
     this.sweeper = this.app.get(StallSweeper);
     this.kafka = testKafka('punchlist-service-tests');

@@ -47,7 +47,7 @@ export class WorkflowHarness {
       .overrideProvider(Clock)
       .useValue(this.clock)
       .compile();
-    this.app = moduleRef.createNestApplication({ logger: false });
+    this.app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
     configureHttp(this.app);
     await this.app.init();
     await connectInboxConsumers(this.app);
