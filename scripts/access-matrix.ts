@@ -9,10 +9,16 @@ import { AppModule as ConfigService } from '../apps/config-service/src/app.modul
 import { loadAppEnv as configEnv } from '../apps/config-service/src/config/env';
 import { AppModule as WorkflowService } from '../apps/workflow-service/src/app.module';
 import { loadAppEnv as workflowEnv } from '../apps/workflow-service/src/config/env';
+import { AppModule as SubmissionService } from '../apps/submission-service/src/app.module';
+import { loadAppEnv as submissionEnv } from '../apps/submission-service/src/config/env';
+import { AppModule as PunchlistService } from '../apps/punchlist-service/src/app.module';
+import { loadAppEnv as punchlistEnv } from '../apps/punchlist-service/src/config/env';
 
 const services = [
   ['config-service', listModuleRouteAccess(ConfigService.forRoot(configEnv(STATIC_ENV)))],
   ['workflow-service', listModuleRouteAccess(WorkflowService.forRoot(workflowEnv(STATIC_ENV)))],
+  ['submission-service', listModuleRouteAccess(SubmissionService.forRoot(submissionEnv(STATIC_ENV)))],
+  ['punchlist-service', listModuleRouteAccess(PunchlistService.forRoot(punchlistEnv(STATIC_ENV)))],
 ] as const;
 
 const document = [
