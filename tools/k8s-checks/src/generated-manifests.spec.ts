@@ -64,7 +64,7 @@ describe('generated k8s manifests', () => {
       const consumerFile = discoverConsumers()[0].file;
       const file = path.join(dir, consumerFile);
       const resubscribed = readFileSync(file, 'utf8')
-        .replace(/readonly topics = \[[^\]]*\]/, 'readonly topics = [Topics.punchlistEvents]');
+        .replace(/topics: \[[^\]]*\]/, 'topics: [Topics.punchlistEvents]');
       writeFileSync(file, resubscribed);
       const users = generatedFiles(dir).get('k8s/base/kafka/users.yaml');
       expect(users).not.toEqual(generatedFiles().get('k8s/base/kafka/users.yaml'));

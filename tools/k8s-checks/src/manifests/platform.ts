@@ -45,7 +45,8 @@ function walk(dir: string): string[] {
 const topicByKey = Topics as Record<string, string>;
 
 /**
- * Reads the consumers from the apps' sources: `readonly consumerName = '…'` and `readonly topics = [Topics.x, …]`.
+ * Reads the consumers from the apps' sources: each `.consumer.ts` declares its `InboxConsumerSpec` literals
+ * (`{ name: '…', topics: [Topics.x, …], fromBeginning?: true }`) that its `@EventPattern`s name.
  * A consumer file this cannot read fails loudly, so a new consumer never goes unnoticed by the ACLs and KEDA.
  */
 export function discoverConsumers(root = repoRoot): ConsumerSpec[] {
@@ -54,20 +55,21 @@ export function discoverConsumers(root = repoRoot): ConsumerSpec[] {
     const src = path.join(root, 'apps', app, 'src');
     for (const file of walk(src).filter((f) => f.endsWith('.consumer.ts')).sort()) {
       const text = readFileSync(file, 'utf8');
-      const name = /readonly consumerName = '([^']+)'/.exec(text)?.[1];
-      const list = /readonly topics = \[([^\]]*)\]/.exec(text)?.[1];
       const relative = path.relative(root, file);
-      if (!name || list === undefined) {
-        throw new Error(`${relative}: no literal consumerName/topics the k8s generator can read`);
+      const specs = [...text.matchAll(/InboxConsumerSpec = \{([^}]*)\}/g)].map((m) => m[1]);
+      if (specs.length === 0) throw new Error(`${relative}: no literal InboxConsumerSpec the k8s generator can read`);
+      for (const spec of specs) {
+        const name = /name: '([^']+)'/.exec(spec)?.[1];
+        const list = /topics: \[([^\]]*)\]/.exec(spec)?.[1];
+        if (!name || list === undefined) throw new Error(`${relative}: an InboxConsumerSpec without a literal name or topics`);
+        const topics = list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+          const key = /^Topics\.(\w+)$/.exec(item)?.[1];
+          const topic = key ? topicByKey[key] : undefined;
+          if (!topic) throw new Error(`${relative}: topic "${item}" is not a Topics.<name> of @atp/contracts`);
+          return topic;
+        });
+        consumers.push({ app, consumerName: name, topics, fromBeginning: /fromBeginning: true/.test(spec), file: relative });
       }
-      const topics = list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
-        const key = /^Topics\.(\w+)$/.exec(item)?.[1];
-        const topic = key ? topicByKey[key] : undefined;
-        if (!topic) throw new Error(`${relative}: topic "${item}" is not a Topics.<name> of @atp/contracts`);
-        return topic;
-      });
-      const fromBeginning = /readonly fromBeginning = true/.test(text);
-      consumers.push({ app, consumerName: name, topics, fromBeginning, file: relative });
     }
   }
   return consumers;
