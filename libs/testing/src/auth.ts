@@ -36,6 +36,7 @@ export interface TestIssuer {
 
 interface IssuerKeys {
   privateKey: KeyObject;
+  kid: string;
   jwksFile: string;
 }
 
@@ -51,13 +52,14 @@ function issuerKeys(): IssuerKeys {
   const keyFile = process.env.ATP_TEST_ISSUER_KEY_FILE;
   const jwksFile = process.env.AUTH_JWKS_FILE;
   if (keyFile && jwksFile && existsSync(keyFile) && existsSync(jwksFile)) {
-    keys = { privateKey: createPrivateKey({ key: JSON.parse(readFileSync(keyFile, 'utf8')), format: 'jwk' }), jwksFile };
+    const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as { kid?: string } & Record<string, unknown>;
+    keys = { privateKey: createPrivateKey({ key: jwk as never, format: 'jwk' }), kid: jwk.kid ?? KID, jwksFile };
     return keys;
   }
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const file = join(mkdtempSync(join(tmpdir(), 'atp-test-issuer-')), 'jwks.json');
   writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }));
-  keys = { privateKey, jwksFile: file };
+  keys = { privateKey, kid: KID, jwksFile: file };
   return keys;
 }
 
@@ -68,7 +70,8 @@ export function testIssuerEnv(): TestIssuerEnv {
 
 /** A token of the test issuer, synchronously. */
 export function testToken(userId: string, options: TokenOptions = {}): string {
-  return signJwt(issuerKeys().privateKey, { alg: 'RS256', kid: KID, typ: 'JWT' }, claims(userId, options));
+  const { privateKey, kid } = issuerKeys();
+  return signJwt(privateKey, { alg: 'RS256', kid, typ: 'JWT' }, claims(userId, options));
 }
 
 /** `{ authorization: 'Bearer …' }` of the test issuer for `userId`, for supertest's `.set(...)`. */
@@ -97,7 +100,7 @@ export function refusedTokens(userId: string): Record<'expired' | 'wronglySigned
     `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
   return {
     expired: testToken(userId, { expiresIn: '-5m' }),
-    wronglySigned: signJwt(stranger, { alg: 'RS256', kid: KID, typ: 'JWT' }, body),
+    wronglySigned: signJwt(stranger, { alg: 'RS256', kid: issuerKeys().kid, typ: 'JWT' }, body),
     wrongAudience: testToken(userId, { audience: 'someone-else' }),
     algNone: unsigned({ alg: 'none', typ: 'JWT' }, body),
   };
