@@ -75,7 +75,7 @@ describe('config-service: config versions pinned by running workflows', () => {
     await producer?.disconnect();
     await db?.end();
     await app?.close();
-  });
+  }, 30_000);
 
   it('counts workflow.started pins, refuses archive and delete with the count, and releases them when workflows end', async () => {
     const wf1 = `wf-pins-1-${salt}`;
