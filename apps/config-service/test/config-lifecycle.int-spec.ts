@@ -103,7 +103,7 @@ describe('config-service: schema and config lifecycle', () => {
     const v1 = await importFile('APPROVAL_MATRIX', csv(m)).expect(201);
     const id1 = v1.body.version.id;
     expect(v1.body.report.status).toBe('VALID');
-    const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/snapshot`).expect(200);
+    const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/snapshot`).set(bearer(actor)).expect(200);
     const stage = snapshot.body.policyStages[0];
     const patched = await http().patch(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/policy-stages/${stage.id}`).set(bearer(actor)).send({ slaHours: 12 }).expect(200);
     expect(patched.body.slaHours).toBe(12);
@@ -115,21 +115,21 @@ describe('config-service: schema and config lifecycle', () => {
     const changed = approvalMatrixRows(10, 3);
     changed.stages[0].sla_hours = 72;
     const v2 = await importFile('APPROVAL_MATRIX', csv({ ...changed, roles: m.roles })).expect(201);
-    const diff = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/diff`).expect(200);
+    const diff = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/diff`).set(bearer(actor)).expect(200);
     expect(diff.body.activeVersionId).toBe(id1);
     expect(diff.body.changes.policyStages.changed.map((c: { key: string }) => c.key)).toContain('SCOPE_0|ZTE|RAN_MW|1|FOP_RTS|');
     await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${v2.body.version.id}/activate`).set(bearer(actor)).expect(200);
 
     const rolled = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${id1}/rollback`).set(bearer(actor)).expect(201);
     expect(rolled.body).toMatchObject({ status: 'ACTIVE', isRollback: true, rolledBackFromId: id1, versionNumber: 3, previousVersionId: v2.body.version.id });
-    const clone = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${rolled.body.id}/snapshot`).expect(200);
+    const clone = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${rolled.body.id}/snapshot`).set(bearer(actor)).expect(200);
     expect(clone.body.policyStages).toHaveLength(30);
     expect(clone.body.policyStages.find((s: { slaHours: number }) => s.slaHours === 12)).toBeTruthy();
 
-    const exported = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${rolled.body.id}/export`).buffer(true)
+    const exported = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${rolled.body.id}/export`).set(bearer(actor)).buffer(true)
       .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); }).expect(200);
     expect((exported.body as Buffer).subarray(0, 2).toString()).toBe('PK');
-    const template = await http().get(`/api/v1/workspaces/${workspaceId}/config-templates/APPROVAL_MATRIX`).expect(200);
+    const template = await http().get(`/api/v1/workspaces/${workspaceId}/config-templates/APPROVAL_MATRIX`).set(bearer(actor)).expect(200);
     expect(template.headers['content-type']).toContain('spreadsheetml');
   });
 
@@ -146,7 +146,8 @@ describe('config-service: schema and config lifecycle', () => {
     expect(tooLong.body.code).toBe('CELL_TOO_LONG');
     const bad = await importFile('NOPE', file).expect(400);
     expect(bad.body.errors[0].field).toBe('sourceType');
-    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set(bearer(actor)).field('sourceType', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(400);
+    // Not a workspace id: no membership can match it, so the same 404 as any workspace of someone else.
+    await http().post(`/api/v1/workspaces/not-a-uuid/config-versions/import`).set(bearer(actor)).field('sourceType', 'SCOPE_CONFIG').attach('file', file, 'f.csv').expect(404);
     await http().post(`/api/v1/workspaces/00000000-0000-4000-8000-000000000000/config-versions/import`).set(bearer(actor)).field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'f.csv').expect(404);
     // A valid token of a user who is no member of the workspace: the workspace does not exist for them.
     await importFile('SCOPE_CONFIG', scopeConfigFile(1)).set(bearer('nobody-here')).expect(404);
@@ -160,7 +161,7 @@ describe('config-service: schema and config lifecycle', () => {
     m.stages = [{ policy_key: 'L1', stage_number: 1, stage_name: 'HEAD_NOC_REVIEW', role_code: 'NOC_HEAD', sequence_order: 1, sla_hours: 24 }];
     const v = await importFile('APPROVAL_MATRIX', csv(m)).expect(201);
     expect(v.body.report.status).toBe('WARNINGS');
-    const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${v.body.version.id}/snapshot`).expect(200);
+    const snapshot = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${v.body.version.id}/snapshot`).set(bearer(actor)).expect(200);
     expect(snapshot.body.policies.map((p: { atpCategory: string }) => p.atpCategory).sort()).toEqual(['RAN_MW', 'SOFTWARE_LICENSE']);
     expect(snapshot.body.roles.map((r: { roleCode: string }) => r.roleCode)).toEqual(expect.arrayContaining(['HEAD_NOC', 'RTH']));
     expect(snapshot.body.policyStages.every((s: { roleCode: string }) => s.roleCode === 'HEAD_NOC')).toBe(true);

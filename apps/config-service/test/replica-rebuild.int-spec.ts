@@ -81,6 +81,12 @@ describe('config-service: replicas rebuilt from offset 0 equal the source tables
     const roles = ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'DOC_CONTROL'];
     const memberships: string[] = [];
     for (const [i, id] of users.entries()) {
+      if (id === admin) {
+        // The creator of a workspace is its first WORKSPACE_ADMIN already.
+        const listed = await http().get(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).expect(200);
+        memberships.push(listed.body.find((m: { userId: string }) => m.userId === admin).membershipId);
+        continue;
+      }
       const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId: id, role: roles[i] }).expect(201);
       memberships.push(m.body.membershipId);
     }
@@ -163,7 +169,7 @@ describe('config-service: replicas rebuilt from offset 0 equal the source tables
     for (const versionId of activated) {
       const event = [...replica.entities.values()].find((e) => e.aggregateId === versionId);
       expect(event?.eventType).toBe('config.version.snapshot');
-      const fromTables = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${versionId}/snapshot`).expect(200);
+      const fromTables = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions/${versionId}/snapshot`).set(bearer(admin)).expect(200);
       expect((event?.payload as { snapshot: unknown }).snapshot).toEqual(fromTables.body);
       // Independently of the reader: the same master rows, by id, as the tables hold.
       const { rows } = await db.query(

@@ -16,7 +16,7 @@ describe('config-service: routing dry run', () => {
   const backup = `u-dry-backup-${salt}`;
   const memberships: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
-  const dryRun = (body: Record<string, unknown>) => http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).send(body);
+  const dryRun = (body: Record<string, unknown>) => http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).set(bearer(admin)).send(body);
   const importActivate = async (sourceType: string, file: Buffer) => {
     const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(admin))
       .field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
@@ -76,7 +76,7 @@ describe('config-service: routing dry run', () => {
     const unknownSite = await dryRun({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW', siteCode: 'NOPE' });
     expect(unknownSite.status).toBe(422);
     expect(unknownSite.body).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'siteCode' });
-    await http().post('/api/v1/workspaces/00000000-0000-4000-8000-000000000000/routing/dry-run').send({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW' }).expect(404);
+    await http().post('/api/v1/workspaces/00000000-0000-4000-8000-000000000000/routing/dry-run').set(bearer(admin)).send({ scopeCode: 'SCOPE_0', atpCategory: 'RAN_MW' }).expect(404);
   });
 
   it('#6 normalises scope, vendor and site codes as the start does: case and spacing do not change the answer', async () => {

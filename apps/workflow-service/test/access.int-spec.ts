@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin?.end();
   await harness.stop();
-});
+}, 60_000);
 
 it('refuses every route to bad tokens (401), strangers (404) and roles the declaration leaves out (403), writing nothing', async () => {
   const { checks } = await sweepRouteAccess(harness.app, {
