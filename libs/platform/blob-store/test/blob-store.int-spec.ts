@@ -17,6 +17,9 @@ import { startS3TestServer, type S3TestServer } from './s3-test-server';
 
 const MIB = 1024 * 1024;
 
+// Multi-megabyte transfers on a shared machine: generous, never a timed assertion.
+jest.setTimeout(120_000);
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
