@@ -74,7 +74,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     expect((await decide(instance.id, roh.id, primary('ROH'))).status).toBe(200);
     expect(await inboxStageIds(primary('RTH'))).toContain(rth.id);
 
-    const created = await http().post(`${base}/overrides`).set(bearer(qa)).send({
+    const created = await http().post(`${base}/overrides`).set(bearer(primary('RTH'))).send({
       overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'RTH', fromUserId: primary('RTH'), toUserId: backup('RTH'), reason: 'cut-over',
     }).expect(201);
     const overrideId = created.body.override.id as string;

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { loadAppEnv } from '../config/env';
 import { OffsetFileClock, SystemClock, clockFromEnv } from './clock';
 
-const base = { SERVICE_NAME: 'workflow-service', PORT: '0', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1' };
+const base = {
+  SERVICE_NAME: 'workflow-service', PORT: '0', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.test', AUTH_JWKS_URL: 'https://issuer.test/jwks',
+};
 const DAY = 86_400_000;
 
 describe('OffsetFileClock', () => {
