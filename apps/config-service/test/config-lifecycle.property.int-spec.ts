@@ -45,6 +45,8 @@ interface ModelVersion {
   /** Imported file bytes (null for rollback clones, which are excluded from duplicate detection). */
   file: Buffer | null;
   stageId: string | null;
+  /** The SCOPE_CONFIG that was ACTIVE when this version was imported (a matrix resolves its scopes there). */
+  scopeAtImport?: string | null;
 }
 
 interface Model {
@@ -191,13 +193,21 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
         model.versions.push({
           id: version.id, st: op.st, versionNumber: nextNumber(model, op.st), status: 'DRAFT', previousVersionId: activeOf(model, op.st)?.id ?? null,
           supersededById: null, isRollback: false, rolledBackFromId: null, file: buffer, stageId: stage,
+          scopeAtImport: activeOf(model, 'SCOPE_CONFIG')?.id ?? null,
         });
         return;
       }
       case 'edit': {
         const target = choose(op, model.versions.filter((v) => v.stageId), (v) => v.status === 'DRAFT');
         if (!target?.stageId) return;
-        const expected: Expected = target.status === 'DELETED' ? refused(404, 'NOT_FOUND') : target.status === 'DRAFT' ? { ok: true } : refused(409, 'VERSION_IMMUTABLE');
+        // An edited draft is validated again against today's ACTIVE SCOPE_CONFIG: once that is another version
+        // than the one the matrix was imported against, its scopes no longer resolve and the edit is refused.
+        const staleScopes = (activeOf(model, 'SCOPE_CONFIG')?.id ?? null) !== (target.scopeAtImport ?? null);
+        const expected: Expected = target.status === 'DELETED'
+          ? refused(404, 'NOT_FOUND')
+          : target.status !== 'DRAFT'
+            ? refused(409, 'VERSION_IMMUTABLE')
+            : staleScopes ? refused(422, 'DRAFT_EDIT_INVALID') : { ok: true };
         const patch: PatchPolicyStageDto = { slaHours: op.sla };
         expectOutcome(op, expected, await outcome(() => drafts.patchPolicyStage(ws, target.id, target.stageId as string, patch, actor)));
         return;

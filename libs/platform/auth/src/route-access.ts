@@ -1,5 +1,5 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { MODULE_METADATA, PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { ACCESS_POLICY, describePolicy, WORKSPACE_ROLES, type AccessPolicy } from './access-policy';
@@ -48,7 +48,8 @@ function methodNames(prototype: object): string[] {
 
 /** Every HTTP route of a running application with its declared access policy. */
 export function listRouteAccess(app: INestApplication): RouteAccess[] {
-  const controllers = app.get(DiscoveryService).getControllers().map((wrapper) => wrapper.metatype as Type<unknown> | null);
+  // Built on the container every application has (an app need not import DiscoveryModule, e.g. the gateway).
+  const controllers = new DiscoveryService(app.get(ModulesContainer)).getControllers().map((wrapper) => wrapper.metatype as Type<unknown> | null);
   return routeAccessOfControllers(controllers.filter((c): c is Type<unknown> => !!c));
 }
 
