@@ -5,6 +5,7 @@
 //   - the `_test` databases (scripts/test.mjs has just recreated and migrated them) and their own
 //     ports (ATP_E2E_PORT_BASE, default ATP_PORT_BASE + 10), so a running `npm start` is untouched;
 //   - PID files, logs and state under .local/e2e/;
+//   - the gateway's rate limits lifted (the suite provisions whole workspaces as one admin);
 //   - NODE_ENV=test, with workflow-service's clock shifted through CLOCK_OFFSET_FILE (an SLA breach
 //     is forced by moving time forward, not by waiting) and a fast SLA sweep.
 // It then waits until every Kafka consumer group of the apps has joined, so no event a test
@@ -79,6 +80,10 @@ function launch(svc, env, attempt) {
       OUTBOX_POLL_INTERVAL_MS: '200',
       SLA_SWEEP_INTERVAL_MS: '500',
       CLOCK_OFFSET_FILE: clockFile,
+      // One admin provisions every workspace of the suite, faster than a person could; the limiter
+      // itself is tested in apps/gateway/test/proxy.int-spec.ts.
+      RATE_LIMIT_PER_USER: '1000000',
+      RATE_LIMIT_PER_WORKSPACE: '1000000',
     },
     detached: true,
     stdio: ['ignore', fd, fd],

@@ -13,6 +13,7 @@ import { OVERLAYS, renderOverlay, type K8sObject } from './render';
 const LOCAL_ONLY: { pattern: RegExp; why: string }[] = [
   { pattern: /^ATP_/, why: 'the local stack (scripts/stack.mjs): ports, state folder, server binaries' },
   { pattern: /^NX_/, why: 'the build tool' },
+  { pattern: /^BLOB_STORE_DIR$/, why: 'the local blob backend; pods keep files in S3 (BLOB_STORE=s3)' },
   { pattern: /^AUTH_JWKS_FILE$/, why: 'the local development issuer writes a JWKS file; clusters read the issuer\'s AUTH_JWKS_URL' },
   {
     pattern: new RegExp(`^(${APPS.map((a) => a.key.toUpperCase()).join('|')})_(TEST_)?(MIGRATION_)?DATABASE_URL$`),

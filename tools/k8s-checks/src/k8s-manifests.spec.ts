@@ -40,7 +40,7 @@ const secretsFromOperators = (objects: K8sObject[]) => new Set([
   ...ofKind(objects, 'KafkaUser').map((u) => u.metadata.name), // Strimzi: each user's SCRAM password
   ...APPS.map((a) => `pg-${a.key}-app`), // CloudNativePG: the owner role of initdb
 ]);
-const secretsFromPlatformTeam = new Set([...APPS.map((a) => `pg-${a.key}-runtime`), 'atp-pg-backup-s3']);
+const secretsFromPlatformTeam = new Set([...APPS.map((a) => `pg-${a.key}-runtime`), 'atp-pg-backup-s3', 'atp-blob-store']);
 
 describe('k8s manifests', () => {
   it('render with Kustomize v5 or later (kubectl kustomize)', () => {

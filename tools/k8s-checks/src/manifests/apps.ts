@@ -12,6 +12,7 @@ type Manifest = Record<string, unknown>;
 export const TERMINATION_GRACE_SECONDS = 60;
 const PRE_STOP_SECONDS = 5;
 export const KAFKA_CA_DIR = '/etc/kafka-ca';
+const MIB = 1024 * 1024;
 
 /** Variables only one app reads, beyond the shared atp-env ConfigMap. */
 const APP_ENV: Record<string, Record<string, string>> = {
@@ -23,7 +24,42 @@ const APP_ENV: Record<string, Record<string, string>> = {
     UPSTREAM_TIMEOUT_MS: '30000',
   },
   'workflow-service': { SLA_SWEEP_INTERVAL_MS: '60000' },
+  'submission-service': {
+    ...blobStoreEnv('atp-submission-documents'),
+    BULK_MAX_ZIP_BYTES: String(500 * MIB),
+    BULK_MAX_ZIP_ENTRIES: '2000',
+    BULK_MAX_INFLATED_BYTES: String(2048 * MIB),
+    BULK_MAX_MANIFEST_BYTES: String(10 * MIB),
+  },
+  'punchlist-service': blobStoreEnv('atp-punchlist-evidence'),
 };
+
+/**
+ * Documents and evidence go to S3 on a cluster (the local backend would lose them with the pod). The overlays
+ * name the real bucket and region; S3_ENDPOINT stays empty for AWS and names the endpoint of a compatible store.
+ */
+function blobStoreEnv(bucket: string): Record<string, string> {
+  return {
+    BLOB_STORE: 's3',
+    S3_ENDPOINT: '',
+    S3_REGION: 'eu-west-1',
+    S3_BUCKET: bucket,
+    S3_FORCE_PATH_STYLE: 'false',
+    UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
+  };
+}
+
+/**
+ * Static keys from the atp-blob-store Secret when the platform team provides one; optional, because with IRSA
+ * or a pod identity the SDK's default chain finds the credentials and the variables stay unset.
+ */
+const blobStoreSecretEnv = (app: string) =>
+  APP_ENV[app]?.BLOB_STORE === 's3'
+    ? ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].map((name) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: 'atp-blob-store', key: name, optional: true } },
+    }))
+    : [];
 
 export const componentOf = (app: string) => (app === 'gateway' ? 'gateway' : 'service');
 const selectorOf = (app: string) => ({ 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': PART_OF });
@@ -126,7 +162,11 @@ export function deployment(spec: AppSpec): Manifest {
             image: 'atp-platform',
             ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
             envFrom: envFrom(spec),
-            env: [...databaseEnv(spec), secretEnv('KAFKA_SASL_PASSWORD', kafkaUserName(spec.app), 'password')],
+            env: [
+              ...databaseEnv(spec),
+              secretEnv('KAFKA_SASL_PASSWORD', kafkaUserName(spec.app), 'password'),
+              ...blobStoreSecretEnv(spec.app),
+            ],
             startupProbe: probe('/health/live', 2, 60),
             livenessProbe: probe('/health/live', 10, 3),
             readinessProbe: probe('/health/ready', 5, 3),
