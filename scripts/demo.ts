@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const mine = itemsOf<{ workspaceId: string; code: string }>(expectStatus(await api.as(USERS.admin).get('/workspaces'), 200, 'my workspaces').body);
   const seeded = mine.find((w) => w.code === 'XLSMART-AVIAT') ?? mine[0];
   if (!seeded) throw new Error('u-admin is a member of no workspace: did `npm start` seed the demo workspace?');
-  const sites = new Map(itemsOf<Site>(expectStatus(await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`), 200).body).map((s) => [s.siteCode, s]));
+  const sites = new Map(itemsOf<Site>(expectStatus(await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites?limit=200`), 200).body).map((s) => [s.siteCode, s]));
   const workspace: Workspace = { id: seeded.workspaceId, code: seeded.code, sites, active: await activeVersions(api, seeded.workspaceId) };
   console.log(`workspace ${workspace.code} (${workspace.id}), ${category} at ${siteCode}\n`);
 

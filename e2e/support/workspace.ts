@@ -77,7 +77,7 @@ export async function provisionWorkspace(api: Api, brokers: string[], options: {
     await importAndActivate(api, id, sourceType, csv);
   }
   const sites = new Map<string, Site>();
-  for (const site of itemsOf<Site>(expectStatus(await ws.get(`/workspaces/${id}/sites`), 200, 'list sites').body)) sites.set(site.siteCode, site);
+  for (const site of itemsOf<Site>(expectStatus(await ws.get(`/workspaces/${id}/sites?limit=200`), 200, 'list sites').body)) sites.set(site.siteCode, site);
   const workspace: Workspace = { id, code, sites, active: await activeVersions(api, id) };
   await waitForConsumersCaughtUp(brokers, ['workflow-service.config-snapshot-replica', 'workflow-service.reference-replica']);
   return workspace;

@@ -174,4 +174,44 @@ describe('config-service: functional probe fd7f7ac', () => {
     const after = await http().post(`${base()}/routing/dry-run`).set(bearer(admin)).send({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }).expect(200);
     expect(after.body).toMatchObject({ ok: false, reason: 'NO_POLICY' });
   });
+
+  it('#16 GET /users lists every user for a platform admin, with cursor paging', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await http().get('/api/v1/users').query(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .set(bearer(admin, PLATFORM_ADMIN)).expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((u: { userId: string }) => u.userId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expect.arrayContaining([admin, approver]));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort());
+    expect((await http().get('/api/v1/users').set(bearer(approver))).status).toBe(403);
+    expect((await http().get('/api/v1/users').query({ page: 2 }).set(bearer(admin, PLATFORM_ADMIN))).status).toBe(400);
+  });
+
+  it('#17 sites and members page with limit and cursor, and refuse unknown or bad query parameters', async () => {
+    for (const code of ['P-A', 'P-B', 'P-C']) {
+      await http().put(`${base()}/sites`).set(bearer(admin)).send({ siteCode: `${code}-${salt}`, siteName: code }).expect(200);
+    }
+    for (const list of ['sites', 'members']) {
+      for (const query of [{ limit: 0 }, { limit: 201 }, { limit: 'two' }, { unknown: 'x' }, { cursor: 'not-a-cursor' }]) {
+        expect([list, query, (await http().get(`${base()}/${list}`).query(query).set(bearer(admin))).status]).toEqual([list, query, 400]);
+      }
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: request.Response = await http().get(`${base()}/${list}`).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(bearer(admin)).expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(1);
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      const all = await http().get(`${base()}/${list}`).set(bearer(admin)).expect(200);
+      expect(all.body.nextCursor).toBeNull();
+      expect(seen).toEqual(all.body.items);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+    }
+  });
 });

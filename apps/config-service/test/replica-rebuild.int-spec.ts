@@ -84,7 +84,7 @@ describe('config-service: replicas rebuilt from offset 0 equal the source tables
       if (id === admin) {
         // The creator of a workspace is its first WORKSPACE_ADMIN already.
         const listed = await http().get(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).expect(200);
-        memberships.push(listed.body.find((m: { userId: string }) => m.userId === admin).membershipId);
+        memberships.push(listed.body.items.find((m: { userId: string }) => m.userId === admin).membershipId);
         continue;
       }
       const m = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId: id, role: roles[i] }).expect(201);

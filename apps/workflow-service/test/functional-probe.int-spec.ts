@@ -176,4 +176,60 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     expect(events[0]?.envelope.payload.pendingStages).toEqual([{ stageId: stages[0]?.id, slaDueAt: stages[0]?.sla_due_at?.toISOString() }]);
     expect(events[1]?.envelope.payload.cancelledStageIds).toEqual(stages.map((s) => s.id));
   });
+
+  it('#16 workflows are listed by submission with cursor paging, and one override can be read', async () => {
+    const first = await started(submission('PLN_UPGRADE'));
+    const secondPayload = submission('PLN_UPGRADE');
+    const second = await started(secondPayload);
+    const bySubmission = await http().get(`${base}/workflows`).query({ submissionId: secondPayload.submissionId }).set(bearer(admin)).expect(200);
+    expect(bySubmission.body.items.map((w: { workflowId: string }) => w.workflowId)).toEqual([second.id]);
+    expect(bySubmission.body.nextCursor).toBeNull();
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await http().get(`${base}/workflows`).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(bearer(admin)).expect(200);
+      expect(page.body.items).toHaveLength(1);
+      seen.push(page.body.items[0].workflowId);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect((await http().get(`${base}/workflows`).query({ submission_id: 'x' }).set(bearer(admin))).status).toBe(400);
+    expect([403, 404]).toContain((await http().get(`${base}/workflows`).set(bearer(ghost))).status);
+
+    const created = await http().post(`${base}/overrides`).set(bearer(admin)).send({
+      overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'PMO', fromUserId: primary('PMO'), toUserId: backup('PMO'), reason: 'leave',
+    }).expect(201);
+    const overrideId = created.body.override.id as string;
+    const read = await http().get(`${base}/overrides/${overrideId}`).set(bearer(primary('PMO'))).expect(200);
+    expect(read.body).toMatchObject({ id: overrideId, approvalStatus: 'PENDING', toUserId: backup('PMO') });
+    expect((await http().get(`${base}/overrides/${randomUUID()}`).set(bearer(admin))).status).toBe(404);
+    expect([403, 404]).toContain((await http().get(`${base}/overrides/${overrideId}`).set(bearer(ghost))).status);
+  });
+
+  it('#17 sla/violations validates its query and pages with limit and cursor', async () => {
+    await started(submission('PLN_UPGRADE'));
+    await started(submission('PLN_UPGRADE'));
+    for (const query of [{ limit: 0 }, { limit: 201 }, { limit: 'x' }, { unknown: 1 }]) {
+      expect((await http().get(`${base}/sla/violations`).query(query).set(bearer(admin))).status).toBe(400);
+    }
+    harness.clock.advanceHours(100_000);
+    try {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: request.Response = await http().get(`${base}/sla/violations`).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(bearer(admin)).expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(1);
+        seen.push(...page.body.items.map((v: { stageId: string }) => v.stageId));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen).size).toBe(seen.length);
+      const all = await http().get(`${base}/sla/violations`).query({ limit: 200 }).set(bearer(admin)).expect(200);
+      expect(all.body.items.map((v: { stageId: string }) => v.stageId)).toEqual(seen.slice(0, 200));
+    } finally {
+      harness.clock.set(new Date());
+    }
+  });
 });

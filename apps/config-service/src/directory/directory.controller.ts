@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
 import { ImportLimits } from '../import/import-limits';
-import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
+import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, PageQueryDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
@@ -52,6 +52,12 @@ export class DirectoryController {
     return this.users.create(dto, actorId, idempotency);
   }
 
+  @Get('users')
+  @RequirePlatformRole('PLATFORM_ADMIN')
+  listUsers(@Query() query: PageQueryDto) {
+    return this.users.list({ cursor: query.cursor, limit: query.limit ?? 50 });
+  }
+
   /**
    * A user's record (e-mail included) is visible to the user, to a platform admin and to members of a
    * workspace the user belongs to; anyone else gets 404, as for a user that does not exist.
@@ -81,8 +87,8 @@ export class DirectoryController {
 
   @Get('workspaces/:workspaceId/members')
   @RequireMember()
-  listMembers(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
-    return this.memberships.list(workspaceId);
+  listMembers(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: PageQueryDto) {
+    return this.memberships.list(workspaceId, { cursor: query.cursor, limit: query.limit ?? 50 });
   }
 
   @Patch('workspaces/:workspaceId/members/:membershipId')
@@ -105,8 +111,8 @@ export class DirectoryController {
 
   @Get('workspaces/:workspaceId/sites')
   @RequireMember()
-  listSites(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
-    return this.sites.list(workspaceId);
+  listSites(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: PageQueryDto) {
+    return this.sites.list(workspaceId, { cursor: query.cursor, limit: query.limit ?? 50 });
   }
 
   @Get('workspaces/:workspaceId/sites/:siteId')

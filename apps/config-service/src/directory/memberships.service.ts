@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MembershipPayloadV1 } from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, NotFoundError, UnknownReferenceError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
+import {
+  ConflictError, decodeCursor, encodeCursor, NotFoundError, UnknownReferenceError, IdempotencyStore, type IdempotentRequest, type Page,
+} from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
@@ -36,9 +38,23 @@ export class MembershipsService {
     })).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
-  async list(workspaceId: string): Promise<MembershipPayloadV1[]> {
-    await assertWorkspaceExists(this.dataSource.manager, workspaceId);
+  /** Every membership of a workspace at once (the seed compares against it). */
+  async all(workspaceId: string): Promise<MembershipPayloadV1[]> {
     return (await this.dataSource.query(`SELECT ${COLUMNS} FROM workspace_members WHERE workspace_id = $1 ORDER BY user_id, role`, [workspaceId])) as MembershipPayloadV1[];
+  }
+
+  /** By (user, role), unique in a workspace, keyset-paginated on it. */
+  async list(workspaceId: string, f: { limit: number; cursor?: string }): Promise<Page<MembershipPayloadV1>> {
+    await assertWorkspaceExists(this.dataSource.manager, workspaceId);
+    const after = decodeCursor<{ user: string; role: string }>(f.cursor, ['user', 'role']);
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM workspace_members WHERE workspace_id = $1 AND ($2::text IS NULL OR (user_id, role) > ($2::text, $3::text))
+       ORDER BY user_id, role LIMIT $4`,
+      [workspaceId, after?.user ?? null, after?.role ?? null, f.limit + 1],
+    )) as MembershipPayloadV1[];
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor({ user: last.userId, role: last.role }) : null };
   }
 
   update(workspaceId: string, membershipId: string, dto: UpdateMemberDto, actorId: string | null): Promise<MembershipPayloadV1> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SitePayloadV1 } from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
-import { DomainError, NotFoundError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
+import { decodeCursor, DomainError, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportLimits } from '../import/import-limits';
@@ -68,9 +68,17 @@ export class SitesService {
     })).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
-  async list(workspaceId: string): Promise<SitePayloadV1[]> {
+  /** By site code (unique in a workspace), keyset-paginated on it. */
+  async list(workspaceId: string, f: { limit: number; cursor?: string }): Promise<Page<SitePayloadV1>> {
     await assertWorkspaceExists(this.dataSource.manager, workspaceId);
-    return (await this.dataSource.query(`SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 ORDER BY site_code`, [workspaceId])) as SitePayloadV1[];
+    const after = decodeCursor<{ code: string }>(f.cursor, ['code']);
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 AND ($2::text IS NULL OR site_code > $2) ORDER BY site_code LIMIT $3`,
+      [workspaceId, after?.code ?? null, f.limit + 1],
+    )) as SitePayloadV1[];
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor({ code: last.siteCode }) : null };
   }
 
   async get(workspaceId: string, siteId: string): Promise<SitePayloadV1> {

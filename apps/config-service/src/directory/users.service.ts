@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { UserPayloadV1 } from '@atp/contracts';
 import type { AuthenticatedCaller } from '@atp/platform-auth';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, NotFoundError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
+import { ConflictError, decodeCursor, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
 import type { CreateUserDto, UpdateUserStatusDto } from './dto/directory.dto';
 
@@ -29,6 +29,18 @@ export class UsersService {
       await this.events.user(manager, true, user, actorId);
       return user;
     }));
+  }
+
+  /** Every user of the platform by id, keyset-paginated on it (platform admins only). */
+  async list(f: { limit: number; cursor?: string }): Promise<Page<UserPayloadV1>> {
+    const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM users WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [after?.id ?? null, f.limit + 1],
+    )) as UserPayloadV1[];
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: rows.length > f.limit && last ? encodeCursor({ id: last.userId }) : null };
   }
 
   async get(id: string): Promise<UserPayloadV1> {

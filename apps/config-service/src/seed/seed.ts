@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
     const workspace = (await workspaces.findByCode(DEMO_WORKSPACE.code)) ?? (created++, await workspaces.create(DEMO_WORKSPACE, SEED_ACTOR));
     const workspaceId = workspace.workspaceId;
-    const existing = new Set((await members.list(workspaceId)).map((m) => `${m.userId}|${m.role}`));
+    const existing = new Set((await members.all(workspaceId)).map((m) => `${m.userId}|${m.role}`));
     const wanted: Array<[string, 'WORKSPACE_ADMIN' | 'DOC_CONTROL' | 'QA_ENGINEER' | 'APPROVER' | 'AUDITOR']> = [
       ...STAFF.map(([id, , , , role]) => [id, role] as [string, typeof role]),
       ...approvers.map((id) => [id, 'APPROVER'] as [string, 'APPROVER']),
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     // The second workspace: created by its own admin, who becomes its first WORKSPACE_ADMIN.
     const secondAdmin = SECOND_STAFF[0][0];
     const second = (await workspaces.findByCode(SECOND_WORKSPACE.code)) ?? (created++, await workspaces.create(SECOND_WORKSPACE, secondAdmin));
-    const secondMembers = new Set((await members.list(second.workspaceId)).map((m) => `${m.userId}|${m.role}`));
+    const secondMembers = new Set((await members.all(second.workspaceId)).map((m) => `${m.userId}|${m.role}`));
     for (const [userId, , , , role] of SECOND_STAFF) {
       if (secondMembers.has(`${userId}|${role}`)) continue;
       await members.add(second.workspaceId, { userId, role }, secondAdmin);

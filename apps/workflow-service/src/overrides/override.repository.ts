@@ -85,6 +85,11 @@ export class OverrideRepository {
     return inserted[0];
   }
 
+  async find(manager: EntityManager, workspaceId: string, id: string): Promise<OverrideRow | null> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id::text = $2`, [workspaceId, id])) as OverrideRow[];
+    return rows[0] ?? null;
+  }
+
   async lock(manager: EntityManager, workspaceId: string, id: string): Promise<OverrideRow | null> {
     const rows = (await manager.query(`SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id])) as OverrideRow[];
     return rows[0] ?? null;

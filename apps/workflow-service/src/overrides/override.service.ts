@@ -186,6 +186,15 @@ export class OverrideService {
     });
   }
 
+  async get(workspaceId: string, actorId: string, overrideId: string): Promise<OverrideView> {
+    return inTransaction(this.dataSource, async (manager) => {
+      await this.members.requireMember(manager, workspaceId, actorId);
+      const row = await this.overrides.find(manager, workspaceId, overrideId);
+      if (!row) throw new NotFoundError('override', overrideId);
+      return toView(row);
+    });
+  }
+
   private async lockPendingForAdmin(manager: EntityManager, workspaceId: string, overrideId: string, actorId: string): Promise<OverrideRow> {
     await this.members.requireWorkspaceAdmin(manager, workspaceId, actorId);
     const row = await this.overrides.lock(manager, workspaceId, overrideId);

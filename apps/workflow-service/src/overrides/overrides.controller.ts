@@ -49,4 +49,10 @@ export class OverridesController {
   async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: ListOverridesQueryDto) {
     return this.overrides.list(workspaceId, actorId, query);
   }
+
+  @Get(':overrideId')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
+  get(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('overrideId') overrideId: string, @CallerId() actorId: string) {
+    return this.overrides.get(workspaceId, actorId, overrideId);
+  }
 }

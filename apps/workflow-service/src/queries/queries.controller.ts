@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { InboxQueryDto } from './dto/inbox-query.dto';
+import { PageQueryDto, WorkflowListQueryDto } from './dto/page-query.dto';
 import { WorkflowQueries } from './workflow-queries.service';
 
 /** Membership and roles are checked by the access guard before any of these runs. */
@@ -15,6 +16,13 @@ export class QueriesController {
     return this.queries.inbox(workspaceId, actorId, { ...query, limit: query.limit ?? 50 });
   }
 
+  /** The workspace's workflows, newest first, optionally of one submission (its attempts); same audience as one workflow. */
+  @Get('workflows')
+  @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'AUDITOR')
+  workflows(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: WorkflowListQueryDto) {
+    return this.queries.workflows(workspaceId, { ...query, limit: query.limit ?? 50 });
+  }
+
   /** Approvers, comments and the routing snapshot: not for vendor document control. */
   @Get('workflows/:workflowId')
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'AUDITOR')
@@ -24,7 +32,7 @@ export class QueriesController {
 
   @Get('sla/violations')
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'AUDITOR')
-  async violations(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string) {
-    return { items: await this.queries.slaViolations(workspaceId, 500) };
+  violations(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: PageQueryDto) {
+    return this.queries.slaViolations(workspaceId, { cursor: query.cursor, limit: query.limit ?? 50 });
   }
 }

@@ -94,16 +94,48 @@ export class WorkflowQueries {
     return { ...instance, stages, actions };
   }
 
-  async slaViolations(workspaceId: string, limit: number): Promise<Record<string, unknown>[]> {
+  /** Newest first, keyset-paginated on (started_at, id); started_at as text keeps its microseconds. */
+  async workflows(workspaceId: string, f: { submissionId?: string; limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
+    const after = decodeCursor<{ at: string; id: string }>(f.cursor, ['at', 'id']);
+    const rows = (await this.dataSource.query(
+      `SELECT id AS "workflowId", submission_id AS "submissionId", attempt_number AS "attemptNumber", status, atp_category AS "atpCategory",
+         site_id AS "siteId", scope_id AS "scopeId", vendor_id AS "vendorId", approval_policy_id AS "approvalPolicyId",
+         current_stage_number AS "currentStageNumber", total_stages AS "totalStages", submitted_by AS "submittedBy",
+         started_at AS "startedAt", completed_at AS "completedAt",
+         to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+       FROM workflow_instances
+       WHERE workspace_id = $1 AND ($2::text IS NULL OR submission_id = $2)
+         AND ($3::timestamptz IS NULL OR (started_at, id::text) < ($3::timestamptz, $4::text))
+       ORDER BY started_at DESC, id::text DESC LIMIT $5`,
+      [workspaceId, f.submissionId ?? null, after?.at ?? null, after?.id ?? null, f.limit + 1],
+    )) as Array<Record<string, unknown> & { workflowId: string; cursorAt: string }>;
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ cursorAt: _cursorAt, ...row }) => row),
+      nextCursor: rows.length > f.limit && last ? encodeCursor({ at: last.cursorAt, id: last.workflowId }) : null,
+    };
+  }
+
+  /** Breached or overdue stages, most overdue first, keyset-paginated on (sla_due_at, id). */
+  async slaViolations(workspaceId: string, f: { limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
     const now = this.clock.now();
+    const after = decodeCursor<{ due: string; id: string }>(f.cursor, ['due', 'id']);
     const rows = (await this.dataSource.query(
       `SELECT s.id AS "stageId", s.workflow_instance_id AS "workflowInstanceId", i.submission_id AS "submissionId", s.stage_number AS "stageNumber",
-         s.role_code AS "roleCode", s.approver_user_id AS "approverUserId", s.status, s.sla_due_at AS "slaDueAt", s.sla_breached_at AS "slaBreachedAt"
+         s.role_code AS "roleCode", s.approver_user_id AS "approverUserId", s.status, s.sla_due_at AS "slaDueAt", s.sla_breached_at AS "slaBreachedAt",
+         to_char(s.sla_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
        FROM workflow_stages s JOIN workflow_instances i ON i.id = s.workflow_instance_id
        WHERE s.workspace_id = $1 AND (s.sla_breached_at IS NOT NULL OR (s.status = 'PENDING' AND s.sla_due_at < $2))
-       ORDER BY s.sla_due_at LIMIT $3`,
-      [workspaceId, now, limit],
-    )) as Array<Record<string, unknown>>;
-    return rows;
+         AND ($3::timestamptz IS NULL OR (s.sla_due_at, s.id::text) > ($3::timestamptz, $4::text))
+       ORDER BY s.sla_due_at, s.id::text LIMIT $5`,
+      [workspaceId, now, after?.due ?? null, after?.id ?? null, f.limit + 1],
+    )) as Array<Record<string, unknown> & { stageId: string; cursorAt: string }>;
+    const page = rows.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ cursorAt: _cursorAt, ...row }) => row),
+      nextCursor: rows.length > f.limit && last ? encodeCursor({ due: last.cursorAt, id: last.stageId }) : null,
+    };
   }
 }
