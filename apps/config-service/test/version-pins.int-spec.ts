@@ -4,7 +4,8 @@ import type { Producer } from 'kafkajs';
 import request from 'supertest';
 import type { Client } from 'pg';
 import {
-  Topics, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowStartedV1, type EventEnvelope, type WorkflowStartedPayloadV1,
+  Topics, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowPinsAssertedV1, WorkflowStartedV1, type EventEnvelope,
+  type WorkflowPinsAssertedPayloadV1, type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import { testKafka, uniqueSuffix, waitFor, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
@@ -134,5 +135,37 @@ describe('config-service: config versions pinned by running workflows', () => {
     expect(await pinCount(scopeVersionId)).toBe(0);
     const row = (await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [`wf-pins-foreign-${salt}`])).rows[0];
     expect(row.config_version_ids).toEqual([]);
+  }, 120000);
+
+  it('rebuilds lost pins from workflow.pins-asserted, never reopening an ended workflow', async () => {
+    const running = `wf-pins-asserted-${salt}`;
+    const ended = `wf-pins-asserted-ended-${salt}`;
+    const asserted = (workflowInstanceId: string) =>
+      envelope<WorkflowPinsAssertedPayloadV1>(WorkflowPinsAssertedV1.fixture as EventEnvelope<WorkflowPinsAssertedPayloadV1>, workflowInstanceId, {
+        pinnedConfigVersions: { approvalMatrix: scopeVersionId, clusterMapping: `cv-unknown-${salt}`, scopeConfig: scopeVersionId },
+        assertedAt: new Date().toISOString(),
+      });
+    // The feed lost the start of `running` (say, the topic's retention dropped it): the owner re-asserts it.
+    await publish(asserted(running));
+    await untilPinned(scopeVersionId, 1);
+    expect((await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [running])).rows[0].config_version_ids)
+      .toEqual([scopeVersionId]);
+    const refused = await http().delete(version(scopeVersionId)).set(bearer(actor)).expect(409);
+    expect(refused.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 1 });
+    await publish(asserted(running)); // asserted again: still one pin
+
+    // An assertion read just before the workflow ended, delivered after the end: the end stands.
+    await publish(envelope(WorkflowCompletedV1.fixture, ended, { completedAt: new Date().toISOString() }));
+    await workflowEnded(ended);
+    const late = asserted(ended);
+    await publish(late);
+    await waitFor(async () =>
+      (await db.query(`SELECT 1 FROM inbox WHERE consumer = 'config-service.workflow-pins' AND event_id = $1`, [late.eventId])).rows.length === 1, {
+      timeoutMs: 60000, what: 'the late assertion',
+    });
+    expect(await pinCount(scopeVersionId)).toBe(1);
+
+    await publish(envelope(WorkflowCancelledV1.fixture, running, {}));
+    await untilPinned(scopeVersionId, 0);
   }, 120000);
 });

@@ -9,7 +9,7 @@ import {
 import { InboxConsumer, silentLogger, type ConsumedEvent } from '@atp/platform-messaging';
 import type { EntityManager } from 'typeorm';
 import { InboxContext, KAFKA, SHARED_PRODUCER } from '@atp/platform-runtime';
-import { waitFor } from '@atp/testing';
+import { readTopicsFromStart, waitFor } from '@atp/testing';
 import { CONFIG_SNAPSHOT_CONSUMER, ConfigSnapshotConsumer } from '../src/replica/config-snapshot.consumer';
 import { REFERENCE_CONSUMER, ReferenceConsumer } from '../src/replica/reference.consumer';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
@@ -238,12 +238,18 @@ describe('submission-service: projection of workflow and punchlist events, resub
       [ws.workspaceId],
     );
     await harness.dataSource.query(`DELETE FROM atp_punchlist_gates WHERE workspace_id = $1`, [ws.workspaceId]);
-    await harness.dataSource.query(`DELETE FROM inbox WHERE event_id = ANY($1::uuid[])`, [sent.map((e) => e.eventId)]);
-    for (const envelope of sent) await harness.send(envelope);
-    await waitFor(async () => {
-      const [{ n }] = await harness.dataSource.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [sent.map((e) => e.eventId)]);
-      return n === sent.length;
-    }, { timeoutMs: 60_000, what: 'every replayed event to be consumed' });
+    // Every event of this workspace on the projected topics, not only those this file sent: workflow-service
+    // instances of other test projects share the broker and may answer the qa-approved events themselves.
+    const onTopics = await readTopicsFromStart<EventEnvelope>(harness.app.get<Kafka>(KAFKA), [Topics.workflowEvents, Topics.punchlistEvents]);
+    const replayed = onTopics.filter((e) => e.workspaceId === ws.workspaceId);
+    expect(replayed.map((e) => e.eventId)).toEqual(expect.arrayContaining(sent.map((e) => e.eventId)));
+    const ids = replayed.map((e) => e.eventId);
+    const consumed = async (): Promise<number> =>
+      (await harness.dataSource.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]))[0].n;
+    const consumedBefore = await consumed();
+    await harness.dataSource.query(`DELETE FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]);
+    for (const envelope of replayed) await harness.send(envelope);
+    await waitFor(async () => (await consumed()) === consumedBefore, { timeoutMs: 60_000, what: 'every replayed event to be consumed' });
     expect(await harness.dataSource.query(projected, [ws.workspaceId])).toEqual(attemptsBefore);
     expect(await harness.dataSource.query(header, [ws.workspaceId])).toEqual(headerBefore);
   });

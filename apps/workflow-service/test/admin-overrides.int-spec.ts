@@ -436,3 +436,30 @@ describe('non-required stages', () => {
     expect(events[events.length - 1]).toBe('workflow.completed');
   });
 });
+
+describe('pins re-asserted from the workflows themselves (rebuild of config-service\'s RESTRICT feed)', () => {
+  it('publishes workflow.pins-asserted for each running or held workflow of the workspace, and only for them', async () => {
+    const { instance: running } = await startWorkflow('PLN_UPGRADE');
+    const { instance: held } = await startWorkflow('PLN_UPGRADE');
+    const { instance: cancelled } = await startWorkflow('PLN_UPGRADE');
+    expect((await post(`/workflows/${held.id}/hold`, admin, { reason: 'site access' })).status).toBe(200);
+    expect((await post(`/workflows/${cancelled.id}/cancel`, admin, { reason: 'withdrawn' })).status).toBe(200);
+    const path = '/integrity/workflow/pins/reassert';
+
+    expect((await post(path, requester, {})).status).toBe(403);
+    const answer = await post(path, admin, {});
+    expect(answer.status).toBe(200);
+    const open = await harness.dataSource.query(
+      `SELECT count(*)::int AS n FROM workflow_instances WHERE workspace_id = $1 AND status IN ('IN_PROGRESS', 'ON_HOLD')`, [workspaceId],
+    );
+    expect(answer.body).toEqual({ workspaceId, asserted: open[0].n });
+
+    const assertedOf = async (id: string) => (await outboxOf(id)).filter((e) => e.event_type === 'workflow.pins-asserted');
+    for (const instance of [running, held]) {
+      const [event] = await assertedOf(instance.id);
+      expect(event.envelope.payload).toMatchObject({ workflowInstanceId: instance.id, pinnedConfigVersions: v1 });
+      expect(event.envelope.actorId).toBe(admin);
+    }
+    expect(await assertedOf(cancelled.id)).toEqual([]);
+  });
+});

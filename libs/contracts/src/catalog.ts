@@ -24,6 +24,7 @@ import {
 } from './events/workflow/workflow-lifecycle-events.v1';
 import { ApproverOverrideApprovedV1, ApproverOverrideRejectedV1, ApproverOverrideRequestedV1 } from './events/workflow/override-events.v1';
 import { StageSkippedV1 } from './events/workflow/stage-skipped.v1';
+import { WorkflowPinsAssertedV1 } from './events/workflow/workflow-pins-asserted.v1';
 import { PunchlistCreatedV1 } from './events/punchlist/punchlist-created.v1';
 import { PunchlistItemsAddedV1 } from './events/punchlist/punchlist-items-added.v1';
 import { PunchItemStatusChangedV1 } from './events/punchlist/punchlist-item-status-changed.v1';
@@ -46,6 +47,6 @@ export const eventCatalog: readonly EventDefinition[] = [
   WorkflowStartedV1, WorkflowStartRefusedV1, WorkflowOnHoldV1, WorkflowResumedV1, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowRejectedV1,
   StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,
   StageEscalatedV1, StageReassignedV1,
-  StageSkippedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
+  StageSkippedV1, WorkflowPinsAssertedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
   PunchlistCreatedV1, PunchlistItemsAddedV1, PunchItemStatusChangedV1, PunchlistReminderV1, PunchlistStalledV1, PunchlistClearedV1,
 ] as EventDefinition[];
