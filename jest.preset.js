@@ -12,4 +12,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|int-spec).ts'],
   setupFiles: ['reflect-metadata'],
+  // A hang guard, not a speed bound: closing an app waits for its consumers to leave their groups (a fetch in
+  // flight ends first, up to 5 s), which jest's 5 s default for hooks does not cover on a loaded 2-core machine.
+  testTimeout: 30_000,
 };

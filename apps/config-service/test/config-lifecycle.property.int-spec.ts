@@ -169,14 +169,17 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
       case 'import': {
         let buffer: Buffer;
         let expected: Expected;
+        let stale: ModelVersion | null = null;
         if (op.variant === 'duplicate') {
           const earlier = pickFrom(model.versions.filter((v) => v.st === op.st && v.file), op.pick);
           if (!earlier?.file) return;
           buffer = earlier.file;
           // Duplicates are detected among stored, imported (not rolled back) versions; a deleted DRAFT's file may come again.
-          const stored = live(model).some((v) => v.st === op.st && v.file?.equals(buffer));
+          // A DRAFT of the file imported against another ACTIVE version than today's is stale: it is replaced (issue 16 #7).
+          const stored = live(model).find((v) => v.st === op.st && v.file?.equals(buffer));
+          stale = stored?.status === 'DRAFT' && stored.previousVersionId !== (activeOf(model, op.st)?.id ?? null) ? stored : null;
           const needsScopes = op.st === 'APPROVAL_MATRIX' && !activeOf(model, 'SCOPE_CONFIG');
-          expected = stored ? refused(409, 'DUPLICATE_FILE') : needsScopes ? refused(422, 'IMPORT_INVALID') : { ok: true };
+          expected = stored && !stale ? refused(409, 'DUPLICATE_FILE') : needsScopes ? refused(422, 'IMPORT_INVALID') : { ok: true };
         } else {
           buffer = fileFor(op.st, op.variant);
           const needsScopes = op.st === 'APPROVAL_MATRIX' && !activeOf(model, 'SCOPE_CONFIG');
@@ -187,6 +190,7 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
         if (!result.ok) return;
         const { version, report } = result.value as Awaited<ReturnType<ConfigImportService['import']>>;
         if (op.variant === 'warnings' && report.status !== 'WARNINGS') throw new Error(`expected a WARNINGS report, got ${report.status}`);
+        if (stale) stale.status = 'DELETED';
         const stage = op.st === 'APPROVAL_MATRIX'
           ? ((await db.query(`SELECT id FROM approval_policy_stages WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [version.id])).rows[0]?.id as string)
           : null;
