@@ -56,6 +56,15 @@ describe('TokenVerifier', () => {
     await expect(verifier.verify(await header())).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: expect.stringMatching(message) });
   });
 
+  it('serves a token it verified again without a new signature check, but never past the token\'s expiry', async () => {
+    const strict = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksFile: file, algorithms: ['RS256'], clockSkewSeconds: 0 });
+    const header = `Bearer ${await sign(current.privateKey, 'k1', {}, '2s')}`;
+    await expect(strict.verify(header)).resolves.toMatchObject({ userId: 'u-admin' });
+    await expect(strict.verify(header)).resolves.toMatchObject({ userId: 'u-admin' });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expect(strict.verify(header)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/expired/) });
+  });
+
   it('picks up a rotated key from the JWKS file', async () => {
     const next = await keyPair('k2');
     writeFileSync(file, JSON.stringify({ keys: [current.jwk, next.jwk] }));

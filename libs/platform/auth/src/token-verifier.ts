@@ -12,6 +12,14 @@ type KeyResolver = Parameters<typeof jwtVerify>[1];
 
 const USER_ID = /^[A-Za-z0-9._:@|-]{1,100}$/;
 
+/**
+ * A verified token is remembered this long at most (and never past its own expiry): a client sends the same
+ * token with every request, and its RSA signature check is most of the guard's cost. The bound is how late a key
+ * withdrawn from the JWKS stops being accepted for tokens already seen.
+ */
+const VERIFIED_CACHE_MS = 30_000;
+const VERIFIED_CACHE_ENTRIES = 10_000;
+
 export class UnauthenticatedError extends DomainError {
   constructor(message: string) {
     super(401, 'UNAUTHENTICATED', message);
@@ -26,6 +34,7 @@ export class UnauthenticatedError extends DomainError {
 export class TokenVerifier {
   private fileKeys?: { mtimeMs: number; resolve: KeyResolver };
   private readonly remoteKeys?: KeyResolver;
+  private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
 
   constructor(private readonly settings: AuthSettings) {
     if (settings.jwksUrl) this.remoteKeys = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 5_000 });
@@ -35,6 +44,9 @@ export class TokenVerifier {
     if (!authorization) throw new UnauthenticatedError('An Authorization: Bearer token is required');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+    const cached = this.verified.get(match[1]);
+    if (cached && Date.now() < cached.until) return cached.token;
+    if (cached) this.verified.delete(match[1]);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(match[1], this.keys(), {
@@ -52,7 +64,17 @@ export class TokenVerifier {
     }
     const roles = (payload as { roles?: unknown }).roles;
     const platformRoles = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
-    return { userId: payload.sub, platformRoles };
+    const token = { userId: payload.sub, platformRoles };
+    this.remember(match[1], token, (payload.exp as number) * 1000 + this.settings.clockSkewSeconds * 1000);
+    return token;
+  }
+
+  private remember(raw: string, token: VerifiedToken, expiresAt: number): void {
+    if (this.verified.size >= VERIFIED_CACHE_ENTRIES) {
+      // Oldest first (a Map keeps insertion order): one eviction per insertion keeps the bound.
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
+    this.verified.set(raw, { token, until: Math.min(expiresAt, Date.now() + VERIFIED_CACHE_MS) });
   }
 
   private keys(): KeyResolver {
