@@ -5,12 +5,11 @@
 // evidence, QA verifies it, the issuer closes it, and the submission is COMPLETED. Tokens come from the
 // development issuer, like `npm run token`. Each run uses a site with no submission of that category yet
 // (a new demo site when the one asked for has one), so it can be run again and again.
-import { createPrivateKey, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AtpCategory } from '@atp/approval-routing';
 import { uniqueSuffix, waitFor } from '@atp/testing';
-import { Api, expectStatus, type Identity } from '../e2e/support/api-client';
+import { Api, expectStatus } from '../e2e/support/api-client';
+import { DevIssuerIdentity, stackEnvOf } from '../e2e/support/dev-identity';
 import { USERS } from '../e2e/support/demo-data';
 import { EventLog, type EventMatch } from '../e2e/support/event-log';
 import { pdfOf, Submissions, type SubmissionView } from '../e2e/support/submission-steps';
@@ -20,29 +19,6 @@ import { activeVersions, itemsOf, type Site, type Workspace } from '../e2e/suppo
 const root = path.resolve(__dirname, '..');
 const local = process.env.ATP_LOCAL_DIR ?? path.join(root, '.local');
 const portBase = Number(process.env.ATP_PORT_BASE ?? 3000);
-
-/** Signs like scripts/token.mjs: the development issuer's key, its issuer and audience (issuer.json). */
-class DevIssuerIdentity implements Identity {
-  private readonly info = JSON.parse(readFileSync(path.join(local, 'issuer', 'issuer.json'), 'utf8')) as { issuer: string; audience: string };
-  private readonly jwk = JSON.parse(readFileSync(path.join(local, 'issuer', 'signing-key.jwk.json'), 'utf8')) as { kid: string };
-  private readonly key = createPrivateKey({ key: this.jwk as never, format: 'jwk' });
-
-  async headersFor(userId: string): Promise<Record<string, string>> {
-    const now = Math.floor(Date.now() / 1000);
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const input = `${part({ alg: 'RS256', kid: this.jwk.kid, typ: 'JWT' })}.${part({
-      sub: userId, iss: this.info.issuer, aud: this.info.audience, iat: now, exp: now + 600,
-      roles: userId === USERS.platformAdmin ? ['PLATFORM_ADMIN'] : [],
-    })}`;
-    return { authorization: `Bearer ${input}.${sign('sha256', Buffer.from(input), this.key).toString('base64url')}` };
-  }
-}
-
-function stackEnv(): Record<string, string> {
-  const text = readFileSync(path.join(local, 'stack.env'), 'utf8');
-  const lines = text.split('\n').filter((l) => /^[A-Z_]+=/.test(l));
-  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
 
 async function seededWorkspace(api: Api): Promise<Workspace> {
   const mine = itemsOf<{ workspaceId: string; code: string }>(expectStatus(await api.as(USERS.admin).get('/workspaces'), 200, 'my workspaces').body);
@@ -85,8 +61,8 @@ function submissionBody(category: AtpCategory, siteCode: string) {
 async function main(): Promise<void> {
   const category = (process.argv[2] ?? 'RAN_MW') as AtpCategory;
   const requestedSite = process.argv[3] ?? 'JKT-0001';
-  const api = new Api(`http://127.0.0.1:${portBase}`, new DevIssuerIdentity());
-  const brokers = (process.env.KAFKA_BROKERS ?? stackEnv().KAFKA_BROKERS).split(',');
+  const api = new Api(`http://127.0.0.1:${portBase}`, new DevIssuerIdentity(local));
+  const brokers = (process.env.KAFKA_BROKERS ?? stackEnvOf(local).KAFKA_BROKERS).split(',');
   const workspace = await seededWorkspace(api);
   const submissions = new Submissions(api, workspace);
   const events = await EventLog.start(brokers);
