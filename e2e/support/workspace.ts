@@ -23,6 +23,12 @@ export interface Workspace {
   active: Record<SourceType, string>;
 }
 
+/** The consumer groups that copy config-service's reference data and snapshots into the other services. */
+export const REPLICA_GROUPS = [
+  'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica', 'submission-service.reference-replica',
+  'submission-service.config-snapshot-replica', 'punchlist-service.reference-replica',
+];
+
 /** Lists answer `{items, nextCursor}`; a few config-service lists are still plain arrays. */
 export function itemsOf<T = any>(body: unknown): T[] {
   if (Array.isArray(body)) return body as T[];
@@ -79,7 +85,7 @@ export async function provisionWorkspace(api: Api, brokers: string[], options: {
   const sites = new Map<string, Site>();
   for (const site of itemsOf<Site>(expectStatus(await ws.get(`/workspaces/${id}/sites?limit=200`), 200, 'list sites').body)) sites.set(site.siteCode, site);
   const workspace: Workspace = { id, code, sites, active: await activeVersions(api, id) };
-  await waitForConsumersCaughtUp(brokers, ['workflow-service.config-snapshot-replica', 'workflow-service.reference-replica']);
+  await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
   return workspace;
 }
 

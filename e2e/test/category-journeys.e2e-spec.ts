@@ -3,28 +3,29 @@ import { expectStatus } from '../support/api-client';
 import { CATEGORIES, USERS } from '../support/demo-data';
 import { EventLog } from '../support/event-log';
 import { e2eStack } from '../support/stack';
-import { QaApprovalPublisher, decide, expectedChain, getWorkflow, inboxEntry, workflowStartedOf } from '../support/workflow-steps';
+import { Submissions } from '../support/submission-steps';
+import { decide, expectedChain, getWorkflow, inboxEntry } from '../support/workflow-steps';
 import { provisionWorkspace, type Workspace } from '../support/workspace';
 
 /**
- * The approval journey of every ATP category, through the gateway: QA approval starts the workflow,
- * each stage is decided by the approver routing resolved (found in their inbox, the same as the dry run
- * and the routing library's chain), the workflow completes, and each step's events reach Kafka.
+ * The approval journey of every ATP category, through the gateway only: a document controller creates
+ * the submission, uploads its document and submits it; QA approves, which starts the workflow; each
+ * stage is decided by the approver routing resolved (found in their inbox, the same as the dry run and
+ * the routing library's chain); the submission's projection ends COMPLETED; each step's events reach Kafka.
  */
 describe('the journey of each ATP category', () => {
   const { api, brokers } = e2eStack();
   let events: EventLog;
-  let qa: QaApprovalPublisher;
   let workspace: Workspace;
+  let submissions: Submissions;
 
   beforeAll(async () => {
     events = await EventLog.start(brokers);
-    qa = await QaApprovalPublisher.connect(brokers);
     workspace = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-CAT' });
+    submissions = new Submissions(api, workspace);
   });
 
   afterAll(async () => {
-    await qa?.stop();
     await events?.stop();
   });
 
@@ -35,15 +36,27 @@ describe('the journey of each ATP category', () => {
   it.each(CATEGORIES.map((c) => [c]))('%s: every stage decided by its resolved approver, then COMPLETED', async (category) => {
     const siteCode = sites[category];
     const chain = await expectedChain(api, workspace, category, siteCode);
-    const approved = await qa.publish(workspace, { category, siteCode });
-    const started = await workflowStartedOf(events, approved.submissionId);
-    const workflowId = started.aggregateId;
-    expect(started).toMatchObject({ workspaceId: workspace.id, payload: { submissionId: approved.submissionId } });
+    const begin = events.mark();
+    const { submissionId, documentId, workflowId, started } = await submissions.startWorkflow(events, category, siteCode);
+    expect(started).toMatchObject({
+      workspaceId: workspace.id,
+      payload: { submissionId, attemptNumber: 1, atpCategory: category, configVersionId: workspace.active.APPROVAL_MATRIX, totalStages: chain.length },
+    });
+    // submission-service's own events, in the order the steps happened, keyed by the submission.
+    await events.waitForTypes(submissionId, ['submission.created', 'submission.document-uploaded', 'submission.submitted', 'submission.qa-approved'], { from: begin });
+    const ofSubmission = events.since(begin, (e) => e.aggregateId === submissionId);
+    expect(ofSubmission.every((e) => e.key === submissionId && e.contractViolation === null)).toBe(true);
+    expect(ofSubmission.find((e) => e.eventType === 'submission.qa-approved')).toMatchObject({
+      actorId: USERS.qa, payload: { submittedBy: USERS.docControl, qaApprovedBy: USERS.qa, atpCategory: category, siteCode },
+    });
+    const inReview = await submissions.waitForStatus(submissionId, 'IN_REVIEW');
+    expect(inReview).toMatchObject({ workflowInstanceId: workflowId, attemptNumber: 1 });
+    expect(inReview.attempts).toEqual([expect.objectContaining({ attemptNumber: 1, documentId, qaDecision: 'APPROVE', workflowInstanceId: workflowId })]);
 
     for (const stage of chain) {
       const mark = events.mark();
       const entry = await inboxEntry(api, workspace.id, stage.approverUserId, workflowId, stage.stageNumber);
-      expect(entry).toMatchObject({ submissionId: approved.submissionId, roleCode: stage.roleCode });
+      expect(entry).toMatchObject({ submissionId, roleCode: stage.roleCode });
       const answer = expectStatus(
         await decide(api, workspace.id, stage.approverUserId, workflowId, entry.stageId, { decision: 'APPROVE', comment: `${stage.roleCode} approves` }),
         200,
@@ -66,6 +79,14 @@ describe('the journey of each ATP category', () => {
 
     const workflow = await getWorkflow(api, workspace.id, workflowId, USERS.auditor);
     expect(workflow.status).toBe('COMPLETED');
+    const completed = await submissions.waitForStatus(submissionId, 'COMPLETED');
+    expect(completed.completedAt).toEqual(expect.any(String));
+    expect(completed.attempts).toEqual([expect.objectContaining({ attemptNumber: 1, status: 'COMPLETED', workflowInstanceId: workflowId })]);
+    await events.waitFor(
+      (e) => e.eventType === 'submission.status-changed' && e.aggregateId === submissionId && e.payload.toStatus === 'COMPLETED',
+      `submission ${submissionId} COMPLETED`,
+      { from: begin },
+    );
     const ofWorkflow = events.all().filter((e) => e.aggregateId === workflowId);
     expect(ofWorkflow.map((e) => e.eventType)).toEqual([
       'workflow.started',

@@ -1,0 +1,146 @@
+// `npm run bench:e2e` (after `npm start`): the platform end to end through the gateway, on this machine.
+//   1. stage decisions per second: BENCH_DECISIONS first-stage APPROVEs (default 400), BENCH_CONCURRENCY
+//      callers (default 32), on workflows started for the bench from `submission.qa-approved` events;
+//   2. decision → submission projection visible (GET shows the next stage), p50/p99, with decisions sent at
+//      BENCH_RATE a second (default 100) on BENCH_LAG_SUBMISSIONS real submissions (default 60) made
+//      through the submission API at new sites of the seeded workspace;
+// Not yet here: pgbench of one decision transaction's SQL in the same run, and the ratio (issue 11 item 4).
+// Targets (issue 11): ≥ 1,000 decisions/s, lag p50 ≤ 10 ms and p99 ≤ 50 ms.
+import path from 'node:path';
+import { uniqueSuffix, waitFor } from '@atp/testing';
+import { Api, expectStatus } from '../../e2e/support/api-client';
+import { USERS } from '../../e2e/support/demo-data';
+import { DevIssuerIdentity, stackEnvOf } from '../../e2e/support/dev-identity';
+import { EventLog } from '../../e2e/support/event-log';
+import { Submissions } from '../../e2e/support/submission-steps';
+import { QaApprovalPublisher, decide, expectedChain } from '../../e2e/support/workflow-steps';
+import { activeVersions, itemsOf, type Site, type Workspace } from '../../e2e/support/workspace';
+
+const root = path.resolve(__dirname, '../..');
+const local = process.env.ATP_LOCAL_DIR ?? path.join(root, '.local');
+const portBase = Number(process.env.ATP_PORT_BASE ?? 3000);
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const DECISIONS = num('BENCH_DECISIONS', 400);
+const CONCURRENCY = num('BENCH_CONCURRENCY', 32);
+const RATE = num('BENCH_RATE', 100);
+const LAG_SUBMISSIONS = num('BENCH_LAG_SUBMISSIONS', 60);
+
+const pct = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+async function seededWorkspace(api: Api): Promise<Workspace> {
+  const mine = itemsOf<{ workspaceId: string; code: string }>(expectStatus(await api.as(USERS.admin).get('/workspaces'), 200).body);
+  const seeded = mine.find((w) => w.code === 'XLSMART-AVIAT') ?? mine[0];
+  if (!seeded) throw new Error('u-admin is a member of no workspace: did `npm start` seed the demo workspace?');
+  const sites = itemsOf<Site>(expectStatus(await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`, { query: { limit: 200 } }), 200).body);
+  return { id: seeded.workspaceId, code: seeded.code, sites: new Map(sites.map((s) => [s.siteCode, s])), active: await activeVersions(api, seeded.workspaceId) };
+}
+
+/** Workflows started from qa-approved events (no submission behind them): only the decision is measured. */
+async function throughput(api: Api, workspace: Workspace, events: EventLog, brokers: string[]) {
+  const qa = await QaApprovalPublisher.connect(brokers);
+  const mark = events.mark();
+  const ids = new Set<string>();
+  try {
+    await pool(Array.from({ length: DECISIONS }, (_, i) => i), 16, async () => {
+      ids.add((await qa.publish(workspace, { category: 'RAN_MW', siteCode: 'JKT-0001' })).submissionId);
+    });
+  } finally {
+    await qa.stop();
+  }
+  const started = await waitFor(() => {
+    const seen = events.since(mark, (e) => e.eventType === 'workflow.started' && ids.has(e.payload.submissionId));
+    return seen.length === DECISIONS ? seen : undefined;
+  }, { timeoutMs: 120_000, intervalMs: 200, what: `${DECISIONS} bench workflows to start` });
+  const stages = started.map((e) => ({ workflowId: e.aggregateId, stage: e.payload.stages[0] as { stageId: string; approverUserId: string } }));
+  const latencies: number[] = [];
+  let refused = 0;
+  const t0 = now();
+  await pool(stages, CONCURRENCY, async ({ workflowId, stage }) => {
+    const t = now();
+    const answer = await decide(api, workspace.id, stage.approverUserId, workflowId, stage.stageId, { decision: 'APPROVE', comment: 'bench' });
+    latencies.push(now() - t);
+    if (answer.status !== 200) refused++;
+  });
+  const seconds = (now() - t0) / 1000;
+  return { perSecond: (DECISIONS - refused) / seconds, seconds, refused, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99) };
+}
+
+/** Real submissions at new sites, each IN_REVIEW at stage 1; then paced decisions and the projection polled. */
+async function projectionLag(api: Api, workspace: Workspace, events: EventLog) {
+  const base = workspace.sites.get('JKT-0001');
+  if (!base) throw new Error('the seeded workspace has no site JKT-0001');
+  const submissions = new Submissions(api, workspace);
+  const suffix = uniqueSuffix().toUpperCase().slice(0, 10);
+  const codes = Array.from({ length: LAG_SUBMISSIONS }, (_, i) => `BENCH-${suffix}-${i}`);
+  await pool(codes, 8, async (siteCode) => {
+    expectStatus(await api.as(USERS.admin).put(`/workspaces/${workspace.id}/sites`, {
+      siteCode, siteName: `bench ${siteCode}`, region: base.region, city: 'Jakarta', clusterCode: base.clusterCode, isActive: true,
+    }), 200, `site ${siteCode}`);
+  });
+  const ready: Array<{ submissionId: string; workflowId: string; stageId: string; approver: string }> = [];
+  await pool(codes, 8, async (siteCode) => {
+    // submission-service learns a new site from Kafka: a create may come too early (422), retried.
+    const created = await waitFor(async () => {
+      const answer = await api.as(USERS.docControl).post(`/workspaces/${workspace.id}/submissions`, {
+        siteCode, scopeCode: 'MW_NEW', atpCategory: 'RAN_MW',
+      });
+      return answer.status === 422 ? undefined : expectStatus(answer, 201, 'create').body;
+    }, { timeoutMs: 60_000, intervalMs: 200, what: `site ${siteCode} in submission-service` });
+    await submissions.upload(created.id);
+    await submissions.submit(created.id);
+    await submissions.qaReview(created.id, 'APPROVE', 'bench');
+    const view = await submissions.waitForStatus(created.id, 'IN_REVIEW');
+    const started = events.all().find((e) => e.eventType === 'workflow.started' && e.aggregateId === view.workflowInstanceId);
+    const stage = started?.payload.stages[0];
+    ready.push({ submissionId: created.id, workflowId: String(view.workflowInstanceId), stageId: stage.stageId, approver: stage.approverUserId });
+  });
+
+  const lags: number[] = [];
+  const gap = 1000 / RATE;
+  const t0 = now();
+  await Promise.all(ready.map(async (target, i) => {
+    const at = t0 + i * gap;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - now()))); // the pacing of the load, not a wait for a result
+    expectStatus(await decide(api, workspace.id, target.approver, target.workflowId, target.stageId, { decision: 'APPROVE', comment: 'bench' }), 200, 'decision');
+    const committed = now();
+    await waitFor(async () => (await submissions.get(target.submissionId)).currentStageNumber === 2, {
+      timeoutMs: 30_000, intervalMs: 2, what: `projection of ${target.submissionId}`,
+    });
+    lags.push(now() - committed);
+  }));
+  const offered = ready.length / ((now() - t0) / 1000);
+  return { samples: lags.length, p50: pct(lags, 0.5), p99: pct(lags, 0.99), offered };
+}
+
+async function main(): Promise<void> {
+  const env = stackEnvOf(local);
+  const api = new Api(`http://127.0.0.1:${portBase}`, new DevIssuerIdentity(local));
+  const brokers = (process.env.KAFKA_BROKERS ?? env.KAFKA_BROKERS).split(',');
+  const workspace = await seededWorkspace(api);
+  await expectedChain(api, workspace, 'RAN_MW', 'JKT-0001');
+  const events = await EventLog.start(brokers);
+  try {
+    const decisions = await throughput(api, workspace, events, brokers);
+    console.log(`decisions through the gateway: ${decisions.perSecond.toFixed(0)}/s (${DECISIONS} in ${decisions.seconds.toFixed(1)} s, ` +
+      `${CONCURRENCY} callers, ${decisions.refused} refused), latency p50 ${decisions.p50.toFixed(1)} ms p99 ${decisions.p99.toFixed(1)} ms`);
+    const lag = await projectionLag(api, workspace, events);
+    console.log(`decision → submission projection visible at ${lag.offered.toFixed(0)} decisions/s offered: ` +
+      `p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${lag.samples} decisions)`);
+    console.log('targets: ≥ 1,000 decisions/s; lag p50 ≤ 10 ms, p99 ≤ 50 ms');
+  } finally {
+    await events.stop();
+  }
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`[bench:e2e] ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
