@@ -160,8 +160,9 @@ describe('security sweep through the gateway', () => {
    */
   function fuzzCases(route: PublicRoute, routeIndex: number): SweepCase[] {
     const caller = permitted(route);
-    // Deactivation takes no body: with the real workspace id it would succeed, so its id is always generated.
-    const workspaceFuzzOnly = route.path.endsWith('/deactivate');
+    // Deactivation and the integrity actions (run an audit, re-assert pins) take no body: with the real
+    // workspace id they would succeed and write, so their workspace id is always generated.
+    const workspaceFuzzOnly = route.path.endsWith('/deactivate') || (route.method.toUpperCase() === 'POST' && route.path.includes('/integrity/'));
     const arbitrary = fc.record({
       params: pathParams(route.path).length > 0 ? fc.dictionary(fc.constantFrom(...pathParams(route.path)), pathSegment()) : fc.constant({}),
       keepWorkspace: fc.boolean(),
