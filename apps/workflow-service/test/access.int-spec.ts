@@ -65,7 +65,7 @@ it('a revoked member loses access once the membership event is applied', async (
     membershipId, workspaceId, userId: members.AUDITOR, role: 'AUDITOR', status: 'INACTIVE',
   });
   await waitFor(async () => {
-    const rows = await harness.dataSource.query(`SELECT is_active FROM member_replica WHERE membership_id = $1`, [membershipId]);
+    const rows = await harness.query(`SELECT is_active FROM member_replica WHERE membership_id = $1`, [membershipId]);
     return rows[0]?.is_active === false;
   }, { what: 'the revocation in the member replica' });
   const refused = await inbox();

@@ -72,24 +72,24 @@ const decide = (instanceId: string, stageId: string, userId: string, decision = 
   post(`/workflows/${instanceId}/stages/${stageId}/decisions`, userId, { decision, comment: `${decision} by ${userId}` });
 
 async function outboxOf(aggregateId: string): Promise<Array<{ event_type: string; envelope: { payload: Record<string, unknown>; actorId: string | null } }>> {
-  return harness.dataSource.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [aggregateId]);
+  return harness.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [aggregateId]);
 }
 
 async function actionRows(instanceId: string): Promise<Array<{ workflow_stage_id: string; action_type: string; actor_user_id: string | null; payload: Record<string, unknown>; notes: string | null }>> {
-  return harness.dataSource.query(
+  return harness.query(
     `SELECT workflow_stage_id, action_type, actor_user_id, payload, notes FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
     [instanceId],
   );
 }
 
 async function instanceRow(instanceId: string): Promise<{ status: string; held_at: Date | null; hold_reason: string | null; completed_at: Date | null; current_stage_number: number | null }> {
-  const [row] = await harness.dataSource.query(`SELECT status, held_at, hold_reason, completed_at, current_stage_number FROM workflow_instances WHERE id = $1`, [instanceId]);
+  const [row] = await harness.query(`SELECT status, held_at, hold_reason, completed_at, current_stage_number FROM workflow_instances WHERE id = $1`, [instanceId]);
   return row;
 }
 
 /** Deactivates the workspace's overrides so a test's CLUSTER/REGION overrides do not reach the next test. */
 async function retireOverrides(): Promise<void> {
-  await harness.dataSource.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
+  await harness.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
 }
 
 beforeAll(async () => {
@@ -141,7 +141,7 @@ describe('overrides over HTTP', () => {
     expect(notApprover.body.code).toBe('FROM_USER_NOT_STAGE_APPROVER');
 
     expect((await post('/overrides', outsider, valid)).status).toBe(404); // not a member: the workspace is not theirs to see
-    expect(await harness.dataSource.query(`SELECT 1 FROM approver_overrides WHERE workspace_id = $1`, [workspaceId])).toEqual([]);
+    expect(await harness.query(`SELECT 1 FROM approver_overrides WHERE workspace_id = $1`, [workspaceId])).toEqual([]);
   });
 
   it('a STAGE override takes effect only when a workspace admin other than the requester approves it, and reassigns the running stage', async () => {
@@ -256,7 +256,7 @@ describe('overrides over HTTP', () => {
       expect(listed.body.items.map((o: { overrideType: string; roleCode: string }) => `${o.overrideType}:${o.roleCode}`).sort()).toEqual(['SUBMISSION:ROH', 'SUBMISSION:RTH']);
       const stageOnly = await http().get(`${base}/overrides?overrideType=STAGE&workflowStageId=${second.id}&approvalStatus=APPROVED`).set(bearer(admin));
       expect(stageOnly.body.items.map((o: { id: string }) => o.id)).toEqual([stageOverride]);
-      const all = await harness.dataSource.query(`SELECT id FROM approver_overrides WHERE workspace_id = $1`, [workspaceId]);
+      const all = await harness.query(`SELECT id FROM approver_overrides WHERE workspace_id = $1`, [workspaceId]);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -449,7 +449,7 @@ describe('pins re-asserted from the workflows themselves (rebuild of config-serv
     expect((await post(path, requester, {})).status).toBe(403);
     const answer = await post(path, admin, {});
     expect(answer.status).toBe(200);
-    const open = await harness.dataSource.query(
+    const open = await harness.query(
       `SELECT count(*)::int AS n FROM workflow_instances WHERE workspace_id = $1 AND status IN ('IN_PROGRESS', 'ON_HOLD')`, [workspaceId],
     );
     expect(answer.body).toEqual({ workspaceId, asserted: open[0].n });

@@ -3,6 +3,7 @@ import {
   demoApprovalMatrix, demoClusterMapping, demoPolicyId, demoScopeConfig, demoUserId, type ApprovalMatrixSnapshot, type AtpCategory,
 } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
+import { runInWorkspace } from '@atp/platform-database';
 import { DomainError } from '@atp/platform-http';
 import { uniqueSuffix, waitFor } from '@atp/testing';
 import { AdminActionsService } from '../src/admin/admin-actions.service';
@@ -65,14 +66,14 @@ async function startWorkflows(category: AtpCategory, count: number): Promise<str
 }
 
 const stagesOf = (instanceId: string): Promise<Stage[]> =>
-  harness.dataSource.query(
+  harness.query(
     `SELECT id, role_code, status, approver_user_id, backup_user_id, sla_breached_at FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST`,
     [instanceId],
   );
 
 /** Puts every open stage of the workflow an hour past its SLA (by the harness clock). */
 async function makeOverdue(instanceId: string): Promise<void> {
-  await harness.dataSource.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = $1 AND status = 'PENDING'`, [
+  await harness.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = $1 AND status = 'PENDING'`, [
     instanceId, new Date(harness.clock.now().getTime() - 3_600_000),
   ]);
 }
@@ -94,7 +95,7 @@ async function race(calls: Record<string, () => Promise<unknown>>): Promise<Reco
 
 /** No lost escalation: after a sweep, no running workflow of the workspace has an overdue, unbreached stage. */
 async function expectNoOverdueUnbreached(): Promise<void> {
-  const rows = await harness.dataSource.query(
+  const rows = await harness.query(
     `SELECT s.id FROM workflow_stages s JOIN workflow_instances i ON i.id = s.workflow_instance_id
      WHERE s.workspace_id = $1 AND i.status = 'IN_PROGRESS' AND s.status = 'PENDING' AND s.sla_due_at < $2 AND s.sla_breached_at IS NULL`,
     [workspaceId, harness.clock.now()],
@@ -108,7 +109,7 @@ async function expectNoOverdueUnbreached(): Promise<void> {
  * and the row must end where the trail ends.
  */
 async function expectTrailExplainsState(instanceId: string): Promise<void> {
-  const actions = (await harness.dataSource.query(
+  const actions = (await harness.query(
     `SELECT workflow_stage_id, action_type, actor_user_id, payload FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
     [instanceId],
   )) as Action[];
@@ -150,9 +151,19 @@ async function expectTrailExplainsState(instanceId: string): Promise<void> {
   }
 }
 
-const decisions = () => harness.app.get(StageDecisionService);
-const adminActions = () => harness.app.get(AdminActionsService);
-const overrideService = () => harness.app.get(OverrideService);
+/** A service called the way its HTTP route calls it: inside the workspace's row-level-security scope. */
+function scoped<T extends object>(service: T): T {
+  return new Proxy(service, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => runInWorkspace(workspaceId, () => value.apply(target, args));
+    },
+  });
+}
+const decisions = () => scoped(harness.app.get(StageDecisionService));
+const adminActions = () => scoped(harness.app.get(AdminActionsService));
+const overrideService = () => scoped(harness.app.get(OverrideService));
 const decide = (instanceId: string, stageId: string, actorId: string, decision: 'APPROVE' | 'REJECT' = 'APPROVE') =>
   decisions().decide({ workspaceId, workflowInstanceId: instanceId, stageId, actorId, idempotencyKey: null, body: { decision, comment: `${decision} by ${actorId}` } });
 const sweep = () => harness.sweeper.sweepOnce({ workspaceId, batchSize: 5 });
@@ -217,7 +228,7 @@ describe('races between the writers of a workflow', () => {
       await makeOverdue(id);
       const outcome = await race({ sweep, reject: () => decide(id, stages[0].id, stages[0].approver_user_id, 'REJECT') });
       await sweep();
-      const [instance] = await harness.dataSource.query(`SELECT status FROM workflow_instances WHERE id = $1`, [id]);
+      const [instance] = await harness.query(`SELECT status FROM workflow_instances WHERE id = $1`, [id]);
       if (outcome.reject === 'ok') {
         expect(instance.status).toBe('REJECTED');
         expect((await stagesOf(id)).map((s) => s.status).sort()).toEqual(['CANCELLED', 'CANCELLED', 'REJECTED']);
@@ -246,11 +257,11 @@ describe('races between the writers of a workflow', () => {
         sweep,
       });
       const [after] = await stagesOf(id);
-      const [override] = await harness.dataSource.query(`SELECT approval_status FROM approver_overrides WHERE id = $1`, [overrideId]);
+      const [override] = await harness.query(`SELECT approval_status FROM approver_overrides WHERE id = $1`, [overrideId]);
       expect(override.approval_status).toBe(outcome.approve === 'ok' ? 'APPROVED' : 'PENDING');
       expect(outcome.decide === 'ok' && outcome.approve === 'ok').toBe(false);
       if (outcome.decide === 'ok') expect(after.status).toBe('APPROVED');
-      const reassigned = await harness.dataSource.query(
+      const reassigned = await harness.query(
         `SELECT payload->>'toUserId' AS "to" FROM workflow_stage_actions WHERE workflow_stage_id = $1 AND action_type = 'REASSIGNED'`, [first.id],
       );
       expect(reassigned).toEqual(outcome.approve === 'ok' ? [{ to: standIn }] : []);
@@ -270,14 +281,14 @@ describe('the sweeper with many held workflows', () => {
     }
     const [running] = await startWorkflows('SOFTWARE_LICENSE', 1);
     const longAgo = new Date(harness.clock.now().getTime() - 7_200_000);
-    await harness.dataSource.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = ANY($1) AND status = 'PENDING'`, [held, longAgo]);
+    await harness.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = ANY($1) AND status = 'PENDING'`, [held, longAgo]);
     await makeOverdue(running);
 
     const result = await harness.sweeper.sweepOnce({ workspaceId });
     const [stage] = await stagesOf(running);
     expect(result.breached).toEqual([stage.id]);
     expect(stage.approver_user_id).toBe(stage.backup_user_id);
-    const breachedHeld = await harness.dataSource.query(
+    const breachedHeld = await harness.query(
       `SELECT count(*)::int AS n FROM workflow_stages WHERE workflow_instance_id = ANY($1) AND sla_breached_at IS NOT NULL`, [held],
     );
     expect(breachedHeld[0].n).toBe(0);

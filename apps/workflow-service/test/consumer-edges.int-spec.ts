@@ -40,7 +40,7 @@ function envelopeOf<P>(eventType: string, aggregateId: string, payload: P, extra
 
 const submissionDlq = dlqTopicOf(Topics.submissionEvents);
 const inboxHas = async (consumer: string, eventId: string) =>
-  (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2`, [consumer, eventId])).length === 1;
+  (await harness.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2`, [consumer, eventId])).length === 1;
 
 beforeAll(async () => {
   await harness.start();
@@ -107,7 +107,7 @@ it('a DLQ replay of an old membership event leaves the newer state in place', as
     await producer.disconnect();
   }
   await waitFor(() => inboxHas('workflow-service.reference-replica', grant.eventId), { what: 'the replayed grant consumed' });
-  const [row] = await harness.dataSource.query(`SELECT is_active, aggregate_version FROM member_replica WHERE membership_id = $1`, [membershipId]);
+  const [row] = await harness.query(`SELECT is_active, aggregate_version FROM member_replica WHERE membership_id = $1`, [membershipId]);
   expect(row).toEqual({ is_active: false, aggregate_version: '2' });
 });
 

@@ -25,6 +25,9 @@ const port = Number(process.env.ATP_PORT_BASE ?? 3000) + 40;
 const databaseUrl = process.env.WORKFLOW_DATABASE_URL as string;
 const logFile = `${repoRoot}/.local/crash-recovery-workflow-service.log`;
 
+/** The test's own connection: it counts every workspace's rows, past row-level security (the bypass setting). */
+const inspector = () => new DataSource({ type: 'postgres', url: databaseUrl, poolSize: 2, extra: { options: '-c app.rls_bypass=on' } });
+
 let producer: Producer;
 let db: DataSource;
 let child: ChildProcess | null = null;
@@ -119,7 +122,7 @@ async function expectExactlyOneWorkflowPerEvent(total: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await new DataSource({ type: 'postgres', url: databaseUrl, poolSize: 2 }).initialize();
+  db = await inspector().initialize();
   producer = testKafka('crash-recovery-test').producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const approvers = ['ROH', 'RTH'].flatMap((role) => [demoUserId(role, 'JKT-01', 'primary'), demoUserId(role, 'JKT-01', 'backup')]);
@@ -192,7 +195,7 @@ it('a 90 s PostgreSQL outage: the consumer waits and comes back by itself, losin
   }
   const upAt = Date.now();
   await db.destroy();
-  db = await new DataSource({ type: 'postgres', url: databaseUrl, poolSize: 2 }).initialize();
+  db = await inspector().initialize();
   const resumeMs = await untilConsumptionResumes(before, 'workflows after the outage');
   process.stdout.write(`PostgreSQL down ${upAt - downAt} ms; consuming again ${Date.now() - upAt} ms after it was back (first poll ${resumeMs} ms)\n`);
   await waitFor(async () => (await workflowCount()) >= before + 200, { timeoutMs: 300_000, intervalMs: 500, what: 'every event of the outage' });

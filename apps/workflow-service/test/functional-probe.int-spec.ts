@@ -40,7 +40,7 @@ async function started(payload: SubmissionQaApprovedPayloadV1) {
 async function refusal(payload: SubmissionQaApprovedPayloadV1): Promise<{ reason: string; detail: string }> {
   const envelope = await harness.qaApproved(payload);
   return waitFor(async () => {
-    const rows = await harness.dataSource.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [envelope.eventId]);
+    const rows = await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [envelope.eventId]);
     return rows[0];
   }, { what: `the refusal of ${payload.submissionId} attempt ${payload.attemptNumber}` });
 }
@@ -86,7 +86,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       expect(await inboxStageIds(primary('RTH'))).not.toContain(rth.id);
       expect(await inboxStageIds(backup('RTH'))).toContain(rth.id);
       expect((await decide(instance.id, rth.id, primary('RTH'))).body.code).toBe('NOT_STAGE_APPROVER');
-      const reassigned = (await harness.dataSource.query(
+      const reassigned = (await harness.query(
         `SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.reassigned'`, [instance.id],
       )) as Array<{ envelope: { payload: Record<string, unknown> } }>;
       expect(reassigned.map((r) => r.envelope.payload)).toEqual([
@@ -96,7 +96,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       expect(decided.status).toBe(200);
       expect(decided.body.workflowStatus).toBe('COMPLETED');
     } finally {
-      await harness.dataSource.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
+      await harness.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
     }
   });
 
@@ -119,7 +119,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     const third = await started({ ...first, attemptNumber: 3 });
     expect(third.status).toBe('IN_PROGRESS');
     expect(await refusal({ ...first, attemptNumber: 2 })).toMatchObject({ reason: 'ATTEMPT_CONFLICT', detail: expect.stringContaining('newer') });
-    const open = await harness.dataSource.query(
+    const open = await harness.query(
       `SELECT attempt_number FROM workflow_instances WHERE submission_id = $1 AND status = 'IN_PROGRESS'`, [first.submissionId],
     );
     expect(open).toEqual([{ attempt_number: 3 }]);
@@ -127,7 +127,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
 
   it('#6 the start normalises scope and vendor codes as the dry run does', async () => {
     const instance = await started(submission('RAN_MW', { scopeCode: ' demo ', vendorCode: 'aviat' }));
-    const [row] = await harness.dataSource.query(`SELECT approval_policy_id, routing_snapshot FROM workflow_instances WHERE id = $1`, [instance.id]);
+    const [row] = await harness.query(`SELECT approval_policy_id, routing_snapshot FROM workflow_instances WHERE id = $1`, [instance.id]);
     expect(row.approval_policy_id).toBe('policy:DEMO:RAN_MW');
     expect(row.routing_snapshot.request).toMatchObject({ scopeCode: 'DEMO', vendorCode: 'AVIAT' });
   });
@@ -142,7 +142,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
 
   it('#19 every stage is CREATED as WAITING; the opening one is then ACTIVATED WAITING → PENDING', async () => {
     const instance = await started(submission('PLN_UPGRADE'));
-    const rows = (await harness.dataSource.query(
+    const rows = (await harness.query(
       `SELECT action_type, payload FROM workflow_stage_actions WHERE workflow_instance_id = $1 AND action_type IN ('CREATED','ACTIVATED') ORDER BY seq`,
       [instance.id],
     )) as Array<{ action_type: string; payload: { oldStatus?: string; newStatus: string } }>;
@@ -169,7 +169,7 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       harness.clock.set(new Date());
     }
     const stages = await harness.stages(instance.id);
-    const events = (await harness.dataSource.query(
+    const events = (await harness.query(
       `SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 AND event_type IN ('workflow.resumed','workflow.cancelled') ORDER BY id`, [instance.id],
     )) as Array<{ event_type: string; envelope: { payload: Record<string, unknown> } }>;
     expect(events.map((e) => e.event_type)).toEqual(['workflow.resumed', 'workflow.cancelled']);

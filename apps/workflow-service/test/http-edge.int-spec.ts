@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import { configureHttp } from '@atp/platform-runtime';
 import { bearer, bootAppForTest, describeHttpEdge, serviceTestEnv } from '@atp/testing';
 import { AppModule } from '../src/app.module';
@@ -13,7 +14,9 @@ const decisions = `/api/v1/workspaces/${WORKSPACE}/workflows/wf-1/stages/st-1/de
 const boot = () => bootAppForTest(AppModule.forRoot(loadAppEnv(serviceTestEnv('workflow', 'workflow-service', { SLA_SWEEP_INTERVAL_MS: '0' }))), configureHttp);
 
 async function countWrites(app: INestApplication): Promise<number> {
-  const rows = (await app.get(DataSource).query(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`)) as Array<{ n: string }>;
+  // Every workspace's rows: row-level security would show an unscoped count nothing, and the check could not fail.
+  const count = () => app.get(DataSource).query(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`);
+  const rows = (await runAcrossWorkspaces('workflow-service test: rows written', count)) as Array<{ n: string }>;
   return Number(rows[0].n);
 }
 

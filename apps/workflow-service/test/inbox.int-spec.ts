@@ -146,7 +146,7 @@ describe('approver inbox', () => {
     const admin = `admin-${suffix}`;
     await harness.addMember(workspaceId, admin, 'WORKSPACE_ADMIN');
     await harness.waitForMembers(workspaceId, 6);
-    const [row] = await harness.dataSource.query(`SELECT workflow_instance_id AS id FROM workflow_stages WHERE id = $1`, [late[0]]);
+    const [row] = await harness.query(`SELECT workflow_instance_id AS id FROM workflow_stages WHERE id = $1`, [late[0]]);
     const call = (action: string) =>
       request(harness.app.getHttpServer()).post(`/api/v1/workspaces/${workspaceId}/workflows/${row.id}/${action}`).set(bearer(admin)).send({ reason: action });
     expect((await call('hold')).status).toBe(200);

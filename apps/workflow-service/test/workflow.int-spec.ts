@@ -107,7 +107,7 @@ describe('start', () => {
     expect(stages[0].backup_user_id).toBe(backup('FOP_RTS'));
     expect(Number(stages[0].sla_due_at?.getTime()) - harness.clock.now().getTime()).toBeLessThanOrEqual(48 * 3_600_000);
     expect(stages[1].sla_due_at).toBeNull();
-    const [row] = await harness.dataSource.query(`SELECT routing_snapshot, config_version_id FROM workflow_instances WHERE id = $1`, [instance.id]);
+    const [row] = await harness.query(`SELECT routing_snapshot, config_version_id FROM workflow_instances WHERE id = $1`, [instance.id]);
     expect(row.config_version_id).toBe(v1.approvalMatrix);
     expect(row.routing_snapshot.pinnedConfigVersions).toEqual(v1);
     expect(row.routing_snapshot.plan.ok).toBe(true);
@@ -122,8 +122,8 @@ describe('start', () => {
     const instance = await harness.workflowOf(payload.submissionId);
     await harness.qaApproved(payload, first.eventId); // same event id: the inbox drops it
     const republished = await harness.qaApproved(payload); // new event id: the unique key per attempt holds
-    await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [republished.eventId])).length > 0, { what: 'republished event consumed' });
-    const rows = await harness.dataSource.query(`SELECT id FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId]);
+    await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [republished.eventId])).length > 0, { what: 'republished event consumed' });
+    const rows = await harness.query(`SELECT id FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId]);
     expect(rows).toEqual([{ id: instance.id }]);
     expect((await harness.stages(instance.id)).length).toBe(2);
     expect((await harness.eventTypes(instance.id)).filter((t) => t === 'workflow.started')).toHaveLength(1);
@@ -132,12 +132,12 @@ describe('start', () => {
   it('refuses a start whose pinned config is not in the replica, with a recorded reason and an event', async () => {
     const payload = submission('RAN_MW', { ...v1, approvalMatrix: `cv-missing-${suffix}` });
     await harness.qaApproved(payload);
-    const refusal = await waitFor(async () => (await harness.dataSource.query(`SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1`, [payload.submissionId]))[0]);
+    const refusal = await waitFor(async () => (await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1`, [payload.submissionId]))[0]);
     expect(refusal.reason).toBe('CONFIG_SNAPSHOT_MISSING');
     expect(refusal.detail).toContain(`cv-missing-${suffix}`);
-    const events = await harness.dataSource.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1`, [payload.submissionId]);
+    const events = await harness.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1`, [payload.submissionId]);
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['workflow.start-refused']);
-    expect(await harness.dataSource.query(`SELECT 1 FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId])).toEqual([]);
+    expect(await harness.query(`SELECT 1 FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId])).toEqual([]);
   });
 });
 
@@ -146,7 +146,7 @@ describe('decisions', () => {
     const { instance } = await startWorkflow(category);
     const deciders = await approveToCompletion(instance.id);
     expect(deciders).toEqual(CATEGORY_CHAINS[category].map((s) => primary(s.roleCode)));
-    const [done] = await harness.dataSource.query(`SELECT status, completed_at FROM workflow_instances WHERE id = $1`, [instance.id]);
+    const [done] = await harness.query(`SELECT status, completed_at FROM workflow_instances WHERE id = $1`, [instance.id]);
     expect(done.status).toBe('COMPLETED');
     expect(done.completed_at).not.toBeNull();
     const actions = await harness.actions(instance.id);
@@ -182,7 +182,7 @@ describe('decisions', () => {
     expect(b.status).toBe(200);
     expect(b.body).toEqual(a.body);
     expect(a.body.activatedStageIds).toHaveLength(1);
-    const [event] = await harness.dataSource.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.approved-with-punchlist'`, [instance.id]);
+    const [event] = await harness.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.approved-with-punchlist'`, [instance.id]);
     expect(event.envelope.payload.items).toEqual([{ itemCode: 'PL-1', description: 'label', severity: 'MINOR' }]);
     expect((await harness.actions(instance.id)).filter((x) => x.action_type === 'APPROVE_WITH_PUNCHLIST')).toHaveLength(1);
   });
@@ -217,9 +217,10 @@ describe('decisions', () => {
 
   it('the audit trail cannot be changed by the application role', async () => {
     const { instance } = await startWorkflow('RAN_MW');
-    await expect(harness.dataSource.query(`UPDATE workflow_stage_actions SET notes = 'x' WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
-    await expect(harness.dataSource.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
-    const owner = new Client({ connectionString: process.env.WORKFLOW_MIGRATION_DATABASE_URL });
+    await expect(harness.query(`UPDATE workflow_stage_actions SET notes = 'x' WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
+    await expect(harness.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
+    // The owner past row-level security (FORCEd for it too), so the DELETE reaches the rows and their trigger.
+    const owner = new Client({ connectionString: process.env.WORKFLOW_MIGRATION_DATABASE_URL, options: '-c app.rls_bypass=on' });
     await owner.connect();
     try {
       await expect(owner.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/append-only/);
@@ -251,7 +252,7 @@ describe('parallel stages and config versions (C4)', () => {
 
     const deciders = await approveToCompletion(onV1.id);
     expect(deciders).toEqual([primary('FOP_RTS'), primary('REGION_TEAM'), primary('RTH')]);
-    const [row] = await harness.dataSource.query(`SELECT config_version_id, status FROM workflow_instances WHERE id = $1`, [onV1.id]);
+    const [row] = await harness.query(`SELECT config_version_id, status FROM workflow_instances WHERE id = $1`, [onV1.id]);
     expect(row).toEqual({ config_version_id: v1.approvalMatrix, status: 'COMPLETED' });
   });
 });
@@ -300,7 +301,7 @@ describe('overrides', () => {
   it('applies approved overrides by precedence SUBMISSION > CLUSTER > REGION at start', async () => {
     const payload = submission('PLN_UPGRADE');
     const insert = (type: string, target: Record<string, string>, to: string) =>
-      harness.dataSource.query(
+      harness.query(
         `INSERT INTO approver_overrides (workspace_id, override_type, submission_id, cluster_code, region, approval_role_id, role_code, from_user_id,
            to_user_id, override_reason, requestor_user_id, approval_status, approved_by, approved_at, effective_date)
          VALUES ($1,$2,$3,$4,$5,'role:ROH','ROH',$6,$7,'cover',$8,'APPROVED',$8, now(), CURRENT_DATE - 1)`,
@@ -315,7 +316,7 @@ describe('overrides', () => {
       const [first] = await harness.stages(instance.id);
       expect(first.approver_user_id).toBe(backup('BO'));
     } finally {
-      await harness.dataSource.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
+      await harness.query(`UPDATE approver_overrides SET is_active = false WHERE workspace_id = $1`, [workspaceId]);
     }
   });
 });

@@ -6,6 +6,7 @@ import { ReplicaTables1764200000001 } from './migrations/1764200000001-replica-t
 import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-admin-actions-overrides';
 import { ReplicaVersions1764200000010 } from './migrations/1764200000010-replica-versions';
 import { StartRefusalReasons1764200000016 } from './migrations/1764200000016-start-refusal-reasons';
+import { TenantRls1764200000020 } from './migrations/1764200000020-tenant-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -16,4 +17,6 @@ export const migrations: MigrationClass[] = [
   ReplicaVersions1764200000010,
   StartRefusalReasons1764200000016,
   IdempotencyKeysPerCaller1764990000000,
+  // After the per-caller idempotency keys: the policy is created on the table's final shape.
+  TenantRls1764200000020,
 ];

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { StageEscalatedV1, StageSlaBreachedV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, runAcrossWorkspaces, runInWorkspace } from '@atp/platform-database';
 import { METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import { WorkflowRepository, type ActionDraft } from '../workflow/workflow.repository';
@@ -78,14 +78,19 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
    */
   async sweepOnce(options: { workspaceId?: string; batchSize?: number } = {}): Promise<SweepResult> {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const result: SweepResult = { breached: [], escalated: [] };
-    for (;;) {
-      const batch = await inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
-      this.breaches.inc(batch.breached.length);
-      result.breached.push(...batch.breached);
-      result.escalated.push(...batch.escalated);
-      if (batch.workflows < batchSize) return result;
-    }
+    const { workspaceId } = options;
+    const pass = async (): Promise<SweepResult> => {
+      const result: SweepResult = { breached: [], escalated: [] };
+      for (;;) {
+        const batch = await inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, workspaceId ?? null, batchSize));
+        this.breaches.inc(batch.breached.length);
+        result.breached.push(...batch.breached);
+        result.escalated.push(...batch.escalated);
+        if (batch.workflows < batchSize) return result;
+      }
+    };
+    // Row-level security: the sweep is the one job of this service that sees every workspace (named, and logged).
+    return workspaceId ? runInWorkspace(workspaceId, pass) : runAcrossWorkspaces('workflow-service SLA sweep', pass);
   }
 
   private async sweepBatch(manager: EntityManager, workspaceId: string | null, batchSize: number): Promise<SweepResult & { workflows: number }> {

@@ -10,6 +10,7 @@ import {
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import { testIssuerEnv, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
@@ -59,6 +60,14 @@ export class WorkflowHarness {
     await this.waitForConsumerGroups(['workflow-service.workflow-start', 'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica']);
   }
 
+  /**
+   * A test's own look at the database, across workspaces (row-level security hides every tenant row from
+   * unscoped code, and the app's code must stay unscoped where it would be in production).
+   */
+  query<T = any>(sql: string, params?: unknown[]): Promise<T> {
+    return runAcrossWorkspaces('workflow-service test inspection', () => this.dataSource.query(sql, params));
+  }
+
   async stop(): Promise<void> {
     await this.producer?.disconnect();
     await this.app?.close();
@@ -103,7 +112,7 @@ export class WorkflowHarness {
 
   async publishSnapshot(snapshot: ConfigSnapshot): Promise<void> {
     await this.produce(ConfigVersionSnapshotV1, snapshot.workspaceId, snapshot.configVersionId, { snapshot } as never);
-    await waitFor(async () => (await this.dataSource.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [snapshot.configVersionId])).length > 0, {
+    await waitFor(async () => (await this.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [snapshot.configVersionId])).length > 0, {
       what: `snapshot ${snapshot.configVersionId} in the replica`,
     });
   }
@@ -114,7 +123,7 @@ export class WorkflowHarness {
   }
 
   async waitForMembers(workspaceId: string, count: number): Promise<void> {
-    await waitFor(async () => Number((await this.dataSource.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= count, {
+    await waitFor(async () => Number((await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= count, {
       what: `${count} members in the replica`,
     });
   }
@@ -125,21 +134,21 @@ export class WorkflowHarness {
 
   async workflowOf(submissionId: string, attemptNumber = 1): Promise<{ id: string; status: string; current_stage_number: number | null }> {
     return waitFor(async () => {
-      const rows = await this.dataSource.query(`SELECT id, status, current_stage_number FROM workflow_instances WHERE submission_id = $1 AND attempt_number = $2`, [submissionId, attemptNumber]);
+      const rows = await this.query(`SELECT id, status, current_stage_number FROM workflow_instances WHERE submission_id = $1 AND attempt_number = $2`, [submissionId, attemptNumber]);
       return rows[0];
     }, { what: `workflow of ${submissionId}` });
   }
 
   async stages(instanceId: string): Promise<Array<{ id: string; stage_number: number; role_code: string; parallel_group: string | null; status: string; approver_user_id: string | null; backup_user_id: string | null; sla_due_at: Date | null; sla_breached_at: Date | null }>> {
-    return this.dataSource.query(`SELECT * FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST`, [instanceId]);
+    return this.query(`SELECT * FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST`, [instanceId]);
   }
 
   async actions(instanceId: string): Promise<Array<{ workflow_stage_id: string; action_type: string; actor_user_id: string | null }>> {
-    return this.dataSource.query(`SELECT workflow_stage_id, action_type, actor_user_id FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`, [instanceId]);
+    return this.query(`SELECT workflow_stage_id, action_type, actor_user_id FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`, [instanceId]);
   }
 
   async eventTypes(instanceId: string): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT event_type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [instanceId])) as Array<{ event_type: string }>;
+    const rows = (await this.query(`SELECT event_type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [instanceId])) as Array<{ event_type: string }>;
     return rows.map((r) => r.event_type);
   }
 }

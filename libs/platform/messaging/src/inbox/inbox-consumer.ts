@@ -2,7 +2,9 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ContractValidator, EventEnvelope } from '@atp/contracts';
 import { dlqTopicOf } from '@atp/contracts';
-import { isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace } from '@atp/platform-database';
+import {
+  isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace, setTransactionWorkspace,
+} from '@atp/platform-database';
 import { DlqHeader, type DlqErrorClass, decodeHeaders } from '../dlq/dlq-headers';
 import type { MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
@@ -277,14 +279,28 @@ export class InboxConsumer {
   /** Applies a planned chunk in one transaction; null when anything in it failed (all rolled back). */
   private async applyChunk(planned: Planned[]): Promise<Outcome[] | null> {
     if (planned.every(({ handler }) => handler === null)) return planned.map((p) => p.outcome ?? 'ignored');
-    try {
-      return await this.options.dataSource.transaction(async (manager) => {
-        const outcomes: Outcome[] = [];
-        for (const { event, handler, outcome } of planned) {
-          outcomes.push(handler === null ? (outcome ?? 'ignored') : (await this.applyIn(manager, event, handler)) ? 'applied' : 'duplicate');
+    // Row-level security: a chunk of one workspace runs in its scope; a mixed chunk switches the transaction's
+    // workspace before each event of another workspace than the one before it.
+    const workspaces = new Set(planned.map(({ event }) => workspaceOf(event)));
+    const [only] = workspaces.size === 1 ? [...workspaces] : [''];
+    const apply = () => this.options.dataSource.transaction(async (manager) => {
+      const outcomes: Outcome[] = [];
+      let current = only;
+      for (const { event, handler, outcome } of planned) {
+        if (handler === null) {
+          outcomes.push(outcome ?? 'ignored');
+          continue;
         }
-        return outcomes;
-      });
+        if (workspaceOf(event) !== current) {
+          current = workspaceOf(event);
+          await setTransactionWorkspace(manager, current);
+        }
+        outcomes.push((await this.applyIn(manager, event, handler)) ? 'applied' : 'duplicate');
+      }
+      return outcomes;
+    });
+    try {
+      return await (only ? runInWorkspace(only, apply) : apply());
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
       const cause = failureCause(error);
@@ -389,8 +405,8 @@ export class InboxConsumer {
   /** In the event's workspace scope (row-level security), when the event belongs to one. */
   private applyOnce(event: ConsumedEvent, handler: EventHandler): Promise<boolean> {
     const apply = () => this.options.dataSource.transaction((manager) => this.applyIn(manager, event, handler));
-    const workspaceId = event.envelope.workspaceId;
-    return workspaceId && UUID.test(workspaceId) ? runInWorkspace(workspaceId, apply) : apply();
+    const workspaceId = workspaceOf(event);
+    return workspaceId ? runInWorkspace(workspaceId, apply) : apply();
   }
 
   /** False when the inbox already holds the event: it was applied before. */
@@ -446,4 +462,10 @@ export class InboxConsumer {
 /** A short label of why a transaction failed: the PostgreSQL error code, else the error's name. */
 function failureCause(error: unknown): string {
   return pgErrorCode(error) ?? (error as Error)?.name ?? 'unknown';
+}
+
+/** The event's workspace for row-level security, or '' when it belongs to none (tenant tables then show nothing). */
+function workspaceOf(event: ConsumedEvent): string {
+  const workspaceId = event.envelope.workspaceId;
+  return workspaceId && UUID.test(workspaceId) ? workspaceId.toLowerCase() : '';
 }
