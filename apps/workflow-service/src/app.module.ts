@@ -12,6 +12,7 @@ import { SlaModule } from './sla/sla.module';
 import { QueriesModule } from './queries/queries.module';
 import { OverridesModule } from './overrides/overrides.module';
 import { AdminModule } from './admin/admin.module';
+import { IntegrityModule } from './integrity/integrity.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         SlaModule,
         QueriesModule,
         AdminModule,
+        IntegrityModule,
       ],
     };
   }
