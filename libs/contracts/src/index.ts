@@ -11,3 +11,4 @@ export * from './events/submission';
 export * from './events/workflow';
 export * from './events/punchlist';
 export * from './events/integrity/reference-rejected.v1';
+export * from './integrity';
