@@ -64,8 +64,15 @@ describe('config-service: validation of claims and submission pins', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    producer = testKafka('config-claims-test').producer();
+    const kafka = testKafka('config-claims-test');
+    producer = kafka.producer();
     await producer.connect();
+    // The workflow-claims group starts at the latest offset: publish only once it has joined.
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitFor(async () => (await admin.describeGroups(['config-service.workflow-claims', 'config-service.submission-claims'])).groups
+      .every((g) => g.state === 'Stable' && g.members.length > 0), { timeoutMs: 60000, intervalMs: 250, what: 'claims consumer groups' });
+    await admin.disconnect();
     await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Claims admin' }).expect(201);
     await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: outsider, email: `${outsider}@example.test`, fullName: 'Outsider' }).expect(201);
     const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))

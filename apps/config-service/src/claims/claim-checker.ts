@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ReferenceRejectionReasonV1 } from '@atp/contracts';
+import type { ReferenceRejectionReasonV1, ValidatorName } from '@atp/contracts';
 
 /** What a claim says about one of this service's rows. */
 export interface Claim {
@@ -16,7 +16,19 @@ export interface Claim {
 
 export type ClaimedEntity =
   | 'config_versions' | 'approval_policy_master' | 'atp_scope_master' | 'vendor_master' | 'approval_role_master' | 'sites'
-  | 'workspace_members';
+  | 'workspace_members' | 'workspaces';
+
+/** The registry's validator names (libs/contracts integrity/reference-handlers.ts) this checker implements. */
+export const VALIDATOR_OF: Readonly<Record<ClaimedEntity, ValidatorName>> = {
+  workspaces: 'config.workspace',
+  config_versions: 'config.configVersion',
+  approval_policy_master: 'config.approvalPolicy',
+  atp_scope_master: 'config.scope',
+  vendor_master: 'config.vendor',
+  approval_role_master: 'config.approvalRole',
+  sites: 'config.site',
+  workspace_members: 'config.member',
+};
 
 export interface ClaimVerdict {
   claim: Claim;
@@ -38,6 +50,8 @@ interface OwnedRow {
  * Approvers are claimed as users and checked as ACTIVE members of the claim's workspace (routing's rule, §6 Q6).
  */
 const LOOKUPS: Record<ClaimedEntity, string> = {
+  workspaces: `SELECT id::text AS id, id::text AS workspace_id, is_active AS usable, NULL::text AS source_type, NULL::text AS config_version_id
+               FROM workspaces WHERE id::text = ANY($1::text[])`,
   config_versions: `SELECT id, workspace_id::text, status IN ('ACTIVE','SUPERSEDED') AS usable, source_type, NULL::text AS config_version_id
                     FROM config_versions WHERE id = ANY($1::text[])`,
   approval_policy_master: `SELECT id, workspace_id::text, is_active AS usable, NULL::text AS source_type, config_version_id

@@ -15,8 +15,9 @@ export const SUBMISSION_CLAIMS_CONSUMER: InboxConsumerSpec = {
   name: 'config-service.submission-claims', topics: [Topics.submissionEvents], fromBeginning: true,
 };
 
-export function submissionCreatedClaims(p: SubmissionCreatedPayloadV1): Claim[] {
+export function submissionCreatedClaims(workspaceId: string, p: SubmissionCreatedPayloadV1): Claim[] {
   const claims: Claim[] = [
+    { field: 'workspaceId', entity: 'workspaces', id: workspaceId },
     { field: 'siteId', entity: 'sites', id: p.siteId },
     { field: 'scopeId', entity: 'atp_scope_master', id: p.scopeId },
   ];
@@ -52,7 +53,7 @@ export class SubmissionClaimsConsumer {
     const { envelope } = event;
     if (!envelope.workspaceId) return;
     await this.pins.pinSite(inbox.manager, envelope.payload.submissionId, envelope.workspaceId, envelope.payload.siteId);
-    await this.verify(inbox, envelope, submissionCreatedClaims(envelope.payload));
+    await this.verify(inbox, envelope, submissionCreatedClaims(envelope.workspaceId, envelope.payload));
   }
 
   @EventPattern(SubmissionSubmittedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })

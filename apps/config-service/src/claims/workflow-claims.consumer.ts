@@ -9,9 +9,10 @@ import { ClaimRejections } from './claim-rejections';
 export const WORKFLOW_CLAIMS_CONSUMER: InboxConsumerSpec = { name: 'config-service.workflow-claims', topics: [Topics.workflowEvents] };
 
 /** Everything a started workflow says about config-service's rows (architecture §5.3). */
-export function workflowStartedClaims(p: WorkflowStartedPayloadV1): Claim[] {
+export function workflowStartedClaims(workspaceId: string, p: WorkflowStartedPayloadV1): Claim[] {
   const matrix = p.configVersionId;
   const claims: Claim[] = [
+    { field: 'workspaceId', entity: 'workspaces', id: workspaceId },
     { field: 'configVersionId', entity: 'config_versions', id: matrix, sourceType: 'APPROVAL_MATRIX' },
     { field: 'pinnedConfigVersions.approvalMatrix', entity: 'config_versions', id: p.pinnedConfigVersions.approvalMatrix, sourceType: 'APPROVAL_MATRIX' },
     { field: 'pinnedConfigVersions.clusterMapping', entity: 'config_versions', id: p.pinnedConfigVersions.clusterMapping, sourceType: 'CLUSTER_MAPPING' },
@@ -42,7 +43,7 @@ export class WorkflowClaimsConsumer {
   async onStarted(@Payload() event: ConsumedEvent<WorkflowStartedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
     const { envelope } = event;
     if (!envelope.workspaceId) return;
-    const refused = await this.checker.check(inbox.manager, envelope.workspaceId, workflowStartedClaims(envelope.payload));
+    const refused = await this.checker.check(inbox.manager, envelope.workspaceId, workflowStartedClaims(envelope.workspaceId, envelope.payload));
     const source = { claimantService: 'workflow-service', aggregateType: 'workflow' as const, aggregateId: envelope.payload.workflowInstanceId, claim: envelope };
     await this.rejections.publish(inbox.manager, source, refused);
   }

@@ -37,8 +37,18 @@ export const COMPENSATION_NAMES = [
 
 export type CompensationName = (typeof COMPENSATION_NAMES)[number];
 
-/** Validators and compensations not implemented yet (issue 13 items 3-4 remove names as they land). */
+/**
+ * Validators and compensations not implemented yet. Implemented (issue 13 items 3-4): config-service's claim checker
+ * (`apps/config-service/src/claims/claim-checker.ts`, VALIDATOR_OF) and the compensation consumers of
+ * workflow-service and submission-service (their `src/integrity/reference-rejected.consumer.ts`).
+ */
 export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<ValidatorName | CompensationName>([
-  ...VALIDATOR_NAMES,
-  ...COMPENSATION_NAMES,
+  'config.policyStage',
+  'workflow.workflowInstance',
+  'workflow.workflowStage',
+  'submission.submission',
+  'punchlist.punchlist',
+  'workflow.expireOverride',
+  'submission.failBulkJob',
+  'punchlist.flagInvalidReference',
 ]);
