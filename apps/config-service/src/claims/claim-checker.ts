@@ -81,7 +81,8 @@ export class ClaimChecker {
     for (const c of claims) byEntity.set(c.entity, (byEntity.get(c.entity) ?? new Set()).add(c.id));
     const rows = new Map<string, OwnedRow>();
     for (const [entity, ids] of byEntity) {
-      const found = (await manager.query(LOOKUPS[entity], [[...ids], workspaceId])) as OwnedRow[];
+      const sql = LOOKUPS[entity];
+      const found = (await manager.query(sql, sql.includes('$2') ? [[...ids], workspaceId] : [[...ids]])) as OwnedRow[];
       for (const row of found) rows.set(`${entity}:${row.id}`, row);
     }
     const verdicts: ClaimVerdict[] = [];
