@@ -90,7 +90,9 @@ export class ClaimChecker {
       const reasonCode = judge(claim, rows.get(`${claim.entity}:${claim.id}`), workspaceId);
       if (reasonCode) verdicts.push({ claim, reasonCode });
     }
-    return verdicts;
+    // An unknown or deactivated workspace makes every other id foreign: one rejection says it all.
+    const workspace = verdicts.find((v) => v.claim.entity === 'workspaces');
+    return workspace ? [workspace] : verdicts;
   }
 }
 
