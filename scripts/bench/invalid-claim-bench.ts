@@ -24,13 +24,24 @@ import { ReplicaRepository } from '../../apps/workflow-service/src/replica/repli
 import { toStartRequest } from '../../apps/workflow-service/src/start/start-request';
 import { WorkflowStarter } from '../../apps/workflow-service/src/start/workflow-starter.service';
 
-const quantile = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))];
+const quantile = (samples: number[], q: number) =>
+  [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(name: 'config' | 'workflow', url: string | undefined): Promise<INestApplication> {
   if (!url) throw new Error(`the ${name} database URL is not set: source .local/stack.env first`);
-  const base = { ...process.env, ...testIssuerEnv(), PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: url, OUTBOX_POLL_INTERVAL_MS: '200' };
-  const env = name === 'config' ? configEnv({ ...base, SERVICE_NAME: 'config-service' }) : workflowEnv({ ...base, SERVICE_NAME: 'workflow-service', SLA_SWEEP_INTERVAL_MS: '0' });
+  const base = {
+    ...process.env,
+    ...testIssuerEnv(),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url,
+    OUTBOX_POLL_INTERVAL_MS: '200',
+  };
+  const env =
+    name === 'config'
+      ? configEnv({ ...base, SERVICE_NAME: 'config-service' })
+      : workflowEnv({ ...base, SERVICE_NAME: 'workflow-service', SLA_SWEEP_INTERVAL_MS: '0' });
   const root = name === 'config' ? ConfigApp.forRoot(env as never) : WorkflowApp.forRoot(env as never);
   const app = await NestFactory.create(root, { logger: false, bodyParser: false });
   await app.init();
@@ -54,28 +65,57 @@ async function main(): Promise<void> {
       await replica.saveSnapshot(m, demoScopeConfig({ workspaceId: ws, configVersionId: cv.scopeConfig }), 1);
       for (const role of ['BO', 'SME', 'HEAD_NOC', 'FOP_RTS', 'REGION_TEAM', 'RTH', 'PMO', 'ROH']) {
         for (const seat of ['primary', 'backup'] as const) {
-          await m.query(`INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1,$2,$3,'APPROVER',true)`, [randomUUID(), ws, demoUserId(role, 'JKT-01', seat)]);
+          await m.query(
+            `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1,$2,$3,'APPROVER',true)`,
+            [randomUUID(), ws, demoUserId(role, 'JKT-01', seat)],
+          );
         }
       }
-      await m.query(`INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1,$2,'bench-sub','DOC_CONTROL',true)`, [randomUUID(), ws]);
+      await m.query(
+        `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1,$2,'bench-sub','DOC_CONTROL',true)`,
+        [randomUUID(), ws],
+      );
     });
     // Consumers join their groups in the background; the first claims must not arrive before they do.
     await sleep(Number(process.env.BENCH_WARMUP_MS ?? 8000));
     const starter = workflow.get(WorkflowStarter);
     for (let i = 0; i < claims; i++) {
       const payload = {
-        submissionId: `bench-claim-${ws}-${i}`, attemptNumber: 1, workspaceId: ws, siteId: `site-fabricated-${i}`, siteCode: 'S', clusterCode: 'JKT-01',
-        regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: 'PLN_UPGRADE', submittedBy: 'bench-sub', qaApprovedBy: 'qa', pinnedConfigVersions: cv,
+        submissionId: `bench-claim-${ws}-${i}`,
+        attemptNumber: 1,
+        workspaceId: ws,
+        siteId: `site-fabricated-${i}`,
+        siteCode: 'S',
+        clusterCode: 'JKT-01',
+        regionCode: 'JABO',
+        scopeCode: 'DEMO',
+        vendorCode: null,
+        atpCategory: 'PLN_UPGRADE',
+        submittedBy: 'bench-sub',
+        qaApprovedBy: 'qa',
+        pinnedConfigVersions: cv,
       };
       await ds.transaction((m) => starter.start(m, toStartRequest(payload, randomUUID(), randomUUID())));
       await sleep(intervalMs);
     }
     const count = async (status: string) =>
-      Number((await ds.query(`SELECT count(*) AS n FROM workflow_instances WHERE workspace_id = $1 AND status = $2`, [ws, status]))[0].n);
+      Number(
+        (
+          await ds.query(`SELECT count(*) AS n FROM workflow_instances WHERE workspace_id = $1 AND status = $2`, [
+            ws,
+            status,
+          ])
+        )[0].n,
+      );
     const startedCount = (await count('IN_PROGRESS')) + (await count('ON_HOLD'));
-    await waitFor(async () => (await count('ON_HOLD')) === startedCount, { timeoutMs: 120_000, intervalMs: 200, what: 'every invalid workflow ON_HOLD' });
+    await waitFor(async () => (await count('ON_HOLD')) === startedCount, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: 'every invalid workflow ON_HOLD',
+    });
     const rows = (await ds.query(
-      `SELECT extract(epoch FROM (held_at - started_at)) * 1000 AS ms FROM workflow_instances WHERE workspace_id = $1 AND status = 'ON_HOLD'`, [ws],
+      `SELECT extract(epoch FROM (held_at - started_at)) * 1000 AS ms FROM workflow_instances WHERE workspace_id = $1 AND status = 'ON_HOLD'`,
+      [ws],
     )) as Array<{ ms: string }>;
     const samples = rows.map((r) => Number(r.ms));
     console.log(
@@ -88,7 +128,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

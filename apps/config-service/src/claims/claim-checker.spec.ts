@@ -12,14 +12,24 @@ describe('config-service claim checker', () => {
 
   it('judges unknown, foreign, mismatched and inactive rows in that order', () => {
     const ws = 'w1';
-    const claim: Claim = { field: 'configVersionId', entity: 'config_versions', id: 'v', sourceType: 'APPROVAL_MATRIX' };
+    const claim: Claim = {
+      field: 'configVersionId',
+      entity: 'config_versions',
+      id: 'v',
+      sourceType: 'APPROVAL_MATRIX',
+    };
     const row = { id: 'v', workspace_id: ws, usable: true, source_type: 'APPROVAL_MATRIX', config_version_id: null };
     expect(judge(claim, undefined, ws)).toBe('UNKNOWN');
     expect(judge(claim, { ...row, workspace_id: 'w2', usable: false }, ws)).toBe('OTHER_WORKSPACE');
     expect(judge(claim, { ...row, source_type: 'SCOPE_CONFIG', usable: false }, ws)).toBe('MISMATCH');
     expect(judge(claim, { ...row, usable: false }, ws)).toBe('INACTIVE');
     expect(judge(claim, row, ws)).toBeNull();
-    const policy: Claim = { field: 'approvalPolicyId', entity: 'approval_policy_master', id: 'p', configVersionId: 'v1' };
+    const policy: Claim = {
+      field: 'approvalPolicyId',
+      entity: 'approval_policy_master',
+      id: 'p',
+      configVersionId: 'v1',
+    };
     expect(judge(policy, { ...row, id: 'p', source_type: null, config_version_id: 'v2' }, ws)).toBe('MISMATCH');
   });
 });

@@ -15,8 +15,14 @@ export interface Claim {
 }
 
 export type ClaimedEntity =
-  | 'config_versions' | 'approval_policy_master' | 'atp_scope_master' | 'vendor_master' | 'approval_role_master' | 'sites'
-  | 'workspace_members' | 'workspaces';
+  | 'config_versions'
+  | 'approval_policy_master'
+  | 'atp_scope_master'
+  | 'vendor_master'
+  | 'approval_role_master'
+  | 'sites'
+  | 'workspace_members'
+  | 'workspaces';
 
 /** The registry's validator names (libs/contracts integrity/reference-handlers.ts) this checker implements. */
 export const VALIDATOR_OF: Readonly<Record<ClaimedEntity, ValidatorName>> = {

@@ -1,8 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  SubmissionCreatedV1, SubmissionStatusChangedV1, SubmissionSubmittedV1, Topics, type SubmissionCreatedPayloadV1,
-  type SubmissionStatusChangedPayloadV1, type SubmissionSubmittedPayloadV1,
+  SubmissionCreatedV1,
+  SubmissionStatusChangedV1,
+  SubmissionSubmittedV1,
+  Topics,
+  type SubmissionCreatedPayloadV1,
+  type SubmissionStatusChangedPayloadV1,
+  type SubmissionSubmittedPayloadV1,
 } from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
@@ -12,7 +17,9 @@ import { SubmissionPinsRepository } from './submission-pins.repository';
 
 /** From the beginning: the pins must cover submissions opened before this consumer existed. */
 export const SUBMISSION_CLAIMS_CONSUMER: InboxConsumerSpec = {
-  name: 'config-service.submission-claims', topics: [Topics.submissionEvents], fromBeginning: true,
+  name: 'config-service.submission-claims',
+  topics: [Topics.submissionEvents],
+  fromBeginning: true,
 };
 
 export function submissionCreatedClaims(workspaceId: string, p: SubmissionCreatedPayloadV1): Claim[] {
@@ -28,9 +35,24 @@ export function submissionCreatedClaims(workspaceId: string, p: SubmissionCreate
 export function submissionSubmittedClaims(p: SubmissionSubmittedPayloadV1): Claim[] {
   const v = p.pinnedConfigVersions;
   return [
-    { field: 'pinnedConfigVersions.approvalMatrix', entity: 'config_versions', id: v.approvalMatrix, sourceType: 'APPROVAL_MATRIX' },
-    { field: 'pinnedConfigVersions.clusterMapping', entity: 'config_versions', id: v.clusterMapping, sourceType: 'CLUSTER_MAPPING' },
-    { field: 'pinnedConfigVersions.scopeConfig', entity: 'config_versions', id: v.scopeConfig, sourceType: 'SCOPE_CONFIG' },
+    {
+      field: 'pinnedConfigVersions.approvalMatrix',
+      entity: 'config_versions',
+      id: v.approvalMatrix,
+      sourceType: 'APPROVAL_MATRIX',
+    },
+    {
+      field: 'pinnedConfigVersions.clusterMapping',
+      entity: 'config_versions',
+      id: v.clusterMapping,
+      sourceType: 'CLUSTER_MAPPING',
+    },
+    {
+      field: 'pinnedConfigVersions.scopeConfig',
+      entity: 'config_versions',
+      id: v.scopeConfig,
+      sourceType: 'SCOPE_CONFIG',
+    },
   ];
 }
 
@@ -49,31 +71,59 @@ export class SubmissionClaimsConsumer {
   ) {}
 
   @EventPattern(SubmissionCreatedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })
-  async onCreated(@Payload() event: ConsumedEvent<SubmissionCreatedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onCreated(
+    @Payload() event: ConsumedEvent<SubmissionCreatedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     const { envelope } = event;
     if (!envelope.workspaceId) return;
-    await this.pins.pinSite(inbox.manager, envelope.payload.submissionId, envelope.workspaceId, envelope.payload.siteId);
+    await this.pins.pinSite(
+      inbox.manager,
+      envelope.payload.submissionId,
+      envelope.workspaceId,
+      envelope.payload.siteId,
+    );
     await this.verify(inbox, envelope, submissionCreatedClaims(envelope.workspaceId, envelope.payload));
   }
 
   @EventPattern(SubmissionSubmittedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })
-  async onSubmitted(@Payload() event: ConsumedEvent<SubmissionSubmittedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onSubmitted(
+    @Payload() event: ConsumedEvent<SubmissionSubmittedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     const { envelope } = event;
     if (!envelope.workspaceId) return;
     const v = envelope.payload.pinnedConfigVersions;
-    await this.pins.pinVersions(inbox.manager, envelope.payload.submissionId, envelope.workspaceId, [v.approvalMatrix, v.clusterMapping, v.scopeConfig]);
+    await this.pins.pinVersions(inbox.manager, envelope.payload.submissionId, envelope.workspaceId, [
+      v.approvalMatrix,
+      v.clusterMapping,
+      v.scopeConfig,
+    ]);
     await this.verify(inbox, envelope, submissionSubmittedClaims(envelope.payload));
   }
 
   @EventPattern(SubmissionStatusChangedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })
-  async onStatusChanged(@Payload() event: ConsumedEvent<SubmissionStatusChangedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
-    if (event.envelope.payload.toStatus === 'COMPLETED') await this.pins.close(inbox.manager, event.envelope.payload.submissionId);
+  async onStatusChanged(
+    @Payload() event: ConsumedEvent<SubmissionStatusChangedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    if (event.envelope.payload.toStatus === 'COMPLETED')
+      await this.pins.close(inbox.manager, event.envelope.payload.submissionId);
   }
 
-  private async verify(inbox: InboxContext, envelope: ConsumedEvent<{ submissionId: string }>['envelope'], claims: Claim[]): Promise<void> {
+  private async verify(
+    inbox: InboxContext,
+    envelope: ConsumedEvent<{ submissionId: string }>['envelope'],
+    claims: Claim[],
+  ): Promise<void> {
     const workspaceId = envelope.workspaceId as string;
     const refused = await this.checker.check(inbox.manager, workspaceId, claims);
-    const source = { claimantService: 'submission-service', aggregateType: 'submission' as const, aggregateId: envelope.payload.submissionId, claim: envelope };
+    const source = {
+      claimantService: 'submission-service',
+      aggregateType: 'submission' as const,
+      aggregateId: envelope.payload.submissionId,
+      claim: envelope,
+    };
     await this.rejections.publish(inbox.manager, source, refused);
   }
 }

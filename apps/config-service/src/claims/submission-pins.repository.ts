@@ -9,7 +9,10 @@ import type { EntityManager } from 'typeorm';
 export class SubmissionPinsRepository {
   /** FOR SHARE on the site: a concurrent deactivation (which updates the row) is serialised with the pin. */
   async pinSite(manager: EntityManager, submissionId: string, workspaceId: string, siteId: string): Promise<void> {
-    await manager.query(`SELECT id FROM sites WHERE id = $1 AND workspace_id = $2::uuid FOR SHARE`, [siteId, workspaceId]);
+    await manager.query(`SELECT id FROM sites WHERE id = $1 AND workspace_id = $2::uuid FOR SHARE`, [
+      siteId,
+      workspaceId,
+    ]);
     await manager.query(
       `INSERT INTO submission_pins (submission_id, workspace_id, site_id) VALUES ($1, $2, $3)
        ON CONFLICT (submission_id) DO UPDATE SET site_id = EXCLUDED.site_id, updated_at = now()`,
@@ -18,7 +21,12 @@ export class SubmissionPinsRepository {
   }
 
   /** The versions of the latest attempt replace the previous ones; only versions of this workspace are counted. */
-  async pinVersions(manager: EntityManager, submissionId: string, workspaceId: string, versionIds: string[]): Promise<void> {
+  async pinVersions(
+    manager: EntityManager,
+    submissionId: string,
+    workspaceId: string,
+    versionIds: string[],
+  ): Promise<void> {
     const known = (await manager.query(
       `SELECT id FROM config_versions WHERE id = ANY($1::text[]) AND workspace_id = $2::uuid ORDER BY id FOR KEY SHARE`,
       [[...new Set(versionIds)], workspaceId],
@@ -31,12 +39,18 @@ export class SubmissionPinsRepository {
   }
 
   async close(manager: EntityManager, submissionId: string): Promise<void> {
-    await manager.query(`UPDATE submission_pins SET closed_at = now(), updated_at = now() WHERE submission_id = $1 AND closed_at IS NULL`, [submissionId]);
+    await manager.query(
+      `UPDATE submission_pins SET closed_at = now(), updated_at = now() WHERE submission_id = $1 AND closed_at IS NULL`,
+      [submissionId],
+    );
   }
 
   /** Open submissions on a site (partial index idx_submission_pins_open_site). */
   async openOnSite(manager: EntityManager, siteId: string): Promise<number> {
-    const [row] = (await manager.query(`SELECT count(*)::int AS n FROM submission_pins WHERE site_id = $1 AND closed_at IS NULL`, [siteId])) as Array<{ n: number }>;
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM submission_pins WHERE site_id = $1 AND closed_at IS NULL`,
+      [siteId],
+    )) as Array<{ n: number }>;
     return row.n;
   }
 }

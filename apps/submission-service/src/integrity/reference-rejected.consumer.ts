@@ -7,7 +7,8 @@ import { SubmissionEvents } from '../submissions/submission-events';
 import { canTransition, type SubmissionStatus } from '../submissions/submission-status';
 
 export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
-  name: 'submission-service.reference-rejections', topics: [Topics.integrityEvents],
+  name: 'submission-service.reference-rejections',
+  topics: [Topics.integrityEvents],
 };
 
 /**
@@ -21,7 +22,10 @@ export class ReferenceRejectedConsumer {
   constructor(private readonly events: SubmissionEvents) {}
 
   @EventPattern(ReferenceRejectedV1.eventType, { consumer: REFERENCE_REJECTIONS_CONSUMER })
-  async onRejected(@Payload() event: ConsumedEvent<ReferenceRejectedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onRejected(
+    @Payload() event: ConsumedEvent<ReferenceRejectedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     const { envelope } = event;
     const p = envelope.payload;
     if (p.aggregateType !== 'submission') return; // another claimant's rejection
@@ -30,18 +34,34 @@ export class ReferenceRejectedConsumer {
       `SELECT status, attempt_number AS "attemptNumber", workflow_instance_id AS "workflowInstanceId", current_stage_number AS "currentStageNumber"
        FROM atp_submissions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
       [p.workspaceId, p.aggregateId],
-    )) as Array<{ status: SubmissionStatus; attemptNumber: number; workflowInstanceId: string | null; currentStageNumber: number | null }>;
+    )) as Array<{
+      status: SubmissionStatus;
+      attemptNumber: number;
+      workflowInstanceId: string | null;
+      currentStageNumber: number | null;
+    }>;
     if (!row) return ReferenceRejectionLog.record(manager, envelope, 'UNKNOWN_AGGREGATE');
     if (row.status === 'INVALID_REFERENCE') return ReferenceRejectionLog.record(manager, envelope, 'ALREADY_SAFE');
-    if (!canTransition(row.status, 'INVALID_REFERENCE')) return ReferenceRejectionLog.record(manager, envelope, 'CLOSED');
-    await manager.query(`UPDATE atp_submissions SET status = 'INVALID_REFERENCE', last_action_at = now(), updated_at = now() WHERE id = $1`, [p.aggregateId]);
+    if (!canTransition(row.status, 'INVALID_REFERENCE'))
+      return ReferenceRejectionLog.record(manager, envelope, 'CLOSED');
+    await manager.query(
+      `UPDATE atp_submissions SET status = 'INVALID_REFERENCE', last_action_at = now(), updated_at = now() WHERE id = $1`,
+      [p.aggregateId],
+    );
     await manager.query(
       `UPDATE atp_submission_attempts SET status = 'INVALID_REFERENCE', updated_at = now() WHERE submission_id = $1 AND attempt_number = $2`,
       [p.aggregateId, row.attemptNumber],
     );
     await this.events.statusChanged(manager, {
-      workspaceId: p.workspaceId, submissionId: p.aggregateId, attemptNumber: row.attemptNumber, from: row.status, to: 'INVALID_REFERENCE',
-      workflowInstanceId: row.workflowInstanceId, currentStageNumber: row.currentStageNumber, actorId: null, causationId: envelope.eventId,
+      workspaceId: p.workspaceId,
+      submissionId: p.aggregateId,
+      attemptNumber: row.attemptNumber,
+      from: row.status,
+      to: 'INVALID_REFERENCE',
+      workflowInstanceId: row.workflowInstanceId,
+      currentStageNumber: row.currentStageNumber,
+      actorId: null,
+      causationId: envelope.eventId,
     });
     await ReferenceRejectionLog.record(manager, envelope, 'COMPENSATED');
   }

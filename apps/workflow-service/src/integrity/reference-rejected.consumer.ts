@@ -8,7 +8,8 @@ import { WorkflowEventsPublisher } from '../workflow/workflow-events.publisher';
 import { WorkflowRepository } from '../workflow/workflow.repository';
 
 export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
-  name: 'workflow-service.reference-rejections', topics: [Topics.integrityEvents],
+  name: 'workflow-service.reference-rejections',
+  topics: [Topics.integrityEvents],
 };
 
 /** Who holds a workflow when an owner refused one of its references (the trail's actor). */
@@ -23,10 +24,17 @@ export const INTEGRITY_ACTOR = 'system:integrity';
  */
 @Controller()
 export class ReferenceRejectedConsumer {
-  constructor(private readonly clock: Clock, private readonly workflows: WorkflowRepository, private readonly events: WorkflowEventsPublisher) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly workflows: WorkflowRepository,
+    private readonly events: WorkflowEventsPublisher,
+  ) {}
 
   @EventPattern(ReferenceRejectedV1.eventType, { consumer: REFERENCE_REJECTIONS_CONSUMER })
-  async onRejected(@Payload() event: ConsumedEvent<ReferenceRejectedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onRejected(
+    @Payload() event: ConsumedEvent<ReferenceRejectedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     const { envelope } = event;
     const p = envelope.payload;
     if (p.aggregateType !== 'workflow') return; // another claimant's rejection
@@ -41,17 +49,46 @@ export class ReferenceRejectedConsumer {
     const note = invalidReferenceNote(p);
     await this.workflows.setInstanceStatus(manager, instance.id, 'ON_HOLD', { holdReason: note, heldAt: occurredAt });
     const pending = (await this.workflows.stagesOf(manager, instance.id)).filter((s) => s.status === 'PENDING');
-    await this.workflows.appendActions(manager, pending.map((stage) => ({
-      workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType: 'HELD' as const,
-      actorUserId: INTEGRITY_ACTOR, actionAt: occurredAt, notes: note,
-      payload: {
-        oldStatus: 'IN_PROGRESS', newStatus: 'ON_HOLD', reasonCode: 'INVALID_REFERENCE', field: p.field, entity: p.entity,
-        referencedId: p.referencedId, rejectionReason: p.reasonCode, rejectionEventId: envelope.eventId,
+    await this.workflows.appendActions(
+      manager,
+      pending.map((stage) => ({
+        workspaceId: instance.workspaceId,
+        workflowInstanceId: instance.id,
+        workflowStageId: stage.id,
+        actionType: 'HELD' as const,
+        actorUserId: INTEGRITY_ACTOR,
+        actionAt: occurredAt,
+        notes: note,
+        payload: {
+          oldStatus: 'IN_PROGRESS',
+          newStatus: 'ON_HOLD',
+          reasonCode: 'INVALID_REFERENCE',
+          field: p.field,
+          entity: p.entity,
+          referencedId: p.referencedId,
+          rejectionReason: p.reasonCode,
+          rejectionEventId: envelope.eventId,
+        },
+      })),
+    );
+    await this.events.publish(
+      manager,
+      WorkflowOnHoldV1,
+      instance.id,
+      {
+        workflowInstanceId: instance.id,
+        submissionId: instance.submissionId,
+        reason: note,
+        actorUserId: INTEGRITY_ACTOR,
       },
-    })));
-    await this.events.publish(manager, WorkflowOnHoldV1, instance.id, {
-      workflowInstanceId: instance.id, submissionId: instance.submissionId, reason: note, actorUserId: INTEGRITY_ACTOR,
-    }, { workspaceId: instance.workspaceId, actorId: INTEGRITY_ACTOR, causationId: envelope.eventId, correlationId: envelope.correlationId, occurredAt });
+      {
+        workspaceId: instance.workspaceId,
+        actorId: INTEGRITY_ACTOR,
+        causationId: envelope.eventId,
+        correlationId: envelope.correlationId,
+        occurredAt,
+      },
+    );
     await ReferenceRejectionLog.record(manager, envelope, 'COMPENSATED');
   }
 }

@@ -21,8 +21,12 @@ export class SubmissionPins1764100000020 implements MigrationInterface {
         created_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
         updated_at         TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX idx_submission_pins_open_site ON submission_pins (site_id) WHERE closed_at IS NULL`);
-    await runner.query(`CREATE INDEX idx_submission_pins_open_versions ON submission_pins USING gin (config_version_ids) WHERE closed_at IS NULL`);
+    await runner.query(
+      `CREATE INDEX idx_submission_pins_open_site ON submission_pins (site_id) WHERE closed_at IS NULL`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_submission_pins_open_versions ON submission_pins USING gin (config_version_ids) WHERE closed_at IS NULL`,
+    );
     await runner.query(`
       CREATE OR REPLACE FUNCTION trg_config_versions_delete_guard() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE

@@ -66,8 +66,17 @@ export const ReferenceRejectedV1 = defineEvent<ReferenceRejectedPayloadV1>({
   payloadSchema: {
     type: 'object',
     required: [
-      'claimantService', 'ownerService', 'aggregateType', 'aggregateId', 'workspaceId', 'field', 'entity', 'referencedId',
-      'reasonCode', 'claimEventId', 'claimEventType',
+      'claimantService',
+      'ownerService',
+      'aggregateType',
+      'aggregateId',
+      'workspaceId',
+      'field',
+      'entity',
+      'referencedId',
+      'reasonCode',
+      'claimEventId',
+      'claimEventType',
     ],
     properties: {
       claimantService: text(60),

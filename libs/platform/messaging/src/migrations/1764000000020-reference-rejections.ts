@@ -28,7 +28,9 @@ export class ReferenceRejections1764000000020 implements MigrationInterface {
         CONSTRAINT ck_reference_rejections_reason CHECK (reason_code IN ('UNKNOWN','OTHER_WORKSPACE','INACTIVE','MISMATCH')),
         CONSTRAINT ck_reference_rejections_outcome CHECK (outcome IN ('COMPENSATED','ALREADY_SAFE','CLOSED','UNKNOWN_AGGREGATE'))
       )`);
-    await runner.query(`CREATE INDEX idx_reference_rejections_aggregate ON reference_rejections (workspace_id, aggregate_id, received_at)`);
+    await runner.query(
+      `CREATE INDEX idx_reference_rejections_aggregate ON reference_rejections (workspace_id, aggregate_id, received_at)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
