@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
 import type { AppEnv } from './config/env';
+import { ClaimsModule } from './claims/claims.module';
 import { ConfigVersionsModule } from './config-versions/config-versions.module';
 import { migrations } from './database/migrations';
 import { DirectoryModule } from './directory/directory.module';
@@ -18,7 +19,7 @@ export class AppModule {
       imports: [
         PlatformModule.forService({ env, migrations, entities: [] }),
         AuthModule.forService({ settings: authSettingsFrom(env), membership: WorkspaceMembershipSource }),
-        DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, RoutingContextCacheModule],
+        DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, ClaimsModule, RoutingContextCacheModule],
     };
   }
 }

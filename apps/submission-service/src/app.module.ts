@@ -7,6 +7,7 @@ import { ReplicaMembershipSource } from './replica/replica-membership.source';
 import { ReplicaModule } from './replica/replica.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { ProjectionModule } from './projection/projection.module';
+import { ReferenceRejectionsModule } from './integrity/reference-rejections.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
         ReplicaModule,
         SubmissionsModule,
         ProjectionModule,
+        ReferenceRejectionsModule,
       ],
     };
   }

@@ -13,6 +13,7 @@ import { QueriesModule } from './queries/queries.module';
 import { OverridesModule } from './overrides/overrides.module';
 import { AdminModule } from './admin/admin.module';
 import { PinsModule } from './pins/pins.module';
+import { ReferenceRejectionsModule } from './integrity/reference-rejections.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         QueriesModule,
         AdminModule,
         PinsModule,
+        ReferenceRejectionsModule,
       ],
     };
   }

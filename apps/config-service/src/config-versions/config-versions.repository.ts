@@ -110,12 +110,16 @@ export class ConfigVersionsRepository {
     await manager.query(`DELETE FROM config_versions WHERE id = $1`, [id]);
   }
 
-  /** Running workflows that pin the version, counted from their own rows (GIN index idx_workflow_pins_running). */
-  async pinnedCount(manager: EntityManager, id: string): Promise<number> {
-    const rows = (await manager.query(
-      `SELECT count(*)::int AS n FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[]`,
+  /**
+   * Running workflows and open submissions that pin the version, counted from their own rows (GIN indexes
+   * idx_workflow_pins_running, idx_submission_pins_open_versions).
+   */
+  async pinnedCount(manager: EntityManager, id: string): Promise<{ workflows: number; submissions: number; total: number }> {
+    const [row] = (await manager.query(
+      `SELECT (SELECT count(*) FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[])::int AS workflows,
+              (SELECT count(*) FROM submission_pins WHERE closed_at IS NULL AND config_version_ids @> ARRAY[$1]::text[])::int AS submissions`,
       [id],
-    )) as Array<{ n: number }>;
-    return rows[0].n;
+    )) as Array<{ workflows: number; submissions: number }>;
+    return { ...row, total: row.workflows + row.submissions };
   }
 }

@@ -142,8 +142,11 @@ export class ConfigVersionsService {
 
   private async refuseWhenPinned(manager: EntityManager, id: string, verb: string): Promise<void> {
     const pinned = await this.versions.pinnedCount(manager, id);
-    if (pinned > 0) {
-      throw new ConflictError('VERSION_PINNED', `config version ${id} is pinned by ${pinned} running workflow(s) and cannot be ${verb}`, { pinnedCount: pinned });
+    if (pinned.total > 0) {
+      const by = `${pinned.workflows} running workflow(s) and ${pinned.submissions} open submission(s)`;
+      throw new ConflictError('VERSION_PINNED', `config version ${id} is pinned by ${by} and cannot be ${verb}`, {
+        pinnedCount: pinned.total, pinnedByWorkflows: pinned.workflows, pinnedBySubmissions: pinned.submissions,
+      });
     }
   }
 }

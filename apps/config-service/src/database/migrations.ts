@@ -8,6 +8,7 @@ import { IdempotencyKeys1764100000003 } from './migrations/1764100000003-idempot
 import { IdempotencyKeysPlatformStore1764100000004 } from './migrations/1764100000004-idempotency-keys-platform-store';
 import { PlatformRoleGrants1764100000010 } from './migrations/1764100000010-platform-role-grants';
 import { PinsFromRows1764100000011 } from './migrations/1764100000011-pins-from-rows';
+import { SubmissionPins1764100000020 } from './migrations/1764100000020-submission-pins';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -19,5 +20,6 @@ export const migrations: MigrationClass[] = [
   IdempotencyKeysPlatformStore1764100000004,
   PlatformRoleGrants1764100000010,
   PinsFromRows1764100000011,
+  SubmissionPins1764100000020,
   IdempotencyKeysPerCaller1764990000000,
 ];

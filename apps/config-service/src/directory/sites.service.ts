@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SitePayloadV1 } from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
-import { decodeCursor, DomainError, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
+import { ConflictError, decodeCursor, DomainError, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportLimits } from '../import/import-limits';
@@ -39,6 +39,7 @@ export class SitesService {
 
   /** Writes only when something changed, so re-importing the same list publishes nothing (seed idempotency). */
   private async upsertLocked(manager: EntityManager, workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
+    if (!site.isActive) await this.refuseDeactivationWhenPinned(manager, workspaceId, site.siteCode);
     const rows = (await manager.query(
       `INSERT INTO sites (workspace_id, site_code, site_name, region, city, cluster_code, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (workspace_id, site_code) DO UPDATE SET site_name = EXCLUDED.site_name, region = EXCLUDED.region, city = EXCLUDED.city,
@@ -52,6 +53,25 @@ export class SitesService {
     const { created, ...payload } = rows[0];
     await this.events.site(manager, created, payload, actorId);
     return payload;
+  }
+
+  /**
+   * Cross-service RESTRICT (architecture §5.4): open submissions pin their site (`submission_pins`, fed by
+   * submission events), so an active site they name is not deactivated. The row lock serialises with the pin
+   * consumer, which takes FOR SHARE on the site before it records a pin.
+   */
+  private async refuseDeactivationWhenPinned(manager: EntityManager, workspaceId: string, siteCode: string): Promise<void> {
+    const rows = (await manager.query(
+      `SELECT s.id, (SELECT count(*)::int FROM submission_pins p WHERE p.site_id = s.id AND p.closed_at IS NULL) AS pinned
+       FROM sites s WHERE s.workspace_id = $1 AND s.site_code = $2 AND s.is_active FOR UPDATE OF s`,
+      [workspaceId, siteCode],
+    )) as Array<{ id: string; pinned: number }>;
+    const pinned = rows[0]?.pinned ?? 0;
+    if (pinned > 0) {
+      throw new ConflictError('SITE_PINNED', `site ${siteCode} is named by ${pinned} open submission(s) and cannot be deactivated`, {
+        siteId: rows[0].id, pinnedCount: pinned,
+      });
+    }
   }
 
   async bulkImport(workspaceId: string, file: UploadedSpreadsheet, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<{ report: ValidationReport; written: number }> {

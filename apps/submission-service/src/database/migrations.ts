@@ -1,6 +1,6 @@
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
-import { messagingMigrations } from '@atp/platform-messaging';
+import { messagingMigrations, ReferenceRejections1764000000020 } from '@atp/platform-messaging';
 import { ReplicaTables1764300000000 } from './migrations/1764300000000-replica-tables';
 import { SubmissionTables1764300000001 } from './migrations/1764300000001-submission-tables';
 
@@ -10,5 +10,6 @@ export const migrations: MigrationClass[] = [
   IdempotencyKeys1764000000100,
   ReplicaTables1764300000000,
   SubmissionTables1764300000001,
+  ReferenceRejections1764000000020,
   IdempotencyKeysPerCaller1764990000000,
 ];

@@ -154,7 +154,8 @@ export class ProjectionService {
     const isWorkflowEvent = envelope.aggregateType === 'workflow';
     const outcome = change.outcome ?? outcomeOf(attempt.status, attempt.workflowCompleted);
     const open = await this.openPunchlistStages(manager, workflowInstanceId);
-    const status = attemptStatus(outcome, open);
+    // INVALID_REFERENCE is a compensation (architecture §5.3): workflow progress does not undo it, a resubmit does.
+    const status = attempt.status === 'INVALID_REFERENCE' ? 'INVALID_REFERENCE' : attemptStatus(outcome, open);
     const stageNumber = change.currentStage === undefined ? attempt.currentStageNumber : (change.currentStage?.number ?? null);
     const completedAt = status === 'COMPLETED' ? await this.completedAt(manager, attempt, workflowInstanceId, change.approvedAt) : null;
     await manager.query(

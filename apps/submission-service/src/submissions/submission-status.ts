@@ -8,13 +8,14 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 /** Every allowed move; anything else is a 409 naming the current status. */
 export const TRANSITIONS: Readonly<Record<SubmissionStatus, readonly SubmissionStatus[]>> = {
-  DRAFT: ['SUBMITTED'],
-  SUBMITTED: ['REJECTED_PRE_QA', 'IN_REVIEW'],
-  REJECTED_PRE_QA: ['SUBMITTED'],
+  // INVALID_REFERENCE is the compensation of a refused reference (architecture §5.3): from any open status.
+  DRAFT: ['SUBMITTED', 'INVALID_REFERENCE'],
+  SUBMITTED: ['REJECTED_PRE_QA', 'IN_REVIEW', 'INVALID_REFERENCE'],
+  REJECTED_PRE_QA: ['SUBMITTED', 'INVALID_REFERENCE'],
   IN_REVIEW: ['APPROVED_WITH_PUNCHLIST', 'COMPLETED', 'REJECTED', 'INVALID_REFERENCE'],
-  APPROVED_WITH_PUNCHLIST: ['COMPLETED', 'REJECTED'],
+  APPROVED_WITH_PUNCHLIST: ['COMPLETED', 'REJECTED', 'INVALID_REFERENCE'],
   COMPLETED: [],
-  REJECTED: ['SUBMITTED'],
+  REJECTED: ['SUBMITTED', 'INVALID_REFERENCE'],
   INVALID_REFERENCE: ['SUBMITTED'],
 };
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '@atp/platform-http';
+import { ReferenceRejectionLog } from '@atp/platform-messaging';
 
 export interface DocumentView {
   documentId: string;
@@ -59,9 +60,11 @@ export class SubmissionViews {
       Record<string, unknown>
     >;
     if (!rows[0]) throw new NotFoundError('submission', submissionId);
-    const [documents, attempts] = await Promise.all([this.documents(manager, submissionId), this.attempts(manager, submissionId)]);
+    const [documents, attempts, referenceRejections] = await Promise.all([
+      this.documents(manager, submissionId), this.attempts(manager, submissionId), ReferenceRejectionLog.ofAggregate(manager, workspaceId, submissionId),
+    ]);
     const current = attempts.find((attempt) => attempt.attemptNumber === rows[0].attemptNumber);
-    return { ...summaryOf(rows[0]), startRefusal: current?.startRefusal ?? null, documents, attempts };
+    return { ...summaryOf(rows[0]), startRefusal: current?.startRefusal ?? null, documents, attempts, referenceRejections };
   }
 
   async documents(manager: EntityManager, submissionId: string): Promise<DocumentView[]> {

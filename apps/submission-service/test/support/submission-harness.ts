@@ -65,7 +65,7 @@ export class SubmissionHarness {
     await this.producer.connect();
     await this.waitForConsumerGroups([
       'submission-service.reference-replica', 'submission-service.config-snapshot-replica',
-      'submission-service.workflow-projection', 'submission-service.punchlist-projection',
+      'submission-service.workflow-projection', 'submission-service.punchlist-projection', 'submission-service.reference-rejections',
     ]);
   }
 

@@ -1,6 +1,6 @@
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
-import { messagingMigrations } from '@atp/platform-messaging';
+import { messagingMigrations, ReferenceRejections1764000000020 } from '@atp/platform-messaging';
 import { WorkflowTables1764200000000 } from './migrations/1764200000000-workflow-tables';
 import { ReplicaTables1764200000001 } from './migrations/1764200000001-replica-tables';
 import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-admin-actions-overrides';
@@ -16,6 +16,7 @@ export const migrations: MigrationClass[] = [
   AdminActionsOverrides1764200000002,
   ReplicaVersions1764200000010,
   StartRefusalReasons1764200000016,
+  ReferenceRejections1764000000020,
   IdempotencyKeysPerCaller1764990000000,
   // After the per-caller idempotency keys: the policy is created on the table's final shape.
   TenantRls1764200000020,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { slaState } from '@atp/approval-routing';
 import { decodeCursor, encodeCursor, NotFoundError, type Page } from '@atp/platform-http';
+import { ReferenceRejectionLog } from '@atp/platform-messaging';
 import { Clock } from '../clock/clock';
 
 export interface InboxFilters {
@@ -91,7 +92,8 @@ export class WorkflowQueries {
        FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
       [instanceId],
     )) as Array<Record<string, unknown>>;
-    return { ...instance, stages, actions };
+    const referenceRejections = await ReferenceRejectionLog.ofAggregate(this.dataSource.manager, workspaceId, instanceId);
+    return { ...instance, stages, actions, referenceRejections };
   }
 
   /** Newest first, keyset-paginated on (started_at, id); started_at as text keeps its microseconds. */

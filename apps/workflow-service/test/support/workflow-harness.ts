@@ -57,7 +57,8 @@ export class WorkflowHarness {
     this.kafka = testKafka('workflow-service-tests');
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    await this.waitForConsumerGroups(['workflow-service.workflow-start', 'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica']);
+    await this.waitForConsumerGroups(['workflow-service.workflow-start', 'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica',
+      'workflow-service.reference-rejections']);
   }
 
   /**

@@ -14,3 +14,5 @@ export * from './migrations/1764000000000-messaging-tables';
 export * from './migrations/1764000000001-outbox-failures';
 export * from './migrations/messaging-migrations';
 export * from './inbox/inbox-retention';
+export * from './migrations/1764000000020-reference-rejections';
+export * from './compensation/reference-rejections';

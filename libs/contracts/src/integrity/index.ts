@@ -1,0 +1,3 @@
+export * from './integrity-services';
+export * from './reference-handlers';
+export * from './reference-registry';
