@@ -29,6 +29,7 @@ import { PunchlistItemsAddedV1 } from './events/punchlist/punchlist-items-added.
 import { PunchItemStatusChangedV1 } from './events/punchlist/punchlist-item-status-changed.v1';
 import { PunchlistReminderV1, PunchlistStalledV1 } from './events/punchlist/punchlist-progress-events.v1';
 import { PunchlistClearedV1 } from './events/punchlist/punchlist-cleared.v1';
+import { IntegrityOrphansDetectedV1 } from './events/integrity/orphans-detected.v1';
 
 /**
  * Every event the platform publishes. Producers refuse to write an event type missing here and
@@ -48,4 +49,5 @@ export const eventCatalog: readonly EventDefinition[] = [
   StageEscalatedV1, StageReassignedV1,
   StageSkippedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
   PunchlistCreatedV1, PunchlistItemsAddedV1, PunchItemStatusChangedV1, PunchlistReminderV1, PunchlistStalledV1, PunchlistClearedV1,
+  IntegrityOrphansDetectedV1,
 ] as EventDefinition[];

@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
@@ -20,4 +21,5 @@ export const migrations: MigrationClass[] = [
   PlatformRoleGrants1764100000010,
   PinsFromRows1764100000011,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
 ];

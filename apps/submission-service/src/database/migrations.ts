@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
@@ -11,4 +12,5 @@ export const migrations: MigrationClass[] = [
   ReplicaTables1764300000000,
   SubmissionTables1764300000001,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
 ];

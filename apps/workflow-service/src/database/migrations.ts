@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
@@ -16,4 +17,5 @@ export const migrations: MigrationClass[] = [
   ReplicaVersions1764200000010,
   StartRefusalReasons1764200000016,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
 ];

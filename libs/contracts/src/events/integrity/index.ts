@@ -1,0 +1,1 @@
+export * from './orphans-detected.v1';
