@@ -12,7 +12,7 @@ import pino from 'pino';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import { auditChecksOf, ContractValidator, eventCatalog } from '@atp/contracts';
-import { createServiceDataSource, installTenantScope } from '@atp/platform-database';
+import { createServiceDataSource, installTenantScope, onCrossWorkspaceScope } from '@atp/platform-database';
 import { OutboxWriter } from '@atp/platform-messaging';
 import { IntegrityMetrics, OrphanAuditor, orphanCountSql } from '@atp/platform-integrity';
 import { AuditScheduler } from '../../libs/platform/integrity/src/audit-scheduler';
@@ -36,6 +36,7 @@ async function timed<T>(work: () => Promise<T>, runs = 3): Promise<{ ms: number;
 }
 
 async function main(): Promise<void> {
+  onCrossWorkspaceScope(() => undefined); // every scheduled run would print the RLS-bypass notice
   const adminUrl = process.env.ATP_PG_ADMIN_URL;
   if (!adminUrl) throw new Error('ATP_PG_ADMIN_URL is not set: `set -a; . .local/stack.env; set +a` first');
   const name = `bench_integrity_${Date.now().toString(36)}`;
