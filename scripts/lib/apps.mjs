@@ -31,6 +31,8 @@ export function appEnv(svc, stackEnv) {
     DATABASE_MIGRATION_URL: stackEnv[`${p}_MIGRATION_DATABASE_URL`],
     KAFKA_BROKERS: stackEnv.KAFKA_BROKERS,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The orphan audit of every workspace runs every minute locally (architecture §5.5).
+    INTEGRITY_AUDIT_INTERVAL_MS: process.env.INTEGRITY_AUDIT_INTERVAL_MS ?? '60000',
   };
   // How to verify bearer tokens: the development issuer's AUTH_* (set by start.mjs), or the caller's own.
   for (const [name, value] of Object.entries(stackEnv)) if (name.startsWith('AUTH_')) env[name] = value;

@@ -1,3 +1,4 @@
+import { IntegrityModule } from '@atp/platform-integrity';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
@@ -16,6 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService({ env, migrations, entities: [] }),
+        IntegrityModule.forService('submission'),
         AuthModule.forService({ settings: authSettingsFrom(env), membership: ReplicaMembershipSource }),
         ReplicaModule,
         SubmissionsModule,

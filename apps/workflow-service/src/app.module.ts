@@ -1,3 +1,4 @@
+import { IntegrityModule } from '@atp/platform-integrity';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, authSettingsFrom } from '@atp/platform-auth';
 import { PlatformModule } from '@atp/platform-runtime';
@@ -22,6 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService({ env, migrations, entities: [] }),
+        IntegrityModule.forService('workflow'),
         AuthModule.forService({ settings: authSettingsFrom(env), membership: ReplicaMembershipSource }),
         WorkflowCoreModule,
         ReplicaModule,

@@ -41,7 +41,7 @@ it('forces a tenant_isolation policy on every table with a workspace_id', async 
         AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'workspace_id' AND NOT a.attisdropped)
       ORDER BY 1`,
   )) as Array<{ table: string; enabled: boolean; forced: boolean; policy: boolean }>;
-  expect(tables.map((t) => t.table)).toEqual([...TENANT_TABLES].sort());
+  expect(tables.map((t) => t.table)).toEqual([...TENANT_TABLES, 'data_integrity_audit_log'].sort());
   expect(tables.filter((t) => !(t.enabled && t.forced && t.policy))).toEqual([]);
 });
 

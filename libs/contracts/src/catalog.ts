@@ -31,6 +31,7 @@ import { PunchItemStatusChangedV1 } from './events/punchlist/punchlist-item-stat
 import { PunchlistReminderV1, PunchlistStalledV1 } from './events/punchlist/punchlist-progress-events.v1';
 import { PunchlistClearedV1 } from './events/punchlist/punchlist-cleared.v1';
 import { ReferenceRejectedV1 } from './events/integrity/reference-rejected.v1';
+import { IntegrityOrphansDetectedV1 } from './events/integrity/orphans-detected.v1';
 
 /**
  * Every event the platform publishes. Producers refuse to write an event type missing here and
@@ -51,4 +52,5 @@ export const eventCatalog: readonly EventDefinition[] = [
   StageSkippedV1, WorkflowPinsAssertedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
   PunchlistCreatedV1, PunchlistItemsAddedV1, PunchItemStatusChangedV1, PunchlistReminderV1, PunchlistStalledV1, PunchlistClearedV1,
   ReferenceRejectedV1,
+  IntegrityOrphansDetectedV1,
 ] as EventDefinition[];

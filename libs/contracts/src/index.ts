@@ -10,5 +10,5 @@ export * from './events/config/directory-reference-events.v1';
 export * from './events/submission';
 export * from './events/workflow';
 export * from './events/punchlist';
-export * from './events/integrity/reference-rejected.v1';
+export * from './events/integrity';
 export * from './integrity';

@@ -1,3 +1,4 @@
+import { integrityEnvSchema } from '@atp/platform-integrity';
 import { authEnvSchema } from '@atp/platform-auth';
 import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 
@@ -5,6 +6,7 @@ import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 export const config_serviceEnvSchema = {
   ...serviceEnvSchema,
   ...authEnvSchema,
+  ...integrityEnvSchema,
 } as const;
 
 export type AppEnv = EnvOf<typeof config_serviceEnvSchema>;

@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
@@ -22,4 +23,5 @@ export const migrations: MigrationClass[] = [
   PinsFromRows1764100000011,
   SubmissionPins1764100000020,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
 ];

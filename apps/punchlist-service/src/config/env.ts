@@ -1,3 +1,4 @@
+import { integrityEnvSchema } from '@atp/platform-integrity';
 import { EnvValidationError, loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 import { authEnvSchema } from '@atp/platform-auth';
 import { blobStoreEnvSchema } from '@atp/platform-blob-store';
@@ -6,6 +7,7 @@ import { blobStoreEnvSchema } from '@atp/platform-blob-store';
 export const punchlist_serviceEnvSchema = {
   ...serviceEnvSchema,
   ...authEnvSchema,
+  ...integrityEnvSchema,
   ...blobStoreEnvSchema,
   PUNCHLIST_REMINDER_AFTER_DAYS: { kind: 'int', min: 1, max: 3650, default: 30, description: 'days without progress before a reminder' },
   PUNCHLIST_STALLED_AFTER_DAYS: { kind: 'int', min: 1, max: 3650, default: 60, description: 'days without progress before STALLED' },

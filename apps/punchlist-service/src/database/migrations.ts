@@ -1,8 +1,10 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations } from '@atp/platform-messaging';
 import { PunchlistTables1764300000000 } from './migrations/1764300000000-punchlist-tables';
 import { TenantRls1764300000001 } from './migrations/1764300000001-tenant-rls';
+import { AuditLogRls1765100000001 } from './migrations/1765100000001-audit-log-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -11,4 +13,6 @@ export const migrations: MigrationClass[] = [
   PunchlistTables1764300000000,
   TenantRls1764300000001,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
+  AuditLogRls1765100000001,
 ];

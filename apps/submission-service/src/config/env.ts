@@ -1,3 +1,4 @@
+import { integrityEnvSchema } from '@atp/platform-integrity';
 import { loadEnv, serviceEnvSchema, type EnvOf } from '@atp/platform-config';
 import { authEnvSchema } from '@atp/platform-auth';
 import { blobStoreEnvSchema } from '@atp/platform-blob-store';
@@ -8,6 +9,7 @@ const MIB = 1024 * 1024;
 export const submission_serviceEnvSchema = {
   ...serviceEnvSchema,
   ...authEnvSchema,
+  ...integrityEnvSchema,
   ...blobStoreEnvSchema,
   BULK_MAX_ZIP_BYTES: { kind: 'int', min: 1, default: 500 * MIB, description: 'a bulk registration zip' },
   BULK_MAX_ZIP_ENTRIES: { kind: 'int', min: 1, max: 100000, default: 2000 },

@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations, ReferenceRejections1764000000020 } from '@atp/platform-messaging';
@@ -12,4 +13,5 @@ export const migrations: MigrationClass[] = [
   SubmissionTables1764300000001,
   ReferenceRejections1764000000020,
   IdempotencyKeysPerCaller1764990000000,
+  DataIntegrityAuditLog1765100000000,
 ];

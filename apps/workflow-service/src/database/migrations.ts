@@ -1,3 +1,4 @@
+import { DataIntegrityAuditLog1765100000000 } from '@atp/platform-integrity';
 import type { MigrationClass } from '@atp/platform-database';
 import { IdempotencyKeysPerCaller1764990000000 } from '@atp/platform-http';
 import { messagingMigrations, ReferenceRejections1764000000020 } from '@atp/platform-messaging';
@@ -7,6 +8,7 @@ import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-a
 import { ReplicaVersions1764200000010 } from './migrations/1764200000010-replica-versions';
 import { StartRefusalReasons1764200000016 } from './migrations/1764200000016-start-refusal-reasons';
 import { TenantRls1764200000020 } from './migrations/1764200000020-tenant-rls';
+import { AuditLogRls1765100000001 } from './migrations/1765100000001-audit-log-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -18,6 +20,7 @@ export const migrations: MigrationClass[] = [
   StartRefusalReasons1764200000016,
   ReferenceRejections1764000000020,
   IdempotencyKeysPerCaller1764990000000,
-  // After the per-caller idempotency keys: the policy is created on the table's final shape.
   TenantRls1764200000020,
+  DataIntegrityAuditLog1765100000000,
+  AuditLogRls1765100000001,
 ];

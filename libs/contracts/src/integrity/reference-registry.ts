@@ -214,13 +214,13 @@ const DOMAIN_CHECKS: Readonly<Record<string, { domainCheck: number; severity: Au
 };
 
 const fk = (
-  service: IntegrityService, table: string, column: string, parentTable: string, domainCheck: number,
+  service: IntegrityService, table: string, column: string, parentTable: string, domainCheck: number, parentColumn = 'id',
 ): AuditCheck => ({
   id: `${service}.${table}.${column}`,
   service,
   table,
   column,
-  parent: { table: parentTable, column: 'id' },
+  parent: { table: parentTable, column: parentColumn },
   severity: 'WARNING',
   domainCheck,
   kind: 'foreign-key',
@@ -235,7 +235,7 @@ export const AUDIT_CHECKS: readonly AuditCheck[] = [
   fk(WF, 'workflow_stages', 'workflow_instance_id', 'workflow_instances', 3),
   fk(IntegrityServices.config, 'atp_scope_master', 'workspace_id', 'workspaces', 5),
   fk(IntegrityServices.config, 'config_versions', 'workspace_id', 'workspaces', 6),
-  fk(PL, 'punchlists', 'workflow_instance_id', 'workflow_facts', 7),
+  fk(PL, 'punchlists', 'workflow_instance_id', 'workflow_facts', 7, 'workflow_instance_id'),
   fk(IntegrityServices.config, 'approval_policy_master', 'workspace_id', 'workspaces', 8),
 ];
 
@@ -264,6 +264,7 @@ export const NON_REFERENCE_COLUMNS: Readonly<Record<string, string>> = {
   'submission:atp_submission_documents.document_id': 'blob-store object id (domain §1.5: no FK), checked by the blob sweeper',
   'submission:atp_submission_documents.source_batch_id': 'tag of the bulk upload that brought the row (domain §1.3), no FK',
   'submission:atp_punchlist_gates.submission_id': 'intra-service: the gate is created with its own submission',
+  'punchlist:punchlist_item_history.actor_user_id': 'audit actor, authenticated by the token at write time (domain §1.5)',
   'punchlist:punchlists.source_event_id': 'the workflow event the punchlist came from (dedup), not a row',
 };
 
@@ -286,7 +287,7 @@ export const TENANT_CHILD_TABLES: Readonly<Record<IntegrityService, readonly str
  * ids are the owner's keys, not claims. `workflow_facts` is punchlist-service's replica of workflows; the pin feed is config-service's replica of running workflows (§5.4).
  */
 export const NON_DOMAIN_TABLES: readonly string[] = [
-  'outbox', 'inbox', 'migrations', 'idempotency_keys', 'data_integrity_audit_log', 'workflow_pins',
+  'outbox', 'outbox_aggregate_versions', 'inbox', 'schema_migrations', 'idempotency_keys', 'data_integrity_audit_log', 'workflow_pins',
   'workspace_replica', 'member_replica', 'site_replica', 'config_version_replica', 'config_snapshot_replica',
   'scope_replica', 'vendor_replica', 'workflow_facts',
 ];

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-integrity', preset: '../../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,1 @@
+export const INTEGRITY_SERVICE = Symbol('INTEGRITY_SERVICE');
