@@ -8,7 +8,9 @@ import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
 import { WorkspacesService } from './workspaces.service';
+import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
 
+@ApiProblems()
 @Controller('api/v1')
 export class DirectoryController {
   constructor(
@@ -117,6 +119,7 @@ export class DirectoryController {
 
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
+  @ApiFileUpload('the site list (XLSX or CSV)')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   importSites(

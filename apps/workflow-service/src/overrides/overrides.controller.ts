@@ -3,7 +3,9 @@ import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/overrides')
 export class OverridesController {
   constructor(private readonly overrides: OverrideService) {}

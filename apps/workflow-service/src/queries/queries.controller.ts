@@ -2,8 +2,10 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { WorkflowQueries } from './workflow-queries.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
 /** Membership and roles are checked by the access guard before any of these runs. */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
 export class QueriesController {
   constructor(private readonly queries: WorkflowQueries) {}
