@@ -7,6 +7,7 @@ import type { AppEnv } from './config/env';
 export function openApiDocument(env: AppEnv): OpenAPIObject {
   return buildServiceDocument(AppModule.forRoot(env), {
     title: 'config-service',
-    description: 'Workspaces, users, members, sites, configuration versions (import, activate, roll back) and routing dry runs.',
+    description:
+      'Workspaces, users, members, sites, configuration versions (import, activate, roll back) and routing dry runs.',
   });
 }

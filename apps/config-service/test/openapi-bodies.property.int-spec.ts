@@ -23,14 +23,29 @@ describe('config-service bodies from the OpenAPI document', () => {
     app = await startApp();
     const http = () => request(app.getHttpServer());
     for (const id of [admin, victim]) {
-      await http().post('/api/v1/users').set(headers).send({ id, email: `${id}@example.test`, fullName: id }).expect(201);
+      await http()
+        .post('/api/v1/users')
+        .set(headers)
+        .send({ id, email: `${id}@example.test`, fullName: id })
+        .expect(201);
     }
-    const workspace = await http().post('/api/v1/workspaces').set(headers).send({ code: `OAB-${suffix}`.toUpperCase(), name: 'oab', customerGroupId: 'C', vendorOwnerId: 'V' });
+    const workspace = await http()
+      .post('/api/v1/workspaces')
+      .set(headers)
+      .send({ code: `OAB-${suffix}`.toUpperCase(), name: 'oab', customerGroupId: 'C', vendorOwnerId: 'V' });
     params.workspaceId = workspace.body.workspaceId;
     const base = `/api/v1/workspaces/${params.workspaceId}/config-versions`;
-    const scopes = await http().post(`${base}/import`).set(headers).field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(1), 'scopes.csv');
+    const scopes = await http()
+      .post(`${base}/import`)
+      .set(headers)
+      .field('sourceType', 'SCOPE_CONFIG')
+      .attach('file', scopeConfigFile(1), 'scopes.csv');
     await http().post(`${base}/${scopes.body.version?.id}/activate`).set(headers);
-    const matrix = await http().post(`${base}/import`).set(headers).field('sourceType', 'APPROVAL_MATRIX').attach('file', csv(approvalMatrixRows(2, 2)), 'm.csv');
+    const matrix = await http()
+      .post(`${base}/import`)
+      .set(headers)
+      .field('sourceType', 'APPROVAL_MATRIX')
+      .attach('file', csv(approvalMatrixRows(2, 2)), 'm.csv');
     if (matrix.status === 201) {
       params.id = matrix.body.version.id;
       const snapshot = await http().get(`${base}/${params.id}/snapshot`).set(headers).expect(200);
@@ -41,10 +56,18 @@ describe('config-service bodies from the OpenAPI document', () => {
   afterAll(() => app?.close());
 
   it('never answers 5xx, and every refusal is problem+json with a code', async () => {
-    const result = await assertBodiesNeverFail(app, { document: openApiDocument(loadAppEnv(STATIC_SERVICE_ENV)), headers, params });
-    expect(result.operations).toEqual(expect.arrayContaining(['directoryCreateWorkspace', 'configVersionsPatchStage', 'routingDryRun']));
+    const result = await assertBodiesNeverFail(app, {
+      document: openApiDocument(loadAppEnv(STATIC_SERVICE_ENV)),
+      headers,
+      params,
+    });
+    expect(result.operations).toEqual(
+      expect.arrayContaining(['directoryCreateWorkspace', 'configVersionsPatchStage', 'routingDryRun']),
+    );
     // Valid bodies got past the validation somewhere: the property is not only about refusals.
-    expect(Object.values(result.statuses).some((tally) => Object.keys(tally).some((status) => Number(status) < 300))).toBe(true);
+    expect(
+      Object.values(result.statuses).some((tally) => Object.keys(tally).some((status) => Number(status) < 300)),
+    ).toBe(true);
     // Printed for the record: what the generated bodies met, by operation.
     process.stdout.write(`${JSON.stringify(result.statuses)}\n`);
   });

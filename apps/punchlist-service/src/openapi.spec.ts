@@ -6,7 +6,9 @@ import { openApiDocument } from './openapi';
 
 describe('punchlist-service OpenAPI document', () => {
   it('matches docs/openapi/punchlist-service.json (regenerate it with npm run openapi)', () => {
-    const committed = JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'openapi', 'punchlist-service.json'), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(path.join(repoRoot, 'docs', 'openapi', 'punchlist-service.json'), 'utf8'),
+    );
     expect(JSON.parse(JSON.stringify(openApiDocument(loadAppEnv(STATIC_SERVICE_ENV))))).toEqual(committed);
   });
 });

@@ -20,7 +20,10 @@ jest.setTimeout(300_000);
 
 beforeAll(async () => {
   await harness.start();
-  await harness.addMembers(workspaceId, ROLES.map((role) => [caller, role]));
+  await harness.addMembers(
+    workspaceId,
+    ROLES.map((role) => [caller, role]),
+  );
   const facts = { workflowInstanceId: `wf-${s}`, submissionId: `sub-${s}`, siteCode: `SITE-${s}`, vendorCode: 'AVIAT' };
   await harness.workflowStarted(workspaceId, facts);
   const stageId = `stg-${s}`;

@@ -36,6 +36,8 @@ it('never answers 5xx to generated bodies, and every refusal is problem+json wit
     headers: await harness.auth(caller),
     params: { workspaceId: workspace.workspaceId, submissionId },
   });
-  expect(result.operations).toEqual(expect.arrayContaining(['submissionsCreate', 'submissionsQaReview', 'submissionsCategorize']));
+  expect(result.operations).toEqual(
+    expect.arrayContaining(['submissionsCreate', 'submissionsQaReview', 'submissionsCategorize']),
+  );
   process.stdout.write(`${JSON.stringify(result.statuses)}\n`);
 });

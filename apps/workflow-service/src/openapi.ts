@@ -7,6 +7,7 @@ import type { AppEnv } from './config/env';
 export function openApiDocument(env: AppEnv): OpenAPIObject {
   return buildServiceDocument(AppModule.forRoot(env), {
     title: 'workflow-service',
-    description: 'Approval workflows: stage decisions, the approver inbox, SLA violations, overrides and admin actions.',
+    description:
+      'Approval workflows: stage decisions, the approver inbox, SLA violations, overrides and admin actions.',
   });
 }

@@ -58,8 +58,14 @@ function validString(schema: OpenApiSchema): fc.Arbitrary<string> {
   const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? VALID_LENGTH_CAP, VALID_LENGTH_CAP));
   const fits = (text: string) => text.length >= minLength && text.length <= (schema.maxLength ?? Infinity);
   if (schema.enum) return fc.constantFrom(...(schema.enum as string[]));
-  if (schema.format === 'date') return fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-  if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === 'date')
+    return fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date-time')
+    return fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString());
   if (schema.format === 'email') return fc.emailAddress().filter(fits);
   if (schema.format === 'uuid') return fc.uuid();
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
@@ -83,9 +89,12 @@ export function validValue(schema: OpenApiSchema, schemas: Schemas): fc.Arbitrar
         return fc.array(validValue(s.items ?? {}, schemas), { minLength, maxLength });
       }
       case 'object':
-        if (!s.properties) return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+        if (!s.properties)
+          return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
         return fc.record(
-          Object.fromEntries(Object.entries(s.properties).map(([name, property]) => [name, validValue(property, schemas)])),
+          Object.fromEntries(
+            Object.entries(s.properties).map(([name, property]) => [name, validValue(property, schemas)]),
+          ),
           { requiredKeys: s.required ?? [] },
         );
       default:
@@ -123,19 +132,42 @@ export function mutatedBody(schema: OpenApiSchema, schemas: Schemas): fc.Arbitra
   const pick = <T>(items: T[]) => fc.constantFrom(...items);
   const mutations: Mutation[] = [
     (body) => fc.constantFrom<unknown>(null, [], [body], 'body', 42, true),
-    (body) => fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })).map(([key, value]) => ({ ...body, [`x${key}`]: value })),
-    (body) => fc.constantFrom('__proto__', 'constructor').map((key) => JSON.parse(JSON.stringify({ ...body }).replace(/^\{/, `{"${key}":{"polluted":true},`).replace(/,\}$/, '}'))),
+    (body) =>
+      fc
+        .tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }))
+        .map(([key, value]) => ({ ...body, [`x${key}`]: value })),
+    (body) =>
+      fc.constantFrom('__proto__', 'constructor').map((key) =>
+        JSON.parse(
+          JSON.stringify({ ...body })
+            .replace(/^\{/, `{"${key}":{"polluted":true},`)
+            .replace(/,\}$/, '}'),
+        ),
+      ),
   ];
   if (properties.length > 0) {
     mutations.push(
-      (body) => pick(properties).chain(([name, property]) => wrongType(property, schemas).map((value) => ({ ...body, [name]: value }))),
+      (body) =>
+        pick(properties).chain(([name, property]) =>
+          wrongType(property, schemas).map((value) => ({ ...body, [name]: value })),
+        ),
       (body) => pick(names).map((name) => ({ ...body, [name]: null })),
-      (body) => fc.tuple(pick(names), fc.integer({ min: 10_000, max: 200_000 })).map(([name, size]) => ({ ...body, [name]: 'x'.repeat(size) })),
-      (body) => fc.tuple(pick(names), fc.constantFrom('\u0000', '\u202e', '😀'.repeat(500), ' ', '')).map(([name, text]) => ({ ...body, [name]: text })),
+      (body) =>
+        fc
+          .tuple(pick(names), fc.integer({ min: 10_000, max: 200_000 }))
+          .map(([name, size]) => ({ ...body, [name]: 'x'.repeat(size) })),
+      (body) =>
+        fc
+          .tuple(pick(names), fc.constantFrom('\u0000', '\u202e', '😀'.repeat(500), ' ', ''))
+          .map(([name, text]) => ({ ...body, [name]: text })),
     );
   }
   if ((s.required ?? []).length > 0) {
-    mutations.push((body) => pick(s.required as string[]).map((name) => Object.fromEntries(Object.entries(body).filter(([key]) => key !== name))));
+    mutations.push((body) =>
+      pick(s.required as string[]).map((name) =>
+        Object.fromEntries(Object.entries(body).filter(([key]) => key !== name)),
+      ),
+    );
   }
   return validValue(s, schemas).chain((body) => {
     const object = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
@@ -182,7 +214,10 @@ export interface BodyPropertyResult {
  * valid and mutated (wrong types, missing required, extra fields, huge strings, nulls, not an object),
  * sent to the running service never get a 5xx, and every 4xx is application/problem+json with a code.
  */
-export async function assertBodiesNeverFail(app: INestApplication, options: BodyPropertyOptions): Promise<BodyPropertyResult> {
+export async function assertBodiesNeverFail(
+  app: INestApplication,
+  options: BodyPropertyOptions,
+): Promise<BodyPropertyResult> {
   const schemas = options.document.components?.schemas ?? {};
   const result: BodyPropertyResult = { operations: [], statuses: {} };
   for (const operation of jsonBodyOperations(options.document)) {
@@ -191,7 +226,10 @@ export async function assertBodiesNeverFail(app: INestApplication, options: Body
     const bodies = fc.oneof(validValue(operation.schema, schemas), mutatedBody(operation.schema, schemas));
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
-        const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => options.params?.[name] ?? randomUUID());
+        const path = operation.path.replace(
+          /\{([^}]+)\}/g,
+          (_, name: string) => options.params?.[name] ?? randomUUID(),
+        );
         const response = await request(app.getHttpServer())
           [operation.method](path)
           .set(options.headers)
@@ -202,7 +240,8 @@ export async function assertBodiesNeverFail(app: INestApplication, options: Body
         const outcome = {
           operation: `${operation.method.toUpperCase()} ${operation.path}`,
           serverError: response.status >= 500 ? response.text.slice(0, 500) : false,
-          problemJson: response.status >= 400 ? /application\/problem\+json/.test(String(response.headers['content-type'])) : true,
+          problemJson:
+            response.status >= 400 ? /application\/problem\+json/.test(String(response.headers['content-type'])) : true,
           hasCode: response.status >= 400 ? typeof problem.code === 'string' : true,
         };
         if (outcome.serverError !== false || !outcome.problemJson || !outcome.hasCode) {

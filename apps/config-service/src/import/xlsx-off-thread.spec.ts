@@ -40,17 +40,23 @@ describe('XLSX parsing off the event loop', () => {
       code: 'CELL_TOO_LONG',
     });
     const tooManyRows = { ...ImportLimits, maxRowsPerSheet: 1 };
-    await expect(parseXlsxInWorker(await workbook([['a'], ['1'], ['2']]), tooManyRows)).rejects.toMatchObject({ code: 'TOO_MANY_ROWS' });
+    await expect(parseXlsxInWorker(await workbook([['a'], ['1'], ['2']]), tooManyRows)).rejects.toMatchObject({
+      code: 'TOO_MANY_ROWS',
+    });
   });
 
   it('refuses a zip bomb before any worker inflates it, and a broken workbook from the worker', async () => {
-    await expect(readSpreadsheet({ fileName: 'bomb.xlsx', buffer: zipBombXlsx() }, ImportLimits, 'sites')).rejects.toMatchObject({
+    await expect(
+      readSpreadsheet({ fileName: 'bomb.xlsx', buffer: zipBombXlsx() }, ImportLimits, 'sites'),
+    ).rejects.toMatchObject({
       status: 413,
       code: 'INFLATED_TOO_LARGE',
     });
     const valid = await workbook([['a'], ['1']]);
     const truncated = valid.subarray(0, Math.floor(valid.length / 2));
-    await expect(readSpreadsheet({ fileName: 'cut.xlsx', buffer: truncated }, ImportLimits, 'sites')).rejects.toMatchObject({
+    await expect(
+      readSpreadsheet({ fileName: 'cut.xlsx', buffer: truncated }, ImportLimits, 'sites'),
+    ).rejects.toMatchObject({
       code: 'NOT_AN_XLSX',
     });
   });

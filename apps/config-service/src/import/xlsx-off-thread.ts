@@ -52,20 +52,28 @@ class XlsxThread {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_FILE, { execArgv: workerExecArgv(), resourceLimits: { maxOldGenerationSizeMb: XLSX_WORKER_HEAP_MB } });
+    const worker = new Worker(WORKER_FILE, {
+      execArgv: workerExecArgv(),
+      resourceLimits: { maxOldGenerationSizeMb: XLSX_WORKER_HEAP_MB },
+    });
     worker.on('message', (answer: XlsxAnswer) => {
       const pending = this.pending.get(answer.id);
       this.pending.delete(answer.id);
       if (!pending) return;
       if (answer.ok) pending.resolve({ sheets: answer.sheets, threadId: answer.threadId });
-      else if (answer.rejected) pending.reject(new FileRejectedError(answer.rejected.code, answer.rejected.message, answer.rejected.status));
+      else if (answer.rejected)
+        pending.reject(new FileRejectedError(answer.rejected.code, answer.rejected.message, answer.rejected.status));
       else pending.reject(new Error(`XLSX worker: ${answer.message}`));
     });
     const fail = (error: Error & { code?: string }) => {
       if (this.worker === worker) this.worker = null;
       const reason =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new FileRejectedError('WORKBOOK_TOO_LARGE', `The workbook needs more than ${XLSX_WORKER_HEAP_MB} MB to read`, 413)
+          ? new FileRejectedError(
+              'WORKBOOK_TOO_LARGE',
+              `The workbook needs more than ${XLSX_WORKER_HEAP_MB} MB to read`,
+              413,
+            )
           : error;
       for (const pending of this.pending.values()) pending.reject(reason);
       this.pending.clear();
@@ -90,7 +98,10 @@ export async function readXlsxOffThread(file: Buffer, limits: ImportLimitsConfig
 }
 
 /** As readXlsxOffThread, with the id of the thread that parsed (tests prove it is not the caller's). */
-export async function parseXlsxInWorker(file: Buffer, limits: ImportLimitsConfig): Promise<{ sheets: Sheet[]; threadId: number }> {
+export async function parseXlsxInWorker(
+  file: Buffer,
+  limits: ImportLimitsConfig,
+): Promise<{ sheets: Sheet[]; threadId: number }> {
   assertInflatesWithin(file);
   return thread.parse(file, limits);
 }

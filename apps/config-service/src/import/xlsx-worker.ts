@@ -22,7 +22,10 @@ async function parse({ id, file, limits }: XlsxJob): Promise<XlsxAnswer> {
     return { id, ok: true, sheets, threadId };
   } catch (error) {
     // Errors do not survive the thread boundary as classes: the refusal travels as data.
-    const rejected = error instanceof FileRejectedError ? { code: error.code, message: error.message, status: error.status } : undefined;
+    const rejected =
+      error instanceof FileRejectedError
+        ? { code: error.code, message: error.message, status: error.status }
+        : undefined;
     return { id, ok: false, rejected, message: (error as Error).message };
   }
 }

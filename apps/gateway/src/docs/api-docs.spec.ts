@@ -12,7 +12,9 @@ const committed = () => JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'ope
 
 describe('the public API document', () => {
   it('is the merge of the services documents: docs/openapi.json (regenerate it with npm run openapi)', () => {
-    expect(JSON.parse(JSON.stringify(readPublicApiDocument(path.join(repoRoot, 'docs', 'openapi'))))).toEqual(committed());
+    expect(JSON.parse(JSON.stringify(readPublicApiDocument(path.join(repoRoot, 'docs', 'openapi'))))).toEqual(
+      committed(),
+    );
   });
 
   it('holds only paths the gateway forwards, each tagged with the service it goes to', () => {
@@ -35,7 +37,9 @@ describe('the public API document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const operation of operations) {
       const responses = operation.responses as Record<string, { content?: Record<string, unknown> }>;
-      expect(responses['400'].content?.['application/problem+json']).toEqual({ schema: { $ref: '#/components/schemas/Problem' } });
+      expect(responses['400'].content?.['application/problem+json']).toEqual({
+        schema: { $ref: '#/components/schemas/Problem' },
+      });
     }
   });
 });

@@ -1,6 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSchema,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '@atp/platform-http';
+
+// The response object type of @nestjs/swagger (not exported by name).
+type ResponseObject = Extract<NonNullable<OpenAPIObject['components']>['responses'], object>[string] & {
+  description: string;
+};
 
 /** One refused field of a 400/422 answer (`errors[]`). */
 @ApiSchema({ name: 'FieldError' })
@@ -43,7 +56,7 @@ export const COMMON_PROBLEM_STATUSES = [400, 401, 403, 404, 409, 422, 429, 503] 
 export const BODY_PROBLEM_STATUSES = [413, 415] as const;
 
 /** The response object of a problem answer, for documents assembled by hand. */
-export function problemResponse(status: number): { description: string; content: Record<string, unknown> } {
+export function problemResponse(status: number): ResponseObject {
   return {
     description: REASONS[status] ?? 'Problem',
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemSchema) } } },
@@ -58,6 +71,6 @@ export function ApiProblems(...statuses: number[]): ClassDecorator & MethodDecor
   const chosen = statuses.length > 0 ? statuses : [...COMMON_PROBLEM_STATUSES];
   return applyDecorators(
     ApiExtraModels(ProblemSchema, FieldErrorSchema),
-    ...chosen.map((status) => ApiResponse({ status, ...problemResponse(status) })),
+    ...chosen.map((status) => ApiResponse({ status, ...problemResponse(status) } as Parameters<typeof ApiResponse>[0])),
   );
 }

@@ -41,13 +41,14 @@ export function buildServiceDocument(root: DynamicModule, info: ServiceDocumentI
     const operation = document.paths[path]?.[route.method.toLowerCase() as 'get'];
     if (!operation) continue;
     const [controllerName, handler] = route.handler.split('.');
-    const uuids = uuidParameters(byName.get(controllerName)!, handler);
+    const controller = byName.get(controllerName);
+    const uuids = controller ? uuidParameters(controller, handler) : new Set<string>();
     for (const parameter of operation.parameters ?? []) {
       if ('in' in parameter && parameter.in === 'path' && uuids.has(parameter.name)) {
         parameter.schema = { type: 'string', format: 'uuid' };
       }
     }
-    operation['x-access'] = describePolicy(route.policy);
+    (operation as unknown as Record<string, unknown>)['x-access'] = describePolicy(route.policy);
     if (route.policy?.kind === 'public') operation.security = [];
     if (operation.requestBody) {
       for (const status of BODY_PROBLEM_STATUSES) operation.responses[status] ??= problemResponse(status);
@@ -76,7 +77,8 @@ function documentRequestClasses(controller: Type<unknown>): void {
     for (const [key, { index }] of Object.entries(args)) {
       const kind = Number(key.split(':')[0]);
       const type = types[index];
-      if ((kind === RouteParamtypes.BODY || kind === RouteParamtypes.QUERY) && isDtoClass(type)) documentValidatedClass(type);
+      if ((kind === RouteParamtypes.BODY || kind === RouteParamtypes.QUERY) && isDtoClass(type))
+        documentValidatedClass(type);
     }
   }
 }
@@ -102,11 +104,16 @@ const isDtoClass = (type: unknown): type is Type<unknown> =>
  * the adapter's name), holding the controllers' classes: the document is built without booting.
  */
 function metadataOnlyApp(controllers: Array<Type<unknown>>): INestApplication {
-  const wrappers = new Map(controllers.map((c) => [c.name, { metatype: c, instance: Object.create(c.prototype) as object }]));
+  const wrappers = new Map(
+    controllers.map((c) => [c.name, { metatype: c, instance: Object.create(c.prototype) as object }]),
+  );
   class ServiceDocumentModule {}
-  const modules = Object.assign(new Map([['service', { controllers: wrappers, metatype: ServiceDocumentModule, imports: new Set() }]]), {
-    applicationId: 'openapi',
-  });
+  const modules = Object.assign(
+    new Map([['service', { controllers: wrappers, metatype: ServiceDocumentModule, imports: new Set() }]]),
+    {
+      applicationId: 'openapi',
+    },
+  );
   const fake = {
     container: { getModules: () => modules, isGlobalModule: () => false },
     config: new ApplicationConfig(),

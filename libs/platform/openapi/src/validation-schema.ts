@@ -1,10 +1,11 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
-import { getMetadataStorage, type ValidationMetadata } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 // class-transformer exports its metadata (the element class of `@Type(() => X)`) without typings at runtime path.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+const { defaultMetadataStorage } =
+  require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 
 type Schema = Record<string, unknown>;
 /** Where @nestjs/swagger lists a class's documented properties (its DECORATORS constant, not exported). */
@@ -29,8 +30,10 @@ const RULES: Readonly<Record<string, Rule>> = {
   isIn: (s, [values]) => Object.assign(s, { type: s.type ?? 'string', enum: [...(values as unknown[])] }),
   maxLength: (s, [max]) => Object.assign(s, { type: 'string', maxLength: max }),
   minLength: (s, [min]) => Object.assign(s, { type: 'string', minLength: min }),
-  isLength: (s, [min, max]) => Object.assign(s, { type: 'string', minLength: min, ...(max === undefined ? {} : { maxLength: max }) }),
-  matches: (s, [pattern]) => Object.assign(s, { type: 'string', pattern: (pattern as RegExp).source ?? String(pattern) }),
+  isLength: (s, [min, max]) =>
+    Object.assign(s, { type: 'string', minLength: min, ...(max === undefined ? {} : { maxLength: max }) }),
+  matches: (s, [pattern]) =>
+    Object.assign(s, { type: 'string', pattern: (pattern as RegExp).source ?? String(pattern) }),
   min: (s, [min]) => void (s.minimum = min),
   max: (s, [max]) => void (s.maximum = max),
   arrayMinSize: (s, [min]) => Object.assign(s, { type: 'array', minItems: min }),
@@ -51,8 +54,8 @@ export function documentValidatedClass(dto: Type<unknown>): void {
     byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
   }
   const existing = new Set(
-    ((Reflect.getMetadata(API_MODEL_PROPERTIES_ARRAY, dto.prototype) as string[] | undefined) ?? []).map(
-      (key) => key.replace(/^:/, ''),
+    ((Reflect.getMetadata(API_MODEL_PROPERTIES_ARRAY, dto.prototype) as string[] | undefined) ?? []).map((key) =>
+      key.replace(/^:/, ''),
     ),
   );
   for (const [property, rules] of byProperty) {
