@@ -67,10 +67,13 @@ export function documentValidatedClass(dto: Type<unknown>): void {
 function propertyOptions(dto: Type<unknown>, property: string, rules: ValidationMetadata[]): ApiPropertyOptions {
   const schema: Schema = {};
   let optional = false;
+  let nullable = false;
   let nested: Type<unknown> | undefined;
   let each = false;
   for (const rule of rules) {
-    if (rule.type === 'conditionalValidation' && rule.name === 'isOptional') optional = true;
+    if (rule.type === 'conditionalValidation' && rule.name === 'isOptional') optional = nullable = true;
+    // Our ValidateIf rules mean "absent is allowed, null is not" (e.g. PatchPolicyStageDto).
+    else if (rule.type === 'conditionalValidation') optional = true;
     else if (rule.type === 'nestedValidation') {
       nested = nestedType(dto, property);
       each = each || rule.each === true;
@@ -87,7 +90,7 @@ function propertyOptions(dto: Type<unknown>, property: string, rules: Validation
     schema.format = 'date';
   }
   // An optional property skips validation for null as for undefined (class-validator's IsOptional).
-  const common = { required: !optional, ...(optional ? { nullable: true } : {}) };
+  const common = { required: !optional, ...(nullable ? { nullable: true } : {}) };
   if (nested) {
     documentValidatedClass(nested);
     const { type: _type, ...arrayLimits } = schema;
