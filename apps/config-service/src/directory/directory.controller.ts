@@ -8,7 +8,9 @@ import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
 import { WorkspacesService } from './workspaces.service';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { WorkspaceViewSchema } from './dto/workspace.view';
 
 @ApiProblems()
 @Controller('api/v1')
@@ -22,6 +24,7 @@ export class DirectoryController {
 
   /** The caller becomes the new workspace's first WORKSPACE_ADMIN (so someone can manage it). */
   @Post('workspaces')
+  @ApiCreatedResponse({ type: WorkspaceViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
   createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
     return this.workspaces.create(dto, actorId, idempotency);
@@ -35,6 +38,7 @@ export class DirectoryController {
   }
 
   @Get('workspaces/:workspaceId')
+  @ApiOkResponse({ type: WorkspaceViewSchema })
   @RequireMember()
   getWorkspace(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
     return this.workspaces.get(workspaceId);
@@ -42,6 +46,7 @@ export class DirectoryController {
 
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
+  @ApiOkResponse({ type: WorkspaceViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
   deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {

@@ -3,7 +3,9 @@ import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiProblems } from '@atp/platform-openapi';
+import { OverrideAnswerSchema } from './dto/override.view';
 
 @ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/overrides')
@@ -12,6 +14,7 @@ export class OverridesController {
 
   /** Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it. */
   @Post()
+  @ApiCreatedResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('APPROVER', 'WORKSPACE_ADMIN')
   request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -23,6 +26,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/approve')
+  @ApiOkResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -35,6 +39,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/reject')
+  @ApiOkResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
