@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import helmet from 'helmet';
 import type { AppEnv } from './config/env';
+import { setupApiDocs } from './docs/api-docs';
 
 /**
  * What the gateway adds to the platform conventions (`configureHttp` with `parseJson: false`: bodies
  * stream to the services): security headers, and CORS for the origins the deployment names (none by
- * default).
+ * default), and the API documentation outside production.
  */
 export function configureGateway(app: INestApplication, env: AppEnv): void {
   const apiHeaders = helmet();
@@ -23,4 +24,5 @@ export function configureGateway(app: INestApplication, env: AppEnv): void {
       maxAge: 600,
     });
   }
+  if (env.API_DOCS_ENABLED && env.NODE_ENV !== 'production') setupApiDocs(app);
 }

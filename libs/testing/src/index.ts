@@ -6,3 +6,4 @@ export * from './service-smoke';
 export * from './auth';
 export * from './access-sweep';
 export * from './http-edge';
+export * from './openapi-bodies';

@@ -17,9 +17,11 @@ import { DraftEditService } from './draft-edit.service';
 import { ImportConfigDto, ListConfigVersionsQuery } from './dto/import-config.dto';
 import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 import { SnapshotReader } from './snapshot.reader';
+import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
 export class ConfigVersionsController {
   constructor(
@@ -34,6 +36,7 @@ export class ConfigVersionsController {
 
   /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
   @Post('config-versions/import')
+  @ApiFileUpload('the configuration workbook (XLSX) or sectioned CSV', ImportConfigDto)
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   async import(

@@ -65,6 +65,11 @@ export class DraftEditService {
       const mode = patch.assignmentMode ?? found[0].assignment_mode;
       const rule = patch.autoAssignRule ?? found[0].auto_assign_rule;
       if ((mode === 'STATIC_USER' || mode === 'RULE') !== (rule !== null && rule !== undefined)) {
+        // A rule the patch itself sends with a mode that takes none is refused, not silently dropped
+        // (it also set the column twice: a 500 the OpenAPI property test found).
+        if ((mode === 'CLUSTER' || mode === 'AUTO') && patch.autoAssignRule !== undefined) {
+          throw new ValidationFailedError([{ field: 'autoAssignRule', message: `assignmentMode ${mode} takes no autoAssignRule` }]);
+        }
         if (mode === 'CLUSTER' || mode === 'AUTO') sets.push('auto_assign_rule = NULL');
         else throw new ValidationFailedError([{ field: 'autoAssignRule', message: `assignmentMode ${mode} needs autoAssignRule` }]);
       }

@@ -8,7 +8,11 @@ import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
 import { WorkspacesService } from './workspaces.service';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { WorkspaceViewSchema } from './dto/workspace.view';
 
+@ApiProblems()
 @Controller('api/v1')
 export class DirectoryController {
   constructor(
@@ -20,6 +24,7 @@ export class DirectoryController {
 
   /** The caller becomes the new workspace's first WORKSPACE_ADMIN (so someone can manage it). */
   @Post('workspaces')
+  @ApiCreatedResponse({ type: WorkspaceViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
   createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
     return this.workspaces.create(dto, actorId, idempotency);
@@ -33,6 +38,7 @@ export class DirectoryController {
   }
 
   @Get('workspaces/:workspaceId')
+  @ApiOkResponse({ type: WorkspaceViewSchema })
   @RequireMember()
   getWorkspace(@Param('workspaceId', ParseUUIDPipe) workspaceId: string) {
     return this.workspaces.get(workspaceId);
@@ -40,6 +46,7 @@ export class DirectoryController {
 
   /** Blocks new submissions (published as workspace.deactivated); the workspace and its history stay. */
   @Post('workspaces/:workspaceId/deactivate')
+  @ApiOkResponse({ type: WorkspaceViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
   deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
@@ -123,6 +130,7 @@ export class DirectoryController {
 
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
+  @ApiFileUpload('the site list (XLSX or CSV)')
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   importSites(

@@ -2,7 +2,9 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { RequireMember } from '@atp/platform-auth';
 import { DryRunDto } from './dry-run.dto';
 import { RoutingService } from './routing.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/routing')
 export class RoutingController {
   constructor(private readonly routing: RoutingService) {}

@@ -11,11 +11,13 @@ import { AddItemsDto, AssignItemDto, MoveCommentDto, RejectDto } from '../punchl
 import { PunchlistEditing } from '../punchlists/punchlist-editing.service';
 import { ItemLifecycle, type MoveCommand } from './item-lifecycle.service';
 import type { ItemAction } from './item-transitions';
+import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
 
 /**
  * Item moves (domain §4.6). The route names the role; the transition table decides the rest (the
  * issuer alone closes, QA or the issuer rejects), and every refusal says why.
  */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items')
 export class ItemsController {
   constructor(
@@ -55,6 +57,7 @@ export class ItemsController {
 
   /** Multipart `file` (evidence, streamed into the store) + `comment` → RECTIFIED. */
   @Post(':itemId/rectify')
+  @ApiFileUpload('the evidence, streamed to the blob store', { comment: { type: 'string', maxLength: 4000 } })
   @RequireWorkspaceRole('DOC_CONTROL')
   async rectify(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

@@ -5,8 +5,10 @@ import { ListPunchlistsQuery } from '../punchlists/dto/punchlist.dto';
 import { OpenItemsQuery } from '../punchlists/dto/team-query.dto';
 import { BLOB_STORE, type BlobStore } from '@atp/platform-blob-store';
 import { PunchlistQueries } from './punchlist-queries.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
 /** Reads: any member of the workspace (vendors, QA, approvers and auditors all follow punchlists). */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/punchlists')
 export class PunchlistQueriesController {
   constructor(

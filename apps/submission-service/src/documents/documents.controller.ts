@@ -4,13 +4,19 @@ import { pipeline } from 'node:stream/promises';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
 import { DocumentService } from './document.service';
+import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/submissions/:submissionId/documents')
 export class DocumentsController {
   constructor(private readonly documents: DocumentService) {}
 
   /** multipart/form-data: `file` (+ `documentType`, `notes`); streamed to the blob store, never buffered whole. */
   @Post()
+  @ApiFileUpload('the document, streamed to the blob store', {
+    documentType: { type: 'string', description: 'a document type; ATP_DOCUMENT when absent' },
+    notes: { type: 'string' },
+  })
   @RequireWorkspaceRole('DOC_CONTROL')
   async upload(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

@@ -8,12 +8,14 @@ import { CategorizeDto, CategoryOverrideDto, CreateSubmissionDto, ListSubmission
 import { SubmissionQueries } from './submission-queries';
 import { SubmissionViews } from './submission-view';
 import { SubmissionService } from './submission.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
 function answer(response: Response, result: StoredResponse): unknown {
   response.status(result.status);
   return result.body;
 }
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
 export class SubmissionsController {
   constructor(

@@ -3,8 +3,10 @@ import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
+import { ApiProblems } from '@atp/platform-openapi';
 
 /** WORKSPACE_ADMIN only (declared here; the service checks it again inside the action's transaction). */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId')
 @RequireWorkspaceRole('WORKSPACE_ADMIN')
 export class AdminController {

@@ -3,6 +3,7 @@ import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, JsonBodyLimit, type StoredResponse } from '@atp/platform-http';
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
 /**
  * The largest valid decision (decision.dto.ts): 200 items × 2,000 characters plus a 4,000-character
@@ -10,6 +11,7 @@ import { StageDecisionService } from './stage-decision.service';
  */
 const MAX_DECISION_BODY_BYTES = 2 * 1024 * 1024;
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/workflows/:workflowId/stages/:stageId/decisions')
 export class DecisionsController {
   constructor(private readonly decisions: StageDecisionService) {}

@@ -3,13 +3,18 @@ import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiProblems } from '@atp/platform-openapi';
+import { OverrideAnswerSchema } from './dto/override.view';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/overrides')
 export class OverridesController {
   constructor(private readonly overrides: OverrideService) {}
 
   /** Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it. */
   @Post()
+  @ApiCreatedResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('APPROVER', 'WORKSPACE_ADMIN')
   request(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -21,6 +26,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/approve')
+  @ApiOkResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   approve(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -33,6 +39,7 @@ export class OverridesController {
   }
 
   @Post(':overrideId/reject')
+  @ApiOkResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

@@ -3,8 +3,10 @@ import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-aut
 import { InboxQueryDto } from './dto/inbox-query.dto';
 import { PageQueryDto, WorkflowListQueryDto } from './dto/page-query.dto';
 import { WorkflowQueries } from './workflow-queries.service';
+import { ApiProblems } from '@atp/platform-openapi';
 
 /** Membership and roles are checked by the access guard before any of these runs. */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
 export class QueriesController {
   constructor(private readonly queries: WorkflowQueries) {}

@@ -58,6 +58,11 @@ export function listRouteAccess(app: INestApplication): RouteAccess[] {
  * Kafka): for the access matrix and the declaration snapshots.
  */
 export function listModuleRouteAccess(root: DynamicModule | Type<unknown>): RouteAccess[] {
+  return routeAccessOfControllers(listModuleControllers(root));
+}
+
+/** The controller classes of a module tree, read from its metadata (nothing is instantiated). */
+export function listModuleControllers(root: DynamicModule | Type<unknown>): Array<Type<unknown>> {
   const controllers: Array<Type<unknown>> = [];
   const seen = new Set<unknown>();
   const visit = (entry: unknown) => {
@@ -74,7 +79,7 @@ export function listModuleRouteAccess(root: DynamicModule | Type<unknown>): Rout
     if (dynamic) visit(moduleClass);
   };
   visit(root);
-  return routeAccessOfControllers(controllers);
+  return [...new Set(controllers)];
 }
 
 /** Stops start-up when any route declares no access policy, or a workspace policy sits on a route without one. */

@@ -105,6 +105,12 @@ describe('HTTP conventions', () => {
     expect(response.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('refuses a NUL character escaped in a JSON string (PostgreSQL text cannot hold it), not an escaped backslash', async () => {
+    const refused = await request(app.getHttpServer()).post('/t/things').type('json').send('{"name":"a\\u0000b","quantity":1}').expect(400);
+    expect(problem(refused)).toMatchObject({ status: 400, code: 'INVALID_CHARACTER' });
+    await request(app.getHttpServer()).post('/t/things').type('json').send('{"name":"a\\\\u0000b","quantity":1}').expect(201);
+  });
+
   it('refuses unknown fields and wrong types, naming each field', async () => {
     const response = await request(app.getHttpServer()).post('/t/things').send({ name: 5, quantity: 0, extra: true }).expect(400);
     const body = problem(response);

@@ -18,6 +18,7 @@ const BODY_REFUSALS: Readonly<Record<string, { status: number; code: string; det
   'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: (e) => `The body is larger than the ${e.limit} bytes this route accepts` },
   'entity.parse.failed': { status: 400, code: 'MALFORMED_JSON', detail: () => 'The body is not valid JSON (a JSON object or array is expected)' },
   'entity.too.deep': { status: 400, code: 'JSON_TOO_DEEP', detail: (e) => e.message ?? 'The JSON body nests too deep' },
+  'entity.invalid.character': { status: 400, code: 'INVALID_CHARACTER', detail: (e) => e.message ?? 'The body contains a NUL character' },
   'charset.unsupported': { status: 415, code: 'UNSUPPORTED_CHARSET', detail: (e) => `Charset "${e.charset}" is not accepted; send UTF-8` },
   'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_CONTENT_ENCODING', detail: (e) => `Content-Encoding "${e.encoding}" is not accepted` },
   'request.aborted': { status: 400, code: 'REQUEST_ABORTED', detail: () => 'The client stopped sending the body before its end' },

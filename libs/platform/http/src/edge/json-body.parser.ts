@@ -6,6 +6,12 @@ import { DEFAULT_JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from './body-limit';
 import { jsonNestsDeeperThan } from './json-depth';
 import type { RouteBodyLimit } from './route-body-limits';
 
+/**
+ * A `\u0000` escape that really is one (an odd run of backslashes before `u0000`): PostgreSQL text
+ * cannot hold NUL, so such a string would fail its query with a 500 (found by the OpenAPI property test).
+ */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 const MULTIPART_TYPE = /^multipart\/form-data$/i;
 
@@ -44,6 +50,9 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): RequestHandler {
         verify: (_request, _response, buffer) => {
           if (jsonNestsDeeperThan(buffer, maxDepth)) {
             throw Object.assign(new Error(`The JSON body nests deeper than ${maxDepth} levels`), { status: 400, type: 'entity.too.deep' });
+          }
+          if (ESCAPED_NUL.test(buffer.toString('latin1'))) {
+            throw Object.assign(new Error('The JSON body contains a NUL character (\\u0000)'), { status: 400, type: 'entity.invalid.character' });
           }
         },
       });

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-openapi', preset: '../../../jest.preset.js', rootDir: __dirname };

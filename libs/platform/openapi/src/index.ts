@@ -1,0 +1,5 @@
+export * from './problem.schema';
+export * from './validation-schema';
+export * from './service-document';
+export * from './merge';
+export * from './file-upload';
