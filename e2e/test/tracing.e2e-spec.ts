@@ -41,7 +41,11 @@ class OtlpReceiver {
       request.setEncoding('utf8');
       request.on('data', (chunk: string) => (body += chunk));
       request.on('end', () => {
-        if (request.method !== 'POST' || request.url !== '/v1/traces' || !/json/.test(request.headers['content-type'] ?? '')) {
+        if (
+          request.method !== 'POST' ||
+          request.url !== '/v1/traces' ||
+          !/json/.test(request.headers['content-type'] ?? '')
+        ) {
           this.refused.push(`${request.method} ${request.url} ${request.headers['content-type']}`);
           response.writeHead(415).end();
           return;
@@ -61,13 +65,21 @@ class OtlpReceiver {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  private take(request: { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: any[] }> }> }): void {
+  private take(request: {
+    resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: any[] }> }>;
+  }): void {
     for (const resourceSpans of request.resourceSpans ?? []) {
       const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name']);
       for (const scope of resourceSpans.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
           this.spans.push({
-            service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: span.kind, attributes: attributesOf(span.attributes),
+            service,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            name: span.name,
+            kind: span.kind,
+            attributes: attributesOf(span.attributes),
           });
         }
       }
@@ -102,7 +114,7 @@ describe('tracing across HTTP and Kafka', () => {
     await receiver.close();
   });
 
-  it('links the client, gateway, workflow-service, the Kafka hop and the consumers of the decision in one trace', async () => {
+  it('links client, gateway, workflow-service, the Kafka hop and the consumers of a decision in one trace', async () => {
     const chain = await expectedChain(api, workspace, 'RAN_MW', SITE);
     const approved = await qa.publish(workspace, { category: 'RAN_MW', siteCode: SITE });
     const workflowId = (await workflowStartedOf(events, approved.submissionId)).aggregateId;
@@ -114,19 +126,42 @@ describe('tracing across HTTP and Kafka', () => {
     const clientSpanId = randomBytes(8).toString('hex');
     const mark = events.mark();
     const path = `/workspaces/${workspace.id}/workflows/${workflowId}/stages/${entry.stageId}/decisions`;
-    const body = { decision: 'APPROVE_WITH_PUNCHLIST', comment: 'fix these', items: [{ description: 'replace rusty bolts', severity: 'MAJOR' }] };
-    expectStatus(await api.as(approver).post(path, body, { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } }), 200, 'decision');
-    const decided = await events.waitFor((e) => e.eventType === 'workflow.stage.approved-with-punchlist' && e.payload.stageId === entry.stageId, 'the decision', { from: mark });
-    const created = await events.waitFor((e) => e.eventType === 'punchlist.created' && e.causationId === decided.eventId, 'the punchlist it opens', { from: mark });
+    const body = {
+      decision: 'APPROVE_WITH_PUNCHLIST',
+      comment: 'fix these',
+      items: [{ description: 'replace rusty bolts', severity: 'MAJOR' }],
+    };
+    expectStatus(
+      await api.as(approver).post(path, body, { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } }),
+      200,
+      'decision',
+    );
+    const decided = await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.approved-with-punchlist' && e.payload.stageId === entry.stageId,
+      'the decision',
+      { from: mark },
+    );
+    const created = await events.waitFor(
+      (e) => e.eventType === 'punchlist.created' && e.causationId === decided.eventId,
+      'the punchlist it opens',
+      { from: mark },
+    );
 
     const ofTrace = () => receiver.spans.filter((span) => span.traceId === traceId);
     const find = (service: string, kind: number, match: (span: ReceivedSpan) => boolean = () => true) =>
       ofTrace().find((span) => span.service === service && span.kind === kind && match(span));
     const carries = (eventId: string) => (span: ReceivedSpan) => span.attributes['messaging.message.id'] === eventId;
     // Batches leave every 200 ms; the consumers' spans end after their transactions commit.
-    await waitFor(() => find('punchlist-service', KIND.PRODUCER, carries(created.eventId)) && find('submission-service', KIND.CONSUMER, carries(decided.eventId)), {
-      timeoutMs: 30_000, intervalMs: 100, what: `the spans of trace ${traceId} (received: ${receiver.spans.length}, refused: ${receiver.refused.join('; ')})`,
-    });
+    await waitFor(
+      () =>
+        find('punchlist-service', KIND.PRODUCER, carries(created.eventId)) &&
+        find('submission-service', KIND.CONSUMER, carries(decided.eventId)),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: `the spans of trace ${traceId} (${receiver.spans.length} received; refused: ${receiver.refused})`,
+      },
+    );
 
     const spans = ofTrace();
     const byId = new Map(spans.map((span) => [span.spanId, span]));
@@ -153,17 +188,30 @@ describe('tracing across HTTP and Kafka', () => {
     expect(lineage(publish)).toContain(workflowServer);
 
     // Across Kafka: each consumer's span is a child of that send, in another process.
-    for (const [service, consumer] of [['punchlist-service', 'punchlist-service.workflow-decisions'], ['submission-service', 'submission-service.workflow-projection']]) {
+    for (const [service, consumer] of [
+      ['punchlist-service', 'punchlist-service.workflow-decisions'],
+      ['submission-service', 'submission-service.workflow-projection'],
+    ]) {
       const consumed = find(service, KIND.CONSUMER, carries(decided.eventId));
-      expect(consumed && { parent: parentOf(consumed)?.spanId, group: consumed.attributes['messaging.consumer.group.name'] }).toEqual({ parent: publish.spanId, group: consumer });
+      expect(
+        consumed && { parent: parentOf(consumed)?.spanId, group: consumed.attributes['messaging.consumer.group.name'] },
+      ).toEqual({ parent: publish.spanId, group: consumer });
     }
     // And what a consumer writes stays in the trace: punchlist.created's send descends from its handler.
     const consumedByPunchlist = find('punchlist-service', KIND.CONSUMER, carries(decided.eventId))!;
     const punchlistPublish = find('punchlist-service', KIND.PRODUCER, carries(created.eventId))!;
     const line = lineage(punchlistPublish);
-    expect({ reachesHandler: line.includes(consumedByPunchlist), reachesClient: line.at(-1)?.parentSpanId === clientSpanId, line: render(line) })
-      .toEqual({ reachesHandler: true, reachesClient: true, line: render(line) });
+    expect({
+      reachesHandler: line.includes(consumedByPunchlist),
+      reachesClient: line.at(-1)?.parentSpanId === clientSpanId,
+      line: render(line),
+    }).toEqual({ reachesHandler: true, reachesClient: true, line: render(line) });
     // The handler's queries are traced inside it (pg instrumentation).
-    expect(spans.some((span) => span.service === 'punchlist-service' && span.kind === KIND.CLIENT && parentOf(span) === consumedByPunchlist)).toBe(true);
+    expect(
+      spans.some(
+        (span) =>
+          span.service === 'punchlist-service' && span.kind === KIND.CLIENT && parentOf(span) === consumedByPunchlist,
+      ),
+    ).toBe(true);
   });
 });

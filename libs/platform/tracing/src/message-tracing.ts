@@ -1,4 +1,13 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+} from '@opentelemetry/api';
 
 /**
  * A trace context as W3C headers (`traceparent`, and `tracestate` when a vendor set one): what the
@@ -39,7 +48,11 @@ export interface MessagingSpanAttributes {
   partitionKey?: string;
 }
 
-function messagingAttributes(operation: 'send' | 'process', a: MessagingSpanAttributes, extra: Attributes = {}): Attributes {
+function messagingAttributes(
+  operation: 'send' | 'process',
+  a: MessagingSpanAttributes,
+  extra: Attributes = {},
+): Attributes {
   return {
     'messaging.system': 'kafka',
     'messaging.operation.type': operation,
@@ -56,10 +69,17 @@ function messagingAttributes(operation: 'send' | 'process', a: MessagingSpanAttr
  * `headers` is the span's own context, for the Kafka message; null (and no span) for an event stored
  * without a trace context. The caller ends the span once Kafka has acknowledged (or refused) it.
  */
-export function startPublishSpan(stored: TraceCarrier | null, attributes: MessagingSpanAttributes): { span: Span; headers: TraceCarrier } | null {
+export function startPublishSpan(
+  stored: TraceCarrier | null,
+  attributes: MessagingSpanAttributes,
+): { span: Span; headers: TraceCarrier } | null {
   if (!stored) return null;
   const parent = propagation.extract(ROOT_CONTEXT, stored);
-  const span = tracer().startSpan(`send ${attributes.topic}`, { kind: SpanKind.PRODUCER, attributes: messagingAttributes('send', attributes) }, parent);
+  const span = tracer().startSpan(
+    `send ${attributes.topic}`,
+    { kind: SpanKind.PRODUCER, attributes: messagingAttributes('send', attributes) },
+    parent,
+  );
   const carrier: Record<string, string> = {};
   propagation.inject(trace.setSpan(parent, span), carrier);
   return { span, headers: traceHeaders(carrier) ?? stored };
@@ -69,7 +89,8 @@ export function startPublishSpan(stored: TraceCarrier | null, attributes: Messag
 export function endPublishSpans(spans: Iterable<Span | undefined>, error?: unknown): void {
   for (const span of spans) {
     if (!span) continue;
-    if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
+    if (error !== undefined)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
     span.end();
   }
 }

@@ -21,7 +21,8 @@ export interface TracingSettings {
  * TRACING_ENABLED says (the standard switch wins). OTEL_SERVICE_NAME overrides the app's name.
  */
 export function tracingSettings(appName: string, env: NodeJS.ProcessEnv = process.env): TracingSettings {
-  const enabled = env.TRACING_ENABLED?.trim().toLowerCase() === 'true' && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
+  const enabled =
+    env.TRACING_ENABLED?.trim().toLowerCase() === 'true' && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
   return { enabled, serviceName: env.OTEL_SERVICE_NAME?.trim() || appName };
 }
 
@@ -41,9 +42,15 @@ let provider: NodeTracerProvider | null = null;
 export function startTracing(appName: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const settings = tracingSettings(appName, env);
   if (!settings.enabled || provider) return settings.enabled;
-  if (env.OTEL_LOG_LEVEL) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel]);
+  if (env.OTEL_LOG_LEVEL)
+    diag.setLogger(
+      new DiagConsoleLogger(),
+      DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel],
+    );
   provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }).merge(detectResources({ detectors: [envDetector] })),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }).merge(
+      detectResources({ detectors: [envDetector] }),
+    ),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // W3C trace context (traceparent, tracestate) and baggage: the SDK's default propagators.
@@ -64,7 +71,8 @@ export function startTracing(appName: string, env: NodeJS.ProcessEnv = process.e
   });
   // Nest closes the app on these signals and then re-raises them; `once` lets the second one end the
   // process. The flush starts at once and finishes while the app shuts down.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void provider?.forceFlush().catch(() => undefined));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => void provider?.forceFlush().catch(() => undefined));
   return true;
 }
 
