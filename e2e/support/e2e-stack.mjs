@@ -22,6 +22,9 @@ const basePort = Number.parseInt(process.env.ATP_PORT_BASE || '3000', 10);
 const e2ePortBase = Number.parseInt(process.env.ATP_E2E_PORT_BASE || String(basePort + 10), 10);
 // services.mjs reads ATP_PORT_BASE when it is first imported: the e2e ports must be set before.
 process.env.ATP_PORT_BASE = String(e2ePortBase);
+// The apps export their spans here (OTLP/HTTP); the tracing spec listens on it, nothing does otherwise and
+// the exporters drop what they cannot send.
+const otlpPort = Number.parseInt(process.env.ATP_E2E_OTLP_PORT || String(e2ePortBase + 9), 10);
 
 const { LOCAL, LOOPBACK } = await import('../../scripts/lib/paths.mjs');
 const { SERVICES, envPrefix, hasMain } = await import('../../scripts/lib/services.mjs');
@@ -84,6 +87,9 @@ function launch(svc, env, attempt) {
       // itself is tested in apps/gateway/test/proxy.int-spec.ts.
       RATE_LIMIT_PER_USER: '1000000',
       RATE_LIMIT_PER_WORKSPACE: '1000000',
+      TRACING_ENABLED: process.env.ATP_E2E_TRACING ?? 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${LOOPBACK}:${otlpPort}`,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
     },
     detached: true,
     stdio: ['ignore', fd, fd],
@@ -195,6 +201,7 @@ async function up() {
     consumerGroups: groups,
     demoWorkspaceId,
     kafkaBrokers: env.KAFKA_BROKERS,
+    otlpPort,
     databases: Object.fromEntries(present.map((s) => [s.key, env[`${envPrefix(s)}_DATABASE_URL`]])),
   };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));

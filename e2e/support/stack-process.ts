@@ -15,6 +15,8 @@ export interface E2eStackState {
   consumerGroups: string[];
   demoWorkspaceId: string | null;
   kafkaBrokers: string;
+  /** Where the apps send their spans (OTLP/HTTP JSON on loopback); the tracing spec listens there. */
+  otlpPort: number;
   /** Runtime-role URLs of each service's database (row counts of the security sweep). */
   databases: Record<string, string>;
 }

@@ -1,3 +1,4 @@
+import './tracing'; // first: see tracing.ts
 import 'reflect-metadata';
 import { runService } from '@atp/platform-runtime';
 import { AppModule } from './app.module';

@@ -12,6 +12,7 @@ export * from './dlq/dlq-headers';
 export * from './dlq/dlq-tool';
 export * from './migrations/1764000000000-messaging-tables';
 export * from './migrations/1764000000001-outbox-failures';
+export * from './migrations/1765100000000-outbox-trace-context';
 export * from './migrations/messaging-migrations';
 export * from './inbox/inbox-retention';
 export * from './migrations/1764000000020-reference-rejections';

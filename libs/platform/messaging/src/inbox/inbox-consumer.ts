@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ContractValidator, EventEnvelope } from '@atp/contracts';
 import { dlqTopicOf } from '@atp/contracts';
+import { inConsumerSpan } from '@atp/platform-tracing';
 import {
   isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace, setTransactionWorkspace,
 } from '@atp/platform-database';
@@ -417,7 +418,11 @@ export class InboxConsumer {
       [this.options.consumerName, event.envelope.eventId, event.envelope.eventType, event.topic, event.partition, event.offset],
     )) as unknown[];
     if (inserted.length === 0) return false;
-    await handler(event, manager);
+    // The handler continues the trace of the message's headers: its queries and the events it writes
+    // to the outbox belong to the trace of whatever caused this event.
+    const { topic, partition, offset, envelope } = event;
+    const attributes = { consumer: this.options.consumerName, topic, partition, offset, eventId: envelope.eventId, eventType: envelope.eventType };
+    await inConsumerSpan(event.headers, attributes, () => handler(event, manager));
     return true;
   }
 

@@ -1,5 +1,9 @@
 import { MessagingTables1764000000000 } from './1764000000000-messaging-tables';
 import { OutboxFailures1764000000001 } from './1764000000001-outbox-failures';
+import { OutboxTraceContext1765100000000 } from './1765100000000-outbox-trace-context';
 
-/** The messaging platform's migrations, in order; every service lists them before its own. */
-export const messagingMigrations = [MessagingTables1764000000000, OutboxFailures1764000000001];
+/**
+ * The messaging platform's migrations, in order; every service lists them before its own (TypeORM runs
+ * pending migrations by timestamp, so the trace column, dated after every service's tables, comes last).
+ */
+export const messagingMigrations = [MessagingTables1764000000000, OutboxFailures1764000000001, OutboxTraceContext1765100000000];

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { endPublishSpans, startPublishSpan, type TraceCarrier } from '@atp/platform-tracing';
 import type { MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import { permanentRefusal } from './kafka-refusal';
@@ -31,6 +32,8 @@ interface OutboxRow {
   envelope: string;
   /** The request (or event) that caused this one: a Kafka header too, for tracing without parsing. */
   correlation_id: string | null;
+  /** W3C headers of the writer's trace context; null when it was not traced. */
+  trace_context: TraceCarrier | null;
 }
 
 const NOTIFY_CHANNEL = 'outbox_pending';
@@ -219,7 +222,7 @@ export class OutboxRelay {
   private fetch(): Promise<OutboxRow[]> {
     return this.options.dataSource.query(
       `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope,
-              o.envelope->>'correlationId' AS correlation_id
+              o.envelope->>'correlationId' AS correlation_id, o.trace_context
          FROM outbox o
         WHERE o.published_at IS NULL AND o.failed_at IS NULL
           AND o.id <> ALL($2::bigint[])
@@ -241,7 +244,10 @@ export class OutboxRelay {
     await pending?.catch(() => undefined);
   }
 
-  /** kafkajs keeps the order of messages within a topic-partition of one sendBatch call. */
+  /**
+   * kafkajs keeps the order of messages within a topic-partition of one sendBatch call. A traced event
+   * gets a PRODUCER span (child of the writer's context) whose own context goes in its headers.
+   */
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) {
@@ -249,21 +255,32 @@ export class OutboxRelay {
       if (topicRows) topicRows.push(row);
       else byTopic.set(row.topic, [row]);
     }
-    await this.options.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-        topic,
-        messages: topicRows.map((row) => ({
-          key: row.partition_key,
-          value: row.envelope,
-          headers: {
-            'event-id': row.event_id,
-            'event-type': row.event_type,
-            ...(row.correlation_id ? { 'correlation-id': row.correlation_id } : {}),
-          },
+    const traced = new Map(rows.map((row) => [row, startPublishSpan(row.trace_context, {
+      topic: row.topic, eventId: row.event_id, eventType: row.event_type, partitionKey: row.partition_key,
+    })]));
+    const spans = [...traced.values()].map((t) => t?.span);
+    try {
+      await this.options.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+          topic,
+          messages: topicRows.map((row) => ({
+            key: row.partition_key,
+            value: row.envelope,
+            headers: {
+              'event-id': row.event_id,
+              'event-type': row.event_type,
+              ...(row.correlation_id ? { 'correlation-id': row.correlation_id } : {}),
+              ...traced.get(row)?.headers,
+            },
+          })),
         })),
-      })),
-    });
+      });
+    } catch (error) {
+      endPublishSpans(spans, error);
+      throw error;
+    }
+    endPublishSpans(spans);
   }
 
   /**

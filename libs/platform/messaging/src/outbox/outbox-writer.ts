@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ContractValidator, EventDefinition, EventEnvelope } from '@atp/contracts';
+import { activeTraceCarrier } from '@atp/platform-tracing';
 
 export interface EventDraft<TPayload> {
   definition: EventDefinition<TPayload>;
@@ -48,14 +49,16 @@ export class OutboxWriter {
     const verdict = this.validator.validate(envelope);
     if (!verdict.ok) throw new InvalidEventError(`Refusing to write ${definition.eventType}: ${verdict.reason}`);
     // One round trip: take the aggregate's next version (its row lock orders concurrent writers of
-    // one aggregate) and insert the event carrying it.
+    // one aggregate) and insert the event carrying it, with the writer's trace context (NULL untraced).
+    const traceContext = activeTraceCarrier();
     const [{ version }] = (await manager.query(
       `WITH next AS (
          INSERT INTO outbox_aggregate_versions (aggregate_type, aggregate_id, version) VALUES ($1, $2, 1)
          ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = outbox_aggregate_versions.version + 1
          RETURNING version)
-       INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope)
-       SELECT $3, $4, $5, $6, $1, $2, next.version, jsonb_set($7::jsonb, '{aggregateVersion}', to_jsonb(next.version))
+       INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope,
+                           trace_context)
+       SELECT $3, $4, $5, $6, $1, $2, next.version, jsonb_set($7::jsonb, '{aggregateVersion}', to_jsonb(next.version)), $8::jsonb
          FROM next
        RETURNING aggregate_version AS version`,
       [
@@ -66,6 +69,7 @@ export class OutboxWriter {
         draft.partitionKey ?? draft.aggregateId,
         envelope.eventType,
         JSON.stringify(envelope),
+        traceContext && JSON.stringify(traceContext),
       ],
     )) as Array<{ version: string }>;
     envelope.aggregateVersion = Number(version);

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-tracing', preset: '../../../jest.preset.js', rootDir: __dirname };
