@@ -7,6 +7,8 @@ import { ReplicaMembershipSource } from './replica/replica-membership.source';
 import { ReplicaModule } from './replica/replica.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { ProjectionModule } from './projection/projection.module';
+import { BulkModule } from './bulk/bulk.module';
+import { SweeperModule } from './sweeper/sweeper.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +21,8 @@ export class AppModule {
         ReplicaModule,
         SubmissionsModule,
         ProjectionModule,
+        BulkModule,
+        SweeperModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } f
 import { messagingMigrations } from '@atp/platform-messaging';
 import { ReplicaTables1764300000000 } from './migrations/1764300000000-replica-tables';
 import { SubmissionTables1764300000001 } from './migrations/1764300000001-submission-tables';
+import { BulkJobProgress1764995000000 } from './migrations/1764995000000-bulk-job-progress';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -11,4 +12,5 @@ export const migrations: MigrationClass[] = [
   ReplicaTables1764300000000,
   SubmissionTables1764300000001,
   IdempotencyKeysPerCaller1764990000000,
+  BulkJobProgress1764995000000,
 ];
