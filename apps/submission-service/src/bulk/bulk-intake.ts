@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { ByteMeter, FileTooLargeError } from '@atp/platform-blob-store';
@@ -82,20 +83,26 @@ function parse(request: IncomingMessage, parser: busboy.Busboy, limits: BulkInta
       received.add(name);
       const maxBytes = name === 'manifest' ? limits.maxManifestBytes : limits.maxZipBytes;
       const meter = new ByteMeter(maxBytes);
-      stream.on('limit', () => meter.destroy(tooLarge(name, maxBytes)));
+      // A pass-through between busboy and the sinks: a failed sink must never destroy busboy's own stream
+      // (that stalls the parser and the client never gets its answer); the rest is drained instead.
+      const pass = new PassThrough();
+      stream.on('error', (error: Error) => pass.destroy(error));
+      stream.on('limit', () => pass.destroy(tooLarge(name, maxBytes)));
+      stream.pipe(pass);
       const task = name === 'manifest'
         ? (async () => {
           const chunks: Buffer[] = [];
           meter.on('data', (chunk: Buffer) => chunks.push(chunk));
-          await pipeline(stream, meter);
+          await pipeline(pass, meter);
           manifest = { fileName: info.filename || 'manifest', bytes: Buffer.concat(chunks), sha256: meter.digest() };
         })()
         : (async () => {
-          await pipeline(stream, meter, createWriteStream(path, { flags: 'wx' }));
+          await pipeline(pass, meter, createWriteStream(path, { flags: 'wx' }));
           documents = { path, sizeBytes: meter.sizeBytes, sha256: meter.digest() };
         })();
       work.push(task.catch((error: Error) => {
         fail(error instanceof FileTooLargeError ? tooLarge(name, maxBytes) : error);
+        stream.unpipe(pass);
         stream.resume(); // drain the rest so the client still gets the answer
       }));
     });
