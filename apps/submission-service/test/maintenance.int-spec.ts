@@ -57,6 +57,10 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
       expect(result.staleJobs).not.toContain(liveJob);
       const job = await harness.http().get(`${base}/jobs/${staleJob}`).set(await harness.auth('u-auditor'));
       expect(job.body).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/interrupted/), report: { status: 'PARTIAL' } });
+
+      // Other test files count every intent of the shared database: leave none behind.
+      await store.delete(inFlight);
+      await harness.dataSource.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [inFlight]);
     });
   });
 
