@@ -9,6 +9,8 @@ import { ReplicaModule } from './replica/replica.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { ProjectionModule } from './projection/projection.module';
 import { ReferenceRejectionsModule } from './integrity/reference-rejections.module';
+import { BulkModule } from './bulk/bulk.module';
+import { SweeperModule } from './sweeper/sweeper.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +25,8 @@ export class AppModule {
         SubmissionsModule,
         ProjectionModule,
         ReferenceRejectionsModule,
+        BulkModule,
+        SweeperModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } f
 import { messagingMigrations, ReferenceRejections1764000000020 } from '@atp/platform-messaging';
 import { ReplicaTables1764300000000 } from './migrations/1764300000000-replica-tables';
 import { SubmissionTables1764300000001 } from './migrations/1764300000001-submission-tables';
+import { BulkJobProgress1764995000000 } from './migrations/1764995000000-bulk-job-progress';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -13,5 +14,6 @@ export const migrations: MigrationClass[] = [
   SubmissionTables1764300000001,
   ReferenceRejections1764000000020,
   IdempotencyKeysPerCaller1764990000000,
+  BulkJobProgress1764995000000,
   DataIntegrityAuditLog1765100000000,
 ];

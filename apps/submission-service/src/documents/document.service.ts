@@ -116,7 +116,14 @@ export class DocumentService {
         if (!(error instanceof ConflictError)) throw error; // the suggestion collides with another submission: stay unset
       });
     }
-    await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [stored.blobKey]);
+    // The intent's row lock orders this commit against the sweeper: an intent it swept (the blob is gone)
+    // refuses the document instead of committing a row without bytes.
+    const [claimed] = (await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1 RETURNING blob_key`, [stored.blobKey])) as [
+      unknown[], number,
+    ];
+    if (claimed.length === 0) {
+      throw new DomainError(409, 'UPLOAD_EXPIRED', 'the upload took longer than its grace period and was swept; upload the file again');
+    }
     const view = documentViewOf(row);
     await this.events.append(manager, SubmissionDocumentUploadedV1, submission.workspaceId, submission.id, {
       submissionId: submission.id, documentId: view.documentId, version: view.version, documentType: view.documentType,
@@ -148,25 +155,45 @@ export class DocumentService {
     await this.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [blobKey, workspaceId]);
   }
 
-  /** Deletes a blob no row refers to, then its intent (in that order: a crash in between is retried by the sweeper). */
+  /**
+   * Deletes a blob no row refers to, and its intent. The intent stays locked while the blob is deleted, so
+   * a concurrent commit of the same upload waits and then finds the intent gone; a failed delete rolls
+   * back and leaves the intent for the sweeper.
+   */
   async discard(blobKey: string): Promise<void> {
-    if (await this.documentIdOfBlob(blobKey)) return;
-    await this.store.delete(blobKey);
-    await this.dataSource.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [blobKey]);
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [blobKey]);
+      if (await this.documentIdOfBlob(blobKey, manager)) return;
+      await this.store.delete(blobKey);
+    });
   }
 
-  /** Finishes uploads a crash interrupted: intents older than `olderThanMs` without a row lose their blob. */
-  async sweepAbandonedUploads(olderThanMs: number): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `SELECT blob_key AS "blobKey" FROM blob_upload_intents WHERE started_at < now() - make_interval(secs => $1 / 1000.0) LIMIT 500`,
-      [olderThanMs],
-    )) as Array<{ blobKey: string }>;
-    for (const { blobKey } of rows) await this.discard(blobKey);
-    return rows.length;
+  /**
+   * Finishes uploads a crash interrupted: intents older than `olderThanMs` lose their blob unless a row
+   * holds it. SKIP LOCKED lets replicas sweep together and skips an upload committing right now.
+   */
+  async sweepAbandonedUploads(olderThanMs: number, batchSize = 200): Promise<number> {
+    let swept = 0;
+    for (;;) {
+      const claimed = await inTransaction(this.dataSource, async (manager) => {
+        const rows = (await manager.query(
+          `SELECT blob_key AS "blobKey" FROM blob_upload_intents WHERE started_at < now() - make_interval(secs => $1 / 1000.0)
+           ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [olderThanMs, batchSize],
+        )) as Array<{ blobKey: string }>;
+        for (const { blobKey } of rows) {
+          if (!(await this.documentIdOfBlob(blobKey, manager))) await this.store.delete(blobKey);
+          await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [blobKey]);
+        }
+        return rows.length;
+      });
+      swept += claimed;
+      if (claimed < batchSize) return swept;
+    }
   }
 
-  private async documentIdOfBlob(blobKey: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT id FROM atp_submission_documents WHERE document_id = $1`, [blobKey])) as Array<{
+  private async documentIdOfBlob(blobKey: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const rows = (await manager.query(`SELECT id FROM atp_submission_documents WHERE document_id = $1`, [blobKey])) as Array<{
       id: string;
     }>;
     return rows[0]?.id ?? null;

@@ -41,7 +41,7 @@ export class SubmissionHarness {
   private producer!: Producer;
   private versions = new Map<string, number>();
 
-  constructor(private readonly options: { maxUploadBytes?: number } = {}) {}
+  constructor(private readonly options: { maxUploadBytes?: number; env?: Record<string, string> } = {}) {}
 
   async start(): Promise<void> {
     this.blobDir = await mkdtemp(join(tmpdir(), 'submission-blobs-'));
@@ -56,6 +56,8 @@ export class SubmissionHarness {
       OUTBOX_POLL_INTERVAL_MS: '200',
       BLOB_STORE_DIR: this.blobDir,
       UPLOAD_MAX_FILE_BYTES: String(this.options.maxUploadBytes ?? 2 * 1024 * 1024),
+      UPLOAD_SWEEP_INTERVAL_MS: '0',
+      ...this.options.env,
     });
     this.app = await bootAppForTest(AppModule.forRoot(env), configureHttp);
     await connectInboxConsumers(this.app);

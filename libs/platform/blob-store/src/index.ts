@@ -8,3 +8,4 @@ export * from './blob-store-env';
 export * from './content-sniffer';
 export * from './upload-intake';
 export * from './multipart-upload';
+export * from './zip-archive';

@@ -30,6 +30,8 @@ const APP_ENV: Record<string, Record<string, string>> = {
     BULK_MAX_ZIP_ENTRIES: '2000',
     BULK_MAX_INFLATED_BYTES: String(2048 * MIB),
     BULK_MAX_MANIFEST_BYTES: String(10 * MIB),
+    UPLOAD_SWEEP_INTERVAL_MS: '600000',
+    UPLOAD_ABANDONED_AFTER_MS: '3600000',
   },
   'punchlist-service': blobStoreEnv('atp-punchlist-evidence'),
 };

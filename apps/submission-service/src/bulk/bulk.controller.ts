@@ -1,0 +1,31 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
+import { IdempotencyKey } from '@atp/platform-http';
+import { BulkRegistrationService } from './bulk-registration.service';
+
+@Controller('api/v1/workspaces/:workspaceId')
+export class BulkController {
+  constructor(private readonly bulk: BulkRegistrationService) {}
+
+  /** multipart/form-data: `manifest` (CSV or XLSX) + `documents` (zip) → 202 `{jobId}`; the rows run as a job. */
+  @Post('submissions/bulk')
+  @RequireWorkspaceRole('DOC_CONTROL')
+  async register(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @CallerId() actorId: string,
+    @IdempotencyKey() key: string | null,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const result = await this.bulk.start(workspaceId, actorId, key, request);
+    response.status(result.status);
+    return result.body;
+  }
+
+  @Get('jobs/:jobId')
+  @RequireMember()
+  job(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('jobId') jobId: string) {
+    return this.bulk.getJob(workspaceId, jobId);
+  }
+}
