@@ -115,6 +115,8 @@ describe('security sweep through the gateway', () => {
 
   // One token per user for the whole sweep: signing thousands of RS256 tokens would cost the run seconds.
   const tokens = new Map<string, string>();
+  /** `/integrity/:service/…` names the route's own service (`config-service` → `config`): any other is a 404. */
+  const integrityNameOf = (route: PublicRoute): string => route.service.replace(/-service$/, '');
   const bearer = (userId: string) => {
     if (!tokens.has(userId)) tokens.set(userId, testToken(userId, { roles: PLATFORM_ROLES[userId] ?? [], expiresIn: '1h' }));
     return { authorization: `Bearer ${tokens.get(userId)}` };
@@ -128,7 +130,7 @@ describe('security sweep through the gateway', () => {
   };
 
   function accessCases(route: PublicRoute): SweepCase[] {
-    const path = fillPath(route.path, ids, () => randomUUID());
+    const path = fillPath(route.path, { ...ids, service: integrityNameOf(route) }, () => randomUUID());
     const base = { method: route.method, path };
     const broken = refusedTokens(USERS.admin);
     const cases: SweepCase[] = [
@@ -141,7 +143,7 @@ describe('security sweep through the gateway', () => {
       cases.push({ ...base, name: 'member of another workspace', headers: bearer(stranger), expected: 404 });
       if (pathParams(route.path).some((name) => WORKSPACE_OWNED_IDS.includes(name))) {
         // The other workspace's own path with this workspace's ids, by a member holding the right role there.
-        const foreign = fillPath(route.path, { ...ids, workspaceId: other.id }, () => randomUUID());
+        const foreign = fillPath(route.path, { ...ids, service: integrityNameOf(route), workspaceId: other.id }, () => randomUUID());
         cases.push({ method: route.method, path: foreign, name: "another workspace's ids", headers: bearer(permitted(route)), expected: route.method === 'GET' ? 404 : null, refusal: true });
       }
     }
@@ -171,7 +173,7 @@ describe('security sweep through the gateway', () => {
       headers: extraHeaders(),
     });
     return fc.sample(arbitrary, { seed: SEED + routeIndex, numRuns: FUZZ_CASES_PER_ROUTE }).map((sample, i) => {
-      const values: Record<string, string> = { ...sample.params };
+      const values: Record<string, string> = { service: integrityNameOf(route), ...sample.params };
       if (sample.keepWorkspace && !workspaceFuzzOnly) values.workspaceId = home.id;
       const path = fillPath(route.path, values, (name) => (name === 'workspaceId' && !workspaceFuzzOnly ? home.id : randomUUID()));
       const query = new URLSearchParams(sample.query).toString();

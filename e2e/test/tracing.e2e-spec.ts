@@ -151,9 +151,11 @@ describe('tracing across HTTP and Kafka', () => {
     const find = (service: string, kind: number, match: (span: ReceivedSpan) => boolean = () => true) =>
       ofTrace().find((span) => span.service === service && span.kind === kind && match(span));
     const carries = (eventId: string) => (span: ReceivedSpan) => span.attributes['messaging.message.id'] === eventId;
-    // Batches leave every 200 ms; the consumers' spans end after their transactions commit.
+    // Batches leave every 200 ms, from each process on its own; the consumers' spans end after their commits.
     await waitFor(
       () =>
+        find('gateway', KIND.SERVER, (span) => span.parentSpanId === clientSpanId) &&
+        find('workflow-service', KIND.SERVER) &&
         find('punchlist-service', KIND.PRODUCER, carries(created.eventId)) &&
         find('submission-service', KIND.CONSUMER, carries(decided.eventId)),
       {

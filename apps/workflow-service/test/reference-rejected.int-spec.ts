@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 const recorded = async (instanceId: string) =>
-  (await harness.dataSource.query(`SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`, [instanceId])) as Array<{ field: string; outcome: string }>;
+  (await harness.query(`SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`, [instanceId])) as Array<{ field: string; outcome: string }>;
 
 it('holds a running workflow with reason INVALID_REFERENCE, audited and visible, and only once', async () => {
   const payload = qaApproved();
@@ -61,7 +61,7 @@ it('holds a running workflow with reason INVALID_REFERENCE, audited and visible,
 
   const first = await harness.produce(ReferenceRejectedV1, workspaceId, instance.id, rejection(instance.id, 'siteId', `site-fabricated-${suffix}`));
   await waitFor(async () => (await recorded(instance.id)).length === 1, { what: 'the rejection recorded' });
-  const [row] = await harness.dataSource.query(`SELECT status, hold_reason, held_at FROM workflow_instances WHERE id = $1`, [instance.id]);
+  const [row] = await harness.query(`SELECT status, hold_reason, held_at FROM workflow_instances WHERE id = $1`, [instance.id]);
   expect(row.status).toBe('ON_HOLD');
   expect(row.hold_reason).toMatch(/^INVALID_REFERENCE: siteId = site-fabricated-/);
   expect(row.held_at).not.toBeNull();
@@ -96,6 +96,6 @@ it('records a rejection about a workflow it does not hold, and ignores other cla
   });
   await waitFor(async () => (await recorded(ghost)).length === 1, { what: 'the ghost rejection recorded' });
   expect(await recorded(ghost)).toEqual([{ field: 'siteId', outcome: 'UNKNOWN_AGGREGATE' }]);
-  await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [other.eventId])).length === 1, { what: 'consumed' });
+  await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [other.eventId])).length === 1, { what: 'consumed' });
   expect(await recorded(`sub-${suffix}`)).toEqual([]);
 });

@@ -41,7 +41,10 @@ it('forces a tenant_isolation policy on every table with a workspace_id', async 
         AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'workspace_id' AND NOT a.attisdropped)
       ORDER BY 1`,
   )) as Array<{ table: string; enabled: boolean; forced: boolean; policy: boolean }>;
-  expect(tables.map((t) => t.table)).toEqual([...TENANT_TABLES, 'data_integrity_audit_log'].sort());
+  // The orphan audit log is the one exception: a run over every workspace is one row without a workspace, which
+  // every workspace's GET …/audits/latest reads (narrowed to its own counts); it holds counts, no tenant data.
+  const exempt = ['data_integrity_audit_log'];
+  expect(tables.map((t) => t.table).filter((t) => !exempt.includes(t))).toEqual([...TENANT_TABLES].sort());
   expect(tables.filter((t) => !(t.enabled && t.forced && t.policy))).toEqual([]);
 });
 

@@ -4,7 +4,6 @@ import { IdempotencyKeys1764000000100, IdempotencyKeysPerCaller1764990000000 } f
 import { messagingMigrations } from '@atp/platform-messaging';
 import { PunchlistTables1764300000000 } from './migrations/1764300000000-punchlist-tables';
 import { TenantRls1764300000001 } from './migrations/1764300000001-tenant-rls';
-import { AuditLogRls1765100000001 } from './migrations/1765100000001-audit-log-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -14,5 +13,4 @@ export const migrations: MigrationClass[] = [
   TenantRls1764300000001,
   IdempotencyKeysPerCaller1764990000000,
   DataIntegrityAuditLog1765100000000,
-  AuditLogRls1765100000001,
 ];

@@ -2,14 +2,28 @@ import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/c
 import type { Request, Response } from 'express';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
+import { ApiProblems } from '@atp/platform-openapi';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { BulkRegistrationService } from './bulk-registration.service';
 
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
 export class BulkController {
   constructor(private readonly bulk: BulkRegistrationService) {}
 
   /** multipart/form-data: `manifest` (CSV or XLSX) + `documents` (zip) → 202 `{jobId}`; the rows run as a job. */
   @Post('submissions/bulk')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['manifest', 'documents'],
+      properties: {
+        manifest: { type: 'string', format: 'binary', description: 'CSV or XLSX with columns site_code, scope_code, vendor_code, atp_category, file_name' },
+        documents: { type: 'string', format: 'binary', description: 'a zip of the documents the manifest names' },
+      },
+    },
+  })
   @RequireWorkspaceRole('DOC_CONTROL')
   async register(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

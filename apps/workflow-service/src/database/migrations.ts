@@ -8,7 +8,6 @@ import { AdminActionsOverrides1764200000002 } from './migrations/1764200000002-a
 import { ReplicaVersions1764200000010 } from './migrations/1764200000010-replica-versions';
 import { StartRefusalReasons1764200000016 } from './migrations/1764200000016-start-refusal-reasons';
 import { TenantRls1764200000020 } from './migrations/1764200000020-tenant-rls';
-import { AuditLogRls1765100000001 } from './migrations/1765100000001-audit-log-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -22,5 +21,4 @@ export const migrations: MigrationClass[] = [
   IdempotencyKeysPerCaller1764990000000,
   TenantRls1764200000020,
   DataIntegrityAuditLog1765100000000,
-  AuditLogRls1765100000001,
 ];

@@ -1,11 +1,13 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
+import { ApiProblems } from '@atp/platform-openapi';
 import { PinsReassertService } from './pins-reassert.service';
 
 /**
  * Part of the workspace's integrity tools (gateway: `/workspaces/{ws}/integrity/workflow/…`). Repeating it is
  * harmless: config-service records each running workflow's pins once.
  */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/integrity/workflow/pins')
 export class PinsController {
   constructor(private readonly pins: PinsReassertService) {}

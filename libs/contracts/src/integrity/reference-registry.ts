@@ -284,10 +284,13 @@ export const TENANT_CHILD_TABLES: Readonly<Record<IntegrityService, readonly str
 
 /**
  * Tables a service keeps as copies of other services' rows (architecture §5.2) or for its own plumbing: their
- * ids are the owner's keys, not claims. `workflow_facts` is punchlist-service's replica of workflows; the pin feed is config-service's replica of running workflows (§5.4).
+ * ids are the owner's keys, not claims. `workflow_facts` is punchlist-service's replica of workflows; the pin
+ * feeds (`workflow_pins`, `submission_pins`) are config-service's replicas of running workflows and open
+ * submissions (§5.4); `reference_rejections` records the refusals owners published about this service's rows.
  */
 export const NON_DOMAIN_TABLES: readonly string[] = [
-  'outbox', 'outbox_aggregate_versions', 'inbox', 'schema_migrations', 'idempotency_keys', 'data_integrity_audit_log', 'workflow_pins',
+  'outbox', 'outbox_aggregate_versions', 'inbox', 'schema_migrations', 'idempotency_keys', 'data_integrity_audit_log',
+  'workflow_pins', 'submission_pins', 'reference_rejections',
   'workspace_replica', 'member_replica', 'site_replica', 'config_version_replica', 'config_snapshot_replica',
   'scope_replica', 'vendor_replica', 'workflow_facts',
 ];

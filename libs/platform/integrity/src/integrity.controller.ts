@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@
 import type { IntegrityService } from '@atp/contracts';
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { DomainError } from '@atp/platform-http';
+import { ApiProblems } from '@atp/platform-openapi';
 import { INTEGRITY_SERVICE } from './integrity.tokens';
 import { OrphanAuditor, type AuditRun } from './orphan-auditor';
 
@@ -9,6 +10,7 @@ import { OrphanAuditor, type AuditRun } from './orphan-auditor';
  * Contract "Integrity": the orphan audit of this service for one workspace, run on demand or the last one
  * read back; workspace admins and auditors. The gateway forwards `/integrity/{service}/…` here by name.
  */
+@ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/integrity/:service/audits')
 export class IntegrityController {
   constructor(
