@@ -87,6 +87,8 @@ function launch(svc, env, attempt) {
       // itself is tested in apps/gateway/test/proxy.int-spec.ts.
       RATE_LIMIT_PER_USER: '1000000',
       RATE_LIMIT_PER_WORKSPACE: '1000000',
+      // Audits run when a test asks (POST …/integrity/…/audits): a scheduled one would write mid-sweep.
+      INTEGRITY_AUDIT_INTERVAL_MS: '0',
       TRACING_ENABLED: process.env.ATP_E2E_TRACING ?? 'true',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://${LOOPBACK}:${otlpPort}`,
       OTEL_BSP_SCHEDULE_DELAY: '200',

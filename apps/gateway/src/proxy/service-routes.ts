@@ -34,14 +34,18 @@ const topLevelResources: Readonly<Record<string, UpstreamService>> = {
   workspaces: 'config',
 };
 
+/** The table's own entry: a segment like `__proto__` or `constructor` names nothing (never Object's members). */
+const entryOf = (table: Readonly<Record<string, UpstreamService>>, key: string | undefined): UpstreamService | null =>
+  key !== undefined && Object.hasOwn(table, key) ? table[key] : null;
+
 /** The owning service of `/api/v1/...`, or null when no service serves that path. */
 export function upstreamFor(path: string): UpstreamService | null {
   const segments = path.split('?')[0].split('/').filter(Boolean);
   if (segments[0] !== 'api' || segments[1] !== 'v1' || segments.length < 3) return null;
   const [, , resource, workspaceId, workspaceResource, named] = segments;
-  if (resource === 'workspaces' && workspaceResource === 'integrity') return (named && integrityServices[named]) || null;
+  if (resource === 'workspaces' && workspaceResource === 'integrity') return entryOf(integrityServices, named);
   if (resource === 'workspaces' && workspaceId !== undefined && workspaceResource !== undefined) {
-    return workspaceResources[workspaceResource] ?? null;
+    return entryOf(workspaceResources, workspaceResource);
   }
-  return topLevelResources[resource] ?? null;
+  return entryOf(topLevelResources, resource);
 }
