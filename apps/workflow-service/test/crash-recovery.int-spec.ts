@@ -151,6 +151,9 @@ afterAll(async () => {
   }
   await producer?.disconnect();
   await db?.destroy();
+  // The outage test restarts the cluster in its own `finally`; a test that timed out never gets there, and
+  // every test file after this one needs the database (a start of a running cluster does nothing).
+  await controlPostgres('start');
 });
 
 it('kill -9 during a stream of qa-approved events: one workflow per event, consuming again soon after the restart', async () => {
