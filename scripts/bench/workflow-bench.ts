@@ -251,7 +251,10 @@ export async function runWorkflowBench(options: WorkflowBenchOptions = {}): Prom
 }
 
 if (require.main === module) {
-  runWorkflowBench({ inbox: process.argv.includes('--inbox'), burst: Number(process.env.BENCH_BURST ?? 5000) }).then(
+  runWorkflowBench({
+    inbox: process.argv.includes('--inbox'), burst: Number(process.env.BENCH_BURST ?? 5000), starts: Number(process.env.BENCH_STARTS ?? 2000),
+    pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? 10),
+  }).then(
     () => process.exit(0),
     (error) => {
       console.error(error);
