@@ -46,5 +46,4 @@ export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = n
   'punchlist.punchlist',
   'workflow.expireOverride',
   'submission.failBulkJob',
-  'punchlist.flagInvalidReference',
 ]);
