@@ -83,13 +83,17 @@ it('a punchlist of a fabricated workflow is refused here and flagged by punchlis
     status: 'OPEN', flagged: true, integrityFlag: expect.stringMatching(/refused by (workflow|submission)-service$/),
   });
   // Both owners refuse it (workflow-service the workflow, submission-service the submission): flagged once, both recorded.
+  type Rejection = { ownerService: string; field: string; reasonCode: string; outcome: string };
+  const readPunchlist = async () =>
+    (await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, { headers: auth })).json()) as {
+      referenceRejections: Rejection[];
+    };
   await waitFor(async () => {
-    const rows = (await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, { headers: auth })).json())
-      .referenceRejections as Array<{ ownerService: string }>;
+    const rows = (await readPunchlist()).referenceRejections;
     return rows.length === 2 && rows;
   }, { timeoutMs: 60_000, what: 'both rejections recorded' });
-  const final = await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, { headers: auth })).json();
-  expect(final.referenceRejections.map((r: { ownerService: string; field: string; reasonCode: string }) => [r.ownerService, r.field, r.reasonCode]).sort())
+  const final = await readPunchlist();
+  expect(final.referenceRejections.map((r) => [r.ownerService, r.field, r.reasonCode]).sort())
     .toEqual([['submission-service', 'submissionId', 'UNKNOWN'], ['workflow-service', 'workflowInstanceId', 'UNKNOWN']]);
-  expect(final.referenceRejections.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['ALREADY_SAFE', 'COMPENSATED']);
+  expect(final.referenceRejections.map((r) => r.outcome).sort()).toEqual(['ALREADY_SAFE', 'COMPENSATED']);
 });
