@@ -69,6 +69,7 @@ export class SubmissionHarness {
     await this.waitForConsumerGroups([
       'submission-service.reference-replica', 'submission-service.config-snapshot-replica',
       'submission-service.workflow-projection', 'submission-service.punchlist-projection', 'submission-service.reference-rejections',
+      'submission-service.submission-claims',
     ]);
   }
 
