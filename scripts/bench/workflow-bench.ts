@@ -9,7 +9,8 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
@@ -44,6 +45,8 @@ export interface WorkflowBenchFigures {
   pgbenchTps: number;
   decisionsPerSecond: number;
   decisionsVsPgbench: number;
+  /** CPU of this process (callers, service, relay) per decision. */
+  decisionCpuMs: number;
   startP50Ms: number;
   startP99Ms: number;
   burst: { events: number; seconds: number; perSecond: number };
@@ -127,6 +130,24 @@ async function measureStarts(app: INestApplication, ws: string, cv: SubmissionQa
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
+/** With BENCH_PROFILE_DIR set, a CPU profile of `phase` alone (the whole-run --cpu-prof mixes in start-up and pgbench). */
+async function profiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(path.join(dir, `workflow-bench-${phase}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Approves every PENDING stage of the workspace with `callers` concurrent callers. */
 async function measureDecisions(app: INestApplication, ws: string, callers: number) {
   const ds = app.get(DataSource);
@@ -136,6 +157,7 @@ async function measureDecisions(app: INestApplication, ws: string, callers: numb
   ))) as Array<{ id: string; wf: string; who: string }>;
   let next = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: callers }, async () => {
     while (next < pending.length) {
       const s = pending[next++];
@@ -145,7 +167,8 @@ async function measureDecisions(app: INestApplication, ws: string, callers: numb
     }
   }));
   const seconds = msSince(t0) / 1000;
-  return { count: pending.length, seconds, perSecond: pending.length / seconds };
+  const cpu = process.cpuUsage(cpu0);
+  return { count: pending.length, seconds, perSecond: pending.length / seconds, cpuMsEach: (cpu.user + cpu.system) / 1000 / pending.length };
 }
 
 /** `events` qa-approved events sent at once to the consumers running in this process; seconds until all started. */
@@ -213,7 +236,8 @@ function report(f: WorkflowBenchFigures, callers: number): void {
   console.log(`pgbench TPC-B (scale 10, 32 clients, same cluster): ${f.pgbenchTps.toFixed(0)} tps (reference)`);
   console.log(`decisions: ${f.decisionsPerSecond.toFixed(0)}/s with ${callers} callers = ${f.decisionsVsPgbench.toFixed(2)} x pgbench` +
     ` (target >= ${TARGETS.decisionsPerSecond}/s and >= ${TARGETS.decisionsVsPgbench} x: ` +
-    `${mark(f.decisionsPerSecond >= TARGETS.decisionsPerSecond && f.decisionsVsPgbench >= TARGETS.decisionsVsPgbench)})`);
+    `${mark(f.decisionsPerSecond >= TARGETS.decisionsPerSecond && f.decisionsVsPgbench >= TARGETS.decisionsVsPgbench)});` +
+    ` node CPU ${f.decisionCpuMs.toFixed(2)} ms per decision`);
   console.log(`start handler transaction: p50 ${f.startP50Ms.toFixed(2)} ms, p99 ${f.startP99Ms.toFixed(2)} ms` +
     ` (target p99 <= ${TARGETS.startP99Ms} ms: ${mark(f.startP99Ms <= TARGETS.startP99Ms)})`);
   console.log(`burst: ${f.burst.events} qa-approved events -> workflows in ${f.burst.seconds.toFixed(2)} s = ${f.burst.perSecond.toFixed(0)}/s` +
@@ -235,11 +259,11 @@ export async function runWorkflowBench(options: WorkflowBenchOptions = {}): Prom
   try {
     const ws = randomUUID();
     const cv = await seedWorkspace(app, ws);
-    const start = await measureStarts(app, ws, cv, starts);
-    const decisions = await measureDecisions(app, ws, decisionCallers);
-    const burstFigures = await measureBurst(app, ws, cv, burst);
+    const start = await profiled('starts', () => measureStarts(app, ws, cv, starts));
+    const decisions = await profiled('decisions', () => measureDecisions(app, ws, decisionCallers));
+    const burstFigures = await profiled('burst', () => measureBurst(app, ws, cv, burst));
     const figures: WorkflowBenchFigures = {
-      pgbenchTps: pgbench, decisionsPerSecond: decisions.perSecond, decisionsVsPgbench: decisions.perSecond / pgbench,
+      pgbenchTps: pgbench, decisionsPerSecond: decisions.perSecond, decisionsVsPgbench: decisions.perSecond / pgbench, decisionCpuMs: decisions.cpuMsEach,
       startP50Ms: start.p50, startP99Ms: start.p99, burst: burstFigures,
       ...(options.inbox ? { inboxP99Ms: await measureInbox(app) } : {}),
     };

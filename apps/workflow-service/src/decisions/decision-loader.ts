@@ -111,6 +111,7 @@ export class DecisionLoader {
            AND (SELECT array_agg("rowVersion" ORDER BY id) FROM stages)
              IS NOT DISTINCT FROM (SELECT array_agg(ctid::text ORDER BY id) FROM workflow_stages WHERE workflow_instance_id = (SELECT id FROM instance))
            AS fresh`,
+      { prepared: true },
     );
     return row;
   }

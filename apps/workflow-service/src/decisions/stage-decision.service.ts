@@ -144,6 +144,7 @@ export class StageDecisionService {
     const [counts] = await s.run<{ decided: number; moved: number }>(
       manager,
       `SELECT (SELECT count(*) FROM decided)::int AS decided, ${plan.moves.length > 0 ? '(SELECT count(*) FROM moves)::int' : '0'} AS moved`,
+      { prepared: true },
     );
     // Cannot happen under the locks; if it did, the whole transaction rolls back.
     if (counts.decided !== 1 || counts.moved !== plan.moves.length) {

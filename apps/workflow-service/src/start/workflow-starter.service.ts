@@ -8,7 +8,7 @@ import {
   compileRouting, CompiledRoutingCache, normaliseRouteCodes, routeRequestOfSubmission, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory,
   type ClusterMappingSnapshot, type CompiledRouting, type RoutePlan,
 } from '@atp/approval-routing';
-import { StatementBuilder } from '@atp/platform-database';
+import { runPrepared, StatementBuilder } from '@atp/platform-database';
 import type { EventDraft } from '@atp/platform-messaging';
 import { Clock } from '../clock/clock';
 import { ReplicaRepository, type PinnedSnapshots, type PinnedVersionIds } from '../replica/replica.repository';
@@ -151,7 +151,7 @@ export class WorkflowStarter {
     this.insertStages(statement, payload.workspaceId, row.id, payload.pinnedConfigVersions.approvalMatrix, stages, now);
     this.workflows.appendActionsTo(statement, this.creationActions(payload.workspaceId, row.id, stages, now));
     this.events.appendTo(statement, this.startEvents(request, request.category, row, stages, context));
-    await statement.run(manager, 'SELECT 1');
+    await statement.run(manager, 'SELECT 1', { prepared: true });
     return { kind: 'STARTED', workflowInstanceId: row.id };
   }
 
@@ -179,7 +179,8 @@ export class WorkflowStarter {
     const candidates = routing ? this.candidates.get(routing) : undefined;
     const scope = routing?.snapshots.scopeConfig.scopes.find((s) => s.scopeCode === normaliseRouteCodes(payload).scopeCode);
     const load = candidates && (candidates.byLoad || scope?.requiresCluster === false) ? candidates.load : [];
-    const [row] = (await manager.query(
+    const [row] = await runPrepared<StartContext>(
+      manager,
       `SELECT EXISTS (SELECT 1 FROM workflow_instances WHERE submission_id = $2 AND attempt_number = $3) AS "alreadyStarted",
          (SELECT to_json(c) FROM (
             SELECT attempt_number AS "attemptNumber", status FROM workflow_instances
@@ -196,7 +197,7 @@ export class WorkflowStarter {
             SELECT approver_user_id AS "userId", count(*)::int AS n FROM workflow_stages
             WHERE status = 'PENDING' AND approver_user_id = ANY($6::text[]) AND workspace_id = $1 GROUP BY approver_user_id) c) AS "openStageCounts"`,
       [payload.workspaceId, payload.submissionId, payload.attemptNumber, candidates?.members ?? [], payload.submittedBy, load],
-    )) as StartContext[];
+    );
     return row;
   }
 
