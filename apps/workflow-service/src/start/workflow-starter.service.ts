@@ -387,7 +387,10 @@ function candidatesOf(matrix: ApprovalMatrixSnapshot, clusters: ClusterMappingSn
     const rule = stage.autoAssignRule;
     if (stage.assignmentMode === 'AUTO') byLoad = true;
     if (rule && 'pool' in rule && Array.isArray(rule.pool)) {
-      for (const userId of rule.pool) (pools.add(userId), members.add(userId));
+      for (const userId of rule.pool) {
+        pools.add(userId);
+        members.add(userId);
+      }
       if (rule.strategy === 'LEAST_LOADED') byLoad = true;
     }
     if (rule && 'userId' in rule && typeof rule.userId === 'string') members.add(rule.userId);

@@ -37,7 +37,9 @@ export class StatementBuilder {
   /** Runs `WITH <parts> <final>` (final is a SELECT) and returns its rows, as a prepared statement when asked. */
   async run<T>(manager: EntityManager, final: string, options: { prepared?: boolean } = {}): Promise<T[]> {
     const text = this.text(final);
-    return options.prepared ? runPrepared<T>(manager, text, this.values) : ((await manager.query(text, this.values)) as T[]);
+    return options.prepared
+      ? runPrepared<T>(manager, text, this.values)
+      : ((await manager.query(text, this.values)) as T[]);
   }
 }
 
@@ -55,6 +57,10 @@ export async function runPrepared<T>(manager: EntityManager, text: string, value
   const runner = manager.queryRunner as unknown as { connect(): Promise<PgClientLike> } | undefined;
   if (!runner) return (await manager.query(text, values)) as T[];
   const client = await runner.connect();
-  const result = await client.query({ name: `atp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values });
+  const result = await client.query({
+    name: `atp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
+    text,
+    values,
+  });
   return result.rows as T[];
 }
