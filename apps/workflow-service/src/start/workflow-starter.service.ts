@@ -314,7 +314,7 @@ export class WorkflowStarter {
       totalStages: stages.length,
       stages: stages.map((s) => ({
         stageId: s.id, stageNumber: s.stageNumber, stageName: s.stageName, approvalRoleId: s.approvalRoleId, roleCode: s.roleCode,
-        parallelGroup: s.parallelGroup, approverUserId: s.approverUserId, slaHours: s.slaHours,
+        parallelGroup: s.parallelGroup, approverUserId: s.approverUserId, slaHours: s.slaHours, policyStageId: s.policyStageId,
       })),
     });
     for (const stage of stages) {
