@@ -2,10 +2,11 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { repoRoot } from './stack-process';
+import { repoRoot } from './stack';
 
 /**
- * The committed OpenAPI documents as a check of every answer the journeys receive: a JSON 2xx must match
+ * The committed OpenAPI documents as a check of every answer a test receives (the e2e api client checks
+ * each one; an int test can call it on the answers it reads): a JSON 2xx must match
  * its operation's response schema (docs/openapi.json; the integrity routes, which the public document
  * leaves out, from the owning service's own document). Objects are closed: a field the schema does not
  * name is a mismatch too, so the document describes the whole answer, not just some of it.
@@ -141,15 +142,18 @@ function describe(errors: ErrorObject[] | null | undefined): string {
 
 let contract: ResponseContract | undefined;
 
-/** Throws, naming the operation and the refused paths of the body, when a 2xx answer breaks the document. */
+/**
+ * Throws, naming the operation and the refused paths of the body, when a 2xx answer to `method path` breaks
+ * docs/openapi.json (or, for the integrity routes, the owning service's document).
+ */
 export function assertAnswerKeepsContract(
   method: string,
-  url: URL,
+  path: string,
   status: number,
   contentType: string,
   body: unknown,
 ): void {
   contract ??= new ResponseContract();
-  const problem = contract.mismatch(method.toUpperCase(), url.pathname, status, contentType, body);
+  const problem = contract.mismatch(method.toUpperCase(), path.split('?')[0], status, contentType, body);
   if (problem) throw new Error(`OpenAPI response contract: ${problem}`);
 }
