@@ -8,3 +8,4 @@ export * from './access-sweep';
 export * from './http-edge';
 export * from './openapi-bodies';
 export * from './openapi-responses';
+export * from './service-process';

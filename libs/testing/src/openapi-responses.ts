@@ -1,15 +1,14 @@
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { repoRoot } from './stack';
 
 /**
- * The committed OpenAPI documents as a check of every answer a test receives (the e2e api client checks
- * each one; an int test can call it on the answers it reads): a JSON 2xx must match
- * its operation's response schema (docs/openapi.json; the integrity routes, which the public document
- * leaves out, from the owning service's own document). Objects are closed: a field the schema does not
- * name is a mismatch too, so the document describes the whole answer, not just some of it.
+ * The committed public OpenAPI document (docs/openapi.json) as a check of every answer a test receives (the
+ * e2e api client checks each one; an int test can call it on the answers it reads): a JSON 2xx must match its
+ * operation's response schema. Objects are closed: a field the schema does not name is a mismatch too, so the
+ * document describes the whole answer, not just some of it.
  */
 type Schema = Record<string, unknown>;
 
@@ -50,10 +49,9 @@ function toJsonSchema(schema: unknown): unknown {
   return nullable === true ? { anyOf: [{ type: 'null' }, converted] } : converted;
 }
 
-function operationsOf(document: Schema, keep: (template: string) => boolean): Operation[] {
+function operationsOf(document: Schema): Operation[] {
   const operations: Operation[] = [];
   for (const [template, item] of Object.entries(document.paths as Record<string, Record<string, Schema>>)) {
-    if (!keep(template)) continue;
     for (const [method, operation] of Object.entries(item)) {
       const segments = template.split('/').filter(Boolean);
       const source = segments
@@ -79,23 +77,13 @@ class ResponseContract {
 
   constructor() {
     addFormats(this.ajv);
-    const merged = readDocument('openapi.json');
-    const services = readdirSync(path.join(docs, 'openapi'))
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => readDocument(path.join('openapi', file)));
-    const schemas: Schema = {};
-    for (const document of [merged, ...services]) {
-      Object.assign(schemas, (document.components as { schemas?: Schema } | undefined)?.schemas ?? {});
-    }
+    const document = readDocument('openapi.json');
+    const schemas = (document.components as { schemas?: Schema } | undefined)?.schemas ?? {};
     const definitions = Object.fromEntries(
       Object.entries(schemas).map(([name, schema]) => [name, toJsonSchema(schema)]),
     );
     this.ajv.addSchema({ $id: ROOT_ID, definitions });
-    const isIntegrity = (template: string) => template.includes('/integrity/{service}/');
-    this.operations = [
-      ...operationsOf(merged, () => true),
-      ...services.flatMap((document) => operationsOf(document, isIntegrity)),
-    ].sort((a, b) => b.literals - a.literals);
+    this.operations = operationsOf(document).sort((a, b) => b.literals - a.literals);
   }
 
   /** Why this answer breaks the document, or null when it keeps it (or is not a JSON 2xx of the API). */
@@ -144,7 +132,7 @@ let contract: ResponseContract | undefined;
 
 /**
  * Throws, naming the operation and the refused paths of the body, when a 2xx answer to `method path` breaks
- * docs/openapi.json (or, for the integrity routes, the owning service's document).
+ * docs/openapi.json.
  */
 export function assertAnswerKeepsContract(
   method: string,

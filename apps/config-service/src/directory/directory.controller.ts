@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
+import { Idempotency, PageQueryDto, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
 import { ImportLimits } from '../import/import-limits';
-import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, PageQueryDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
+import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { InboxQueryDto } from './dto/inbox-query.dto';
-import { PageQueryDto, WorkflowListQueryDto } from './dto/page-query.dto';
+import { PageQueryDto } from '@atp/platform-http';
+import { WorkflowListQueryDto } from './dto/page-query.dto';
 import { WorkflowQueries } from './workflow-queries.service';
 import { ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import { ApiOkResponse } from '@nestjs/swagger';

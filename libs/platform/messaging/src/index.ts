@@ -18,3 +18,4 @@ export * from './inbox/inbox-retention';
 export * from './migrations/1764000000020-reference-rejections';
 export * from './compensation/reference-rejections';
 export * from './compensation/reference-rejection.schema';
+export * from './compensation/reference-rejection-publisher';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { PUNCH_ITEM_STATUSES } from '@atp/contracts';
+import { ReferenceRejectionSchema } from '@atp/platform-messaging';
 import type { PunchlistQueries, PunchlistSummary } from '../punchlist-queries.service';
 
 // Punchlists as PunchlistQueries answers them: the summary `implements` its interface; the rows of one
@@ -28,6 +29,7 @@ export class PunchlistSummarySchema implements PunchlistSummary {
   @ApiProperty(time) lastProgressAt!: string;
   @ApiProperty({ type: 'integer' }) itemCount!: number;
   @ApiProperty({ type: 'integer', description: 'items not CLOSED' }) openItemCount!: number;
+  @ApiProperty({ description: 'a reference it holds was refused by its owner (see integrityFlag)' }) flagged!: boolean;
 }
 
 type Detail = Awaited<ReturnType<PunchlistQueries['one']>>;
@@ -82,8 +84,15 @@ export class PunchItemSchema implements Pick<DetailItem, 'id' | 'closedAt' | 'la
 
 /** One punchlist with its items, their evidence and history. */
 @ApiSchema({ name: 'Punchlist' })
-export class PunchlistDetailSchema extends PunchlistSummarySchema implements Pick<Detail, 'notes' | 'items'> {
+export class PunchlistDetailSchema
+  extends PunchlistSummarySchema
+  implements Pick<Detail, 'notes' | 'items' | 'integrityFlag' | 'flaggedAt' | 'referenceRejections'>
+{
   @ApiProperty(text) notes!: string | null;
+  @ApiProperty({ ...text, description: 'why the punchlist needs review (a refused reference)' })
+  integrityFlag!: string | null;
+  @ApiProperty(nullableTime) flaggedAt!: string | null;
+  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
   @ApiProperty({ type: () => PunchItemSchema, isArray: true }) items!: PunchItemSchema[];
 }
 
