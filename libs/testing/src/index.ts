@@ -7,4 +7,5 @@ export * from './auth';
 export * from './access-sweep';
 export * from './http-edge';
 export * from './openapi-bodies';
+export * from './openapi-responses';
 export * from './service-process';
