@@ -44,6 +44,5 @@ export type CompensationName = (typeof COMPENSATION_NAMES)[number];
  */
 export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<ValidatorName | CompensationName>([
   'punchlist.punchlist',
-  'workflow.expireOverride',
   'submission.failBulkJob',
 ]);
