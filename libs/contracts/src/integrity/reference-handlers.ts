@@ -44,5 +44,4 @@ export type CompensationName = (typeof COMPENSATION_NAMES)[number];
  */
 export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<ValidatorName | CompensationName>([
   'punchlist.punchlist',
-  'submission.failBulkJob',
 ]);
