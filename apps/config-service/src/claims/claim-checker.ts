@@ -56,6 +56,8 @@ interface OwnedRow {
  * round trips. "Usable" is what a running workflow may still name: a version that was ACTIVE (SUPERSEDED keeps its
  * running workflows, architecture §2.4) and never a DRAFT or ARCHIVED one; an active site, master row or member.
  * Approvers are claimed as users and checked as ACTIVE members of the claim's workspace (routing's rule, §6 Q6).
+ * The lookups run in the claim's workspace scope (row-level security): a row of another workspace is invisible and
+ * reads UNKNOWN, as its id would through the API; OTHER_WORKSPACE remains for a known user who is no member here.
  */
 const LOOKUPS: Record<ClaimedEntity, string> = {
   workspaces: `SELECT id::text AS id, id::text AS workspace_id, is_active AS usable, NULL::text AS source_type, NULL::text AS config_version_id
