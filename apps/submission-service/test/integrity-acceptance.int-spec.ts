@@ -50,7 +50,7 @@ describe('a paused replica consumer: the stale reference is caught and compensat
     return consumers.find((c) => c.name === 'submission-service.reference-replica') as InboxConsumer;
   };
   const siteReplicaActive = async () =>
-    ((await harness.dataSource.query(`SELECT is_active FROM site_replica WHERE workspace_id = $1 AND site_code = $2`, [workspaceId, siteCode])) as
+    ((await harness.query(`SELECT is_active FROM site_replica WHERE workspace_id = $1 AND site_code = $2`, [workspaceId, siteCode])) as
       Array<{ is_active: boolean }>)[0]?.is_active;
 
   beforeAll(async () => {
@@ -72,9 +72,9 @@ describe('a paused replica consumer: the stale reference is caught and compensat
     const versionId = ((await imported.json()) as { version: { id: string } }).version.id;
     await configCall('POST', `/workspaces/${workspaceId}/config-versions/${versionId}/activate`, admin);
     await putSite(true);
-    await waitFor(async () => (await siteReplicaActive()) === true && (await harness.dataSource.query(
+    await waitFor(async () => (await siteReplicaActive()) === true && (await harness.query(
       `SELECT 1 FROM scope_replica WHERE workspace_id = $1 AND scope_code = 'PLN_UPGRADE'`, [workspaceId],
-    )).length === 1 && (await harness.dataSource.query(`SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, doc])).length === 1,
+    )).length === 1 && (await harness.query(`SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, doc])).length === 1,
     { timeoutMs: 60_000, intervalMs: 250, what: 'the site, scope and member replicated from config-service' });
   }, 300_000);
 

@@ -91,16 +91,16 @@ describe('submission-service: compensation of refused references', () => {
     const id = created.body.id as string;
     expect((await harness.http().post(`${base}/submissions/${id}/documents`).set(await harness.auth('u-doc')).attach('file', pdf(), 'atp.pdf')).status).toBe(201);
     // As the bulk runner records it: the job RUNNING, the submission's document tagged with the job.
-    const job = async () => ((await harness.dataSource.query(
+    const job = async () => ((await harness.query(
       `INSERT INTO bulk_jobs (workspace_id, kind, status, total, report, created_by) VALUES ($1, 'REGISTRATION', 'RUNNING', 5, '{}'::jsonb, 'u-doc') RETURNING id`,
       [ws.workspaceId],
     )) as Array<{ id: string }>)[0].id;
     const [mine, other] = [await job(), await job()];
-    await harness.dataSource.query(`UPDATE atp_submission_documents SET source_batch_id = $2 WHERE submission_id = $1`, [id, mine]);
+    await harness.query(`UPDATE atp_submission_documents SET source_batch_id = $2 WHERE submission_id = $1`, [id, mine]);
 
     await harness.publish(ReferenceRejectedV1, ws.workspaceId, id, { ...rejection(id, 'workspaceId'), entity: 'workspaces', reasonCode: 'INACTIVE' });
     await waitFor(async () => (await recorded(id)).length === 1, { what: 'the rejection recorded' });
-    const jobs = (await harness.dataSource.query(`SELECT id, status, error, report->>'status' AS "reportStatus" FROM bulk_jobs WHERE id = ANY($1)`, [[mine, other]])) as
+    const jobs = (await harness.query(`SELECT id, status, error, report->>'status' AS "reportStatus" FROM bulk_jobs WHERE id = ANY($1)`, [[mine, other]])) as
       Array<{ id: string; status: string; error: string | null; reportStatus: string }>;
     expect(jobs.find((j) => j.id === mine)).toMatchObject({
       status: 'FAILED', error: expect.stringMatching(/^bulk job stopped: INVALID_REFERENCE: workspaceId = .*INACTIVE/), reportStatus: 'NONE_CREATED',
