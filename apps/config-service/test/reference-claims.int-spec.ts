@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import request from 'supertest';
 import type { Client } from 'pg';
 import {
-  SubmissionCreatedV1, SubmissionStatusChangedV1, SubmissionSubmittedV1, Topics, WorkflowStartedV1, type EventEnvelope,
+  ApproverOverrideRequestedV1, SubmissionCreatedV1, SubmissionStatusChangedV1, SubmissionSubmittedV1, Topics, WorkflowStartedV1, type EventEnvelope,
   type ReferenceRejectedPayloadV1, type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import { bearer, PLATFORM_ADMIN, testKafka, uniqueSuffix, waitFor } from '@atp/testing';
@@ -145,6 +145,29 @@ describe('config-service: validation of claims and submission pins', () => {
     await consumed('config-service.workflow-claims', foreign.eventId);
     // The same claim in an unknown workspace: one rejection (the workspace), not one per foreign id.
     expect(fieldsOf(await rejectionsOf(foreign))).toEqual([['workspaceId', 'UNKNOWN']]);
+  }, 90000);
+
+  it('refuses the fabricated users and role of an approver override, not an inactive from-user nor a role named by code', async () => {
+    const fixture = ApproverOverrideRequestedV1.fixture.payload;
+    const overrideId = `ovr-${salt}`;
+    const inactive = `u-inactive-${salt}`;
+    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: inactive, email: `${inactive}@example.test`, fullName: 'Left' }).expect(201);
+    await db.query(`INSERT INTO workspace_members (workspace_id, user_id, role, status) VALUES ($1, $2, 'APPROVER', 'INACTIVE')`, [workspaceId, inactive]);
+    const claim = envelopeOf(ApproverOverrideRequestedV1.fixture, overrideId, {
+      ...fixture, overrideId, fromUserId: inactive, toUserId: `u-ghost-${salt}`, approvalRoleId: `role-fabricated-${salt}`,
+    });
+    await publish(claim, Topics.workflowEvents);
+    await consumed('config-service.workflow-claims', claim.eventId);
+    const rejections = await rejectionsOf(claim);
+    expect(fieldsOf(rejections)).toEqual([['approvalRoleId', 'UNKNOWN'], ['toUserId', 'UNKNOWN']]);
+    expect(rejections[0]).toMatchObject({ aggregateType: 'workflow-override', aggregateId: overrideId, claimEventType: 'workflow.override.requested' });
+
+    const byCode = envelopeOf(ApproverOverrideRequestedV1.fixture, `${overrideId}-2`, {
+      ...fixture, overrideId: `${overrideId}-2`, fromUserId: actor, toUserId: actor, approvalRoleId: 'role-code:ROH',
+    });
+    await publish(byCode, Topics.workflowEvents);
+    await consumed('config-service.workflow-claims', byCode.eventId);
+    expect(await rejectionsOf(byCode)).toEqual([]);
   }, 90000);
 
   it('catches a claim made from a stale replica: a site deactivated and a version archived meanwhile', async () => {

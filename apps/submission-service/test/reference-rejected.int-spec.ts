@@ -84,4 +84,28 @@ describe('submission-service: compensation of refused references', () => {
     await waitFor(async () => (await recorded(ghost)).length === 1, { what: 'recorded' });
     expect(await recorded(ghost)).toEqual([{ field: 'siteId', outcome: 'UNKNOWN_AGGREGATE' }]);
   });
+
+  it('a refused workspace stops the RUNNING bulk job that created the submission (FAILED with the reason), and only it', async () => {
+    const created = await post('/submissions', 'u-doc', { siteCode: ws.siteCode, scopeCode: 'MW_NEW', vendorCode: 'ZTE', atpCategory: 'RAN_MW' });
+    expect([created.status, created.body.code]).toEqual([201, undefined]);
+    const id = created.body.id as string;
+    expect((await harness.http().post(`${base}/submissions/${id}/documents`).set(await harness.auth('u-doc')).attach('file', pdf(), 'atp.pdf')).status).toBe(201);
+    // As the bulk runner records it: the job RUNNING, the submission's document tagged with the job.
+    const job = async () => ((await harness.query(
+      `INSERT INTO bulk_jobs (workspace_id, kind, status, total, report, created_by) VALUES ($1, 'REGISTRATION', 'RUNNING', 5, '{}'::jsonb, 'u-doc') RETURNING id`,
+      [ws.workspaceId],
+    )) as Array<{ id: string }>)[0].id;
+    const [mine, other] = [await job(), await job()];
+    await harness.query(`UPDATE atp_submission_documents SET source_batch_id = $2 WHERE submission_id = $1`, [id, mine]);
+
+    await harness.publish(ReferenceRejectedV1, ws.workspaceId, id, { ...rejection(id, 'workspaceId'), entity: 'workspaces', reasonCode: 'INACTIVE' });
+    await waitFor(async () => (await recorded(id)).length === 1, { what: 'the rejection recorded' });
+    const jobs = (await harness.query(`SELECT id, status, error, report->>'status' AS "reportStatus" FROM bulk_jobs WHERE id = ANY($1)`, [[mine, other]])) as
+      Array<{ id: string; status: string; error: string | null; reportStatus: string }>;
+    expect(jobs.find((j) => j.id === mine)).toMatchObject({
+      status: 'FAILED', error: expect.stringMatching(/^bulk job stopped: INVALID_REFERENCE: workspaceId = .*INACTIVE/), reportStatus: 'NONE_CREATED',
+    });
+    expect(jobs.find((j) => j.id === other)).toMatchObject({ status: 'RUNNING', error: null });
+    expect((await get(id)).status).toBe('INVALID_REFERENCE');
+  });
 });

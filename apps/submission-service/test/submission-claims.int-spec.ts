@@ -46,10 +46,10 @@ describe('submission-service: validation of claims about submissions', () => {
   };
   const verdictOf = async (claim: EventEnvelope): Promise<ReferenceRejectedPayloadV1[]> => {
     await harness.send(claim);
-    await waitFor(async () => (await harness.dataSource.query(
+    await waitFor(async () => (await harness.query(
       `SELECT 1 FROM inbox WHERE consumer = 'submission-service.submission-claims' AND event_id = $1`, [claim.eventId],
     )).length === 1, { what: `the claim ${claim.eventType} consumed` });
-    const rows = (await harness.dataSource.query(
+    const rows = (await harness.query(
       `SELECT envelope FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1 ORDER BY id`, [claim.eventId],
     )) as Array<{ envelope: EventEnvelope<ReferenceRejectedPayloadV1> }>;
     return rows.map((r) => r.envelope.payload);
@@ -64,7 +64,7 @@ describe('submission-service: validation of claims about submissions', () => {
       claimantService: 'workflow-service', ownerService: 'submission-service', aggregateType: 'workflow', aggregateId: fabricated.aggregateId,
       workspaceId: ws.workspaceId, field: 'submissionId', entity: 'atp_submissions', reasonCode: 'UNKNOWN', claimEventType: 'workflow.started',
     });
-    const [row] = (await harness.dataSource.query(
+    const [row] = (await harness.query(
       `SELECT partition_key FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1`, [fabricated.eventId],
     )) as Array<{ partition_key: string }>;
     expect(row.partition_key).toBe(fabricated.aggregateId);

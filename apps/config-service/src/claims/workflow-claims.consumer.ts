@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, WorkflowStartedV1, type WorkflowStartedPayloadV1 } from '@atp/contracts';
+import {
+  ApproverOverrideRequestedV1, Topics, WorkflowStartedV1, type ApproverOverridePayloadV1, type WorkflowStartedPayloadV1,
+} from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ClaimChecker, type Claim } from './claim-checker';
@@ -58,14 +60,34 @@ export function workflowStartedClaims(workspaceId: string, p: WorkflowStartedPay
     if (s.approverUserId)
       claims.push({ field: `stages[${i}].approverUserId`, entity: 'workspace_members', id: s.approverUserId });
   });
-  return claims;
+  return claims.filter((c) => namesARow(c.id));
+}
+
+/**
+ * workflow-service stands a code in for an id when routing used a built-in template or a role/scope named by code only
+ * (`template:…`, `role-code:…`, `scope-code:…`): such a value names no row of this service, so it is no claim.
+ */
+export function namesARow(id: string): boolean {
+  return !/^(template|role-code|scope-code):/.test(id);
+}
+
+/** What a requested approver override says about this service's rows. */
+export function overrideRequestedClaims(workspaceId: string, p: ApproverOverridePayloadV1): Claim[] {
+  const claims: Claim[] = [
+    { field: 'workspaceId', entity: 'workspaces', id: workspaceId },
+    { field: 'fromUserId', entity: 'workspace_members', id: p.fromUserId },
+    { field: 'toUserId', entity: 'workspace_members', id: p.toUserId },
+  ];
+  if (p.approvalRoleId) claims.push({ field: 'approvalRoleId', entity: 'approval_role_master', id: p.approvalRoleId });
+  return claims.filter((c) => namesARow(c.id));
 }
 
 /**
  * Compensating validation of `workflow.started`: workflow-service resolved it from replicas that can lag, or the
  * event did not come from the API at all. A refused reference publishes `reference.rejected` (one per field) and
- * workflow-service puts the workflow ON_HOLD. Only the start is a claim: later workflow events name nothing new of
- * this service's rows (reassignment targets are checked by workflow-service against its member replica).
+ * workflow-service puts the workflow ON_HOLD. A requested approver override is a claim too (its users and role; a
+ * refusal expires the override). Later workflow events name nothing new of this service's rows (reassignment
+ * targets are checked by workflow-service against its member replica).
  */
 @Controller()
 export class WorkflowClaimsConsumer {
@@ -90,6 +112,29 @@ export class WorkflowClaimsConsumer {
       claimantService: 'workflow-service',
       aggregateType: 'workflow' as const,
       aggregateId: envelope.payload.workflowInstanceId,
+      claim: envelope,
+    };
+    await this.rejections.publish(inbox.manager, source, refused);
+  }
+
+  @EventPattern(ApproverOverrideRequestedV1.eventType, { consumer: WORKFLOW_CLAIMS_CONSUMER })
+  async onOverrideRequested(
+    @Payload() event: ConsumedEvent<ApproverOverridePayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    const { envelope } = event;
+    if (!envelope.workspaceId) return;
+    const verdicts = await this.checker.check(
+      inbox.manager,
+      envelope.workspaceId,
+      overrideRequestedClaims(envelope.workspaceId, envelope.payload),
+    );
+    // Overriding an approver who is no longer active is what overrides are for: only the other reasons count.
+    const refused = verdicts.filter((v) => !(v.claim.field === 'fromUserId' && v.reasonCode === 'INACTIVE'));
+    const source = {
+      claimantService: 'workflow-service',
+      aggregateType: 'workflow-override' as const,
+      aggregateId: envelope.payload.overrideId,
       claim: envelope,
     };
     await this.rejections.publish(inbox.manager, source, refused);

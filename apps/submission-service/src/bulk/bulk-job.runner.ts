@@ -14,6 +14,13 @@ import { BulkJobsRepository } from './bulk-jobs.repository';
 import type { Manifest, ManifestRow } from './bulk-manifest';
 import { type BulkReport, type Finding, finalStatus, newBulkReport } from './bulk-report';
 
+/** The job is no longer RUNNING (a compensation or the sweeper failed it): the runner registers nothing more. */
+class BulkJobStopped extends Error {
+  constructor() {
+    super('the job is no longer RUNNING: it was failed while it ran; rows not reported were not registered');
+  }
+}
+
 export interface BulkJob {
   jobId: string;
   workspaceId: string;
@@ -81,7 +88,7 @@ export class BulkJobRunner implements OnApplicationShutdown {
           failed += 1;
           report.rows.push({ row: row.row, fileName: row.fileName, status: 'FAILED', submissionId: null, documentId: null });
           report.errors.push(...outcome.findings);
-          await this.jobs.progress(this.dataSource.manager, job.jobId, done, failed, report);
+          if (!(await this.jobs.progress(this.dataSource.manager, job.jobId, done, failed, report))) throw new BulkJobStopped();
         } else {
           done += 1;
         }
@@ -127,7 +134,8 @@ export class BulkJobRunner implements OnApplicationShutdown {
           sha256: blob.sha256, documentType, notes: null, sourceBatchId: job.jobId,
         });
         report.rows.push({ row: row.row, fileName: row.fileName, status: 'CREATED', submissionId: id, documentId: String(document.documentId) });
-        await this.jobs.progress(manager, job.jobId, done, failed, report);
+        // Failed meanwhile (a refused workspace, the sweeper): this row rolls back and the job registers nothing more.
+        if (!(await this.jobs.progress(manager, job.jobId, done, failed, report))) throw new BulkJobStopped();
       });
       return { created: true };
     } catch (error) {

@@ -45,11 +45,16 @@ export class BulkJobsRepository {
     };
   }
 
-  /** Records the progress after a row (in the row's transaction when it created something). */
-  async progress(manager: EntityManager, jobId: string, done: number, failed: number, report: BulkReport): Promise<void> {
-    await manager.query(`UPDATE bulk_jobs SET done = $2, failed = $3, report = $4, updated_at = now() WHERE id = $1 AND status = 'RUNNING'`, [
-      jobId, done, failed, JSON.stringify(report),
-    ]);
+  /**
+   * Records the progress after a row (in the row's transaction when it created something). False when the job is no
+   * longer RUNNING (failed by a compensation, or by the sweeper): the caller stops.
+   */
+  async progress(manager: EntityManager, jobId: string, done: number, failed: number, report: BulkReport): Promise<boolean> {
+    const [, affected] = (await manager.query(
+      `UPDATE bulk_jobs SET done = $2, failed = $3, report = $4, updated_at = now() WHERE id = $1 AND status = 'RUNNING'`,
+      [jobId, done, failed, JSON.stringify(report)],
+    )) as [unknown, number];
+    return affected > 0;
   }
 
   async finish(manager: EntityManager, jobId: string, status: Exclude<JobStatus, 'RUNNING'>, report: BulkReport, error: string | null): Promise<void> {

@@ -4,6 +4,7 @@ import { ReferenceRejectedV1, Topics, type CompensationName, type ReferenceRejec
 import { ReferenceRejectionLog, type ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { SubmissionEvents } from '../submissions/submission-events';
+import { failBulkJobsOf } from './bulk-job-failure';
 import { canTransition, type SubmissionStatus } from '../submissions/submission-status';
 
 export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
@@ -12,7 +13,7 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
 };
 
 /** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
-export const SUBMISSION_COMPENSATIONS: readonly CompensationName[] = ['submission.markInvalidReference'];
+export const SUBMISSION_COMPENSATIONS: readonly CompensationName[] = ['submission.markInvalidReference', 'submission.failBulkJob'];
 
 /**
  * Compensation of `reference.rejected` about a submission (architecture §5.3): the submission and its current attempt
@@ -44,6 +45,7 @@ export class ReferenceRejectedConsumer {
       currentStageNumber: number | null;
     }>;
     if (!row) return ReferenceRejectionLog.record(manager, envelope, 'UNKNOWN_AGGREGATE');
+    await failBulkJobsOf(manager, p); // a refused workspace stops the bulk job that created the submission
     if (row.status === 'INVALID_REFERENCE') return ReferenceRejectionLog.record(manager, envelope, 'ALREADY_SAFE');
     if (!canTransition(row.status, 'INVALID_REFERENCE'))
       return ReferenceRejectionLog.record(manager, envelope, 'CLOSED');

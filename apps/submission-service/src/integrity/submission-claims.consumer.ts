@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  PunchlistCreatedV1, Topics, WorkflowStartedV1, type EventEnvelope, type PunchlistCreatedPayloadV1, type ValidatorName,
+  ApproverOverrideRequestedV1, PunchlistCreatedV1, Topics, WorkflowStartedV1, type ApproverOverridePayloadV1,
+  type ClaimantAggregateTypeV1, type EventEnvelope, type PunchlistCreatedPayloadV1, type ValidatorName,
   type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import { OutboxWriter, publishReferenceRejections, type ConsumedEvent, type RefusedReference } from '@atp/platform-messaging';
@@ -36,9 +37,9 @@ export async function judgeSubmissionClaim(
 }
 
 /**
- * Compensating validation (architecture §5.3), owner side: the submission a workflow or a punchlist names. A refused
- * reference publishes `reference.rejected`; the claimant holds its workflow (workflow-service) or flags its
- * punchlist (punchlist-service).
+ * Compensating validation (architecture §5.3), owner side: the submission a workflow, an approver override or a
+ * punchlist names. A refused reference publishes `reference.rejected`; the claimant holds its workflow or expires its
+ * override (workflow-service), or flags its punchlist (punchlist-service).
  */
 @Controller()
 export class SubmissionClaimsConsumer {
@@ -62,8 +63,19 @@ export class SubmissionClaimsConsumer {
     await this.verify(inbox, event.envelope, 'punchlist-service', 'punchlist', p.punchlistId, p.submissionId);
   }
 
+  /** A SUBMISSION override names the submission whose stages it moves. */
+  @EventPattern(ApproverOverrideRequestedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })
+  async onOverrideRequested(
+    @Payload() event: ConsumedEvent<ApproverOverridePayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    const p = event.envelope.payload;
+    if (!p.submissionId) return;
+    await this.verify(inbox, event.envelope, 'workflow-service', 'workflow-override', p.overrideId, p.submissionId);
+  }
+
   private async verify(
-    inbox: InboxContext, claim: EventEnvelope, claimantService: string, aggregateType: 'workflow' | 'punchlist',
+    inbox: InboxContext, claim: EventEnvelope, claimantService: string, aggregateType: ClaimantAggregateTypeV1,
     aggregateId: string, submissionId: string, attemptNumber?: number,
   ): Promise<void> {
     if (!claim.workspaceId) return;

@@ -8,6 +8,7 @@ import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import { WorkflowEventsPublisher } from '../workflow/workflow-events.publisher';
 import { WorkflowRepository } from '../workflow/workflow.repository';
+import { expireOverride } from './override-expiry';
 
 export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
   name: 'workflow-service.reference-rejections',
@@ -15,7 +16,7 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
 };
 
 /** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
-export const WORKFLOW_COMPENSATIONS: readonly CompensationName[] = ['workflow.holdInvalidReference'];
+export const WORKFLOW_COMPENSATIONS: readonly CompensationName[] = ['workflow.holdInvalidReference', 'workflow.expireOverride'];
 
 /** Who holds a workflow when an owner refused one of its references (the trail's actor). */
 export const INTEGRITY_ACTOR = 'system:integrity';
@@ -42,6 +43,7 @@ export class ReferenceRejectedConsumer {
   ): Promise<void> {
     const { envelope } = event;
     const p = envelope.payload;
+    if (p.aggregateType === 'workflow-override') return expireOverride(inbox.manager, envelope);
     if (p.aggregateType !== 'workflow') return; // another claimant's rejection
     const manager = inbox.manager;
     const found = await this.workflows.findInstance(manager, p.workspaceId, p.aggregateId);

@@ -46,4 +46,29 @@ describe('PeriodicTask', () => {
     jest.advanceTimersByTime(10_000);
     expect(run).not.toHaveBeenCalled();
   });
+
+  it('with a pace, schedules each run when the previous one ends, after the delay the pace gives', async () => {
+    const runs: number[] = [];
+    let release: () => void = () => undefined;
+    const task = new PeriodicTask('audit', () => {
+      runs.push(Date.now());
+      return new Promise<void>((resolve) => (release = resolve));
+    }, logger, (interval, last) => Math.max(0, interval - 2 * last));
+    const start = Date.now();
+    task.start(1000);
+    jest.advanceTimersByTime(1000); // first run after the interval
+    expect(runs).toEqual([start + 1000]);
+    jest.advanceTimersByTime(300); // the run takes 300 ms
+    release();
+    for (let i = 0; i < 10; i++) await Promise.resolve(); // the run's promise chain settles
+    jest.advanceTimersByTime(399);
+    expect(runs).toHaveLength(1);
+    jest.advanceTimersByTime(1); // 1000 - 2 x 300 = 400 ms after it ended
+    expect(runs).toEqual([start + 1000, start + 1700]);
+    release();
+    await task.stop();
+    jest.advanceTimersByTime(5000);
+    expect(runs).toHaveLength(2);
+  });
 });
+

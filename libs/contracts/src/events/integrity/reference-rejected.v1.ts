@@ -19,7 +19,8 @@ export const REFERENCE_REJECTION_REASONS = [
 ] as const;
 export type ReferenceRejectionReasonV1 = (typeof REFERENCE_REJECTION_REASONS)[number];
 
-export const CLAIMANT_AGGREGATE_TYPES = ['workflow', 'submission', 'punchlist'] as const;
+/** `workflow-override`: an approver override of workflow-service (its compensation expires it). */
+export const CLAIMANT_AGGREGATE_TYPES = ['workflow', 'submission', 'punchlist', 'workflow-override'] as const;
 export type ClaimantAggregateTypeV1 = (typeof CLAIMANT_AGGREGATE_TYPES)[number];
 
 export interface ReferenceRejectedPayloadV1 {
