@@ -4,7 +4,7 @@
  * ratio and target; the database figures once with the local commit setting and once with durable
  * commits (the whole cluster switched with ALTER SYSTEM, restored at the end).
  * Needs `npm start` running for the HTTP figures (skipped, and said so, otherwise).
- * Env: BENCH_COMMITS (local,durable), BENCH_SKIP (comma list of: workflow,messaging,http,rss).
+ * Env: BENCH_COMMITS (local,durable), BENCH_SKIP (comma list of: workflow,messaging,notify,http,rss).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { runMessagingBench } from './messaging-bench';
 import { setClusterDurable } from './lib/cluster';
 import { commitLabel, loadStackEnv } from './lib/figures';
 import { idleRss } from './lib/idle-rss';
+import { notifyLockCost } from './lib/decision-sql';
 import { pgbenchTpcb } from './lib/pgbench';
 
 const root = path.resolve(__dirname, '../..');
@@ -59,6 +60,18 @@ async function databaseFigures(durable: boolean): Promise<void> {
   say(`reference, pgbench TPC-B, 32 clients: ${tps.toFixed(0)} tps`);
   if (!skip.has('workflow')) await section(`workflow-bench (${label})`, () => workflowFigures(label, tps));
   if (!skip.has('messaging')) await section(`messaging (${label})`, () => messagingFigures(durable, label));
+  if (!skip.has('notify')) await section(`notify lock (${label})`, () => notifyLockFigures(durable, label));
+}
+
+/** Five service databases committing decisions at 100/s each, with and without a NOTIFY per commit. */
+async function notifyLockFigures(durable: boolean, label: string): Promise<void> {
+  const silent = await notifyLockCost({ durable, notify: false });
+  const notifying = await notifyLockCost({ durable, notify: true });
+  say(`decision SQL, 5 databases × 100/s (${label}): commit without NOTIFY ${silent.latencyAverageMs.toFixed(1)} ms average, ` +
+    `with NOTIFY on every commit ${notifying.latencyAverageMs.toFixed(1)} ms`);
+  rows.push({ figure: `decision SQL latency, 5 databases × 100/s, relay adaptive (${label})`, value: `${silent.latencyAverageMs.toFixed(1)} ms average`,
+    reference: `NOTIFY on every commit ${notifying.latencyAverageMs.toFixed(1)} ms`, ratio: `${(notifying.latencyAverageMs / silent.latencyAverageMs).toFixed(1)} ×`,
+    target: 'no commit serialized by NOTIFY', met: null });
 }
 
 /** A section that fails is reported in the table and the run goes on with the next one. */

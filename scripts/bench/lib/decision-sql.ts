@@ -17,7 +17,7 @@ const ENVELOPE = JSON.stringify({
   payload: { stageId: 'x'.repeat(36), stageNumber: 1, stageCode: 'RAN_QA', approverRole: 'RAN_QA_ENGINEER', decidedBy: 'u-approver', comment: 'bench', decidedAt: '2026-01-01T00:00:00.000Z' },
 }).replace(/'/g, "''");
 
-const SETUP = `
+const SETUP_TEMPLATE = `
 CREATE TABLE idempotency_keys (scope TEXT NOT NULL, key BIGINT NOT NULL, request_hash TEXT NOT NULL, response_status INT, response_body JSONB,
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (scope, key));
 CREATE TABLE workflow_instances (id BIGINT PRIMARY KEY, workspace_id UUID NOT NULL, status TEXT NOT NULL, current_stage_number INT,
@@ -31,7 +31,7 @@ INSERT INTO workflow_instances (id, workspace_id, status, current_stage_number)
   SELECT g, '00000000-0000-4000-8000-000000000000', 'IN_PROGRESS', 1 FROM generate_series(1, ${INSTANCES}) g;
 INSERT INTO workflow_stages (workflow_instance_id, stage_number, status, approver_user_id)
   SELECT g, n, CASE WHEN n = 1 THEN 'PENDING' ELSE 'WAITING' END, 'u-approver' FROM generate_series(1, ${INSTANCES}) g, generate_series(1, 3) n;
-UPDATE outbox_relay_wake SET armed = false;
+UPDATE outbox_relay_wake SET armed = ${'${ARMED}'};
 ANALYZE;
 `;
 
@@ -56,12 +56,47 @@ UPDATE idempotency_keys SET response_status = 200, response_body = '{"workflowSt
 COMMIT;
 `;
 
-export function pgbenchDecision(options: { durable: boolean; clients?: number; seconds?: number }): Promise<number> {
+/** `notify`: the outbox trigger notifies on every commit (the relay's `notify` mode), else it is silent. */
+export interface DecisionSqlOptions {
+  durable: boolean;
+  clients?: number;
+  seconds?: number;
+  rate?: number;
+  notify?: boolean;
+  onOutput?: (output: string) => void;
+}
+
+export function pgbenchDecision(options: DecisionSqlOptions): Promise<number> {
   return pgbenchScript({
     ...options,
     prefix: 'bench_decision_sql',
-    setup: SETUP,
+    setup: SETUP_TEMPLATE.replace('${ARMED}', String(options.notify ?? false)),
     script: SCRIPT,
     prepare: async (url) => (await openProbeDatabase(url, 'producer')).destroy(),
   });
+}
+
+export interface NotifyLockFigures {
+  notify: boolean;
+  databases: number;
+  tps: number;
+  latencyAverageMs: number;
+}
+
+/**
+ * What NOTIFY's cluster-wide commit lock costs: `databases` service databases on the cluster, each with
+ * 4 clients committing decisions at `ratePerDatabase`/s, once with the trigger notifying on every commit
+ * and once silent (the adaptive relay under load). Latency is pgbench's average per transaction.
+ */
+export async function notifyLockCost(options: { durable: boolean; notify: boolean; databases?: number; ratePerDatabase?: number; seconds?: number }): Promise<NotifyLockFigures> {
+  const databases = options.databases ?? 5;
+  const latencies: number[] = [];
+  const tps = await Promise.all(Array.from({ length: databases }, () => pgbenchDecision({
+    durable: options.durable, notify: options.notify, clients: 4, seconds: options.seconds ?? 10, rate: options.ratePerDatabase ?? 100,
+    onOutput: (output) => latencies.push(Number(/latency average = ([\d.]+) ms/.exec(output)?.[1])),
+  })));
+  return {
+    notify: options.notify, databases, tps: tps.reduce((a, b) => a + b, 0),
+    latencyAverageMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+  };
 }

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 export interface PgbenchOptions {
   clients?: number;
   seconds?: number;
+  /** Transactions per second in total (pgbench -R); unthrottled when absent. */
+  rate?: number;
   durable: boolean;
 }
 
@@ -40,7 +42,7 @@ export async function pgbenchTpcb(options: PgbenchOptions): Promise<number> {
 
 /** A custom script run by pgbench after `prepare` and the set-up SQL (run once, through pgbench itself). */
 export async function pgbenchScript(
-  options: PgbenchOptions & { setup: string; script: string; prefix: string; prepare?: (url: string) => Promise<void> },
+  options: PgbenchOptions & { setup: string; script: string; prefix: string; prepare?: (url: string) => Promise<void>; onOutput?: (output: string) => void },
 ): Promise<number> {
   const db = await createScratchDatabase(options.prefix);
   const dir = mkdtempSync(path.join(tmpdir(), 'atp-pgbench-'));
@@ -52,7 +54,10 @@ export async function pgbenchScript(
     writeFileSync(setup, options.setup);
     writeFileSync(script, options.script);
     await pgbench(db.url, ['-n', '-t', '1', '-c', '1', '-f', setup]);
-    return tpsOf(await pgbench(db.url, ['-n', '-c', String(options.clients ?? 32), '-j', '2', '-T', String(options.seconds ?? 10), '-f', script]));
+    const rate = options.rate ? ['-R', String(options.rate)] : [];
+    const output = await pgbench(db.url, ['-n', '-c', String(options.clients ?? 32), '-j', '2', '-T', String(options.seconds ?? 10), ...rate, '-f', script]);
+    options.onOutput?.(output);
+    return tpsOf(output);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await db.drop();
