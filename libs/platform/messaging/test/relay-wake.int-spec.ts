@@ -81,3 +81,18 @@ it('publishes while it polls, arms the notification once idle, and is woken by i
     await relay.stop();
   }
 });
+
+it('deletes published rows past retention in bounded batches and keeps the rest', async () => {
+  await dataSource.query(
+    `INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope, published_at)
+     SELECT gen_random_uuid(), $1, 'old', 'probe.order-recorded', 'probe-order', 'old-' || g, 1, '{}'::jsonb, now() - interval '100 hours'
+       FROM generate_series(1, 12000) g`,
+    [topic],
+  );
+  await writeEvent(5); // recent, unpublished: stays
+  const before = ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL OR published_at > now() - interval '72 hours'`)) as Array<{ n: number }>)[0].n;
+  const relay: OutboxRelay = probeRelay({ url: db.url, dataSource, brokers: testStack().kafkaBrokers });
+  expect(await relay.cleanup()).toBe(12000); // three statements of at most 5,000 rows
+  const left = ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as Array<{ n: number }>)[0].n;
+  expect(left).toBe(before);
+});
