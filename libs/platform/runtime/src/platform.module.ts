@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Kafka, Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -111,13 +111,6 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot({
-          // Probes and scrapes skip the logging middleware entirely: its per-request child logger (bindings,
-          // redaction) was a measurable share of a probe's cost, for lines autoLogging dropped anyway.
-          exclude: [
-            { method: RequestMethod.ALL, path: 'health/live' },
-            { method: RequestMethod.ALL, path: 'health/ready' },
-            { method: RequestMethod.ALL, path: 'metrics' },
-          ],
           pinoHttp: {
             logger: rootLogger as Logger,
             genReqId: (request) => (request as { id?: string }).id ?? 'unknown',
