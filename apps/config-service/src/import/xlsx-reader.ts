@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './exceljs-loader';
 import { FileRejectedError } from './file-rejected.error';
 import type { ImportLimitsConfig } from './import-limits';
 import { normaliseHeader, type Sheet } from './sheet';
@@ -21,7 +22,7 @@ function cellText(value: ExcelJS.CellValue): string {
 export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Promise<Sheet[]> {
   // Before exceljs inflates anything: a 10 MB upload could otherwise inflate to gigabytes.
   assertInflatesWithin(buffer);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (error) {
