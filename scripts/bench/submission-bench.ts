@@ -7,20 +7,21 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
-import { Partitioners } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { StageActivatedV1, Topics, type EventEnvelope } from '@atp/contracts';
-import { configureHttp } from '@atp/platform-runtime';
+import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { testIssuer, testKafka } from '@atp/testing';
 import { AppModule } from '../../apps/submission-service/src/app.module';
 import { loadAppEnv } from '../../apps/submission-service/src/config/env';
+import { cpuPer, cpuSample } from './cpu-meter';
 
 const MIB = 1024 * 1024;
 const p = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))];
@@ -53,15 +54,33 @@ function multipart(size: number, boundary: string): { stream: Readable; length: 
   return { stream: Readable.from(parts()), length: head.length + bodyBytes + tail.length };
 }
 
+/** The consumer joins its group in the background: events produced before it is assigned are missed. */
+async function waitForStableGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let i = 0; ; i++) {
+      const { groups } = await admin.describeGroups([groupId]);
+      if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
+      if (i > 600) throw new Error(`consumer group ${groupId} never became stable`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const issuer = await testIssuer();
   const blobDir = await mkdtemp(join(tmpdir(), 'submission-bench-'));
   const env = loadAppEnv({
-    ...process.env, ...issuer.env, SERVICE_NAME: 'submission-service-bench', PORT: '0', LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '30',
+    ...process.env, ...issuer.env, DATABASE_URL: process.env.SUBMISSION_DATABASE_URL ?? process.env.DATABASE_URL, SERVICE_NAME: 'submission-service-bench', PORT: '0', LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '30',
     BLOB_STORE_DIR: blobDir, UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
   });
-  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false });
+  // As main.ts does: the platform's one body parser (Nest's stays off) and the Kafka consumers.
+  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false, bodyParser: false });
   configureHttp(app);
+  await connectInboxConsumers(app);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const ds = app.get(DataSource);
@@ -89,6 +108,7 @@ async function main(): Promise<void> {
   let next = 0;
   const submissionIds: string[] = [];
   const started = process.hrtime.bigint();
+  const cpuStart = cpuSample();
   await Promise.all(Array.from({ length: 8 }, async () => {
     while (next < n) {
       const i = next++;
@@ -103,16 +123,31 @@ async function main(): Promise<void> {
     }
   }));
   const seconds = ms(started) / 1000;
+  const cpu = cpuPer(cpuStart, n, 'submission (client and service in this process)');
   const diskStart = process.hrtime.bigint();
   await Promise.all(Array.from({ length: 8 }, async (_, w) => {
     for (let i = w; i < n; i += 8) await writeFile(join(blobDir, `disk-${i}`), document);
   }));
   const diskSeconds = ms(diskStart) / 1000;
+  // The store fsyncs every blob before it answers: the durable reference is writeFile + fsync.
+  const syncedStart = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: 8 }, async (_, w) => {
+    for (let i = w; i < n; i += 8) {
+      const handle = await open(join(blobDir, `synced-${i}`), 'w');
+      await handle.writeFile(document);
+      await handle.sync();
+      await handle.close();
+    }
+  }));
+  const syncedSeconds = ms(syncedStart) / 1000;
   console.log(`create + 1 MB upload: ${n} in ${seconds.toFixed(2)} s = ${(n / seconds).toFixed(0)} submissions/s, ${(n / seconds).toFixed(0)} MB/s`);
-  console.log(`same bytes written to local disk (writeFile, 8 at a time): ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)})`);
+  console.log(`  ${cpu}`);
+  console.log(`same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),`
+    + ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`);
 
   // 2. Projection lag: a workflow per submission (rows set up directly), then stage events through Kafka.
   const kafka = testKafka('submission-bench');
+  await waitForStableGroup(kafka, 'submission-service.workflow-projection');
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
   await producer.connect();
   const probes = submissionIds.slice(0, Math.floor(n / 2));
