@@ -7,3 +7,4 @@ export * from './auth';
 export * from './access-sweep';
 export * from './http-edge';
 export * from './openapi-bodies';
+export * from './zip-builder';
