@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertAnswerKeepsContract } from './response-contract';
 
 /** One HTTP answer of the gateway, body parsed when it is JSON (problem+json included). */
 export interface ApiResponse<T = any> {
@@ -48,8 +49,8 @@ export class Api {
 
   /** A request exactly as given: full path (query included), headers and body; no identity is added. */
   async raw(method: string, pathAndQuery: string, headers: Record<string, string>, body?: RequestInit['body']): Promise<ApiResponse> {
-    const response = await fetch(new URL(pathAndQuery, this.baseUrl), { method, headers, body });
-    return parse(response);
+    const url = new URL(pathAndQuery, this.baseUrl);
+    return checked(method, url, await parse(await fetch(url, { method, headers, body })));
   }
 
   async send(userId: string | null, method: string, path: string, body: RequestInit['body'], options: RequestOptions & { json?: boolean } = {}): Promise<ApiResponse> {
@@ -59,8 +60,7 @@ export class Api {
     if (options.json) headers['content-type'] = 'application/json';
     if (method === 'POST' && options.idempotencyKey !== null) headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     Object.assign(headers, options.headers);
-    const response = await fetch(url, { method, headers, body });
-    return parse(response);
+    return checked(method, url, await parse(await fetch(url, { method, headers, body })));
   }
 }
 
@@ -100,6 +100,12 @@ export class Caller {
     }
     return this.api.send(this.userId, 'POST', path, form, options);
   }
+}
+
+/** Every answer the suite receives is checked against docs/openapi.json (a JSON 2xx must match its schema). */
+function checked(method: string, url: URL, answer: ApiResponse): ApiResponse {
+  assertAnswerKeepsContract(method, url, answer.status, answer.contentType, answer.body);
+  return answer;
 }
 
 async function parse(response: Response): Promise<ApiResponse> {

@@ -61,3 +61,21 @@ export function fillPath(routePath: string, values: Record<string, string>, fall
 export function pathParams(routePath: string): string[] {
   return [...routePath.matchAll(/:(\w+)/g)].map((m) => m[1]);
 }
+
+type OpenApiPaths = Record<string, Record<string, { requestBody?: unknown }>>;
+let openApiPaths: OpenApiPaths | undefined;
+
+/**
+ * Whether an acting route (not GET) takes no request body, by its operation in docs/openapi.json (deactivate,
+ * activate, run an audit, re-assert pins…). `service` names the service of the shared integrity routes. A route
+ * of the access matrix that the document lacks is drift between the two generated files: it throws.
+ */
+export function actsWithoutBody(route: PublicRoute, service: string): boolean {
+  if (route.method === 'GET') return false;
+  openApiPaths ??= (JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'openapi.json'), 'utf8')) as { paths: OpenApiPaths })
+    .paths;
+  const key = route.path.replace(/:(\w+)/g, (_m, name: string) => (name === 'service' ? service : `{${name}}`));
+  const operation = openApiPaths[key]?.[route.method.toLowerCase()];
+  if (!operation) throw new Error(`${route.method} ${key} is in docs/access-matrix.md but not in docs/openapi.json`);
+  return operation.requestBody === undefined;
+}

@@ -35,8 +35,9 @@ export async function expectedChain(api: Api, workspace: Workspace, category: At
 }
 
 /**
- * Until submission-service takes QA decisions through the API, a QA approval is the event it will
- * publish: `submission.qa-approved` with the workspace's ACTIVE versions pinned, produced to Kafka.
+ * `submission.qa-approved` with the workspace's ACTIVE versions pinned, produced straight to Kafka as
+ * submission-service would publish it. Journeys start workflows through the API (`Submissions`); this is for
+ * the benchmark (many workflows without the upload path) and the tracing test (a trace from a known producer).
  */
 export class QaApprovalPublisher {
   private constructor(private readonly producer: Producer) {}

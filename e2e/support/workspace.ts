@@ -56,7 +56,11 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
  * role, the demo sites, the three configuration files imported and activated. Waits until the services
  * downstream (workflow-service's replicas) have applied it, so a workflow can start at once.
  */
-export async function provisionWorkspace(api: Api, brokers: string[], options: { codePrefix?: string; extraMembers?: Array<{ id: string; role: string }> } = {}): Promise<Workspace> {
+export async function provisionWorkspace(
+  api: Api,
+  brokers: string[],
+  options: { codePrefix?: string; extraMembers?: Array<{ id: string; role: string }>; extraSites?: ReadonlyArray<Record<keyof (typeof SITES)[number], string>> } = {},
+): Promise<Workspace> {
   await ensureE2eUsers(api);
   const actor = USERS.platformAdmin;
   const code = `${options.codePrefix ?? 'E2E'}-${uniqueSuffix()}`.toUpperCase();
@@ -76,7 +80,7 @@ export async function provisionWorkspace(api: Api, brokers: string[], options: {
     if (added.status !== 201 && added.status !== 200) expectStatus(added, 201, `add member ${member.id}`);
   });
   const ws = api.as(USERS.admin);
-  await inBatches(SITES, 6, async (site) => {
+  await inBatches([...SITES, ...(options.extraSites ?? [])], 6, async (site) => {
     expectStatus(await ws.put(`/workspaces/${id}/sites`, { ...site, isActive: true }), 200, `site ${site.siteCode}`);
   });
   for (const [sourceType, csv] of [['SCOPE_CONFIG', scopeConfigCsv()], ['APPROVAL_MATRIX', approvalMatrixCsv()], ['CLUSTER_MAPPING', clusterMappingCsv()]] as const) {

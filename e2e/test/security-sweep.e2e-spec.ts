@@ -7,7 +7,7 @@ import { expectStatus } from '../support/api-client';
 import { E2E_USERS, USERS } from '../support/demo-data';
 import { EventLog } from '../support/event-log';
 import { PLATFORM_ROLES } from '../support/identity';
-import { declaredRoutes, fillPath, pathParams, type PublicRoute, type WorkspaceRole } from '../support/routes';
+import { actsWithoutBody, declaredRoutes, fillPath, pathParams, type PublicRoute, type WorkspaceRole } from '../support/routes';
 import { e2eStack } from '../support/stack';
 import { pdfOf, Submissions } from '../support/submission-steps';
 import { decide, expectedChain, inboxEntry } from '../support/workflow-steps';
@@ -162,9 +162,9 @@ describe('security sweep through the gateway', () => {
    */
   function fuzzCases(route: PublicRoute, routeIndex: number): SweepCase[] {
     const caller = permitted(route);
-    // Deactivation and the integrity actions (run an audit, re-assert pins) take no body: with the real
-    // workspace id they would succeed and write, so their workspace id is always generated.
-    const workspaceFuzzOnly = route.path.endsWith('/deactivate') || (route.method.toUpperCase() === 'POST' && route.path.includes('/integrity/'));
+    // An action without a body (deactivate, run an audit, re-assert pins…) would succeed and write with the
+    // real workspace id whatever else is generated, so its workspace id is always generated.
+    const workspaceFuzzOnly = actsWithoutBody(route, integrityNameOf(route));
     const arbitrary = fc.record({
       params: pathParams(route.path).length > 0 ? fc.dictionary(fc.constantFrom(...pathParams(route.path)), pathSegment()) : fc.constant({}),
       keepWorkspace: fc.boolean(),

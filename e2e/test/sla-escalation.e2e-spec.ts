@@ -2,7 +2,8 @@ import { expectStatus } from '../support/api-client';
 import { approverId } from '../support/demo-data';
 import { EventLog } from '../support/event-log';
 import { e2eStack, setClockOffset } from '../support/stack';
-import { QaApprovalPublisher, decide, expectedChain, inboxEntry, workflowStartedOf } from '../support/workflow-steps';
+import { Submissions } from '../support/submission-steps';
+import { decide, expectedChain, inboxEntry } from '../support/workflow-steps';
 import { itemsOf, provisionWorkspace, type Workspace } from '../support/workspace';
 
 const HOUR = 3_600_000;
@@ -14,25 +15,21 @@ const HOUR = 3_600_000;
 describe('SLA breach', () => {
   const { api, brokers, state } = e2eStack();
   let events: EventLog;
-  let qa: QaApprovalPublisher;
   let workspace: Workspace;
 
   beforeAll(async () => {
     events = await EventLog.start(brokers);
-    qa = await QaApprovalPublisher.connect(brokers);
     workspace = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-SLA' });
   });
 
   afterAll(async () => {
     setClockOffset(state, 0);
-    await qa?.stop();
     await events?.stop();
   });
 
   it('an overdue stage is marked breached once and escalated to the frozen backup, who then decides it', async () => {
     const chain = await expectedChain(api, workspace, 'PLN_UPGRADE', 'SBY-0001');
-    const approved = await qa.publish(workspace, { category: 'PLN_UPGRADE', siteCode: 'SBY-0001' });
-    const workflowId = (await workflowStartedOf(events, approved.submissionId)).aggregateId;
+    const { workflowId } = await new Submissions(api, workspace).startWorkflow(events, 'PLN_UPGRADE', 'SBY-0001');
     const primary = chain[0].approverUserId;
     const backup = approverId(chain[0].roleCode, 'EJ', true);
     const entry = await inboxEntry(api, workspace.id, primary, workflowId, 1);

@@ -2,34 +2,31 @@ import { expectStatus } from '../support/api-client';
 import { E2E_USERS, USERS } from '../support/demo-data';
 import { EventLog } from '../support/event-log';
 import { e2eStack } from '../support/stack';
-import { QaApprovalPublisher, expectedChain, inboxEntry, workflowStartedOf } from '../support/workflow-steps';
+import { Submissions } from '../support/submission-steps';
+import { expectedChain, inboxEntry } from '../support/workflow-steps';
 import { itemsOf, provisionWorkspace, type Workspace } from '../support/workspace';
 
 /** Two workspaces side by side: the second one sees none of the first one's data, by path or by id. */
 describe('tenant isolation', () => {
   const { api, brokers } = e2eStack();
   let events: EventLog;
-  let qa: QaApprovalPublisher;
   let first: Workspace;
   let second: Workspace;
   const otherAdmin = E2E_USERS.otherWorkspaceAdmin.id;
 
   beforeAll(async () => {
     events = await EventLog.start(brokers);
-    qa = await QaApprovalPublisher.connect(brokers);
     first = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-TEN-A' });
     second = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-TEN-B', extraMembers: [E2E_USERS.otherWorkspaceAdmin] });
   });
 
   afterAll(async () => {
-    await qa?.stop();
     await events?.stop();
   });
 
   it("the second workspace's members get nothing of the first one's workflows, inbox or overrides", async () => {
     const chain = await expectedChain(api, first, 'RAN_MW', 'JKT-0001');
-    const approved = await qa.publish(first, { category: 'RAN_MW', siteCode: 'JKT-0001' });
-    const workflowId = (await workflowStartedOf(events, approved.submissionId)).aggregateId;
+    const { workflowId } = await new Submissions(api, first).startWorkflow(events, 'RAN_MW', 'JKT-0001');
     const approver = chain[0].approverUserId;
     const entry = await inboxEntry(api, first.id, approver, workflowId, 1);
 

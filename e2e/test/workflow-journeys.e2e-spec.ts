@@ -1,39 +1,53 @@
 import { expectStatus } from '../support/api-client';
-import { E2E_USERS, USERS, approvalMatrixCsv } from '../support/demo-data';
-import { waitForConsumersCaughtUp } from '../support/consumer-lag';
+import { E2E_USERS, SITES, USERS, approvalMatrixCsv } from '../support/demo-data';
 import { EventLog } from '../support/event-log';
 import { e2eStack } from '../support/stack';
-import { QaApprovalPublisher, decide, expectedChain, getWorkflow, inboxEntry, workflowStartedOf } from '../support/workflow-steps';
-import { activeVersions, importAndActivate, itemsOf, provisionWorkspace, type Workspace } from '../support/workspace';
+import { Submissions, workflowStarted } from '../support/submission-steps';
+import { decide, expectedChain, getWorkflow, inboxEntry } from '../support/workflow-steps';
+import { REPLICA_GROUPS, activeVersions, importAndActivate, itemsOf, provisionWorkspace, type Workspace } from '../support/workspace';
+import { waitForConsumersCaughtUp } from '../support/consumer-lag';
 
 /**
  * The workflow part of the journey beyond the straight approval: rejection and resubmission on a newer
- * configuration, punch items, overrides, reassignment, hold/resume, who may not decide, and a race.
+ * configuration, punch items, overrides, reassignment, hold/resume, who may not decide, and a race. Every
+ * workflow starts as a client starts it: a submission created, uploaded, submitted and QA-approved through
+ * the gateway.
  */
 describe('workflow journeys through the gateway', () => {
   const { api, brokers } = e2eStack();
   let events: EventLog;
-  let qa: QaApprovalPublisher;
   let workspace: Workspace;
-  const SITE = 'JKT-0002';
+  let submissions: Submissions;
+  // One open submission per site, scope and category: each test takes a site of its own in JKT-0002's cluster
+  // (the same RAN_MW chain: FOP_RTS → REGION_TEAM → RTH, JABO approvers).
+  const template = SITES.find((site) => site.siteCode === 'JKT-0002');
+  if (!template) throw new Error('demo data lost JKT-0002');
+  const sitePool = Array.from({ length: 12 }, (_, i) => ({
+    ...template, siteCode: `JKT-01${String(i).padStart(2, '0')}`, siteName: `Jakarta journey site ${i}`,
+  }));
+  let nextSite = 0;
+  const takeSite = (): string => {
+    const site = sitePool[nextSite++];
+    if (!site) throw new Error('workflow journeys: the site pool is used up, make it larger');
+    return site.siteCode;
+  };
 
   beforeAll(async () => {
     events = await EventLog.start(brokers);
-    qa = await QaApprovalPublisher.connect(brokers);
-    workspace = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-WF' });
+    workspace = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-WF', extraSites: sitePool });
+    submissions = new Submissions(api, workspace);
   });
 
   afterAll(async () => {
-    await qa?.stop();
     await events?.stop();
   });
 
-  /** A RAN_MW workflow at JKT-0002 (FOP_RTS → REGION_TEAM → RTH, JABO approvers) started by QA approval. */
-  async function startRanMw(options: { submissionId?: string; attemptNumber?: number } = {}) {
-    const chain = await expectedChain(api, workspace, 'RAN_MW', SITE);
-    const approved = await qa.publish(workspace, { category: 'RAN_MW', siteCode: SITE, ...options });
-    const started = await workflowStartedOf(events, approved.submissionId, options.attemptNumber ?? 1);
-    return { chain, submissionId: approved.submissionId, workflowId: started.aggregateId };
+  /** A RAN_MW workflow at a site of its own, started by a submission through the API. */
+  async function startRanMw(by: Submissions = submissions) {
+    const site = takeSite();
+    const chain = await expectedChain(api, workspace, 'RAN_MW', site);
+    const started = await by.startWorkflow(events, 'RAN_MW', site);
+    return { chain, submissionId: started.submissionId, workflowId: started.workflowId };
   }
 
   async function approveStage(workflowId: string, approver: string, stageNumber: number) {
@@ -58,9 +72,14 @@ describe('workflow journeys through the gateway', () => {
     const newVersion = await importAndActivate(api, workspace.id, 'APPROVAL_MATRIX', approvalMatrixCsv({ slaHours: 12 }));
     workspace.active = await activeVersions(api, workspace.id);
     expect(workspace.active.APPROVAL_MATRIX).toBe(newVersion);
-    await waitForConsumersCaughtUp(brokers, ['workflow-service.config-snapshot-replica']);
+    await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
 
-    const second = await startRanMw({ submissionId: first.submissionId, attemptNumber: 2 });
+    // The vendor resubmits: the projection has the attempt REJECTED, a new document version, submit, QA again.
+    await submissions.waitForStatus(first.submissionId, 'REJECTED');
+    await submissions.upload(first.submissionId, 'grounding-photos');
+    await submissions.submit(first.submissionId);
+    await submissions.qaReview(first.submissionId, 'APPROVE', 'photos added');
+    const second = { workflowId: (await workflowStarted(events, first.submissionId, 2)).aggregateId };
     expect(second.workflowId).not.toBe(first.workflowId);
     const [oldWorkflow, newWorkflow] = [await getWorkflow(api, workspace.id, first.workflowId), await getWorkflow(api, workspace.id, second.workflowId)];
     expect(oldWorkflow).toMatchObject({ status: 'REJECTED', attemptNumber: 1, configVersionId: oldVersion, submissionId: first.submissionId });
@@ -179,10 +198,11 @@ describe('workflow journeys through the gateway', () => {
   });
 
   it('a submitter who is also the assigned approver may not decide their own submission', async () => {
-    const chain = await expectedChain(api, workspace, 'RAN_MW', SITE);
-    const approver = chain[0].approverUserId;
-    const approved = await qa.publish(workspace, { category: 'RAN_MW', siteCode: SITE, submittedBy: approver });
-    const workflowId = (await workflowStartedOf(events, approved.submissionId)).aggregateId;
+    const approver = (await expectedChain(api, workspace, 'RAN_MW', 'JKT-0002'))[0].approverUserId;
+    const added = await api.as(USERS.admin).post(`/workspaces/${workspace.id}/members`, { userId: approver, role: 'DOC_CONTROL' });
+    expectStatus(added, 201, 'the approver becomes a document controller too');
+    await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
+    const { workflowId } = await startRanMw(new Submissions(api, workspace, approver));
     const workflow = await getWorkflow(api, workspace.id, workflowId);
     const stage = workflow.stages[0];
     const refused = await decide(api, workspace.id, approver, workflowId, stage.id, { decision: 'APPROVE', comment: 'my own work' });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import { bearer, describeHttpEdge, PLATFORM_ADMIN, uniqueSuffix } from '@atp/testing';
 import { startApp } from './support';
 import { zipBombXlsx } from './zip-fixtures';
@@ -9,7 +10,9 @@ const WORKSPACE = '5b0e5c9e-1d4f-4a57-9d42-6f0b7c1a2e30';
 const TABLES = ['outbox', 'users', 'workspaces', 'workspace_members', 'sites', 'config_versions', 'idempotency_keys'];
 
 async function countWrites(app: INestApplication): Promise<number> {
-  const rows = (await app.get(DataSource).query(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`)) as Array<{ n: string }>;
+  // Every workspace's rows: row-level security would show an unscoped count nothing, and the check could not fail.
+  const count = () => app.get(DataSource).query(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`);
+  const rows = (await runAcrossWorkspaces('config-service test: rows written', count)) as Array<{ n: string }>;
   return Number(rows[0].n);
 }
 

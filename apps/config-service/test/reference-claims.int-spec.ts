@@ -23,7 +23,7 @@ describe('config-service: validation of claims and submission pins', () => {
   let scopeVersionId: string;
   let matrixVersionId: string;
   let draftVersionId: string;
-  let ids: { policyId: string; scopeId: string; vendorId: string; roleId: string; siteId: string };
+  let ids: { policyId: string; policyStageId: string; scopeId: string; vendorId: string; roleId: string; siteId: string };
   const salt = uniqueSuffix();
   const actor = `u-claims-${salt}`;
   const outsider = `u-outsider-${salt}`;
@@ -92,6 +92,7 @@ describe('config-service: validation of claims and submission pins', () => {
     ids = {
       policyId: await one(`SELECT id FROM approval_policy_master WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [matrixVersionId]),
       roleId: await one(`SELECT id FROM approval_role_master WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [matrixVersionId]),
+      policyStageId: await one(`SELECT id FROM approval_policy_stages WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [matrixVersionId]),
       scopeId: await one(`SELECT id FROM atp_scope_master WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [scopeVersionId]),
       vendorId: await one(`SELECT id FROM vendor_master WHERE config_version_id = $1 ORDER BY id LIMIT 1`, [scopeVersionId]),
       siteId: site.body.site.siteId,
@@ -111,8 +112,14 @@ describe('config-service: validation of claims and submission pins', () => {
       siteId: `site-fabricated-${salt}`,
       pinnedConfigVersions: { approvalMatrix: matrixVersionId, clusterMapping: `cv-fabricated-${salt}`, scopeConfig: matrixVersionId },
       stages: [
-        { ...WorkflowStartedV1.fixture.payload.stages[0], approvalRoleId: ids.roleId, approverUserId: `u-ghost-${salt}` },
-        { ...WorkflowStartedV1.fixture.payload.stages[0], stageId: 'stg-2', stageNumber: 2, approvalRoleId: ids.roleId, approverUserId: outsider },
+        {
+          ...WorkflowStartedV1.fixture.payload.stages[0], approvalRoleId: ids.roleId, approverUserId: `u-ghost-${salt}`,
+          policyStageId: `ps-fabricated-${salt}`,
+        },
+        {
+          ...WorkflowStartedV1.fixture.payload.stages[0], stageId: 'stg-2', stageNumber: 2, approvalRoleId: ids.roleId, approverUserId: outsider,
+          policyStageId: ids.policyStageId,
+        },
       ],
     });
     await publish(claim, Topics.workflowEvents);
@@ -123,6 +130,7 @@ describe('config-service: validation of claims and submission pins', () => {
       ['pinnedConfigVersions.scopeConfig', 'MISMATCH'],
       ['siteId', 'UNKNOWN'],
       ['stages[0].approverUserId', 'UNKNOWN'],
+      ['stages[0].policyStageId', 'UNKNOWN'],
       ['stages[1].approverUserId', 'OTHER_WORKSPACE'],
     ].sort());
     expect(rejections[0]).toMatchObject({

@@ -22,9 +22,14 @@ export async function startApp(): Promise<INestApplication> {
   return app;
 }
 
+/**
+ * A test's own connection, as the service's role but seeing every workspace (the session-level bypass of
+ * row-level security): the test inspects and arranges rows across workspaces, while the app's code stays scoped.
+ */
 export async function sql(): Promise<Client> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
+  await client.query(`SELECT set_config('app.rls_bypass', 'on', false)`);
   return client;
 }
 

@@ -11,6 +11,7 @@ import { CreationModule } from './creation/creation.module';
 import { ItemsModule } from './items/items.module';
 import { QueriesModule } from './queries/queries.module';
 import { StallModule } from './stall/stall.module';
+import { ReferenceRejectionsModule } from './integrity/reference-rejections.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         ItemsModule,
         QueriesModule,
         StallModule,
+        ReferenceRejectionsModule,
       ],
     };
   }

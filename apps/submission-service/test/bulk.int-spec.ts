@@ -61,10 +61,10 @@ describe('submission-service: bulk registration (real PostgreSQL and Kafka)', ()
   }
 
   async function state() {
-    const [{ submissions }] = await harness.dataSource.query(
+    const [{ submissions }] = await harness.query(
       `SELECT count(*)::int AS submissions FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
-    const [{ jobs }] = await harness.dataSource.query(`SELECT count(*)::int AS jobs FROM bulk_jobs WHERE workspace_id = $1`, [ws.workspaceId]);
-    const [{ intents }] = await harness.dataSource.query(`SELECT count(*)::int AS intents FROM blob_upload_intents WHERE workspace_id = $1`, [ws.workspaceId]);
+    const [{ jobs }] = await harness.query(`SELECT count(*)::int AS jobs FROM bulk_jobs WHERE workspace_id = $1`, [ws.workspaceId]);
+    const [{ intents }] = await harness.query(`SELECT count(*)::int AS intents FROM blob_upload_intents WHERE workspace_id = $1`, [ws.workspaceId]);
     const temp = await readdir(BULK_WORK_DIR).catch(() => []);
     return { submissions, jobs, intents, blobs: (await harness.blobFiles()).length, temp: temp.length };
   }
@@ -105,7 +105,7 @@ describe('submission-service: bulk registration (real PostgreSQL and Kafka)', ()
     ]);
     expect(job.report.errors[0]).toMatchObject({ sheet: 'manifest', severity: 'ERROR' });
 
-    const created = await harness.dataSource.query(
+    const created = await harness.query(
       `SELECT s.scope_code AS "scopeCode", s.atp_category AS "atpCategory", s.category_method AS "method", d.file_name AS "fileName",
          d.source_batch_id AS "batch", d.sha256
        FROM atp_submissions s JOIN atp_submission_documents d ON d.submission_id = s.id
@@ -201,7 +201,7 @@ describe('submission-service: bulk registration (real PostgreSQL and Kafka)', ()
     expect((await post(manifestFor('a.pdf'), zipOf([{ name: 'a.pdf', content: pdf() }]), { user: 'u-auditor' })).status).toBe(403);
     expect((await harness.http().post(`${base}/submissions/bulk`)).status).toBe(401);
     const other = await harness.workspace([['u-doc', 'DOC_CONTROL']]);
-    const [{ id }] = await harness.dataSource.query(`SELECT id FROM bulk_jobs WHERE workspace_id = $1 LIMIT 1`, [ws.workspaceId]);
+    const [{ id }] = await harness.query(`SELECT id FROM bulk_jobs WHERE workspace_id = $1 LIMIT 1`, [ws.workspaceId]);
     const foreign = await harness.http().get(`/api/v1/workspaces/${other.workspaceId}/jobs/${id}`).set(await harness.auth('u-doc'));
     expect(foreign.status).toBe(404);
   });

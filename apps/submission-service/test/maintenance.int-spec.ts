@@ -28,7 +28,7 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
     async function blobWithIntent(ageMs: number): Promise<string> {
       const store = harness.app.get<BlobStore>(BLOB_STORE);
       const key = newBlobKey(`submissions/${ws.workspaceId}`);
-      await harness.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id, started_at) VALUES ($1, $2, now() - make_interval(secs => $3 / 1000.0))`, [
+      await harness.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id, started_at) VALUES ($1, $2, now() - make_interval(secs => $3 / 1000.0))`, [
         key, ws.workspaceId, ageMs,
       ]);
       await store.put(Readable.from([Buffer.from('%PDF-1.7 written by a process that died before its commit')]), { key });
@@ -39,12 +39,12 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
       const store = harness.app.get<BlobStore>(BLOB_STORE);
       const abandoned = await blobWithIntent(2 * HOUR);
       const inFlight = await blobWithIntent(60_000);
-      const [{ id: staleJob }] = await harness.dataSource.query(
+      const [{ id: staleJob }] = await harness.query(
         `INSERT INTO bulk_jobs (workspace_id, kind, status, total, report, created_by, updated_at)
          VALUES ($1, 'BULK_REGISTRATION', 'RUNNING', 3, '{"status":"RUNNING","rows":[]}', 'u-doc', now() - interval '2 hours') RETURNING id`,
         [ws.workspaceId],
       );
-      const [{ id: liveJob }] = await harness.dataSource.query(
+      const [{ id: liveJob }] = await harness.query(
         `INSERT INTO bulk_jobs (workspace_id, kind, status, total, report, created_by) VALUES ($1, 'BULK_REGISTRATION', 'RUNNING', 3, '{}', 'u-doc') RETURNING id`,
         [ws.workspaceId],
       );
@@ -54,7 +54,7 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
       expect(result.abandonedBlobs).toBeGreaterThanOrEqual(1);
       expect(await store.exists(abandoned)).toBe(false);
       expect(await store.exists(inFlight)).toBe(true);
-      const intents = await harness.dataSource.query(`SELECT blob_key FROM blob_upload_intents WHERE blob_key = ANY($1)`, [[abandoned, inFlight]]);
+      const intents = await harness.query(`SELECT blob_key FROM blob_upload_intents WHERE blob_key = ANY($1)`, [[abandoned, inFlight]]);
       expect(intents).toEqual([{ blob_key: inFlight }]);
       expect(result.staleJobs).toContain(staleJob);
       expect(result.staleJobs).not.toContain(liveJob);
@@ -63,7 +63,7 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
 
       // Other test files count every intent of the shared database: leave none behind.
       await store.delete(inFlight);
-      await harness.dataSource.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [inFlight]);
+      await harness.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [inFlight]);
     });
 
     it('refuses to commit a document whose upload the sweeper took meanwhile (409 UPLOAD_EXPIRED, no row, no count)', async () => {

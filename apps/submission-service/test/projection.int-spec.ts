@@ -117,17 +117,17 @@ describe('submission-service: projection of workflow and punchlist events, resub
     expect(completed.attempts[0]).toMatchObject({ status: 'COMPLETED', workflowInstanceId: workflowId });
 
     // The same event again (redelivery) and an older event with a new id (out of order) change nothing.
-    const before = await harness.dataSource.query(`SELECT * FROM atp_submission_attempts WHERE submission_id = $1`, [id]);
+    const before = await harness.query(`SELECT * FROM atp_submission_attempts WHERE submission_id = $1`, [id]);
     await harness.send(activated2);
     const stale = { ...activated2, eventId: randomUUID() };
     await harness.send(stale);
     const marker = harness.envelope(StageApprovedV1, ws.workspaceId, `wf-${randomUUID()}`, decided(stageRef('wf-x', id, 1)));
     await harness.send(marker);
-    await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [marker.eventId])).length > 0, {
+    await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [marker.eventId])).length > 0, {
       what: 'the marker event to be consumed after the stale ones',
     });
-    await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [stale.eventId])).length > 0);
-    expect(await harness.dataSource.query(`SELECT * FROM atp_submission_attempts WHERE submission_id = $1`, [id])).toEqual(before);
+    await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [stale.eventId])).length > 0);
+    expect(await harness.query(`SELECT * FROM atp_submission_attempts WHERE submission_id = $1`, [id])).toEqual(before);
     expect((await get(id)).status).toBe('COMPLETED');
   });
 
@@ -221,23 +221,23 @@ describe('submission-service: projection of workflow and punchlist events, resub
         start_refusal_reason, approved_at, completed_at, rejected_at FROM atp_submission_attempts WHERE workspace_id = $1 ORDER BY 1, 2`;
     const header = `SELECT id, status, workflow_instance_id, current_stage_number, approved_at, completed_at FROM atp_submissions
        WHERE workspace_id = $1 ORDER BY id`;
-    const attemptsBefore = await harness.dataSource.query(projected, [ws.workspaceId]);
-    const headerBefore = await harness.dataSource.query(header, [ws.workspaceId]);
+    const attemptsBefore = await harness.query(projected, [ws.workspaceId]);
+    const headerBefore = await harness.query(header, [ws.workspaceId]);
     // Back to what the submissions were before any workflow event, and forget what was consumed.
-    await harness.dataSource.query(
+    await harness.query(
       `UPDATE atp_submission_attempts SET status = CASE WHEN qa_decision = 'REJECT' THEN 'REJECTED_PRE_QA' ELSE 'SUBMITTED' END,
          workflow_instance_id = NULL, workflow_version = 0, current_stage_number = NULL, current_stage_name = NULL, workflow_completed = false,
          start_refusal_reason = NULL, start_refusal_detail = NULL, approved_at = NULL, completed_at = NULL, rejected_at = NULL,
          rejection_comment = NULL WHERE workspace_id = $1`,
       [ws.workspaceId],
     );
-    await harness.dataSource.query(
+    await harness.query(
       `UPDATE atp_submissions s SET status = a.status, workflow_instance_id = NULL, current_stage_number = NULL, approved_at = NULL,
          completed_at = NULL FROM atp_submission_attempts a WHERE a.submission_id = s.id AND a.attempt_number = s.attempt_number
          AND s.workspace_id = $1`,
       [ws.workspaceId],
     );
-    await harness.dataSource.query(`DELETE FROM atp_punchlist_gates WHERE workspace_id = $1`, [ws.workspaceId]);
+    await harness.query(`DELETE FROM atp_punchlist_gates WHERE workspace_id = $1`, [ws.workspaceId]);
     // Every event of this workspace on the projected topics, not only those this file sent: workflow-service
     // instances of other test projects share the broker and may answer the qa-approved events themselves.
     const onTopics = await readTopicsFromStart<EventEnvelope>(harness.app.get<Kafka>(KAFKA), [Topics.workflowEvents, Topics.punchlistEvents]);
@@ -245,26 +245,26 @@ describe('submission-service: projection of workflow and punchlist events, resub
     expect(replayed.map((e) => e.eventId)).toEqual(expect.arrayContaining(sent.map((e) => e.eventId)));
     const ids = replayed.map((e) => e.eventId);
     const consumed = async (): Promise<number> =>
-      (await harness.dataSource.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]))[0].n;
+      (await harness.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]))[0].n;
     const consumedBefore = await consumed();
-    await harness.dataSource.query(`DELETE FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]);
+    await harness.query(`DELETE FROM inbox WHERE event_id = ANY($1::uuid[])`, [ids]);
     for (const envelope of replayed) await harness.send(envelope);
     await waitFor(async () => (await consumed()) === consumedBefore, { timeoutMs: 60_000, what: 'every replayed event to be consumed' });
-    expect(await harness.dataSource.query(projected, [ws.workspaceId])).toEqual(attemptsBefore);
-    expect(await harness.dataSource.query(header, [ws.workspaceId])).toEqual(headerBefore);
+    expect(await harness.query(projected, [ws.workspaceId])).toEqual(attemptsBefore);
+    expect(await harness.query(header, [ws.workspaceId])).toEqual(headerBefore);
   });
 
   it('rebuilds the reference replicas from offset 0 of the compacted topics', async () => {
     const replicaRows = async () => ({
-      workspace: await harness.dataSource.query(`SELECT workspace_id, code, is_active, source_version FROM workspace_replica WHERE workspace_id = $1`, [ws.workspaceId]),
-      members: await harness.dataSource.query(`SELECT membership_id, role, is_active FROM member_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
-      sites: await harness.dataSource.query(`SELECT site_id, site_code, region FROM site_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
-      versions: await harness.dataSource.query(`SELECT config_version_id, source_type, version_number FROM config_version_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
-      scopes: await harness.dataSource.query(`SELECT config_version_id, scope_id, scope_code FROM scope_replica WHERE workspace_id = $1 ORDER BY 1, 2`, [ws.workspaceId]),
+      workspace: await harness.query(`SELECT workspace_id, code, is_active, source_version FROM workspace_replica WHERE workspace_id = $1`, [ws.workspaceId]),
+      members: await harness.query(`SELECT membership_id, role, is_active FROM member_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
+      sites: await harness.query(`SELECT site_id, site_code, region FROM site_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
+      versions: await harness.query(`SELECT config_version_id, source_type, version_number FROM config_version_replica WHERE workspace_id = $1 ORDER BY 1`, [ws.workspaceId]),
+      scopes: await harness.query(`SELECT config_version_id, scope_id, scope_code FROM scope_replica WHERE workspace_id = $1 ORDER BY 1, 2`, [ws.workspaceId]),
     });
     const before = await replicaRows();
     for (const table of ['scope_replica', 'vendor_replica', 'config_version_replica', 'site_replica', 'member_replica', 'workspace_replica']) {
-      await harness.dataSource.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws.workspaceId]);
+      await harness.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws.workspaceId]);
     }
     // A consumer group that has never committed an offset: it reads both compacted topics from offset 0.
     const suffix = randomUUID();

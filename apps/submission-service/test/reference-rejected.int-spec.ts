@@ -34,7 +34,7 @@ describe('submission-service: compensation of refused references', () => {
     workspaceId: ws.workspaceId, field, entity: 'sites', referencedId: `${field}-fabricated`, claimEventId: randomUUID(), claimEventType: 'submission.created',
   });
   const recorded = async (id: string) =>
-    (await harness.dataSource.query(`SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`, [id])) as Array<{ field: string; outcome: string }>;
+    (await harness.query(`SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`, [id])) as Array<{ field: string; outcome: string }>;
 
   it('marks an in-review submission INVALID_REFERENCE, once, visibly, and workflow progress does not undo it', async () => {
     const created = await post('/submissions', 'u-doc', { siteCode: ws.siteCode, scopeCode: 'PLN_UPGRADE', vendorCode: 'AVIAT', atpCategory: 'PLN_UPGRADE' });
@@ -74,7 +74,7 @@ describe('submission-service: compensation of refused references', () => {
 
     const activated = harness.envelope(StageActivatedV1, ws.workspaceId, workflowId, { ...stage(2), slaHours: 24, slaDueAt: new Date().toISOString() });
     await harness.send(activated);
-    await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [activated.eventId])).length > 0, { what: 'consumed' });
+    await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [activated.eventId])).length > 0, { what: 'consumed' });
     expect((await get(id)).status).toBe('INVALID_REFERENCE');
   });
 

@@ -37,12 +37,12 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
   }
 
   async function documentCount(submissionId: string): Promise<number> {
-    const [{ n }] = await harness.dataSource.query(`SELECT count(*)::int AS n FROM atp_submission_documents WHERE submission_id = $1`, [submissionId]);
+    const [{ n }] = await harness.query(`SELECT count(*)::int AS n FROM atp_submission_documents WHERE submission_id = $1`, [submissionId]);
     return n;
   }
 
   async function intents(): Promise<number> {
-    const [{ n }] = await harness.dataSource.query(`SELECT count(*)::int AS n FROM blob_upload_intents`);
+    const [{ n }] = await harness.query(`SELECT count(*)::int AS n FROM blob_upload_intents`);
     return n;
   }
 
@@ -71,11 +71,11 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       ['an unknown vendor', { scopeCode: 'PLN_UPGRADE', vendorCode: 'ACME' }, 'vendorCode'],
       ['an unknown category', { scopeCode: 'PLN_UPGRADE', atpCategory: 'NOT_A_CATEGORY' }, 'atpCategory'],
     ])('refuses %s with 422 naming the field, and stores nothing', async (_label, body, field) => {
-      const before = await harness.dataSource.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
+      const before = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
       const response = await create({ siteCode: ws.siteCode, ...body });
       expect(response.status).toBe(422);
       expect(response.body.errors?.[0]?.field ?? response.body.field).toBe(field);
-      const after = await harness.dataSource.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
+      const after = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
       expect(after).toEqual(before);
     });
 
@@ -244,7 +244,7 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       expect(noReason.status).toBe(400);
       await harness.http().post(`${base}/submissions/${id}/category`).set(auth)
         .send({ atpCategory: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named' }).expect(200);
-      const overrides = await harness.dataSource.query(`SELECT to_category, reason, overridden_by FROM atp_category_overrides WHERE submission_id = $1`, [id]);
+      const overrides = await harness.query(`SELECT to_category, reason, overridden_by FROM atp_category_overrides WHERE submission_id = $1`, [id]);
       expect(overrides).toEqual([{ to_category: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named', overridden_by: 'u-doc' }]);
 
       const submitted = await harness.http().post(`${base}/submissions/${id}/submit`).set(auth).send();
@@ -273,7 +273,7 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       await harness.publish(WorkspaceDeactivatedV1, gone.workspaceId, gone.workspaceId, {
         workspaceId: gone.workspaceId, code: `WS-${gone.workspaceId.slice(0, 8)}`, name: 'Test workspace', isActive: false,
       });
-      await waitFor(async () => (await harness.dataSource.query(`SELECT 1 FROM workspace_replica WHERE workspace_id = $1 AND NOT is_active`, [gone.workspaceId])).length > 0);
+      await waitFor(async () => (await harness.query(`SELECT 1 FROM workspace_replica WHERE workspace_id = $1 AND NOT is_active`, [gone.workspaceId])).length > 0);
       const response = await harness.http().post(`/api/v1/workspaces/${gone.workspaceId}/submissions`).set(await harness.auth('u-doc'))
         .send({ siteCode: gone.siteCode, scopeCode: 'MW_NEW' });
       expect(response.status).toBe(422);

@@ -7,4 +7,5 @@ export * from './auth';
 export * from './access-sweep';
 export * from './http-edge';
 export * from './openapi-bodies';
+export * from './service-process';
 export * from './zip-builder';

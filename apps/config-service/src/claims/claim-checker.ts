@@ -20,6 +20,7 @@ export type ClaimedEntity =
   | 'atp_scope_master'
   | 'vendor_master'
   | 'approval_role_master'
+  | 'approval_policy_stages'
   | 'sites'
   | 'workspace_members'
   | 'workspaces';
@@ -32,6 +33,7 @@ export const VALIDATOR_OF: Readonly<Record<ClaimedEntity, ValidatorName>> = {
   atp_scope_master: 'config.scope',
   vendor_master: 'config.vendor',
   approval_role_master: 'config.approvalRole',
+  approval_policy_stages: 'config.policyStage',
   sites: 'config.site',
   workspace_members: 'config.member',
 };
@@ -54,6 +56,8 @@ interface OwnedRow {
  * round trips. "Usable" is what a running workflow may still name: a version that was ACTIVE (SUPERSEDED keeps its
  * running workflows, architecture §2.4) and never a DRAFT or ARCHIVED one; an active site, master row or member.
  * Approvers are claimed as users and checked as ACTIVE members of the claim's workspace (routing's rule, §6 Q6).
+ * The lookups run in the claim's workspace scope (row-level security): a row of another workspace is invisible and
+ * reads UNKNOWN, as its id would through the API; OTHER_WORKSPACE remains for a known user who is no member here.
  */
 const LOOKUPS: Record<ClaimedEntity, string> = {
   workspaces: `SELECT id::text AS id, id::text AS workspace_id, is_active AS usable, NULL::text AS source_type, NULL::text AS config_version_id
@@ -69,6 +73,8 @@ const LOOKUPS: Record<ClaimedEntity, string> = {
   approval_role_master: `SELECT id, coalesce(workspace_id::text, $2::text) AS workspace_id, is_active AS usable,
                            NULL::text AS source_type, config_version_id
                          FROM approval_role_master WHERE id = ANY($1::text[])`,
+  approval_policy_stages: `SELECT id, workspace_id::text, is_active AS usable, NULL::text AS source_type, config_version_id
+                           FROM approval_policy_stages WHERE id = ANY($1::text[])`,
   sites: `SELECT id, workspace_id::text, is_active AS usable, NULL::text AS source_type, NULL::text AS config_version_id
           FROM sites WHERE id = ANY($1::text[])`,
   // A user is "known" when the users row exists; the member row of the claim's workspace decides the rest.

@@ -47,6 +47,14 @@ export function workflowStartedClaims(workspaceId: string, p: WorkflowStartedPay
       id: s.approvalRoleId,
       configVersionId: matrix,
     });
+    // The stage's row of the policy, when the matrix planned it (a built-in template's stage names none).
+    if (s.policyStageId)
+      claims.push({
+        field: `stages[${i}].policyStageId`,
+        entity: 'approval_policy_stages',
+        id: s.policyStageId,
+        configVersionId: matrix,
+      });
     if (s.approverUserId)
       claims.push({ field: `stages[${i}].approverUserId`, entity: 'workspace_members', id: s.approverUserId });
   });

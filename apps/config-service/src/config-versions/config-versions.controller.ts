@@ -17,7 +17,10 @@ import { DraftEditService } from './draft-edit.service';
 import { ImportConfigDto, ListConfigVersionsQuery } from './dto/import-config.dto';
 import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 import { SnapshotReader } from './snapshot.reader';
-import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiBinaryResponse, ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
+import { CONFIG_SNAPSHOT_SCHEMAS } from './dto/config-snapshot.view';
+import { CollectionDiffSchema, ConfigDiffSchema, ConfigVersionSchema, ImportResultSchema, PatchedPolicyStageSchema } from './dto/config-version.view';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -37,6 +40,7 @@ export class ConfigVersionsController {
   /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
   @Post('config-versions/import')
   @ApiFileUpload('the configuration workbook (XLSX) or sectioned CSV', ImportConfigDto)
+  @ApiCreatedResponse({ type: ImportResultSchema, description: 'a new DRAFT and its validation report' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   async import(
@@ -52,18 +56,22 @@ export class ConfigVersionsController {
   }
 
   @Get('config-versions')
+  @ApiOkResponse({ type: ConfigVersionSchema, isArray: true })
   @RequireMember()
   list(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: ListConfigVersionsQuery) {
     return this.lifecycle.list(workspaceId, query.sourceType);
   }
 
   @Get('config-versions/:id')
+  @ApiOkResponse({ type: ConfigVersionSchema })
   @RequireMember()
   get(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     return this.lifecycle.get(workspaceId, id);
   }
 
   @Get('config-versions/:id/snapshot')
+  @ApiExtraModels(...CONFIG_SNAPSHOT_SCHEMAS)
+  @ApiOkResponse({ schema: { oneOf: CONFIG_SNAPSHOT_SCHEMAS.map((schema) => ({ $ref: getSchemaPath(schema) })) } })
   @RequireMember()
   async snapshot(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     const version = await this.versions.find(this.dataSource.manager, workspaceId, id);
@@ -71,6 +79,7 @@ export class ConfigVersionsController {
   }
 
   @Post('config-versions/:id/activate')
+  @ApiOkResponse({ type: ConfigVersionSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
   activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
@@ -78,6 +87,7 @@ export class ConfigVersionsController {
   }
 
   @Post('config-versions/:id/archive')
+  @ApiOkResponse({ type: ConfigVersionSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
   archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
@@ -86,12 +96,14 @@ export class ConfigVersionsController {
 
   /** Clones version `:id` into a new ACTIVE version (201 with the new version). */
   @Post('config-versions/:id/rollback')
+  @ApiCreatedResponse({ type: ConfigVersionSchema, description: 'the new ACTIVE version' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
     return this.lifecycle.rollback(workspaceId, id, actorId, idempotency);
   }
 
   @Delete('config-versions/:id')
+  @ApiNoContentResponse({ description: 'the DRAFT is gone' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(204)
   async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string): Promise<void> {
@@ -99,6 +111,7 @@ export class ConfigVersionsController {
   }
 
   @Patch('config-versions/:id/policy-stages/:stageId')
+  @ApiOkResponse({ type: PatchedPolicyStageSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   patchStage(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
@@ -112,6 +125,8 @@ export class ConfigVersionsController {
 
   /** What activating `:id` would change against the ACTIVE version of the same source type. */
   @Get('config-versions/:id/diff')
+  @ApiExtraModels(CollectionDiffSchema)
+  @ApiOkResponse({ type: ConfigDiffSchema })
   @RequireMember()
   async diff(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string) {
     const manager = this.dataSource.manager;
@@ -125,6 +140,7 @@ export class ConfigVersionsController {
   }
 
   @Get('config-versions/:id/export')
+  @ApiBinaryResponse('the version as a workbook (attachment)', XLSX_TYPE)
   @RequireMember()
   async export(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @Res() response: Response): Promise<void> {
     const { fileName, content } = await this.exporter.export(workspaceId, id);
@@ -133,6 +149,7 @@ export class ConfigVersionsController {
 
   /** The documented empty workbook for a source type (sheet `readme` explains every column). */
   @Get('config-templates/:sourceType')
+  @ApiBinaryResponse('the empty workbook of the source type (attachment)', XLSX_TYPE)
   @RequireMember()
   async template(@Param('sourceType') sourceType: string, @Res() response: Response): Promise<void> {
     if (!(SOURCE_TYPES as readonly string[]).includes(sourceType)) {

@@ -10,6 +10,7 @@ import { IdempotencyKeysPlatformStore1764100000004 } from './migrations/17641000
 import { PlatformRoleGrants1764100000010 } from './migrations/1764100000010-platform-role-grants';
 import { PinsFromRows1764100000011 } from './migrations/1764100000011-pins-from-rows';
 import { SubmissionPins1764100000020 } from './migrations/1764100000020-submission-pins';
+import { TenantRls1765200000010 } from './migrations/1765200000010-tenant-rls';
 
 /** Every migration of this service, in order (listed explicitly: bundlers drop glob patterns). */
 export const migrations: MigrationClass[] = [
@@ -24,4 +25,6 @@ export const migrations: MigrationClass[] = [
   SubmissionPins1764100000020,
   IdempotencyKeysPerCaller1764990000000,
   DataIntegrityAuditLog1765100000000,
+  // Last: the policies are created on the tables' final shape.
+  TenantRls1765200000010,
 ];

@@ -1,16 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
+import { Idempotency, PageQueryDto, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
 import { ImportLimits } from '../import/import-limits';
-import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, PageQueryDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
+import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
 import { WorkspacesService } from './workspaces.service';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
-import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiFileUpload, ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import { WorkspaceViewSchema } from './dto/workspace.view';
+import { MembershipViewSchema, MyWorkspaceListSchema, SiteImportSchema, SiteUpsertSchema, SiteViewSchema, UserViewSchema } from './dto/directory.view';
 
 @ApiProblems()
 @Controller('api/v1')
@@ -32,6 +33,7 @@ export class DirectoryController {
 
   /** The caller's own workspaces (active memberships), so a client finds its workspace by code. */
   @Get('workspaces')
+  @ApiOkResponse({ type: MyWorkspaceListSchema })
   @Authenticated()
   async listMyWorkspaces(@CallerId() callerId: string) {
     return { items: await this.workspaces.listForMember(callerId) };
@@ -54,12 +56,14 @@ export class DirectoryController {
   }
 
   @Post('users')
+  @ApiCreatedResponse({ type: UserViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
   createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
     return this.users.create(dto, actorId, idempotency);
   }
 
   @Get('users')
+  @ApiPageResponse(UserViewSchema)
   @RequirePlatformRole('PLATFORM_ADMIN')
   listUsers(@Query() query: PageQueryDto) {
     return this.users.list({ cursor: query.cursor, limit: query.limit ?? 50 });
@@ -70,18 +74,21 @@ export class DirectoryController {
    * workspace the user belongs to; anyone else gets 404, as for a user that does not exist.
    */
   @Get('users/:userId')
+  @ApiOkResponse({ type: UserViewSchema })
   @Authenticated()
   getUser(@Param('userId') userId: string, @Caller() caller: AuthenticatedCaller) {
     return this.users.getVisibleTo(userId, caller);
   }
 
   @Patch('users/:userId')
+  @ApiOkResponse({ type: UserViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
   updateUser(@Param('userId') userId: string, @Body() dto: UpdateUserStatusDto, @CallerId() actorId: string) {
     return this.users.updateStatus(userId, dto, actorId);
   }
 
   @Post('workspaces/:workspaceId/members')
+  @ApiCreatedResponse({ type: MembershipViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   addMember(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
@@ -93,12 +100,14 @@ export class DirectoryController {
   }
 
   @Get('workspaces/:workspaceId/members')
+  @ApiPageResponse(MembershipViewSchema)
   @RequireMember()
   listMembers(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: PageQueryDto) {
     return this.memberships.list(workspaceId, { cursor: query.cursor, limit: query.limit ?? 50 });
   }
 
   @Patch('workspaces/:workspaceId/members/:membershipId')
+  @ApiOkResponse({ type: MembershipViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   updateMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('membershipId') membershipId: string, @Body() dto: UpdateMemberDto, @CallerId() actorId: string) {
     return this.memberships.update(workspaceId, membershipId, dto, actorId);
@@ -106,6 +115,7 @@ export class DirectoryController {
 
   /** Creates or updates the site with this code (idempotent: an unchanged site is not rewritten). */
   @Put('workspaces/:workspaceId/sites')
+  @ApiOkResponse({ type: SiteUpsertSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @CallerId() actorId: string) {
     const written = await this.sites.upsert(
@@ -117,12 +127,14 @@ export class DirectoryController {
   }
 
   @Get('workspaces/:workspaceId/sites')
+  @ApiPageResponse(SiteViewSchema)
   @RequireMember()
   listSites(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: PageQueryDto) {
     return this.sites.list(workspaceId, { cursor: query.cursor, limit: query.limit ?? 50 });
   }
 
   @Get('workspaces/:workspaceId/sites/:siteId')
+  @ApiOkResponse({ type: SiteViewSchema })
   @RequireMember()
   getSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('siteId') siteId: string) {
     return this.sites.get(workspaceId, siteId);
@@ -131,6 +143,7 @@ export class DirectoryController {
   /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
   @Post('workspaces/:workspaceId/sites/import')
   @ApiFileUpload('the site list (XLSX or CSV)')
+  @ApiCreatedResponse({ type: SiteImportSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
   importSites(

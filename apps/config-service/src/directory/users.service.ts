@@ -5,6 +5,7 @@ import type { AuthenticatedCaller } from '@atp/platform-auth';
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, decodeCursor, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
+import { withOwnMemberships } from './own-memberships';
 import type { CreateUserDto, UpdateUserStatusDto } from './dto/directory.dto';
 
 const COLUMNS = `id AS "userId", email, full_name AS "fullName", user_type AS "userType", status`;
@@ -57,13 +58,21 @@ export class UsersService {
     return this.get(id);
   }
 
+  /**
+   * Under row-level security each side is read as that user's own memberships (own-memberships.ts): the caller's
+   * active workspaces, then whether the user is in one of them.
+   */
   private async shareWorkspace(callerId: string, userId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM workspace_members mine JOIN workspace_members theirs ON theirs.workspace_id = mine.workspace_id
-        WHERE mine.user_id = $1 AND mine.status = 'ACTIVE' AND theirs.user_id = $2 LIMIT 1`,
-      [callerId, userId],
+    const mine = await withOwnMemberships(this.dataSource, callerId, (manager) => manager.query(
+      `SELECT DISTINCT workspace_id AS "workspaceId" FROM workspace_members WHERE user_id = $1 AND status = 'ACTIVE'`,
+      [callerId],
+    )) as Array<{ workspaceId: string }>;
+    if (mine.length === 0) return false;
+    const shared = await withOwnMemberships(this.dataSource, userId, (manager) => manager.query(
+      `SELECT 1 FROM workspace_members WHERE user_id = $1 AND workspace_id = ANY($2::uuid[]) LIMIT 1`,
+      [userId, mine.map((m) => m.workspaceId)],
     )) as unknown[];
-    return rows.length > 0;
+    return shared.length > 0;
   }
 
   updateStatus(id: string, dto: UpdateUserStatusDto, actorId: string | null): Promise<UserPayloadV1> {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, setTransactionWorkspace } from '@atp/platform-database';
 import { ConflictError, NotFoundError, IdempotencyStore, UnknownReferenceError, type IdempotentRequest } from '@atp/platform-http';
 import type { MembershipPayloadV1 } from '@atp/contracts';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { DirectoryEvents } from './directory-events';
+import { withOwnMemberships } from './own-memberships';
 import type { CreateWorkspaceDto } from './dto/directory.dto';
 
 export interface WorkspaceView extends WorkspacePayloadV1 {
@@ -35,6 +36,8 @@ export class WorkspacesService {
         `INSERT INTO workspaces (code, name, customer_group_id, vendor_owner_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
         [dto.code, dto.name, dto.customerGroupId, dto.vendorOwnerId],
       )) as WorkspaceView[];
+      // A platform route runs outside any tenant: from here on the transaction works in the new workspace (RLS).
+      await setTransactionWorkspace(manager, workspace.workspaceId);
       await this.events.workspace(manager, 'created', toPayload(workspace), creatorId);
       const creator = (await manager.query(`SELECT 1 FROM users WHERE id = $1`, [creatorId])) as unknown[];
       if (creator.length === 0) throw new UnknownReferenceError('caller', creatorId, 'user');
@@ -59,7 +62,8 @@ export class WorkspacesService {
    * the list below), `roles` all of them.
    */
   async listForMember(userId: string): Promise<Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>> {
-    return (await this.dataSource.query(
+    // Row-level security shows this transaction the memberships of `userId` in every workspace, and no one else's.
+    return withOwnMemberships(this.dataSource, userId, async (manager) => (await manager.query(
       `SELECT w.id AS "workspaceId", w.code, w.name,
               (array_agg(m.role ORDER BY array_position($2::text[], m.role::text)))[1] AS role,
               array_agg(m.role ORDER BY array_position($2::text[], m.role::text)) AS roles
@@ -67,7 +71,7 @@ export class WorkspacesService {
         WHERE m.user_id = $1 AND m.status = 'ACTIVE'
         GROUP BY w.id ORDER BY w.code`,
       [userId, ['WORKSPACE_ADMIN', 'QA_ENGINEER', 'DOC_CONTROL', 'APPROVER', 'AUDITOR']],
-    )) as Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>;
+    )) as Array<{ workspaceId: string; code: string; name: string; role: string; roles: string[] }>);
   }
 
   async findByCode(code: string): Promise<WorkspaceView | null> {

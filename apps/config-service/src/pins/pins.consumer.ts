@@ -18,7 +18,8 @@ export const PINS_CONSUMER: InboxConsumerSpec = { name: 'config-service.workflow
  * workflow's end (completed, rejected, cancelled) releases them. `workflow.pins-asserted` (workflow-service re-reading its
  * running workflows) records a start this feed lost, e.g. after the topic's retention; it never reopens an ended
  * workflow, so it may arrive before or after the end. Duplicates are absorbed by the inbox (same event
- * id) and by `workflow_pins` (same instance).
+ * id) and by `workflow_pins` (same instance). An event without a workspace pins nothing: every config version belongs
+ * to a workspace, and row-level security would refuse a pin row of no workspace.
  */
 @Controller()
 export class PinsConsumer {
@@ -26,6 +27,7 @@ export class PinsConsumer {
 
   @EventPattern(WorkflowStartedV1.eventType, { consumer: PINS_CONSUMER })
   async onStarted(@Payload() event: ConsumedEvent<WorkflowStartedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    if (!event.envelope.workspaceId) return;
     const payload = event.envelope.payload;
     const { approvalMatrix, clusterMapping, scopeConfig } = payload.pinnedConfigVersions;
     await this.pins.started(inbox.manager, payload.workflowInstanceId, event.envelope.workspaceId, [
@@ -35,6 +37,7 @@ export class PinsConsumer {
 
   @EventPattern(WorkflowPinsAssertedV1.eventType, { consumer: PINS_CONSUMER })
   async onAsserted(@Payload() event: ConsumedEvent<WorkflowPinsAssertedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+    if (!event.envelope.workspaceId) return;
     const { workflowInstanceId, pinnedConfigVersions } = event.envelope.payload;
     const { approvalMatrix, clusterMapping, scopeConfig } = pinnedConfigVersions;
     await this.pins.started(inbox.manager, workflowInstanceId, event.envelope.workspaceId, [approvalMatrix, clusterMapping, scopeConfig]);
@@ -42,6 +45,7 @@ export class PinsConsumer {
 
   @EventPattern([WorkflowCompletedV1.eventType, WorkflowRejectedV1.eventType, WorkflowCancelledV1.eventType], { consumer: PINS_CONSUMER })
   async onEnded(@Payload() event: ConsumedEvent<{ workflowInstanceId: string }>, @Ctx() inbox: InboxContext): Promise<void> {
+    if (!event.envelope.workspaceId) return;
     const eventType = event.envelope.eventType as WorkflowEndEventType;
     await this.pins.ended(inbox.manager, event.envelope.payload.workflowInstanceId, event.envelope.workspaceId, eventType);
   }

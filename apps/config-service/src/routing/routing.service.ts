@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  compileRouting, normaliseRouteCodes, normaliseSiteCode, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
+  compileRouting, CompiledRoutingCache, normaliseRouteCodes, normaliseSiteCode, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
 } from '@atp/approval-routing';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { ConfigVersionsRepository } from '../config-versions/config-versions.repository';
@@ -25,7 +25,7 @@ export type DryRunResult = RouteResolution & { warnings: DryRunWarning[] };
  */
 @Injectable()
 export class RoutingService {
-  private readonly compiled = new Map<string, CompiledRouting>();
+  private readonly compiled = new CompiledRoutingCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,7 +85,7 @@ export class RoutingService {
   /** `activeIds`: source type → ACTIVE version id, when the caller has read them already. */
   async routingFor(workspaceId: string, activeIds?: Record<string, string>): Promise<CompiledRouting> {
     const manager = this.dataSource.manager;
-    const cached = activeIds && this.compiled.get(`${activeIds.APPROVAL_MATRIX}|${activeIds.CLUSTER_MAPPING}|${activeIds.SCOPE_CONFIG}`);
+    const cached = activeIds && this.compiled.find({ approvalMatrix: activeIds.APPROVAL_MATRIX, clusterMapping: activeIds.CLUSTER_MAPPING, scopeConfig: activeIds.SCOPE_CONFIG });
     if (cached) return cached;
     const [matrix, mapping, scopes] = await Promise.all([
       this.versions.findActive(manager, workspaceId, 'APPROVAL_MATRIX'),
@@ -97,15 +97,15 @@ export class RoutingService {
         missing: [!matrix && 'APPROVAL_MATRIX', !mapping && 'CLUSTER_MAPPING', !scopes && 'SCOPE_CONFIG'].filter(Boolean),
       });
     }
-    const key = `${matrix.id}|${mapping.id}|${scopes.id}`;
-    let routing = this.compiled.get(key);
+    const ids = { approvalMatrix: matrix.id, clusterMapping: mapping.id, scopeConfig: scopes.id };
+    let routing = this.compiled.find(ids);
     if (!routing) {
       routing = compileRouting({
         approvalMatrix: (await this.snapshots.read(manager, matrix)) as ApprovalMatrixSnapshot,
         clusterMapping: (await this.snapshots.read(manager, mapping)) as ClusterMappingSnapshot,
         scopeConfig: (await this.snapshots.read(manager, scopes)) as ScopeConfigSnapshot,
       });
-      this.compiled.set(key, routing);
+      this.compiled.remember(ids, routing);
     }
     return routing;
   }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { SourceType } from '@atp/approval-routing';
+import { runInWorkspace } from '@atp/platform-database';
 import { DomainError } from '@atp/platform-http';
 import { AppModule } from '../app.module';
 import { loadAppEnv } from '../config/env';
@@ -65,36 +66,41 @@ async function main(): Promise<void> {
 
     const workspace = (await workspaces.findByCode(DEMO_WORKSPACE.code)) ?? (created++, await workspaces.create(DEMO_WORKSPACE, SEED_ACTOR));
     const workspaceId = workspace.workspaceId;
-    const existing = new Set((await members.all(workspaceId)).map((m) => `${m.userId}|${m.role}`));
+    // Row-level security: each workspace's members, sites and config are written in that workspace's scope.
+    const membersOf = async (id: string) => (await runInWorkspace(id, () => members.all(id))).map((m) => `${m.userId}|${m.role}`);
+    const existing = new Set(await membersOf(workspaceId));
     const wanted: Array<[string, 'WORKSPACE_ADMIN' | 'DOC_CONTROL' | 'QA_ENGINEER' | 'APPROVER' | 'AUDITOR']> = [
       ...STAFF.map(([id, , , , role]) => [id, role] as [string, typeof role]),
       ...approvers.map((id) => [id, 'APPROVER'] as [string, 'APPROVER']),
     ];
     for (const [userId, role] of wanted) {
       if (existing.has(`${userId}|${role}`)) continue;
-      await members.add(workspaceId, { userId: userId, role }, SEED_ACTOR);
+      await runInWorkspace(workspaceId, () => members.add(workspaceId, { userId: userId, role }, SEED_ACTOR));
       created++;
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SITES) {
-      if (await sites.upsert(workspaceId, { siteCode, siteName, region, city, clusterCode, isActive: true }, SEED_ACTOR)) created++;
+      const site = { siteCode, siteName, region, city, clusterCode, isActive: true };
+      if (await runInWorkspace(workspaceId, () => sites.upsert(workspaceId, site, SEED_ACTOR))) created++;
     }
 
-    const importAndActivate = async (sourceType: SourceType, content: Buffer, into = workspace.workspaceId, actor = SEED_ACTOR) => {
-      try {
-        const { version } = await importer.import(into, sourceType, { fileName: `demo-${sourceType.toLowerCase()}.csv`, buffer: content }, actor, 'demo seed');
-        await lifecycle.activate(into, version.id, actor);
-        created++;
-        log(`${sourceType} v${version.versionNumber} imported and activated`);
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'DUPLICATE_FILE')) throw error;
-        const existingId = String(error.extensions.existingVersionId);
-        const version = await lifecycle.get(into, existingId);
-        if (version.status === 'DRAFT') {
-          await lifecycle.activate(into, existingId, actor);
+    const importAndActivate = (sourceType: SourceType, content: Buffer, into = workspaceId, actor = SEED_ACTOR) =>
+      runInWorkspace(into, async () => {
+        try {
+          const file = { fileName: `demo-${sourceType.toLowerCase()}.csv`, buffer: content };
+          const { version } = await importer.import(into, sourceType, file, actor, 'demo seed');
+          await lifecycle.activate(into, version.id, actor);
           created++;
+          log(`${sourceType} v${version.versionNumber} imported and activated`);
+        } catch (error) {
+          if (!(error instanceof DomainError && error.code === 'DUPLICATE_FILE')) throw error;
+          const existingId = String(error.extensions.existingVersionId);
+          const version = await lifecycle.get(into, existingId);
+          if (version.status === 'DRAFT') {
+            await lifecycle.activate(into, existingId, actor);
+            created++;
+          }
         }
-      }
-    };
+      });
     const scopeConfig = csvOf({
       scopes: SCOPES,
       vendors: VENDORS.map(([vendor_code, vendor_name, vendor_type]) => ({ vendor_code, vendor_name, vendor_type })),
@@ -123,14 +129,15 @@ async function main(): Promise<void> {
     // The second workspace: created by its own admin, who becomes its first WORKSPACE_ADMIN.
     const secondAdmin = SECOND_STAFF[0][0];
     const second = (await workspaces.findByCode(SECOND_WORKSPACE.code)) ?? (created++, await workspaces.create(SECOND_WORKSPACE, secondAdmin));
-    const secondMembers = new Set((await members.all(second.workspaceId)).map((m) => `${m.userId}|${m.role}`));
+    const secondMembers = new Set(await membersOf(second.workspaceId));
     for (const [userId, , , , role] of SECOND_STAFF) {
       if (secondMembers.has(`${userId}|${role}`)) continue;
-      await members.add(second.workspaceId, { userId, role }, secondAdmin);
+      await runInWorkspace(second.workspaceId, () => members.add(second.workspaceId, { userId, role }, secondAdmin));
       created++;
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SECOND_SITES) {
-      if (await sites.upsert(second.workspaceId, { siteCode, siteName, region, city, clusterCode, isActive: true }, secondAdmin)) created++;
+      const site = { siteCode, siteName, region, city, clusterCode, isActive: true };
+      if (await runInWorkspace(second.workspaceId, () => sites.upsert(second.workspaceId, site, secondAdmin))) created++;
     }
     await importAndActivate('SCOPE_CONFIG', scopeConfig, second.workspaceId, secondAdmin);
     log(`workspace ${SECOND_WORKSPACE.code} (${second.workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`);

@@ -23,6 +23,8 @@ export function publicApiDocument(documents: Readonly<Record<UpstreamService, Op
       service: `${service}-service`,
       document: documents[service],
       routes: (path: string) => upstreamFor(path) === service,
+      // Every service serves the integrity routes; the gateway forwards `/integrity/<service>/…` by name.
+      fixedParams: { service },
     })),
     {
       title: 'ATP Workflow Approval Platform API',

@@ -12,6 +12,8 @@ import { PunchlistEditing } from '../punchlists/punchlist-editing.service';
 import { ItemLifecycle, type MoveCommand } from './item-lifecycle.service';
 import type { ItemAction } from './item-transitions';
 import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AssignedItemSchema, ItemsAddedSchema, MoveResultSchema } from './dto/item.view';
 
 /**
  * Item moves (domain §4.6). The route names the role; the transition table decides the rest (the
@@ -29,6 +31,7 @@ export class ItemsController {
 
   /** The issuing approver adds items while the punchlist is OPEN. */
   @Post()
+  @ApiCreatedResponse({ type: ItemsAddedSchema })
   @RequireWorkspaceRole('APPROVER')
   async add(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -44,6 +47,7 @@ export class ItemsController {
   }
 
   @Patch(':itemId')
+  @ApiOkResponse({ type: AssignedItemSchema })
   @RequireWorkspaceRole('APPROVER', 'DOC_CONTROL', 'WORKSPACE_ADMIN')
   assign(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -58,6 +62,7 @@ export class ItemsController {
   /** Multipart `file` (evidence, streamed into the store) + `comment` → RECTIFIED. */
   @Post(':itemId/rectify')
   @ApiFileUpload('the evidence, streamed to the blob store', { comment: { type: 'string', maxLength: 4000 } })
+  @ApiOkResponse({ type: MoveResultSchema, description: 'the item is RECTIFIED' })
   @RequireWorkspaceRole('DOC_CONTROL')
   async rectify(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -85,6 +90,7 @@ export class ItemsController {
   }
 
   @Post(':itemId/verify')
+  @ApiOkResponse({ type: MoveResultSchema, description: 'the item is QA_VERIFIED' })
   @RequireWorkspaceRole('QA_ENGINEER')
   verify(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -100,6 +106,7 @@ export class ItemsController {
 
   /** Only the approver who issued the punchlist (checked against the punchlist, not just the role). */
   @Post(':itemId/close')
+  @ApiOkResponse({ type: MoveResultSchema, description: 'the item is CLOSED' })
   @RequireWorkspaceRole('APPROVER')
   close(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -115,6 +122,7 @@ export class ItemsController {
 
   /** QA rejects a RECTIFIED item, the issuer a QA_VERIFIED one: back to the vendor. */
   @Post(':itemId/reject')
+  @ApiOkResponse({ type: MoveResultSchema, description: 'the item is REJECTED' })
   @RequireWorkspaceRole('QA_ENGINEER', 'APPROVER')
   reject(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

@@ -5,7 +5,9 @@ import { ListPunchlistsQuery } from '../punchlists/dto/punchlist.dto';
 import { OpenItemsQuery } from '../punchlists/dto/team-query.dto';
 import { BLOB_STORE, type BlobStore } from '@atp/platform-blob-store';
 import { PunchlistQueries } from './punchlist-queries.service';
-import { ApiProblems } from '@atp/platform-openapi';
+import { ApiBinaryResponse, ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { PunchlistDetailSchema, PunchlistSummarySchema, TeamOpenItemSchema } from './dto/punchlist.view';
 
 /** Reads: any member of the workspace (vendors, QA, approvers and auditors all follow punchlists). */
 @ApiProblems()
@@ -17,6 +19,7 @@ export class PunchlistQueriesController {
   ) {}
 
   @Get()
+  @ApiPageResponse(PunchlistSummarySchema)
   @RequireMember()
   list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: ListPunchlistsQuery) {
     return this.queries.list(workspaceId, query);
@@ -24,12 +27,14 @@ export class PunchlistQueriesController {
 
   /** Declared before `:punchlistId`: punchlist ids are UUIDs, so the word never names a punchlist. */
   @Get('open-items')
+  @ApiPageResponse(TeamOpenItemSchema)
   @RequireMember()
   openItems(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: OpenItemsQuery) {
     return this.queries.openItemsOfTeam(workspaceId, query.team, query);
   }
 
   @Get(':punchlistId')
+  @ApiOkResponse({ type: PunchlistDetailSchema })
   @RequireMember()
   one(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('punchlistId') punchlistId: string) {
     return this.queries.one(workspaceId, punchlistId);
@@ -37,6 +42,7 @@ export class PunchlistQueriesController {
 
   /** The evidence file's bytes, streamed, with the type judged from its content at upload. */
   @Get(':punchlistId/items/:itemId/evidence/:evidenceId/content')
+  @ApiBinaryResponse('the evidence file’s bytes, served with the content type judged at upload')
   @RequireMember()
   async content(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

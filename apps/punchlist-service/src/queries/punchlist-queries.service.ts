@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, NotFoundError, type Page } from '@atp/platform-http';
+import { ReferenceRejectionLog } from '@atp/platform-messaging';
 import type { ListPunchlistsQuery, TeamItemsQuery } from '../punchlists/dto/punchlist.dto';
 
 export interface PunchlistSummary {
@@ -17,6 +18,8 @@ export interface PunchlistSummary {
   clearedBy: string | null;
   clearedAt: string | null;
   stalled: boolean;
+  /** An owner refused one of its references: it needs review (`punchlist.flagInvalidReference`). */
+  flagged: boolean;
   lastProgressAt: string;
   itemCount: number;
   openItemCount: number;
@@ -25,7 +28,7 @@ export interface PunchlistSummary {
 const SUMMARY = `p.id, p.status, p.origin, p.workflow_instance_id AS "workflowInstanceId", p.workflow_stage_id AS "workflowStageId",
   p.submission_id AS "submissionId", f.site_code AS "siteCode", f.vendor_code AS "vendorCode", p.issued_by AS "issuedBy",
   p.issued_at AS "issuedAt", p.cleared_by AS "clearedBy", p.cleared_at AS "clearedAt", p.stalled_at IS NOT NULL AS stalled,
-  p.last_progress_at AS "lastProgressAt",
+  p.integrity_flag IS NOT NULL AS flagged, p.last_progress_at AS "lastProgressAt",
   (SELECT count(*)::int FROM punchlist_items i WHERE i.punchlist_id = p.id) AS "itemCount",
   (SELECT count(*)::int FROM punchlist_items i WHERE i.punchlist_id = p.id AND i.status <> 'CLOSED') AS "openItemCount"`;
 
@@ -55,12 +58,12 @@ export class PunchlistQueries {
 
   async one(workspaceId: string, punchlistId: string) {
     const [punchlist] = (await this.dataSource.query(
-      `SELECT ${SUMMARY}, p.notes FROM punchlists p JOIN workflow_facts f ON f.workflow_instance_id = p.workflow_instance_id
+      `SELECT ${SUMMARY}, p.notes, p.integrity_flag AS "integrityFlag", p.flagged_at AS "flaggedAt" FROM punchlists p JOIN workflow_facts f ON f.workflow_instance_id = p.workflow_instance_id
        WHERE p.workspace_id = $1 AND p.id = $2`,
       [workspaceId, punchlistId],
-    )) as Array<PunchlistSummary & { notes: string | null }>;
+    )) as Array<PunchlistSummary & { notes: string | null; integrityFlag: string | null; flaggedAt: Date | null }>;
     if (!punchlist) throw new NotFoundError('punchlist', punchlistId);
-    const [items, evidence, history] = await Promise.all([
+    const [items, evidence, history, referenceRejections] = await Promise.all([
       this.dataSource.query(
         `SELECT id, item_number AS "itemNumber", item_code AS "itemCode", description, severity, status, assigned_team AS "assignedTeam",
            to_char(target_date, 'YYYY-MM-DD') AS "targetDate", identified_by AS "identifiedBy", evidence_doc_id AS "currentEvidenceId",
@@ -80,11 +83,15 @@ export class PunchlistQueries {
          FROM punchlist_item_history WHERE punchlist_id = $1 ORDER BY id`,
         [punchlistId],
       ) as Promise<Array<Record<string, unknown> & { itemId: string; at: Date }>>,
+      ReferenceRejectionLog.ofAggregate(this.dataSource.manager, workspaceId, punchlistId),
     ]);
     const base = `/api/v1/workspaces/${workspaceId}/punchlists/${punchlistId}/items`;
     return {
       ...this.summary(punchlist),
       notes: punchlist.notes,
+      integrityFlag: punchlist.integrityFlag,
+      flaggedAt: iso(punchlist.flaggedAt),
+      referenceRejections,
       items: items.map((item) => ({
         ...item,
         closedAt: iso(item.closedAt),

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { PunchlistReminderV1, PunchlistStalledV1 } from '@atp/contracts';
 import { inTransaction, runAcrossWorkspaces, runInWorkspace } from '@atp/platform-database';
-import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
+import { PeriodicTask, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import type { AppEnv } from '../config/env';
 import { PunchlistEventsPublisher } from '../punchlists/punchlist-events.publisher';
@@ -33,8 +33,7 @@ interface IdleRow {
  */
 @Injectable()
 export class StallSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly schedule: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,23 +41,16 @@ export class StallSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly events: PunchlistEventsPublisher,
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.env.PUNCHLIST_STALL_SWEEP_INTERVAL_MS;
-    if (interval === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweepOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'stall sweep failed; the next tick retries'))
-        .finally(() => (this.running = null));
-    }, interval);
-    this.timer.unref();
+  ) {
+    this.schedule = new PeriodicTask('stall sweep', () => this.sweepOnce(), this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.schedule.start(this.env.PUNCHLIST_STALL_SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass; `workspaceId` limits it (tests share a database across files). */

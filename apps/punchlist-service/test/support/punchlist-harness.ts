@@ -76,7 +76,9 @@ export class PunchlistHarness {
     this.kafka = testKafka('punchlist-service-tests');
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    await this.waitForConsumerGroups(['punchlist-service.workflow-decisions', 'punchlist-service.reference-replica']);
+    await this.waitForConsumerGroups([
+      'punchlist-service.workflow-decisions', 'punchlist-service.reference-replica', 'punchlist-service.reference-rejections',
+    ]);
   }
 
   async stop(): Promise<void> {

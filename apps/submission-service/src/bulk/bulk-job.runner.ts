@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { BLOB_STORE, type BlobStore, inspectUpload, newBlobKey, type ZipArchive } from '@atp/platform-blob-store';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, runInWorkspace } from '@atp/platform-database';
 import { DomainError } from '@atp/platform-http';
 import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import type { AppEnv } from '../config/env';
@@ -51,8 +51,9 @@ export class BulkJobRunner implements OnApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** The job outlives its request: it runs in its own workspace's scope (row-level security), not the caller's. */
   launch(job: BulkJob): void {
-    const run = this.run(job).finally(() => this.running.delete(run));
+    const run = runInWorkspace(job.workspaceId, () => this.run(job)).finally(() => this.running.delete(run));
     this.running.add(run);
   }
 

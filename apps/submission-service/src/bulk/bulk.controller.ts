@@ -3,8 +3,9 @@ import type { Request, Response } from 'express';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
 import { ApiProblems } from '@atp/platform-openapi';
-import { ApiBody, ApiConsumes } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse } from '@nestjs/swagger';
 import { BulkRegistrationService } from './bulk-registration.service';
+import { JobAcceptedSchema, JobViewSchema } from './bulk.view';
 
 @ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId')
@@ -24,6 +25,7 @@ export class BulkController {
       },
     },
   })
+  @ApiAcceptedResponse({ type: JobAcceptedSchema, description: 'the rows run as a job: poll GET /jobs/{jobId}' })
   @RequireWorkspaceRole('DOC_CONTROL')
   async register(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -38,6 +40,7 @@ export class BulkController {
   }
 
   @Get('jobs/:jobId')
+  @ApiOkResponse({ type: JobViewSchema })
   @RequireMember()
   job(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('jobId') jobId: string) {
     return this.bulk.getJob(workspaceId, jobId);

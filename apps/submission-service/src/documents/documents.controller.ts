@@ -4,7 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
 import { DocumentService } from './document.service';
-import { ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiBinaryResponse, ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiCreatedResponse } from '@nestjs/swagger';
+import { UploadedDocumentSchema } from '../submissions/dto/submission.view';
 
 @ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/submissions/:submissionId/documents')
@@ -17,6 +19,7 @@ export class DocumentsController {
     documentType: { type: 'string', description: 'a document type; ATP_DOCUMENT when absent' },
     notes: { type: 'string' },
   })
+  @ApiCreatedResponse({ type: UploadedDocumentSchema })
   @RequireWorkspaceRole('DOC_CONTROL')
   async upload(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -32,6 +35,7 @@ export class DocumentsController {
   }
 
   @Get(':documentId/content')
+  @ApiBinaryResponse('the document’s bytes, served with the content type it was uploaded with')
   @RequireMember()
   async content(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ReferenceRejectedV1, Topics, type ReferenceRejectedPayloadV1 } from '@atp/contracts';
+import { ReferenceRejectedV1, Topics, type CompensationName, type ReferenceRejectedPayloadV1 } from '@atp/contracts';
 import { ReferenceRejectionLog, type ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { SubmissionEvents } from '../submissions/submission-events';
@@ -10,6 +10,9 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
   name: 'submission-service.reference-rejections',
   topics: [Topics.integrityEvents],
 };
+
+/** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
+export const SUBMISSION_COMPENSATIONS: readonly CompensationName[] = ['submission.markInvalidReference'];
 
 /**
  * Compensation of `reference.rejected` about a submission (architecture §5.3): the submission and its current attempt

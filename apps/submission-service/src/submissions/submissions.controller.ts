@@ -8,7 +8,9 @@ import { CategorizeDto, CategoryOverrideDto, CreateSubmissionDto, ListSubmission
 import { SubmissionQueries } from './submission-queries';
 import { SubmissionViews } from './submission-view';
 import { SubmissionService } from './submission.service';
-import { ApiProblems } from '@atp/platform-openapi';
+import { ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { CategorizeResultSchema, SubmissionSummarySchema, SubmissionViewSchema } from './dto/submission.view';
 
 function answer(response: Response, result: StoredResponse): unknown {
   response.status(result.status);
@@ -26,6 +28,7 @@ export class SubmissionsController {
   ) {}
 
   @Post('submissions')
+  @ApiCreatedResponse({ type: SubmissionViewSchema, description: 'a DRAFT' })
   @RequireWorkspaceRole('DOC_CONTROL')
   async create(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -38,18 +41,21 @@ export class SubmissionsController {
   }
 
   @Get('submissions')
+  @ApiPageResponse(SubmissionSummarySchema)
   @RequireMember()
   list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Query() query: ListSubmissionsQueryDto) {
     return this.queries.list(workspaceId, query);
   }
 
   @Get('submissions/:submissionId')
+  @ApiOkResponse({ type: SubmissionViewSchema })
   @RequireMember()
   get(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('submissionId') submissionId: string) {
     return this.views.get(this.dataSource.manager, workspaceId, submissionId);
   }
 
   @Post('submissions/:submissionId/category')
+  @ApiOkResponse({ type: SubmissionViewSchema })
   @RequireWorkspaceRole('DOC_CONTROL')
   async overrideCategory(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -63,6 +69,7 @@ export class SubmissionsController {
   }
 
   @Post('submissions/:submissionId/submit')
+  @ApiOkResponse({ type: SubmissionViewSchema })
   @RequireWorkspaceRole('DOC_CONTROL')
   async submit(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -75,6 +82,7 @@ export class SubmissionsController {
   }
 
   @Post('submissions/:submissionId/qa-review')
+  @ApiOkResponse({ type: SubmissionViewSchema })
   @RequireWorkspaceRole('QA_ENGINEER')
   async qaReview(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -89,6 +97,7 @@ export class SubmissionsController {
 
   /** The classifier alone (domain §5.4): no state, so no idempotency key is needed. */
   @Post('categorize')
+  @ApiOkResponse({ type: CategorizeResultSchema })
   @RequireMember()
   categorize(@Body() body: CategorizeDto, @Res({ passthrough: true }) response: Response) {
     response.status(200);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { BLOB_STORE, type BlobStore, LocalDiskBlobStore } from '@atp/platform-blob-store';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { BULK_WORK_DIR } from '../bulk/bulk-intake';
 import { BulkJobsRepository } from '../bulk/bulk-jobs.repository';
@@ -55,12 +56,15 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     await this.running;
   }
 
-  async sweepOnce(graceMs = this.env.UPLOAD_ABANDONED_AFTER_MS): Promise<UploadSweepResult> {
-    const abandonedBlobs = await this.documents.sweepAbandonedUploads(graceMs);
-    let temporaryFiles = this.store instanceof LocalDiskBlobStore ? await this.store.sweepTemporaryFiles(graceMs) : 0;
-    temporaryFiles += await this.sweepBulkWorkDir(graceMs);
-    const staleJobs = await this.jobs.failStale(this.dataSource.manager, graceMs);
-    return { abandonedBlobs, temporaryFiles, staleJobs };
+  /** Row-level security: the sweep is a job over every workspace's intents and jobs (named, and logged). */
+  sweepOnce(graceMs = this.env.UPLOAD_ABANDONED_AFTER_MS): Promise<UploadSweepResult> {
+    return runAcrossWorkspaces('submission-service upload sweep', async () => {
+      const abandonedBlobs = await this.documents.sweepAbandonedUploads(graceMs);
+      let temporaryFiles = this.store instanceof LocalDiskBlobStore ? await this.store.sweepTemporaryFiles(graceMs) : 0;
+      temporaryFiles += await this.sweepBulkWorkDir(graceMs);
+      const staleJobs = await this.jobs.failStale(this.dataSource.manager, graceMs);
+      return { abandonedBlobs, temporaryFiles, staleJobs };
+    });
   }
 
   private async sweepBulkWorkDir(graceMs: number): Promise<number> {

@@ -11,6 +11,7 @@ import {
   ConfigVersionSnapshotV1, ContractValidator, eventCatalog, MembershipCreatedV1, SiteCreatedV1, WorkspaceCreatedV1,
   type EventDefinition, type EventEnvelope, type MembershipPayloadV1,
 } from '@atp/contracts';
+import { runAcrossWorkspaces } from '@atp/platform-database';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { bootAppForTest, testIssuer, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
@@ -68,7 +69,17 @@ export class SubmissionHarness {
     await this.waitForConsumerGroups([
       'submission-service.reference-replica', 'submission-service.config-snapshot-replica',
       'submission-service.workflow-projection', 'submission-service.punchlist-projection', 'submission-service.reference-rejections',
+      'submission-service.submission-claims',
     ]);
+  }
+
+  /**
+   * A test's own look at the database, across workspaces (row-level security hides every tenant row from
+   * unscoped code, and the app's code must stay unscoped where it would be in production).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any shape, as DataSource.query answers them
+  query<T = any>(sql: string, params?: unknown[]): Promise<T> {
+    return runAcrossWorkspaces('submission-service test inspection', () => this.dataSource.query(sql, params));
   }
 
   async stop(): Promise<void> {
@@ -165,7 +176,7 @@ export class SubmissionHarness {
   }
 
   async waitForVersion(configVersionId: string): Promise<void> {
-    await waitFor(async () => (await this.dataSource.query(`SELECT 1 FROM config_version_replica WHERE config_version_id = $1`, [configVersionId])).length > 0, {
+    await waitFor(async () => (await this.query(`SELECT 1 FROM config_version_replica WHERE config_version_id = $1`, [configVersionId])).length > 0, {
       what: `config version ${configVersionId} in the replica`,
     });
   }
@@ -185,8 +196,8 @@ export class SubmissionHarness {
     const clusterMapping = await this.publishClusterMapping(workspaceId, 1);
     for (const id of [scopeConfig, approvalMatrix, clusterMapping]) await this.waitForVersion(id);
     await waitFor(async () => {
-      const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]);
-      const sites = await this.dataSource.query(`SELECT 1 FROM site_replica WHERE site_id = $1`, [siteId]);
+      const [{ n }] = await this.query(`SELECT count(*)::int AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]);
+      const sites = await this.query(`SELECT 1 FROM site_replica WHERE site_id = $1`, [siteId]);
       return n === members.length && sites.length === 1;
     }, { what: 'members and site in the replica' });
     return { workspaceId, siteCode, siteId, versions: { approvalMatrix, clusterMapping, scopeConfig } };
@@ -202,7 +213,7 @@ export class SubmissionHarness {
   }
 
   async outboxEvents(submissionId: string): Promise<EventEnvelope[]> {
-    const rows = (await this.dataSource.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [submissionId])) as Array<{
+    const rows = (await this.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [submissionId])) as Array<{
       envelope: EventEnvelope;
     }>;
     return rows.map((row) => row.envelope);

@@ -4,6 +4,8 @@ import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 import { ApiProblems } from '@atp/platform-openapi';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { CancelResultSchema, HoldResultSchema, ReassignResultSchema, ResumeResultSchema } from './dto/admin-action.view';
 
 /** WORKSPACE_ADMIN only (declared here; the service checks it again inside the action's transaction). */
 @ApiProblems()
@@ -13,6 +15,7 @@ export class AdminController {
   constructor(private readonly admin: AdminActionsService) {}
 
   @Post('stages/:stageId/reassign')
+  @ApiOkResponse({ type: ReassignResultSchema })
   @HttpCode(200)
   reassign(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -26,6 +29,7 @@ export class AdminController {
   }
 
   @Post('hold')
+  @ApiOkResponse({ type: HoldResultSchema })
   hold(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
@@ -37,6 +41,7 @@ export class AdminController {
   }
 
   @Post('resume')
+  @ApiOkResponse({ type: ResumeResultSchema })
   resume(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,
@@ -48,6 +53,7 @@ export class AdminController {
   }
 
   @Post('cancel')
+  @ApiOkResponse({ type: CancelResultSchema })
   cancel(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('workflowId') workflowInstanceId: string,

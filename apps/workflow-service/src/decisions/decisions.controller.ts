@@ -4,6 +4,8 @@ import { IdempotencyKey, JsonBodyLimit, type StoredResponse } from '@atp/platfor
 import { DecisionDto } from './dto/decision.dto';
 import { StageDecisionService } from './stage-decision.service';
 import { ApiProblems } from '@atp/platform-openapi';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { DecisionResultSchema } from './dto/decision.view';
 
 /**
  * The largest valid decision (decision.dto.ts): 200 items × 2,000 characters plus a 4,000-character
@@ -22,6 +24,7 @@ export class DecisionsController {
    * answers the first result.
    */
   @Post()
+  @ApiOkResponse({ type: DecisionResultSchema })
   @RequireWorkspaceRole('APPROVER')
   @JsonBodyLimit(MAX_DECISION_BODY_BYTES)
   decide(

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { OverridesModule } from '../overrides/overrides.module';
 import { DecisionsController } from './decisions.controller';
-import { StageAuthority } from './stage-authority';
+import { DecisionLoader } from './decision-loader';
 import { StageDecisionService } from './stage-decision.service';
 
 @Module({
   imports: [OverridesModule],
   controllers: [DecisionsController],
-  providers: [StageDecisionService, StageAuthority],
+  providers: [StageDecisionService, DecisionLoader],
 })
 export class DecisionsModule {}

@@ -1,11 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { pickOverride } from '@atp/approval-routing';
+import { pickOverride, type ApproverOverride } from '@atp/approval-routing';
 import { DomainError } from '@atp/platform-http';
-import { replacedUserOf } from '../overrides/covered-stages';
-import { OverrideRepository } from '../overrides/override.repository';
-import { MemberDirectory } from '../replica/member-directory';
 import type { InstanceRow, StageRow } from '../workflow/workflow-rows';
+
+/** What authority is decided on, read by the decision's load statement under the workflow lock. */
+export interface AuthorityFacts {
+  /** APPROVED, active overrides of the stage's role (dates and targets are `pickOverride`'s to check). */
+  overrides: readonly ApproverOverride[];
+  /** Which of the overrides' target users are active members of the workspace. */
+  activeTargets: ReadonlySet<string>;
+  /** The user an override replaced on this stage (`replacedUserOf`), or null. */
+  replacedUserId: string | null;
+}
 
 /**
  * Who may decide a stage (domain §4.3, architecture §7): the submitter never; otherwise the user the
@@ -18,47 +23,38 @@ import type { InstanceRow, StageRow } from '../workflow/workflow-rows';
  * for matching (`replacedUserOf`), so the new approver decides with authority OVERRIDE and a later override of
  * higher precedence still wins; overrides effective only later are applied here when their day comes.
  */
-@Injectable()
-export class StageAuthority {
-  constructor(
-    private readonly overrides: OverrideRepository,
-    private readonly members: MemberDirectory,
-  ) {}
-
-  async requireMayDecide(manager: EntityManager, instance: InstanceRow, stage: StageRow, actorId: string, now: Date): Promise<'ASSIGNED' | 'OVERRIDE'> {
-    if (actorId === instance.submittedBy) {
-      throw new DomainError(403, 'SUBMITTER_CANNOT_DECIDE', 'The submitter of a submission never decides its stages');
-    }
-    const approver = stage.approverUserId;
-    if (approver !== null) {
-      const overrides = await this.overrides.approvedForRouting(manager, instance.workspaceId, stage.roleCode);
-      const routing = instance.routingSnapshot.request;
-      // An override whose target left the workspace is passed over (as at start), so the next one or the approver applies.
-      const activeMembers = overrides.length > 0 ? await this.members.activeMemberIds(manager, instance.workspaceId) : new Set<string>();
-      const pick = pickOverride(
-        overrides,
-        {
-          approvalRoleId: stage.approvalRoleId,
-          roleCode: stage.roleCode,
-          // The user an override replaced still counts, so precedence holds after an approval moved the stage.
-          fromUserIds: [approver, overrides.length > 0 ? await replacedUserOf(manager, stage.id) : null],
-          stageId: stage.id,
-          submissionId: instance.submissionId,
-          clusterCode: routing.clusterCode,
-          region: routing.region,
-        },
-        now.toISOString().slice(0, 10),
-        // Never an override to the submitter: they could not decide, and the stage would be stuck (#4).
-        (userId) => activeMembers.has(userId) && userId !== instance.submittedBy,
-      );
-      if (pick) {
-        if (pick.override.toUserId === actorId) return 'OVERRIDE';
-        throw new DomainError(403, 'NOT_STAGE_APPROVER', `stage ${stage.id} is decided by ${pick.override.toUserId} under override ${pick.override.id}`, {
-          overrideId: pick.override.id,
-        });
-      }
-      if (actorId === approver) return 'ASSIGNED';
-    }
-    throw new DomainError(403, 'NOT_STAGE_APPROVER', `user ${actorId} is not the approver of stage ${stage.id}`);
+export function stageAuthority(instance: InstanceRow, stage: StageRow, actorId: string, now: Date, facts: AuthorityFacts): 'ASSIGNED' | 'OVERRIDE' {
+  if (actorId === instance.submittedBy) {
+    throw new DomainError(403, 'SUBMITTER_CANNOT_DECIDE', 'The submitter of a submission never decides its stages');
   }
+  const approver = stage.approverUserId;
+  if (approver !== null) {
+    const { overrides } = facts;
+    const routing = instance.routingSnapshot.request;
+    const pick = pickOverride(
+      overrides,
+      {
+        approvalRoleId: stage.approvalRoleId,
+        roleCode: stage.roleCode,
+        // The user an override replaced still counts, so precedence holds after an approval moved the stage.
+        fromUserIds: [approver, overrides.length > 0 ? facts.replacedUserId : null],
+        stageId: stage.id,
+        submissionId: instance.submissionId,
+        clusterCode: routing.clusterCode,
+        region: routing.region,
+      },
+      now.toISOString().slice(0, 10),
+      // An override whose target left the workspace is passed over (as at start), so the next one or the approver
+      // applies; never an override to the submitter: they could not decide, and the stage would be stuck (#4).
+      (userId) => facts.activeTargets.has(userId) && userId !== instance.submittedBy,
+    );
+    if (pick) {
+      if (pick.override.toUserId === actorId) return 'OVERRIDE';
+      throw new DomainError(403, 'NOT_STAGE_APPROVER', `stage ${stage.id} is decided by ${pick.override.toUserId} under override ${pick.override.id}`, {
+        overrideId: pick.override.id,
+      });
+    }
+    if (actorId === approver) return 'ASSIGNED';
+  }
+  throw new DomainError(403, 'NOT_STAGE_APPROVER', `user ${actorId} is not the approver of stage ${stage.id}`);
 }

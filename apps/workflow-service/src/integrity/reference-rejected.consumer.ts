@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ReferenceRejectedV1, Topics, WorkflowOnHoldV1, type ReferenceRejectedPayloadV1 } from '@atp/contracts';
+import {
+  ReferenceRejectedV1, Topics, WorkflowOnHoldV1, type CompensationName, type ReferenceRejectedPayloadV1,
+} from '@atp/contracts';
 import { invalidReferenceNote, ReferenceRejectionLog, type ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
@@ -11,6 +13,9 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
   name: 'workflow-service.reference-rejections',
   topics: [Topics.integrityEvents],
 };
+
+/** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
+export const WORKFLOW_COMPENSATIONS: readonly CompensationName[] = ['workflow.holdInvalidReference'];
 
 /** Who holds a workflow when an owner refused one of its references (the trail's actor). */
 export const INTEGRITY_ACTOR = 'system:integrity';

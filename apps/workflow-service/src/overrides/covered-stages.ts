@@ -71,12 +71,24 @@ export class CoveredStageReassigner {
  * approval since), else null. A manual reassignment ends the lineage: overrides of the earlier user no longer apply.
  */
 export async function replacedUserOf(manager: EntityManager, stageId: string): Promise<string | null> {
-  const [last] = (await manager.query(
-    `SELECT a.action_type AS "actionType", a.payload->>'baseUserId' AS "baseUserId", o.from_user_id AS "overrideFrom"
+  const [last] = (await manager.query(replacedUserQuery('$1'), [stageId])) as ReplacedUserRow[];
+  return replacedUserOfRow(last ?? null);
+}
+
+export interface ReplacedUserRow {
+  actionType: string;
+  baseUserId: string | null;
+  overrideFrom: string | null;
+}
+
+/** The stage's last CREATED or REASSIGNED action and the override behind it; `stageId` is a parameter or subquery. */
+export function replacedUserQuery(stageId: string): string {
+  return `SELECT a.action_type AS "actionType", a.payload->>'baseUserId' AS "baseUserId", o.from_user_id AS "overrideFrom"
      FROM workflow_stage_actions a LEFT JOIN approver_overrides o ON o.id = a.payload->>'overrideId'
-     WHERE a.workflow_stage_id = $1 AND a.action_type IN ('CREATED','REASSIGNED') ORDER BY a.seq DESC LIMIT 1`,
-    [stageId],
-  )) as Array<{ actionType: string; baseUserId: string | null; overrideFrom: string | null }>;
+     WHERE a.workflow_stage_id = ${stageId} AND a.action_type IN ('CREATED','REASSIGNED') ORDER BY a.seq DESC LIMIT 1`;
+}
+
+export function replacedUserOfRow(last: ReplacedUserRow | null): string | null {
   if (!last) return null;
   return last.overrideFrom ?? (last.actionType === 'CREATED' ? last.baseUserId : null);
 }

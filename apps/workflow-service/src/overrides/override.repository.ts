@@ -50,6 +50,15 @@ const COLUMNS = `id, workspace_id AS "workspaceId", override_type AS "overrideTy
   (SELECT st.workflow_instance_id FROM workflow_stages st WHERE st.id = approver_overrides.workflow_stage_id) AS "workflowInstanceId",
   created_at AS "createdAt", to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
+/** An approver_overrides row in the routing library's shape (`ApproverOverride`), for reads that only route. */
+export const ROUTING_OVERRIDE_COLUMNS = `id, override_type AS "overrideType", approval_role_id AS "approvalRoleId", role_code AS "roleCode",
+  from_user_id AS "fromUserId", to_user_id AS "toUserId", workflow_stage_id AS "stageId", submission_id AS "submissionId",
+  cluster_code AS "clusterCode", region, to_char(effective_date, 'YYYY-MM-DD') AS "effectiveDate",
+  to_char(expiry_date, 'YYYY-MM-DD') AS "expiryDate"`;
+
+/** Which overrides routing considers (dates and targets are checked by `pickOverride`). */
+export const ROUTABLE_OVERRIDE = `approval_status = 'APPROVED' AND is_active`;
+
 export function toRoutingOverride(row: OverrideRow): ApproverOverride {
   return {
     id: row.id,
@@ -124,11 +133,10 @@ export class OverrideRepository {
 
   /** APPROVED, active overrides of the workspace in the routing library's shape (dates are checked there). */
   async approvedForRouting(manager: EntityManager, workspaceId: string, roleCode?: string): Promise<ApproverOverride[]> {
-    const rows = (await manager.query(
-      `SELECT ${COLUMNS} FROM approver_overrides
-       WHERE workspace_id = $1 AND approval_status = 'APPROVED' AND is_active AND ($2::text IS NULL OR role_code = $2)`,
+    return (await manager.query(
+      `SELECT ${ROUTING_OVERRIDE_COLUMNS} FROM approver_overrides
+       WHERE workspace_id = $1 AND ${ROUTABLE_OVERRIDE} AND ($2::text IS NULL OR role_code = $2)`,
       [workspaceId, roleCode ?? null],
-    )) as OverrideRow[];
-    return rows.map(toRoutingOverride);
+    )) as ApproverOverride[];
   }
 }

@@ -4,8 +4,8 @@ import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { CreateOverrideDto, DecideOverrideDto, ListOverridesQueryDto } from './dto/override.dto';
 import { OverrideService } from './override.service';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
-import { ApiProblems } from '@atp/platform-openapi';
-import { OverrideAnswerSchema } from './dto/override.view';
+import { ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
+import { OverrideAnswerSchema, OverrideViewSchema } from './dto/override.view';
 
 @ApiProblems()
 @Controller('api/v1/workspaces/:workspaceId/overrides')
@@ -52,12 +52,14 @@ export class OverridesController {
   }
 
   @Get()
+  @ApiPageResponse(OverrideViewSchema)
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
   async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: ListOverridesQueryDto) {
     return this.overrides.list(workspaceId, actorId, query);
   }
 
   @Get(':overrideId')
+  @ApiOkResponse({ type: OverrideViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
   get(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('overrideId') overrideId: string, @CallerId() actorId: string) {
     return this.overrides.get(workspaceId, actorId, overrideId);

@@ -2,6 +2,8 @@ import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common
 import { CallerId, RequireWorkspaceRole } from '@atp/platform-auth';
 import { ApiProblems } from '@atp/platform-openapi';
 import { PinsReassertService } from './pins-reassert.service';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { PinsReassertedSchema } from './pins.view';
 
 /**
  * Part of the workspace's integrity tools (gateway: `/workspaces/{ws}/integrity/workflow/…`). Repeating it is
@@ -13,6 +15,7 @@ export class PinsController {
   constructor(private readonly pins: PinsReassertService) {}
 
   @Post('reassert')
+  @ApiOkResponse({ type: PinsReassertedSchema })
   @HttpCode(200)
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   reassert(

@@ -6,6 +6,7 @@ import {
 } from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
+import { DeactivatedApproverReassigner } from '../integrity/deactivated-approver';
 import { ReplicaRepository } from './replica.repository';
 
 export const REFERENCE_CONSUMER: InboxConsumerSpec = { name: 'workflow-service.reference-replica', topics: [Topics.configReference], fromBeginning: true };
@@ -16,7 +17,10 @@ export const REFERENCE_CONSUMER: InboxConsumerSpec = { name: 'workflow-service.r
  */
 @Controller()
 export class ReferenceConsumer {
-  constructor(private readonly replica: ReplicaRepository) {}
+  constructor(
+    private readonly replica: ReplicaRepository,
+    private readonly deactivated: DeactivatedApproverReassigner,
+  ) {}
 
   // One @EventPattern per method (a second would replace the first): several event types go in one array.
   @EventPattern([WorkspaceCreatedV1.eventType, WorkspaceUpdatedV1.eventType, WorkspaceDeactivatedV1.eventType], { consumer: REFERENCE_CONSUMER })
@@ -28,6 +32,8 @@ export class ReferenceConsumer {
   async onMembership(@Payload() event: ConsumedEvent<MembershipPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
     const p = event.envelope.payload;
     await this.replica.upsertMembership(inbox.manager, { ...p, isActive: p.status === 'ACTIVE' }, event.envelope.aggregateVersion);
+    // A member no longer active: their open stages go to the backup (the published effect of the deactivation).
+    if (p.status !== 'ACTIVE') await this.deactivated.onMembership(inbox.manager, event.envelope);
   }
 
   @EventPattern([SiteCreatedV1.eventType, SiteUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { StageEscalatedV1, StageSlaBreachedV1 } from '@atp/contracts';
 import { inTransaction, runAcrossWorkspaces, runInWorkspace } from '@atp/platform-database';
-import { METRICS_REGISTRY, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
+import { METRICS_REGISTRY, PeriodicTask, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { Clock } from '../clock/clock';
 import { WorkflowRepository, type ActionDraft } from '../workflow/workflow.repository';
 import { WorkflowEventsPublisher } from '../workflow/workflow-events.publisher';
@@ -35,8 +35,7 @@ const DEFAULT_BATCH_SIZE = 25;
  */
 @Injectable()
 export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly schedule: PeriodicTask;
   private readonly breaches: Counter;
 
   constructor(
@@ -53,22 +52,15 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
       help: 'Stage SLA breaches recorded by the sweeper (each stage at most once), counted after commit',
       registers: [registry],
     });
+    this.schedule = new PeriodicTask('SLA sweep', () => this.sweepOnce(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    const interval = this.env.SLA_SWEEP_INTERVAL_MS;
-    if (interval === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweepOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'SLA sweep failed; the next tick retries'))
-        .finally(() => (this.running = null));
-    }, interval);
+    this.schedule.start(this.env.SLA_SWEEP_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /**

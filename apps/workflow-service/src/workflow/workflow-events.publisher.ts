@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventDefinition } from '@atp/contracts';
-import { OutboxWriter } from '@atp/platform-messaging';
+import type { StatementBuilder } from '@atp/platform-database';
+import { OutboxWriter, type EventDraft } from '@atp/platform-messaging';
 import { currentCorrelationId } from '@atp/platform-http';
 
 export interface PublishContext {
@@ -21,8 +22,13 @@ export class WorkflowEventsPublisher {
   constructor(private readonly outbox: OutboxWriter) {}
 
   async publish<P>(manager: EntityManager, definition: EventDefinition<P>, aggregateId: string, payload: P, context: PublishContext): Promise<void> {
-    await this.outbox.append(manager, {
-      definition,
+    await this.outbox.append(manager, this.draft(definition, aggregateId, payload, context));
+  }
+
+  /** The outbox draft of a workflow event, for `appendTo`. */
+  draft<P>(definition: EventDefinition<P>, aggregateId: string, payload: P, context: PublishContext): EventDraft<unknown> {
+    return {
+      definition: definition as EventDefinition<unknown>,
       workspaceId: context.workspaceId,
       aggregateId,
       payload,
@@ -30,6 +36,11 @@ export class WorkflowEventsPublisher {
       causationId: context.causationId ?? null,
       actorId: context.actorId,
       occurredAt: context.occurredAt,
-    });
+    };
+  }
+
+  /** The events as parts of the caller's statement (one outbox insert for all; `OutboxWriter.appendManyTo`). */
+  appendTo(statement: StatementBuilder, drafts: ReadonlyArray<EventDraft<unknown>>): void {
+    this.outbox.appendManyTo(statement, drafts);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '@atp/platform-http';
+import { StatementBuilder } from '@atp/platform-database';
 import { INSTANCE_COLUMNS, STAGE_COLUMNS, type InstanceRow, type StageRow } from './workflow-rows';
 import type { StageStatus, WorkflowStatus } from './state-machine';
 
@@ -167,19 +168,23 @@ export class WorkflowRepository {
 
   async appendActions(manager: EntityManager, actions: readonly ActionDraft[]): Promise<void> {
     if (actions.length === 0) return;
-    await manager.query(
+    const statement = new StatementBuilder();
+    this.appendActionsTo(statement, actions);
+    await statement.run(manager, 'SELECT 1');
+  }
+
+  /** `appendActions` as the part `stage_actions` of the caller's statement (rows inserted in the given order). */
+  appendActionsTo(statement: StatementBuilder, actions: readonly ActionDraft[]): void {
+    if (actions.length === 0) return;
+    const p = (values: unknown[], cast: string) => statement.param(values, cast);
+    statement.with(
+      'stage_actions',
       `INSERT INTO workflow_stage_actions (workspace_id, workflow_instance_id, workflow_stage_id, action_type, actor_user_id, action_at, payload, notes)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[])`,
-      [
-        actions.map((a) => a.workspaceId),
-        actions.map((a) => a.workflowInstanceId),
-        actions.map((a) => a.workflowStageId),
-        actions.map((a) => a.actionType),
-        actions.map((a) => a.actorUserId),
-        actions.map((a) => a.actionAt),
-        actions.map((a) => JSON.stringify(a.payload)),
-        actions.map((a) => a.notes ?? null),
-      ],
+       SELECT * FROM unnest(${p(actions.map((a) => a.workspaceId), '::uuid[]')}, ${p(actions.map((a) => a.workflowInstanceId), '::text[]')},
+         ${p(actions.map((a) => a.workflowStageId), '::text[]')}, ${p(actions.map((a) => a.actionType), '::text[]')},
+         ${p(actions.map((a) => a.actorUserId), '::text[]')}, ${p(actions.map((a) => a.actionAt), '::timestamptz[]')},
+         ${p(actions.map((a) => JSON.stringify(a.payload)), '::jsonb[]')}, ${p(actions.map((a) => a.notes ?? null), '::text[]')})
+       RETURNING 1`,
     );
   }
 }

@@ -58,7 +58,7 @@ export class WorkflowHarness {
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
     await this.waitForConsumerGroups(['workflow-service.workflow-start', 'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica',
-      'workflow-service.reference-rejections']);
+      'workflow-service.reference-rejections', 'workflow-service.punchlist-claims']);
   }
 
   /**

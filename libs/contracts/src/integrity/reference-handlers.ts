@@ -43,12 +43,7 @@ export type CompensationName = (typeof COMPENSATION_NAMES)[number];
  * workflow-service and submission-service (their `src/integrity/reference-rejected.consumer.ts`).
  */
 export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<ValidatorName | CompensationName>([
-  'config.policyStage',
-  'workflow.workflowInstance',
-  'workflow.workflowStage',
-  'submission.submission',
   'punchlist.punchlist',
   'workflow.expireOverride',
   'submission.failBulkJob',
-  'punchlist.flagInvalidReference',
 ]);

@@ -12,3 +12,4 @@ export { resolveRoute, compileRouting, type CompiledRouting, type RouteInput } f
 export * from './sla';
 export * from './demo-approval-matrix';
 export { routeRequestOfSubmission, type SubmissionRouteFacts } from './submission-route';
+export { CompiledRoutingCache, type RoutingVersionIds } from './compiled-routing-cache';

@@ -4,3 +4,4 @@ export * from './workspace-scope';
 export * from './pg-errors';
 export * from './migration-runner';
 export * from './tenant-scope';
+export * from './statement-builder';

@@ -49,9 +49,18 @@ export function currentTenantScope(): TenantScope | undefined {
 }
 
 interface ScopedClient {
-  query(sql: string, params: unknown[]): Promise<unknown>;
-  /** The scope this pooled connection was last set to, so an unchanged one costs no round trip. */
+  query(...args: unknown[]): Promise<unknown>;
+  /** The session-level scope this pooled connection was last set to, so an unchanged one costs no round trip. */
   atpTenantKey?: string;
+  /** The scope of the current checkout. */
+  atpScope?: ScopeSettings;
+  atpQueryWrapped?: boolean;
+}
+
+interface ScopeSettings {
+  key: string;
+  workspaceId: string;
+  bypass: 'on' | 'off';
 }
 
 interface PostgresDriverLike {
@@ -60,9 +69,11 @@ interface PostgresDriverLike {
 }
 
 /**
- * Makes every connection the DataSource takes carry the current tenant scope (see the file comment).
- * The settings are session-level and rewritten at every checkout: pooled connections never carry one
- * request's workspace into another. Idempotent.
+ * Makes every connection the DataSource takes carry the current tenant scope (see the file comment), at no
+ * round trip of its own: a transaction gets transaction-local settings in the same simple-protocol message as its
+ * `START TRANSACTION`; a statement outside a transaction gets session-level ones sent just before it, only when
+ * the connection's last scope differs. Settings are rewritten at every checkout: pooled connections never carry
+ * one request's workspace into another. Idempotent.
  */
 export function installTenantScope(dataSource: DataSource): DataSource {
   const driver = dataSource.driver as unknown as PostgresDriverLike;
@@ -70,26 +81,60 @@ export function installTenantScope(dataSource: DataSource): DataSource {
   const obtain = driver.obtainMasterConnection.bind(driver);
   driver.obtainMasterConnection = async () => {
     const [client, release] = await obtain();
-    try {
-      await applyScope(client, currentTenantScope());
-    } catch (error) {
-      release(error);
-      throw error;
-    }
+    client.atpScope = settingsOf(currentTenantScope());
+    wrapQuery(client);
     return [client, release];
   };
   driver.atpTenantScopeInstalled = true;
   return dataSource;
 }
 
-async function applyScope(client: ScopedClient, scope: TenantScope | undefined): Promise<void> {
+function settingsOf(scope: TenantScope | undefined): ScopeSettings {
   const workspaceId = scope?.kind === 'workspace' ? scope.workspaceId : '';
   const bypass = scope?.kind === 'all-workspaces' ? 'on' : 'off';
-  const key = `${workspaceId}|${bypass}`;
-  if (client.atpTenantKey === key) return;
-  client.atpTenantKey = undefined; // unknown until the statement succeeds
-  await client.query(`SELECT set_config('app.workspace_id', $1, false), set_config('app.rls_bypass', $2, false)`, [workspaceId, bypass]);
-  client.atpTenantKey = key;
+  return { key: `${workspaceId}|${bypass}`, workspaceId, bypass };
+}
+
+const SESSION_SETTINGS = `SELECT set_config('app.workspace_id', $1, false), set_config('app.rls_bypass', $2, false)`;
+
+function wrapQuery(client: ScopedClient): void {
+  if (client.atpQueryWrapped) return;
+  const query = client.query.bind(client);
+  let inTransaction = false;
+  client.query = (...args: unknown[]) => {
+    const scope = client.atpScope;
+    const text = args[0];
+    if (text === 'COMMIT' || text === 'ROLLBACK') {
+      inTransaction = false;
+      // A rollback also undoes session-level settings made inside the transaction (a BEGIN sent by hand).
+      if (text === 'ROLLBACK') client.atpTenantKey = undefined;
+      return query(...args);
+    }
+    if (!scope || inTransaction || typeof text !== 'string') return query(...args);
+    if (text === 'START TRANSACTION' && args[1] === undefined) {
+      inTransaction = true;
+      // Transaction-local, so a rollback cannot leave the session in a scope it does not know. The values are a
+      // validated UUID and on/off; the simple protocol takes both statements in one message.
+      const settings = `SELECT set_config('app.workspace_id', ${literal(scope.workspaceId)}, true), set_config('app.rls_bypass', ${literal(scope.bypass)}, true)`;
+      return query(`START TRANSACTION; ${settings}`).then((results) => (Array.isArray(results) ? results[0] : results));
+    }
+    if (client.atpTenantKey === scope.key) return query(...args);
+    client.atpTenantKey = undefined; // unknown until the settings succeed
+    const applied = query(SESSION_SETTINGS, [scope.workspaceId, scope.bypass]).then(() => {
+      client.atpTenantKey = scope.key;
+    });
+    const callback = args[args.length - 1];
+    if (typeof callback === 'function') {
+      applied.then(() => query(...args), (error: unknown) => (callback as (e: unknown) => void)(error));
+      return undefined as unknown as Promise<unknown>;
+    }
+    return applied.then(() => query(...args));
+  };
+  client.atpQueryWrapped = true;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The predicate of the `tenant_isolation` policy (the setting is cast once per statement, so indexes apply). */

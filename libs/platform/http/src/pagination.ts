@@ -1,4 +1,15 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from './problem-details';
+
+/** `?limit=&cursor=` of every keyset-paged list; a list's own filters extend it. Unknown parameters are refused. */
+export class PageQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}
 
 /** Opaque cursors: base64url JSON of the sort key of the last row returned. */
 export function encodeCursor(position: Record<string, string | number>): string {

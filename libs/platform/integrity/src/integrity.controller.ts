@@ -5,6 +5,8 @@ import { DomainError } from '@atp/platform-http';
 import { ApiProblems } from '@atp/platform-openapi';
 import { INTEGRITY_SERVICE } from './integrity.tokens';
 import { OrphanAuditor, type AuditRun } from './orphan-auditor';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AuditRunSchema } from './audit-run.schema';
 
 /**
  * Contract "Integrity": the orphan audit of this service for one workspace, run on demand or the last one
@@ -20,6 +22,7 @@ export class IntegrityController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: AuditRunSchema, description: 'the audit just run' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'AUDITOR')
   run(
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
@@ -31,6 +34,7 @@ export class IntegrityController {
   }
 
   @Get('latest')
+  @ApiOkResponse({ type: AuditRunSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'AUDITOR')
   async latest(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('service') service: string): Promise<AuditRun> {
     this.ensureOwn(service);

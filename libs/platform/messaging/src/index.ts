@@ -17,3 +17,5 @@ export * from './migrations/messaging-migrations';
 export * from './inbox/inbox-retention';
 export * from './migrations/1764000000020-reference-rejections';
 export * from './compensation/reference-rejections';
+export * from './compensation/reference-rejection.schema';
+export * from './compensation/reference-rejection-publisher';

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Public, RequireWorkspaceRole } from '@atp/platform-auth';
-import { mergeServiceDocuments } from './merge';
+import { mergeServiceDocuments, type ServicePart } from './merge';
 import { ApiProblems } from './problem.schema';
 import { buildServiceDocument } from './service-document';
 
@@ -99,6 +99,26 @@ describe('mergeServiceDocuments', () => {
     const merged = mergeServiceDocuments([part('a', { type: 'object' }), part('b', { type: 'object' })], info);
     expect(Object.keys(merged.paths)).toEqual(['/a', '/b']);
     expect(merged.paths['/b'].get?.tags).toEqual(['b']);
+  });
+
+  it('fills the parameters the gateway fixes per service: one path and operation id each, no such parameter', () => {
+    const shared = (service: string): ServicePart => ({
+      service,
+      routes: (path: string) => path === `/audits/${service}`,
+      fixedParams: { service },
+      document: {
+        openapi: '3.0.0',
+        info,
+        paths: {
+          '/audits/{service}': {
+            post: { operationId: 'Audit_run', parameters: [{ name: 'service', in: 'path' }], responses: {} } as never,
+          },
+        },
+      },
+    });
+    const merged = mergeServiceDocuments([shared('a'), shared('b')], info);
+    expect(Object.keys(merged.paths)).toEqual(['/audits/a', '/audits/b']);
+    expect(merged.paths['/audits/b'].post).toMatchObject({ operationId: 'Audit_run_b', parameters: [], tags: ['b'] });
   });
 
   it('refuses two services defining one schema name differently', () => {

@@ -49,6 +49,10 @@ const documented = new WeakSet<object>();
 export function documentValidatedClass(dto: Type<unknown>): void {
   if (documented.has(dto)) return;
   documented.add(dto);
+  // The base class first (e.g. PageQueryDto under a list's filters): its properties then live on the base
+  // and come first in every subclass, whichever class a document happens to meet first.
+  const base = Object.getPrototypeOf(dto) as Type<unknown> | null;
+  if (typeof base === 'function' && base !== Function.prototype) documentValidatedClass(base);
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const rule of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);

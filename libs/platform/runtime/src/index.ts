@@ -5,3 +5,4 @@ export * from './bootstrap';
 export * from './health.controller';
 export * from './logger';
 export * from './http-metrics';
+export * from './periodic-task';

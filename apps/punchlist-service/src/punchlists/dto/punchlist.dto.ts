@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength, ValidateNested,
 } from 'class-validator';
 import { PUNCH_ITEM_STATUSES, PUNCH_SEVERITIES, PUNCHLIST_STATUSES, type PunchSeverity } from '@atp/contracts';
+import { PageQueryDto } from '@atp/platform-http';
 
 export class NewItemDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
@@ -45,15 +46,7 @@ export class RejectDto {
   comment!: string;
 }
 
-class PageQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
-}
-
-export class ListPunchlistsQuery extends PageQuery {
+export class ListPunchlistsQuery extends PageQueryDto {
   @IsOptional() @IsString() @MaxLength(100)
   workflowInstanceId?: string;
 
@@ -73,7 +66,7 @@ export class ListPunchlistsQuery extends PageQuery {
   stalled?: 'true' | 'false';
 }
 
-export class TeamItemsQuery extends PageQuery {
+export class TeamItemsQuery extends PageQueryDto {
   @IsOptional() @IsIn(PUNCH_ITEM_STATUSES)
   status?: (typeof PUNCH_ITEM_STATUSES)[number];
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@atp/platform-http';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ATP_CATEGORIES } from '@atp/approval-routing';
 import { SUBMISSION_STATUSES } from '../submission-status';
 
@@ -44,7 +44,7 @@ export class QaReviewDto {
   comment?: string;
 }
 
-export class ListSubmissionsQueryDto {
+export class ListSubmissionsQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(SUBMISSION_STATUSES)
   status?: string;
 
@@ -68,10 +68,4 @@ export class ListSubmissionsQueryDto {
 
   @IsOptional() @IsISO8601()
   submittedTo?: string;
-
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
 }

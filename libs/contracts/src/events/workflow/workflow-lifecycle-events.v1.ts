@@ -14,6 +14,11 @@ export interface WorkflowStageSummaryV1 {
   parallelGroup: string | null;
   approverUserId: string | null;
   slaHours: number;
+  /**
+   * The approval_policy_stages row the stage was planned from (null for a built-in template's stage). Added to
+   * schemaVersion 1 additively: optional, events written before do not carry it.
+   */
+  policyStageId?: string | null;
 }
 
 export interface WorkflowStartedPayloadV1 {
@@ -54,6 +59,7 @@ const stageSummarySchema = objectSchema(
     parallelGroup: stageRefProperties.parallelGroup,
     approverUserId: nullableIdSchema,
     slaHours: { type: 'integer', minimum: 1 },
+    policyStageId: nullableIdSchema,
   },
   ['stageId', 'stageNumber', 'stageName', 'approvalRoleId', 'roleCode', 'parallelGroup', 'approverUserId', 'slaHours'],
 );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { StatementBuilder } from '@atp/platform-database';
 import { DomainError } from '../problem-details';
 import type { IdempotentRequest } from './idempotent-request';
 
@@ -32,6 +33,9 @@ export interface IdempotencyScope {
   key: string | null;
 }
 
+/** The CTE `claimIn` adds: one row when this request claimed the key. */
+export const IDEMPOTENCY_CLAIM = 'idempotency_claim';
+
 export const PLATFORM_SCOPE = '00000000-0000-0000-0000-000000000000';
 
 /** JSON with sorted keys, so the same body fingerprints the same whatever the field order. */
@@ -61,17 +65,36 @@ export class IdempotencyStore {
 
   /** Null = first use (go ahead, then `complete`); otherwise the stored answer to replay. */
   async claim(manager: EntityManager, scope: IdempotencyScope & { key: string }, fingerprint: string): Promise<StoredResponse | null> {
-    const params = [scope.workspaceId, scope.callerId, scope.key];
-    const inserted = (await manager.query(
-      `INSERT INTO idempotency_keys (workspace_id, caller_id, idempotency_key, request_fingerprint) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING idempotency_key`,
-      [...params, fingerprint],
-    )) as unknown[];
-    if (inserted.length > 0) return null;
+    const statement = new StatementBuilder();
+    this.claimIn(statement, scope, fingerprint);
+    const [{ claimed }] = await statement.run<{ claimed: boolean }>(manager, `SELECT EXISTS (SELECT 1 FROM ${IDEMPOTENCY_CLAIM}) AS claimed`);
+    return claimed ? null : this.replay(manager, scope, fingerprint);
+  }
+
+  /**
+   * The claim as a part of the caller's first statement (the CTE `idempotency_claim`, one row when this request
+   * claimed the key), so the claim costs no round trip of its own. Parts that must run only for a first use
+   * (locks, reads) say `EXISTS (SELECT 1 FROM idempotency_claim)`: that also takes the key before anything else.
+   * When the claim found the key taken, `replay` answers.
+   */
+  claimIn(statement: StatementBuilder, scope: IdempotencyScope & { key: string }, fingerprint: string): void {
+    statement.with(
+      IDEMPOTENCY_CLAIM,
+      `INSERT INTO idempotency_keys (workspace_id, caller_id, idempotency_key, request_fingerprint)
+       VALUES (${statement.param(scope.workspaceId)}, ${statement.param(scope.callerId)}, ${statement.param(scope.key)}, ${statement.param(fingerprint)})
+       ON CONFLICT DO NOTHING RETURNING true AS claimed`,
+    );
+  }
+
+  /**
+   * The key was taken: the stored answer, 422 for another request under the same key, 409 while the first one runs.
+   * Its own statement, so it sees the first request's commit it may have waited for.
+   */
+  async replay(manager: EntityManager, scope: IdempotencyScope & { key: string }, fingerprint: string): Promise<StoredResponse> {
     const rows = (await manager.query(
       `SELECT request_fingerprint AS fingerprint, response_status AS status, response_body AS body FROM idempotency_keys
        WHERE workspace_id = $1 AND caller_id = $2 AND idempotency_key = $3`,
-      params,
+      [scope.workspaceId, scope.callerId, scope.key],
     )) as Array<{ fingerprint: string; status: number | null; body: unknown }>;
     const stored = rows[0];
     if (!stored) throw new DomainError(409, 'IDEMPOTENT_REQUEST_IN_FLIGHT', 'The first request with this key has not finished');
@@ -83,10 +106,19 @@ export class IdempotencyStore {
   }
 
   async complete(manager: EntityManager, scope: IdempotencyScope & { key: string }, response: StoredResponse): Promise<void> {
-    await manager.query(
-      `UPDATE idempotency_keys SET response_status = $4, response_body = $5
-       WHERE workspace_id = $1 AND caller_id = $2 AND idempotency_key = $3`,
-      [scope.workspaceId, scope.callerId, scope.key, response.status, JSON.stringify(response.body ?? null)],
+    const statement = new StatementBuilder();
+    this.completeIn(statement, scope, response);
+    await statement.run(manager, 'SELECT 1');
+  }
+
+  /** `complete` as a part (CTE `idempotency_answer`) of the caller's last statement; the answer is stored as JSON. */
+  completeIn(statement: StatementBuilder, scope: IdempotencyScope & { key: string }, response: StoredResponse): void {
+    statement.with(
+      'idempotency_answer',
+      `UPDATE idempotency_keys SET response_status = ${statement.param(response.status, '::int')}, response_body = ${statement.param(JSON.stringify(response.body ?? null), '::jsonb')}
+       WHERE workspace_id = ${statement.param(scope.workspaceId)} AND caller_id = ${statement.param(scope.callerId)}
+         AND idempotency_key = ${statement.param(scope.key)}
+       RETURNING 1`,
     );
   }
 

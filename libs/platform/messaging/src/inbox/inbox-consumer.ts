@@ -285,6 +285,8 @@ export class InboxConsumer {
     const workspaces = new Set(planned.map(({ event }) => workspaceOf(event)));
     const [only] = workspaces.size === 1 ? [...workspaces] : [''];
     const apply = () => this.options.dataSource.transaction(async (manager) => {
+      // One inbox insert for the whole chunk: it also says up front which messages were applied before.
+      const fresh = await this.recordInInbox(manager, planned.filter((p) => p.handler !== null).map((p) => p.event));
       const outcomes: Outcome[] = [];
       let current = only;
       for (const { event, handler, outcome } of planned) {
@@ -292,11 +294,17 @@ export class InboxConsumer {
           outcomes.push(outcome ?? 'ignored');
           continue;
         }
+        // A message delivered twice within the chunk is applied once: its inbox row is taken by the first.
+        if (!fresh.delete(event.envelope.eventId.toLowerCase())) {
+          outcomes.push('duplicate');
+          continue;
+        }
         if (workspaceOf(event) !== current) {
           current = workspaceOf(event);
           await setTransactionWorkspace(manager, current);
         }
-        outcomes.push((await this.applyIn(manager, event, handler)) ? 'applied' : 'duplicate');
+        await this.runHandler(manager, event, handler);
+        outcomes.push('applied');
       }
       return outcomes;
     });
@@ -412,18 +420,33 @@ export class InboxConsumer {
 
   /** False when the inbox already holds the event: it was applied before. */
   private async applyIn(manager: EntityManager, event: ConsumedEvent, handler: EventHandler): Promise<boolean> {
+    if ((await this.recordInInbox(manager, [event])).size === 0) return false;
+    await this.runHandler(manager, event, handler);
+    return true;
+  }
+
+  /** Inserts the events' inbox rows in one statement; returns the ids that were not there yet (to be applied now). */
+  private async recordInInbox(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
     const inserted = (await manager.query(
       `INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.options.consumerName, event.envelope.eventId, event.envelope.eventType, event.topic, event.partition, event.offset],
-    )) as unknown[];
-    if (inserted.length === 0) return false;
-    // The handler continues the trace of the message's headers: its queries and the events it writes
-    // to the outbox belong to the trace of whatever caused this event.
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.options.consumerName, events.map((e) => e.envelope.eventId), events.map((e) => e.envelope.eventType), events.map((e) => e.topic),
+        events.map((e) => e.partition), events.map((e) => e.offset),
+      ],
+    )) as Array<{ event_id: string }>;
+    return new Set(inserted.map((row) => row.event_id));
+  }
+
+  /**
+   * The handler continues the trace of the message's headers: its queries and the events it writes
+   * to the outbox belong to the trace of whatever caused this event.
+   */
+  private async runHandler(manager: EntityManager, event: ConsumedEvent, handler: EventHandler): Promise<void> {
     const { topic, partition, offset, envelope } = event;
     const attributes = { consumer: this.options.consumerName, topic, partition, offset, eventId: envelope.eventId, eventType: envelope.eventType };
     await inConsumerSpan(event.headers, attributes, () => handler(event, manager));
-    return true;
   }
 
   private async backoff(attempt: number, delivery: Delivery): Promise<void> {
