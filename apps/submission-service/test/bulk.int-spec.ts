@@ -3,10 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { assertAnswerKeepsContract, waitFor } from '@atp/testing';
+import { assertAnswerKeepsContract, waitFor, zipOf, type ZipEntrySpec } from '@atp/testing';
 import { BULK_WORK_DIR } from '../src/bulk/bulk-intake';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
-import { zipOf, type ZipEntrySpec } from './support/zip-builder';
 
 jest.setTimeout(180_000);
 

@@ -9,3 +9,4 @@ export * from './http-edge';
 export * from './openapi-bodies';
 export * from './openapi-responses';
 export * from './service-process';
+export * from './zip-builder';

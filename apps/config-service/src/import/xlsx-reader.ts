@@ -21,7 +21,7 @@ function cellText(value: ExcelJS.CellValue): string {
 /** Reads every worksheet: row 1 is the header, later non-empty rows are data (empty rows are skipped). */
 export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Promise<Sheet[]> {
   // Before exceljs inflates anything: a 10 MB upload could otherwise inflate to gigabytes.
-  assertInflatesWithin(buffer);
+  await assertInflatesWithin(buffer);
   const workbook = new (await loadExcelJs()).Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
