@@ -103,7 +103,7 @@ export class StageDecisionService {
     const stage = stages.find((s) => s.id === command.stageId);
     if (!stage) throw new NotFoundError('stage', command.stageId);
     if (instance.status === 'ON_HOLD')
-      throw new DomainError(423, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
+      throw new DomainError(409, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
     if (instance.status !== 'IN_PROGRESS')
       throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, {
         workflowStatus: instance.status,
