@@ -401,7 +401,11 @@ if (require.main === module) {
     starts: Number(process.env.BENCH_STARTS ?? 2000),
     pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? 10),
   }).then(
-    () => process.exit(0),
+    (figures) => {
+      // `npm run bench` runs this file as a child (a fresh process per commit setting) and reads this line.
+      if (process.argv.includes('--json')) console.log(`WORKFLOW_BENCH_JSON ${JSON.stringify(figures)}`);
+      process.exit(0);
+    },
     (error) => {
       console.error(error);
       process.exit(1);
