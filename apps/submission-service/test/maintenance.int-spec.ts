@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BLOB_STORE, type BlobStore, newBlobKey } from '@atp/platform-blob-store';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, runInWorkspace } from '@atp/platform-database';
 import { DocumentService } from '../src/documents/document.service';
 import { SubmissionRepository } from '../src/submissions/submission.repository';
 import { UploadSweeper } from '../src/sweeper/upload-sweeper.service';
@@ -76,12 +76,13 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
         blobKey: swept, fileName: 'slow.pdf', contentType: 'application/pdf', sizeBytes: 10, sha256: 'a'.repeat(64), documentType: 'ATP_DOCUMENT',
         notes: null, sourceBatchId: null,
       };
-      const commit = inTransaction(harness.dataSource, async (manager) => {
+      // As the upload's own transaction runs: in the request's workspace.
+      const commit = runInWorkspace(own.workspaceId, () => inTransaction(harness.dataSource, async (manager) => {
         const submission = await harness.app.get(SubmissionRepository).lock(manager, own.workspaceId, created.body.id);
         return documents.addDocument(manager, submission, 'u-doc', stored);
-      });
+      }));
       await expect(commit).rejects.toMatchObject({ status: 409, code: 'UPLOAD_EXPIRED' });
-      const [row] = await harness.dataSource.query(
+      const [row] = await harness.query(
         `SELECT document_count AS "documentCount", (SELECT count(*)::int FROM atp_submission_documents WHERE submission_id = $1) AS rows
          FROM atp_submissions WHERE id = $1`,
         [created.body.id],

@@ -179,7 +179,7 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
 
     it('refuses an upload to a submission in review before reading the body, and records no intent', async () => {
       const created = await create({ siteCode: ws.siteCode, scopeCode: 'PLN_UPGRADE', atpCategory: 'DISMANTLE_DROP' });
-      await harness.dataSource.query(`UPDATE atp_submissions SET status = 'IN_REVIEW' WHERE id = $1`, [created.body.id]);
+      await harness.query(`UPDATE atp_submissions SET status = 'IN_REVIEW' WHERE id = $1`, [created.body.id]);
       const response = await upload(created.body.id, pdf(), 'late.pdf');
       expect(response.status).toBe(409);
       expect(response.body).toMatchObject({ code: 'SUBMISSION_IN_PROGRESS', currentStatus: 'IN_REVIEW' });
