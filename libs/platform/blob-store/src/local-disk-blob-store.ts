@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,9 @@ export class LocalDiskBlobStore implements BlobStore {
         await this.ensureDirectory(dirname(target));
         await rename(temp, target);
       });
+      // The rename is durable only once its folder is: without this a power loss could lose a blob whose row
+      // the caller then commits.
+      await syncDirectory(dirname(target));
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -98,5 +101,14 @@ export class LocalDiskBlobStore implements BlobStore {
     // Belt and braces: the key grammar already forbids '..' and absolute paths.
     if (!path.startsWith(this.root + sep) || key.startsWith(`${TEMP_DIR}/`)) throw new InvalidBlobKeyError(key);
     return path;
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
   }
 }
