@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { PUNCH_ITEM_STATUSES } from '@atp/contracts';
+import { ReferenceRejectionSchema } from '@atp/platform-messaging';
 import type { PunchlistQueries, PunchlistSummary } from '../punchlist-queries.service';
 
 // Punchlists as PunchlistQueries answers them: the summary `implements` its interface; the rows of one
@@ -25,6 +26,7 @@ export class PunchlistSummarySchema implements PunchlistSummary {
   @ApiProperty(text) clearedBy!: string | null;
   @ApiProperty(nullableTime) clearedAt!: string | null;
   @ApiProperty({ description: 'no progress for longer than the stall threshold' }) stalled!: boolean;
+  @ApiProperty({ description: 'an owner refused one of its references: it needs review' }) flagged!: boolean;
   @ApiProperty(time) lastProgressAt!: string;
   @ApiProperty({ type: 'integer' }) itemCount!: number;
   @ApiProperty({ type: 'integer', description: 'items not CLOSED' }) openItemCount!: number;
@@ -82,8 +84,12 @@ export class PunchItemSchema implements Pick<DetailItem, 'id' | 'closedAt' | 'la
 
 /** One punchlist with its items, their evidence and history. */
 @ApiSchema({ name: 'Punchlist' })
-export class PunchlistDetailSchema extends PunchlistSummarySchema implements Pick<Detail, 'notes' | 'items'> {
+export class PunchlistDetailSchema extends PunchlistSummarySchema
+  implements Pick<Detail, 'notes' | 'items' | 'integrityFlag' | 'flaggedAt' | 'referenceRejections'> {
   @ApiProperty(text) notes!: string | null;
+  @ApiProperty({ ...text, description: 'why it is flagged: the first reference an owner refused' }) integrityFlag!: string | null;
+  @ApiProperty(nullableTime) flaggedAt!: string | null;
+  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
   @ApiProperty({ type: () => PunchItemSchema, isArray: true }) items!: PunchItemSchema[];
 }
 
