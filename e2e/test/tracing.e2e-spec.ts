@@ -5,7 +5,8 @@ import { waitFor } from '@atp/testing';
 import { expectStatus } from '../support/api-client';
 import { EventLog } from '../support/event-log';
 import { e2eStack } from '../support/stack';
-import { QaApprovalPublisher, expectedChain, inboxEntry, workflowStartedOf } from '../support/workflow-steps';
+import { Submissions } from '../support/submission-steps';
+import { expectedChain, inboxEntry } from '../support/workflow-steps';
 import { provisionWorkspace, type Workspace } from '../support/workspace';
 
 /** One span as the OTLP/HTTP JSON exporter sends it (ids in hex), with the service that sent it. */
@@ -97,27 +98,23 @@ describe('tracing across HTTP and Kafka', () => {
   const { api, brokers, state } = e2eStack();
   const receiver = new OtlpReceiver();
   let events: EventLog;
-  let qa: QaApprovalPublisher;
   let workspace: Workspace;
   const SITE = 'JKT-0002';
 
   beforeAll(async () => {
     await receiver.listen(state.otlpPort);
     events = await EventLog.start(brokers);
-    qa = await QaApprovalPublisher.connect(brokers);
     workspace = await provisionWorkspace(api, brokers, { codePrefix: 'E2E-TR' });
   });
 
   afterAll(async () => {
-    await qa?.stop();
     await events?.stop();
     await receiver.close();
   });
 
   it('links client, gateway, workflow-service, the Kafka hop and the consumers of a decision in one trace', async () => {
     const chain = await expectedChain(api, workspace, 'RAN_MW', SITE);
-    const approved = await qa.publish(workspace, { category: 'RAN_MW', siteCode: SITE });
-    const workflowId = (await workflowStartedOf(events, approved.submissionId)).aggregateId;
+    const { workflowId } = await new Submissions(api, workspace).startWorkflow(events, 'RAN_MW', SITE);
     const approver = chain[0].approverUserId;
     const entry = await inboxEntry(api, workspace.id, approver, workflowId, 1);
 

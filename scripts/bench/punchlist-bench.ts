@@ -11,15 +11,19 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { StageApprovedWithPunchlistV1, type EventEnvelope, type StageApprovedWithPunchlistPayloadV1 } from '@atp/contracts';
+import { runInWorkspace } from '@atp/platform-database';
+import { connectInboxConsumers } from '@atp/platform-runtime';
 import { AppModule } from '../../apps/punchlist-service/src/app.module';
-import { loadAppEnv } from '../../apps/punchlist-service/src/config/env';
+import { type AppEnv, loadAppEnv } from '../../apps/punchlist-service/src/config/env';
 import { PunchlistCreator } from '../../apps/punchlist-service/src/creation/punchlist-creator.service';
 import { ItemLifecycle } from '../../apps/punchlist-service/src/items/item-lifecycle.service';
 import type { ItemAction } from '../../apps/punchlist-service/src/items/item-transitions';
+import { cpuPer, cpuSample } from './cpu-meter';
 
 const PUNCHLISTS = Number(process.env.BENCH_PUNCHLISTS ?? 300);
 const ITEMS_PER_PUNCHLIST = 4;
@@ -56,11 +60,20 @@ async function main(): Promise<void> {
     PUNCHLIST_STALL_SWEEP_INTERVAL_MS: '0', OUTBOX_POLL_INTERVAL_MS: '200',
     AUTH_ISSUER: process.env.AUTH_ISSUER ?? 'https://bench.invalid', AUTH_JWKS_FILE: process.env.AUTH_JWKS_FILE || '/nonexistent/jwks.json', AUTH_JWKS_URL: '',
   });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { logger: false });
+  // As main.ts does: the Kafka consumers connected (before any tenant scope is entered, so they keep none).
+  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false, bodyParser: false });
+  await app.init();
+  await connectInboxConsumers(app);
+  const ws = randomUUID();
+  // Row-level security: the bench's own queries and calls run in the workspace, as a request's would.
+  await runInWorkspace(ws, () => measure(app, env, ws));
+  await app.close();
+}
+
+async function measure(app: INestApplication, env: AppEnv, ws: string): Promise<void> {
   const ds = app.get(DataSource);
   const creator = app.get(PunchlistCreator);
   const lifecycle = app.get(ItemLifecycle);
-  const ws = randomUUID();
 
   // 1. Item transitions. Punchlists are created through the handler (same code the consumer runs).
   const handlerSamples: number[] = [];
@@ -83,21 +96,26 @@ async function main(): Promise<void> {
   const shuffled = [...items].sort(() => Math.random() - 0.5);
   let moves = 0;
   let moveSeconds = 0;
+  const moveCpu = cpuSample();
   for (const action of ['RECTIFY', 'VERIFY', 'CLOSE'] as const) {
     const seconds = await concurrently(shuffled, CALLERS, move(action));
     console.log(`  ${action.padEnd(7)} ${shuffled.length} moves in ${seconds.toFixed(2)} s = ${(shuffled.length / seconds).toFixed(0)}/s`);
     moves += shuffled.length;
     moveSeconds += seconds;
   }
+  const moveCpuFigure = cpuPer(moveCpu, moves, 'move');
   const [{ cleared }] = await ds.query(`SELECT count(*)::int AS cleared FROM punchlists WHERE workspace_id = $1 AND status = 'CLEARED'`, [ws]);
   // Reference: the same number of bare transactions, one locking UPDATE + one INSERT each, same concurrency.
   const refRows = (await ds.query(`SELECT id FROM punchlists WHERE workspace_id = $1`, [ws])) as Array<{ id: string }>;
   const refWork = Array.from({ length: moves }, (_, n) => refRows[n % refRows.length].id);
+  const refCpu = cpuSample();
   const refSeconds = await concurrently(refWork, CALLERS, (id) => ds.transaction(async (m) => {
     await m.query(`UPDATE punchlists SET updated_at = now() WHERE id = $1`, [id]);
-    await m.query(`INSERT INTO idempotency_keys (workspace_id, idempotency_key, request_fingerprint) VALUES ($1, $2, 'ref')`, [ws, randomUUID()]);
+    await m.query(`INSERT INTO idempotency_keys (workspace_id, caller_id, idempotency_key, request_fingerprint) VALUES ($1, 'bench', $2, 'ref')`, [ws, randomUUID()]);
   }));
+  const refCpuFigure = cpuPer(refCpu, moves, 'transaction');
   console.log(`item transitions: ${moves} in ${moveSeconds.toFixed(2)} s = ${(moves / moveSeconds).toFixed(0)} transitions/s (${CALLERS} concurrent, ${cleared} punchlists cleared)`);
+  console.log(`  ${moveCpuFigure}; reference ${refCpuFigure}`);
   console.log(`  reference: bare UPDATE+INSERT transactions = ${(moves / refSeconds).toFixed(0)}/s → a move costs ${(refSeconds === 0 ? 0 : moveSeconds / refSeconds).toFixed(1)}x a bare transaction`);
 
   // 2. Decision event on Kafka → punchlist readable.
@@ -133,10 +151,9 @@ async function main(): Promise<void> {
   await producer.disconnect();
   console.log(`decision event → punchlist visible: ${EVENTS} events one at a time, p50 ${pct(e2e, 0.5).toFixed(1)} ms, p99 ${pct(e2e, 0.99).toFixed(1)} ms (produce acks=all → consumer → commit → read)`);
   console.log(`  reference: the handler transaction alone, p50 ${pct(handlerSamples, 0.5).toFixed(1)} ms, p99 ${pct(handlerSamples, 0.99).toFixed(1)} ms (${PUNCHLISTS} punchlists of ${ITEMS_PER_PUNCHLIST} items)`);
-  await app.close();
 }
 
-main().catch((error) => {
+main().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });

@@ -19,10 +19,12 @@ export function refuseInProduction(what) {
 }
 
 /**
- * Serves GET /.well-known/jwks.json and /.well-known/openid-configuration on 127.0.0.1:<ATP_PORT_BASE + 9>.
+ * Serves GET /.well-known/jwks.json and /.well-known/openid-configuration on 127.0.0.1:<ATP_PORT_BASE + 9>
+ * (`listenHost` changes only where it listens: docker-compose's issuer container listens on every interface,
+ * while `iss` stays the loopback address `npm run token` signs with).
  * Resolves { env, close }: env holds the AUTH_* variables every service gets.
  */
-export async function startDevIssuer() {
+export async function startDevIssuer({ listenHost = LOOPBACK } = {}) {
   refuseInProduction('The development token issuer');
   const keys = ensureIssuerKeys(DEV_ISSUER_DIR, 'dev');
   const issuer = `http://${LOOPBACK}:${DEV_ISSUER_PORT}`;
@@ -40,7 +42,7 @@ export async function startDevIssuer() {
   });
   await new Promise((resolve, reject) => {
     server.once('error', (error) => reject(new Error(`the development issuer cannot listen on ${issuer}: ${error.message}`)));
-    server.listen(DEV_ISSUER_PORT, LOOPBACK, resolve);
+    server.listen(DEV_ISSUER_PORT, listenHost, resolve);
   });
   writeFileSync(INFO_FILE, JSON.stringify({ issuer, audience: DEV_AUDIENCE, jwksUrl }, null, 2));
   return {

@@ -80,6 +80,24 @@ describe('config-service access', () => {
       .send({ status: 'INACTIVE' }).expect(200);
   });
 
+  it('refuses a revoked member and a suspended user at the next request, though the guard caches its answers', async () => {
+    const list = (userId: string) => http().get(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(userId));
+    const [revoked, suspended] = [`acc-revoked-${suffix}`, `acc-suspended-${suffix}`];
+    const memberships: string[] = [];
+    for (const id of [revoked, suspended]) {
+      await createUser(id);
+      const added = await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(members.WORKSPACE_ADMIN))
+        .send({ userId: id, role: 'AUDITOR' }).expect(201);
+      memberships.push(added.body.membershipId as string);
+      await list(id).expect(200); // the answer is cached now
+    }
+    await http().patch(`/api/v1/workspaces/${workspaceId}/members/${memberships[0]}`).set(bearer(members.WORKSPACE_ADMIN))
+      .send({ status: 'INACTIVE' }).expect(200);
+    await list(revoked).expect(404);
+    await http().patch(`/api/v1/users/${suspended}`).set(bearer('acc-platform-admin', PLATFORM_ADMIN)).send({ status: 'SUSPENDED' }).expect(200);
+    await list(suspended).expect(404);
+  });
+
   it('shows a user record (e-mail) to the user, members of a shared workspace and platform admins only', async () => {
     const read = (userId: string, caller: string, roles: string[] = []) => http().get(`/api/v1/users/${userId}`).set(bearer(caller, { roles }));
     expect((await read(members.APPROVER, members.APPROVER)).status).toBe(200);

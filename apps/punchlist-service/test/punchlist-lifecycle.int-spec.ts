@@ -329,6 +329,27 @@ describe('clearing', () => {
     expect(list.body.items.map((p: { status: string }) => p.status)).toEqual(['CLEARED', 'CLEARED']);
     expect((await post(`/${first.punchlistId}/items`, issuer, { items: [{ description: 'late', severity: 'MINOR' }] })).body).toMatchObject({ status: 409, currentStatus: 'CLEARED' });
   });
+
+  it('moves the items of one punchlist at the same time: each item once, and exactly one clearing by the last close', async () => {
+    const facts = newWorkflow();
+    const stageId = `stg-cc-${s}`;
+    await harness.workflowStarted(ws, facts);
+    await harness.approvedWithPunchlist(ws, { ...facts, stageId, decidedBy: issuer },
+      Array.from({ length: 5 }, (_, n) => ({ itemCode: null, description: `concurrent ${n + 1}`, severity: 'MINOR' as const })));
+    const { id: punchlistId } = await harness.punchlistOfStage(stageId);
+    const items = await itemsOf(punchlistId);
+    const statuses = (responses: Array<{ status: number }>) => responses.map((r) => r.status);
+
+    expect(statuses(await Promise.all(items.map((item) => rectify(punchlistId, item.id))))).toEqual(items.map(() => 200));
+    // Two verifies of one item at once: one moves it, the other finds it QA_VERIFIED.
+    const twice = await Promise.all([items[0], ...items].map((item) => post(`/${punchlistId}/items/${item.id}/verify`, qa, { comment: 'ok' })));
+    expect(statuses(twice).sort()).toEqual([...items.map(() => 200), 409]);
+    const closes = await Promise.all(items.map((item) => post(`/${punchlistId}/items/${item.id}/close`, issuer, {})));
+    expect(statuses(closes)).toEqual(items.map(() => 200));
+    expect(closes.filter((r) => r.body.punchlistStatus === 'CLEARED')).toHaveLength(1);
+    expect((await harness.outbox(punchlistId)).filter((e) => e.eventType === 'punchlist.cleared')).toHaveLength(1);
+    expect((await itemsOf(punchlistId)).map((item) => item.status)).toEqual(items.map(() => 'CLOSED'));
+  });
 });
 
 describe('stalled work', () => {

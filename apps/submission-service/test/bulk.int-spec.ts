@@ -3,10 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { waitFor } from '@atp/testing';
+import { assertAnswerKeepsContract, waitFor, zipOf, type ZipEntrySpec } from '@atp/testing';
 import { BULK_WORK_DIR } from '../src/bulk/bulk-intake';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
-import { zipOf, type ZipEntrySpec } from './support/zip-builder';
 
 jest.setTimeout(180_000);
 
@@ -55,6 +54,8 @@ describe('submission-service: bulk registration (real PostgreSQL and Kafka)', ()
       body = response.body as Record<string, unknown>;
       return response.status === 200 && body.status !== 'RUNNING';
     }, { what: `job ${jobId} to finish`, timeoutMs: 60_000 });
+    // The job's answer is what docs/openapi.json promises (the e2e journeys register no bulk batch).
+    assertAnswerKeepsContract('GET', `${base}/jobs/${jobId}`, 200, 'application/json', body);
     return body as {
       status: string; total: number; done: number; failed: number;
       report: { status: string; rowCount: number; rows: Array<Record<string, unknown>>; errors: Array<Record<string, unknown>>; warnings: unknown[] };
@@ -90,6 +91,7 @@ describe('submission-service: bulk registration (real PostgreSQL and Kafka)', ()
     const before = await state();
     const response = await post(manifest, zip, { key: 'bulk-1' });
     expect(response.status).toBe(202);
+    assertAnswerKeepsContract('POST', `${base}/submissions/bulk`, 202, response.type, response.body);
     const jobId = response.body.jobId as string;
     const job = await finished(jobId);
     expect(job).toMatchObject({ status: 'SUCCEEDED', total: 7, done: 2, failed: 5 });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BLOB_STORE, type BlobStore, newBlobKey } from '@atp/platform-blob-store';
+import { inTransaction } from '@atp/platform-database';
+import { DocumentService } from '../src/documents/document.service';
+import { SubmissionRepository } from '../src/submissions/submission.repository';
 import { UploadSweeper } from '../src/sweeper/upload-sweeper.service';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
 
@@ -61,6 +64,29 @@ describe('submission-service: abandoned-upload sweeper and the list query (real 
       // Other test files count every intent of the shared database: leave none behind.
       await store.delete(inFlight);
       await harness.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1`, [inFlight]);
+    });
+
+    it('refuses to commit a document whose upload the sweeper took meanwhile (409 UPLOAD_EXPIRED, no row, no count)', async () => {
+      const own = await harness.workspace([['u-doc', 'DOC_CONTROL']]); // the list tests count the shared one's submissions
+      const created = await harness.http().post(`/api/v1/workspaces/${own.workspaceId}/submissions`).set(await harness.auth('u-doc'))
+        .send({ siteCode: own.siteCode, scopeCode: 'PLN_UPGRADE', atpCategory: 'DISMANTLE_KEEP' }).expect(201);
+      const documents = harness.app.get(DocumentService);
+      const swept = newBlobKey(`submissions/${own.workspaceId}`); // no intent: swept while the bytes streamed in
+      const stored = {
+        blobKey: swept, fileName: 'slow.pdf', contentType: 'application/pdf', sizeBytes: 10, sha256: 'a'.repeat(64), documentType: 'ATP_DOCUMENT',
+        notes: null, sourceBatchId: null,
+      };
+      const commit = inTransaction(harness.dataSource, async (manager) => {
+        const submission = await harness.app.get(SubmissionRepository).lock(manager, own.workspaceId, created.body.id);
+        return documents.addDocument(manager, submission, 'u-doc', stored);
+      });
+      await expect(commit).rejects.toMatchObject({ status: 409, code: 'UPLOAD_EXPIRED' });
+      const [row] = await harness.dataSource.query(
+        `SELECT document_count AS "documentCount", (SELECT count(*)::int FROM atp_submission_documents WHERE submission_id = $1) AS rows
+         FROM atp_submissions WHERE id = $1`,
+        [created.body.id],
+      );
+      expect(row).toEqual({ documentCount: 0, rows: 0 });
     });
   });
 

@@ -60,6 +60,9 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       expect(duplicate.body).toMatchObject({ code: 'SUBMISSION_EXISTS', existingSubmissionId: created.body.id });
       const events = await harness.outboxEvents(created.body.id);
       expect(events.map((e) => e.eventType)).toEqual(['submission.created']);
+      // The create answers from the INSERT's row: it is the same document a GET answers.
+      const read = await harness.http().get(`${base}/submissions/${created.body.id}`).set(await harness.auth('u-auditor')).expect(200);
+      expect(created.body).toEqual(read.body);
     });
 
     it.each([
@@ -155,6 +158,35 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       expect(response.body.code).toBe(code);
       expect(await documentCount(submissionId)).toBe(countBefore);
       expect(await harness.blobFiles()).toEqual(blobsBefore);
+      expect(await intents()).toBe(0);
+    });
+
+    it('replays an upload with the same Idempotency-Key: one row, one blob, the first answer', async () => {
+      const bytes = pdf(64 * 1024);
+      const send = async () => harness.http().post(`${base}/submissions/${submissionId}/documents`).set(await harness.auth('u-doc'))
+        .set('idempotency-key', 'upload-1').attach('file', bytes, { filename: 'replayed.pdf', contentType: 'application/pdf' });
+      const countBefore = await documentCount(submissionId);
+      const blobsBefore = (await harness.blobFiles()).length;
+      const first = await send();
+      const replay = await send();
+      expect(first.status).toBe(201);
+      expect(replay.status).toBe(201);
+      expect(replay.body).toEqual(first.body);
+      expect(await documentCount(submissionId)).toBe(countBefore + 1);
+      expect((await harness.blobFiles()).length).toBe(blobsBefore + 1);
+      expect(await intents()).toBe(0);
+    });
+
+    it('refuses an upload to a submission in review before reading the body, and records no intent', async () => {
+      const created = await create({ siteCode: ws.siteCode, scopeCode: 'PLN_UPGRADE', atpCategory: 'DISMANTLE_DROP' });
+      await harness.dataSource.query(`UPDATE atp_submissions SET status = 'IN_REVIEW' WHERE id = $1`, [created.body.id]);
+      const response = await upload(created.body.id, pdf(), 'late.pdf');
+      expect(response.status).toBe(409);
+      expect(response.body).toMatchObject({ code: 'SUBMISSION_IN_PROGRESS', currentStatus: 'IN_REVIEW' });
+      expect(await intents()).toBe(0);
+      expect(await documentCount(created.body.id)).toBe(0);
+      const unknown = await upload('00000000-0000-4000-8000-000000000000', pdf(), 'nowhere.pdf');
+      expect(unknown.status).toBe(404);
       expect(await intents()).toBe(0);
     });
 

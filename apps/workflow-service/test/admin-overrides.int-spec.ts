@@ -327,7 +327,7 @@ describe('admin actions', () => {
       const again = await post(`/workflows/${instance.id}/hold`, admin, { reason: 'twice' });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('ILLEGAL_WORKFLOW_TRANSITION');
-      expect((await decide(instance.id, first.id, primary('FOP_RTS'))).status).toBe(423);
+      expect((await decide(instance.id, first.id, primary('FOP_RTS'))).status).toBe(409);
 
       // 70 h after the start the original due time (48 h) has passed, but the workflow is held: no breach.
       harness.clock.set(new Date(t0.getTime() + 70 * HOUR));

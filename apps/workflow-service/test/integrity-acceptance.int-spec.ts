@@ -87,19 +87,21 @@ it('a punchlist of a fabricated workflow is refused here and flagged by punchlis
     const body = (await list.json()) as { items?: Array<{ id: string; flagged: boolean }> };
     return body.items?.[0]?.flagged && body.items[0];
   }, { timeoutMs: 90_000, intervalMs: 250, what: 'the punchlist of the fabricated workflow flagged' });
-  const detail = async () => (await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, {
-    headers: auth,
-  })).json()) as { referenceRejections: Array<{ ownerService: string; field: string; reasonCode: string; outcome: string }> };
-  const view = await detail();
+  const view = await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, { headers: auth })).json();
   expect(view).toMatchObject({
     status: 'OPEN', flagged: true, integrityFlag: expect.stringMatching(/refused by (workflow|submission)-service$/),
   });
   // Both owners refuse it (workflow-service the workflow, submission-service the submission): flagged once, both recorded.
+  type Rejection = { ownerService: string; field: string; reasonCode: string; outcome: string };
+  const readPunchlist = async () =>
+    (await (await fetch(`${punchlistService?.url}/api/v1/workspaces/${workspaceId}/punchlists/${punchlist.id}`, { headers: auth })).json()) as {
+      referenceRejections: Rejection[];
+    };
   await waitFor(async () => {
-    const rows = (await detail()).referenceRejections;
+    const rows = (await readPunchlist()).referenceRejections;
     return rows.length === 2 && rows;
   }, { timeoutMs: 60_000, what: 'both rejections recorded' });
-  const final = await detail();
+  const final = await readPunchlist();
   expect(final.referenceRejections.map((r) => [r.ownerService, r.field, r.reasonCode]).sort())
     .toEqual([['submission-service', 'submissionId', 'UNKNOWN'], ['workflow-service', 'workflowInstanceId', 'UNKNOWN']]);
   expect(final.referenceRejections.map((r) => r.outcome).sort()).toEqual(['ALREADY_SAFE', 'COMPENSATED']);

@@ -7,4 +7,6 @@ export * from './auth';
 export * from './access-sweep';
 export * from './http-edge';
 export * from './openapi-bodies';
+export * from './openapi-responses';
 export * from './service-process';
+export * from './zip-builder';

@@ -39,7 +39,7 @@ describe('docker-compose.yml', () => {
       expect(scriptTable).toContain(`{ key: '${key}', app: '${app}', port: PORT_BASE${offset ? ` + ${offset}` : ''} }`);
     }
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['create-topics', 'kafka', 'migrate', 'postgres', ...services.map((s) => s.app)].sort(),
+      ['create-topics', 'issuer', 'kafka', 'migrate', 'postgres', ...services.map((s) => s.app)].sort(),
     );
   });
 
@@ -58,6 +58,20 @@ describe('docker-compose.yml', () => {
         migrate: { condition: 'service_completed_successfully' },
         'create-topics': { condition: 'service_completed_successfully' },
       });
+    }
+  });
+
+  it('runs the development token issuer and points every app at its keys (the apps refuse to start without)', () => {
+    const issuer = compose.services.issuer;
+    expect(issuer.command).toEqual(['node', 'scripts/dev-issuer.mjs']);
+    expect(issuer.environment?.NODE_ENV).toBe('development');
+    expect(issuer.ports).toEqual(['127.0.0.1:3009:3009']);
+    for (const { app } of services) {
+      const env = compose.services[app].environment ?? {};
+      expect({ app, iss: env.AUTH_ISSUER, jwks: env.AUTH_JWKS_URL, aud: env.AUTH_AUDIENCE }).toEqual({
+        app, iss: 'http://127.0.0.1:3009', jwks: 'http://issuer:3009/.well-known/jwks.json', aud: 'atp-api',
+      });
+      if (app !== 'gateway') expect(compose.services[app].depends_on).toMatchObject({ issuer: { condition: 'service_healthy' } });
     }
   });
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
+import { loadExcelJs } from '../import/exceljs-loader';
 import { SheetLayouts } from '../import/sheet-layouts';
 import { ConfigVersionsRepository } from './config-versions.repository';
 import { EXPORT_QUERIES } from './version-sheets';
@@ -22,7 +23,7 @@ export class ConfigExportService {
   ) {}
 
   async template(sourceType: SourceType): Promise<Buffer> {
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new (await loadExcelJs()).Workbook();
     addLayoutSheets(workbook, sourceType);
     const readme = workbook.addWorksheet('readme');
     readme.addRow(['sheet', 'column', 'required', 'meaning']).font = { bold: true };
@@ -37,7 +38,7 @@ export class ConfigExportService {
   async export(workspaceId: string, versionId: string): Promise<{ fileName: string; content: Buffer }> {
     const manager = this.dataSource.manager;
     const version = await this.versions.find(manager, workspaceId, versionId);
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new (await loadExcelJs()).Workbook();
     for (const layout of SheetLayouts[version.sourceType]) {
       const sheet = workbook.addWorksheet(layout.sheet);
       const columns = layout.columns.map((c) => c.name);

@@ -18,9 +18,13 @@ import { ImportConfigDto, ListConfigVersionsQuery } from './dto/import-config.dt
 import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 import { SnapshotReader } from './snapshot.reader';
 import { ApiBinaryResponse, ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
-import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, getSchemaPath,
+} from '@nestjs/swagger';
 import { CONFIG_SNAPSHOT_SCHEMAS } from './dto/config-snapshot.view';
-import { CollectionDiffSchema, ConfigDiffSchema, ConfigVersionSchema, ImportResultSchema, PatchedPolicyStageSchema } from './dto/config-version.view';
+import {
+  CollectionDiffSchema, ConfigDiffSchema, ConfigVersionSchema, ImportResultSchema, PatchedPolicyStageSchema,
+} from './dto/config-version.view';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -11,7 +11,9 @@ import { WorkspacesService } from './workspaces.service';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiFileUpload, ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import { WorkspaceViewSchema } from './dto/workspace.view';
-import { MembershipViewSchema, MyWorkspaceListSchema, SiteImportSchema, SiteUpsertSchema, SiteViewSchema, UserViewSchema } from './dto/directory.view';
+import {
+  MembershipViewSchema, MyWorkspaceListSchema, SiteImportSchema, SiteUpsertSchema, SiteViewSchema, UserViewSchema,
+} from './dto/directory.view';
 
 @ApiProblems()
 @Controller('api/v1')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MembershipPayloadV1 } from '@atp/contracts';
+import { MembershipSource } from '@atp/platform-auth';
 import { inTransaction } from '@atp/platform-database';
 import {
   ConflictError, decodeCursor, encodeCursor, NotFoundError, UnknownReferenceError, IdempotencyStore, type IdempotentRequest, type Page,
@@ -20,7 +21,14 @@ export class MembershipsService {
     private readonly events: DirectoryEvents,
     private readonly routingContexts: RoutingContextCache,
     private readonly idempotency: IdempotencyStore,
+    private readonly access: MembershipSource,
   ) {}
+
+  /** After the commit (or the rollback): routing contexts and the access guard's answers read it again. */
+  private changed(workspaceId: string): void {
+    this.routingContexts.invalidate(workspaceId);
+    this.access.forget();
+  }
 
   add(workspaceId: string, dto: AddMemberDto, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<MembershipPayloadV1> {
     return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
@@ -35,7 +43,7 @@ export class MembershipsService {
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, member, actorId);
       return member;
-    })).finally(() => this.routingContexts.invalidate(workspaceId));
+    })).finally(() => this.changed(workspaceId));
   }
 
   /** Every membership of a workspace at once (the seed compares against it). */
@@ -66,6 +74,6 @@ export class MembershipsService {
       if (rows.length === 0) throw new NotFoundError('membership', membershipId);
       await this.events.membership(manager, false, rows[0], actorId);
       return rows[0];
-    }).finally(() => this.routingContexts.invalidate(workspaceId));
+    }).finally(() => this.changed(workspaceId));
   }
 }

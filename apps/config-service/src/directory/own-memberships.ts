@@ -9,8 +9,7 @@ import { inTransaction } from '@atp/platform-database';
  * shows the rows of the one user named by the transaction-local `app.user_id`: a query that forgets its user
  * filter still sees nobody else's memberships, and nothing else of any workspace.
  */
-export const OWN_MEMBERSHIPS_POLICY = 'own_memberships';
-export const OWN_MEMBERSHIPS_PREDICATE = `(user_id = NULLIF(current_setting('app.user_id', true), ''))`;
+// The policy `own_memberships` on workspace_members: migration 1765200000010-tenant-rls.
 
 /** Runs `work` in a transaction that also sees every membership of `userId` (the setting ends with it). */
 export function withOwnMemberships<T>(

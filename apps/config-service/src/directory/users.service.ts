@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { UserPayloadV1 } from '@atp/contracts';
-import type { AuthenticatedCaller } from '@atp/platform-auth';
+import { MembershipSource, type AuthenticatedCaller } from '@atp/platform-auth';
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, decodeCursor, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
@@ -17,6 +17,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly events: DirectoryEvents,
     private readonly idempotency: IdempotencyStore,
+    private readonly access: MembershipSource,
   ) {}
 
   create(dto: CreateUserDto, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<UserPayloadV1> {
@@ -84,6 +85,6 @@ export class UsersService {
       if (rows.length === 0) throw new NotFoundError('user', id);
       await this.events.user(manager, false, rows[0], actorId);
       return rows[0];
-    });
+    }).finally(() => this.access.forget()); // a suspended user reaches no workspace: the guard reads it again
   }
 }

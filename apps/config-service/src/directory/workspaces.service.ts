@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkspacePayloadV1 } from '@atp/contracts';
+import { MembershipSource } from '@atp/platform-auth';
 import { inTransaction, setTransactionWorkspace } from '@atp/platform-database';
 import { ConflictError, NotFoundError, IdempotencyStore, UnknownReferenceError, type IdempotentRequest } from '@atp/platform-http';
 import type { MembershipPayloadV1 } from '@atp/contracts';
@@ -25,6 +26,7 @@ export class WorkspacesService {
     private readonly events: DirectoryEvents,
     private readonly routingContexts: RoutingContextCache,
     private readonly idempotency: IdempotencyStore,
+    private readonly access: MembershipSource,
   ) {}
 
   /** Creates the workspace with `creatorId` as its first WORKSPACE_ADMIN (published like any membership). */
@@ -48,7 +50,7 @@ export class WorkspacesService {
       )) as MembershipPayloadV1[];
       await this.events.membership(manager, true, admin, creatorId);
       return workspace;
-    }));
+    })).finally(() => this.access.forget()); // the creator's new membership
   }
 
   async get(id: string): Promise<WorkspaceView> {

@@ -1,50 +1,7 @@
+import { parseCsvRecords } from '@atp/platform-blob-store';
 import { FileRejectedError } from './file-rejected.error';
 import type { ImportLimitsConfig } from './import-limits';
 import { normaliseHeader, type Sheet } from './sheet';
-
-/** Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, CRLF or LF), keeping each record's line. */
-export function parseCsvRecords(text: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field === '') inQuotes = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      records.push({ line: recordLine, fields });
-      fields = [];
-      field = '';
-      line++;
-      recordLine = line;
-    } else field += ch;
-  }
-  if (inQuotes) throw new FileRejectedError('CSV_UNTERMINATED_QUOTE', `CSV has an unterminated quoted field starting on line ${recordLine}`);
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-  }
-  return records;
-}
 
 /**
  * A CSV file carries several sheets as sections: a line `[sheet_name]` starts a section, the next line is
@@ -56,7 +13,9 @@ export function readSectionedCsv(buffer: Buffer, limits: ImportLimitsConfig, def
   const sheets: Sheet[] = [];
   let current: Sheet | null = null;
   let expectHeader = false;
-  for (const record of parseCsvRecords(text)) {
+  const unterminated = (line: number) =>
+    new FileRejectedError('CSV_UNTERMINATED_QUOTE', `CSV has an unterminated quoted field starting on line ${line}`);
+  for (const record of parseCsvRecords(text, unterminated)) {
     const nonEmpty = record.fields.some((f) => f.trim() !== '');
     if (!nonEmpty) continue;
     const marker = /^\[([A-Za-z0-9_ -]+)\]$/.exec(record.fields[0].trim());

@@ -102,6 +102,6 @@ export async function parseXlsxInWorker(
   file: Buffer,
   limits: ImportLimitsConfig,
 ): Promise<{ sheets: Sheet[]; threadId: number }> {
-  assertInflatesWithin(file);
+  await assertInflatesWithin(file);
   return thread.parse(file, limits);
 }

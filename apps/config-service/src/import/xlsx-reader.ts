@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './exceljs-loader';
 import { FileRejectedError } from './file-rejected.error';
 import type { ImportLimitsConfig } from './import-limits';
 import { normaliseHeader, type Sheet } from './sheet';
@@ -20,8 +21,8 @@ function cellText(value: ExcelJS.CellValue): string {
 /** Reads every worksheet: row 1 is the header, later non-empty rows are data (empty rows are skipped). */
 export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Promise<Sheet[]> {
   // Before exceljs inflates anything: a 10 MB upload could otherwise inflate to gigabytes.
-  assertInflatesWithin(buffer);
-  const workbook = new ExcelJS.Workbook();
+  await assertInflatesWithin(buffer);
+  const workbook = new (await loadExcelJs()).Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (error) {

@@ -115,7 +115,9 @@ export class PinnedVersionsSchema implements PinnedVersions {
 @ApiExtraModels(MatrixPolicyChoiceSchema, TemplatePolicyChoiceSchema)
 export class DryRunRouteSchema implements RoutePlan {
   @ApiProperty({ type: 'boolean', enum: [true] }) ok!: true;
-  @ApiProperty({ oneOf: [{ $ref: getSchemaPath(MatrixPolicyChoiceSchema) }, { $ref: getSchemaPath(TemplatePolicyChoiceSchema) }] })
+  @ApiProperty({
+    oneOf: [{ $ref: getSchemaPath(MatrixPolicyChoiceSchema) }, { $ref: getSchemaPath(TemplatePolicyChoiceSchema) }],
+  })
   policy!: MatrixPolicyChoiceSchema | TemplatePolicyChoiceSchema;
   @ApiProperty({ enum: MATCHED_RULES }) matchedRule!: MatchedRule;
   @ApiProperty({ type: () => FallbackStepSchema, isArray: true }) trail!: FallbackStepSchema[];

@@ -29,9 +29,9 @@ export interface MoveResult {
 }
 
 /**
- * One item move = one transaction: idempotency claim, punchlist row lock (moves of one punchlist
- * serialise, so "every item CLOSED" is exact), the transition table's verdict, the item update, an
- * audit row, progress, outbox events; clearing when the last item closes.
+ * One item move = one transaction: idempotency claim, the item's row lock (moves of one item serialise;
+ * a CLOSE also takes the punchlist's, so "every item CLOSED" is exact), the transition table's verdict,
+ * the item update, an audit row, progress, outbox events; clearing when the last item closes.
  */
 @Injectable()
 export class ItemLifecycle {
@@ -75,8 +75,11 @@ export class ItemLifecycle {
 
   private async apply(manager: EntityManager, command: MoveCommand): Promise<MoveResult> {
     const now = this.clock.now();
-    const { punchlist, item } = await this.punchlists.lockWithItem(manager, command.workspaceId, command.punchlistId, command.itemId);
-    const transition = decideMove(command.action, item.status, { workspaceRoles: command.actorRoles, isIssuer: punchlist.issuedBy === command.actorId });
+    const locked = await this.punchlists.lockItem(manager, command.workspaceId, command.punchlistId, command.itemId);
+    const { item } = locked;
+    const transition = decideMove(command.action, item.status, { workspaceRoles: command.actorRoles, isIssuer: locked.punchlist.issuedBy === command.actorId });
+    // Only a CLOSE can leave no item open: closes of one punchlist serialise, so the last one sees 0 exactly.
+    const punchlist = transition.to === 'CLOSED' ? await this.punchlists.lockPunchlist(manager, command.workspaceId, locked.punchlist.id) : locked.punchlist;
     if (punchlist.status !== 'OPEN') {
       throw new ConflictError('PUNCHLIST_CLEARED', `punchlist ${punchlist.id} is ${punchlist.status}`, { currentStatus: punchlist.status });
     }

@@ -102,8 +102,12 @@ export class PunchlistRepository {
     return rows[0];
   }
 
-  /** The punchlist (locked) and one of its items, in one round trip; 404 naming whichever is missing. */
-  async lockWithItem(manager: EntityManager, workspaceId: string, punchlistId: string, itemId: string): Promise<{ punchlist: PunchlistRow; item: ItemRow }> {
+  /**
+   * One item of a punchlist, row-locked, with its punchlist, in one round trip; 404 naming whichever is
+   * missing. Moves of one item serialise on the item's lock; only a CLOSE also needs the punchlist's
+   * (`lockPunchlist`, always taken after the item's, so the order is the same everywhere).
+   */
+  async lockItem(manager: EntityManager, workspaceId: string, punchlistId: string, itemId: string): Promise<{ punchlist: PunchlistRow; item: ItemRow }> {
     const rows = (await manager.query(
       `SELECT row_to_json(p_cols) AS punchlist, row_to_json(i_cols) AS item
        FROM punchlists p JOIN punchlist_items i ON i.punchlist_id = p.id,
@@ -112,7 +116,7 @@ export class PunchlistRepository {
          LATERAL (SELECT i.id, i.punchlist_id AS "punchlistId", i.item_number AS "itemNumber", i.item_code AS "itemCode", i.severity, i.status,
            i.evidence_doc_id AS "evidenceDocId") i_cols
        WHERE p.workspace_id = $1 AND p.id = $2 AND i.id = $3
-       FOR UPDATE OF p`,
+       FOR UPDATE OF i`,
       [workspaceId, punchlistId, itemId],
     )) as Array<{ punchlist: PunchlistRow; item: ItemRow }>;
     if (rows[0]) return rows[0];
@@ -122,7 +126,12 @@ export class PunchlistRepository {
 
   /**
    * One move in one statement: the item's new status (and current evidence), its audit row, the
-   * punchlist's progress stamp. Answers how many items are not CLOSED afterwards.
+   * punchlist's progress stamp. Answers how many items are not CLOSED afterwards (exact for a CLOSE, whose
+   * caller holds the punchlist's lock; any other move leaves its own item open).
+   *
+   * The stamp is rewritten only when it is a minute old (or a reminder or STALLED flag is to be lifted):
+   * the stall rules count whole days, and a punchlist row updated by every move would serialise all
+   * moves of the punchlist on its lock.
    */
   async applyMove(
     manager: EntityManager,
@@ -141,13 +150,14 @@ export class PunchlistRepository {
          SELECT $7::uuid, $8::text, id, $3::text, $2::text, $3::text, $6::text, $5::timestamptz, $9::text, $4::text FROM moved),
        progress AS (
          UPDATE punchlists SET last_progress_at = $5::timestamptz, reminded_at = NULL, stalled_at = NULL, updated_at = now()
-         WHERE id = $8::text AND EXISTS (SELECT 1 FROM moved))
+         WHERE id = $8::text AND EXISTS (SELECT 1 FROM moved)
+           AND (last_progress_at < $5::timestamptz - interval '1 minute' OR reminded_at IS NOT NULL OR stalled_at IS NOT NULL))
        SELECT (SELECT count(*)::int FROM moved) AS moved,
          (SELECT count(*)::int FROM punchlist_items WHERE punchlist_id = $8::text AND id <> $1::text AND status <> 'CLOSED')
            + CASE WHEN $3::text = 'CLOSED' THEN 0 ELSE 1 END AS "openItems"`,
       [item.id, item.status, move.to, move.evidenceId, move.at, move.actorId, punchlist.workspaceId, punchlist.id, move.comment],
     )) as Array<{ moved: number; openItems: number }>;
-    if (rows[0].moved !== 1) throw new Error(`item ${item.id} changed under the punchlist lock`);
+    if (rows[0].moved !== 1) throw new Error(`item ${item.id} changed under its lock`);
     return { openItems: rows[0].openItems };
   }
 

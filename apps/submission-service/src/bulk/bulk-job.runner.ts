@@ -124,7 +124,7 @@ export class BulkJobRunner implements OnApplicationShutdown {
       const inspected = await inspectUpload(entry, { fileName });
       const blob = await this.store.put(inspected.stream, { key: blobKey, maxBytes: this.env.UPLOAD_MAX_FILE_BYTES, contentType: inspected.type.contentType });
       await inTransaction(this.dataSource, async (manager) => {
-        const id = await this.submissions.insert(manager, job.workspaceId, job.actorId, {
+        const { id } = await this.submissions.insert(manager, job.workspaceId, job.actorId, {
           siteCode: row.siteCode, scopeCode: row.scopeCode, vendorCode: row.vendorCode ?? undefined, atpCategory: row.atpCategory ?? undefined,
           title: row.title ?? undefined,
         });

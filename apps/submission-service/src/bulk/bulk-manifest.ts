@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
-import { ZipArchive } from '@atp/platform-blob-store';
+import { parseCsvRecords, ZipArchive } from '@atp/platform-blob-store';
 import { DomainError } from '@atp/platform-http';
-import { parseCsvRecords } from './csv-records';
 import type { Finding } from './bulk-report';
 
 /** One manifest row: what the registration of one submission needs. */
@@ -61,7 +60,8 @@ export async function readManifest(bytes: Buffer, fileName: string, maxRows: num
     if (/\.xlsx$/i.test(fileName)) throw refused('NOT_AN_XLSX', 'the manifest is named .xlsx but is not an XLSX workbook');
     if (bytes.includes(0)) throw refused('NOT_A_CSV', 'the manifest contains binary data and is neither CSV nor XLSX');
     sheet = 'manifest';
-    records = parseCsvRecords(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    records = parseCsvRecords(bytes.toString('utf8').replace(/^\uFEFF/, ''), (line) =>
+      refused('CSV_UNTERMINATED_QUOTE', `the manifest has an unterminated quoted field starting on line ${line}`));
   }
   records = records.filter((record) => record.fields.some((field) => field.trim() !== ''));
   const [header, ...data] = records;

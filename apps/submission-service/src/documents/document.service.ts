@@ -12,7 +12,7 @@ import { categorizeFileName } from '../categorization/categorizer';
 import type { AppEnv } from '../config/env';
 import { SubmissionEvents } from '../submissions/submission-events';
 import { SubmissionRepository, type SubmissionRow } from '../submissions/submission.repository';
-import { assertEditable } from '../submissions/submission-status';
+import { assertEditable, EDITABLE_STATUSES, type SubmissionStatus } from '../submissions/submission-status';
 import { documentViewOf } from '../submissions/submission-view';
 import { SubmissionService } from '../submissions/submission.service';
 
@@ -49,13 +49,9 @@ export class DocumentService {
   ) {}
 
   async upload(workspaceId: string, submissionId: string, actorId: string, key: string | null, request: IncomingMessage): Promise<StoredResponse> {
-    // Refuse before reading the body when the submission cannot take a document.
-    await inTransaction(this.dataSource, async (manager) => {
-      const submission = await this.repository.lock(manager, workspaceId, submissionId);
-      assertEditable(submission.status, 'new document');
-    });
     const blobKey = newBlobKey(`submissions/${workspaceId}`);
-    await this.recordIntent(workspaceId, blobKey);
+    // Refuses before reading the body when the submission cannot take a document.
+    await this.recordIntentFor(workspaceId, submissionId, blobKey);
     let file: ReceivedFile | null = null;
     try {
       const upload = await receiveMultipartUpload(request, {
@@ -80,9 +76,7 @@ export class DocumentService {
         }),
       );
       // A replay answered the first upload's document: this copy of the bytes is not needed.
-      if ((response.body as { documentId?: string }).documentId !== (await this.documentIdOfBlob(blobKey))) {
-        await this.discard(blobKey);
-      }
+      if (response.replayed) await this.discard(blobKey);
       return response;
     } catch (error) {
       await this.discard(blobKey);
@@ -94,35 +88,37 @@ export class DocumentService {
   async addDocument(manager: EntityManager, submission: SubmissionRow, actorId: string, stored: StoredDocument): Promise<Record<string, unknown>> {
     assertEditable(submission.status, 'new document');
     const suggestion = categorizeFileName(stored.fileName);
+    // One statement: the next version, the submission's count and primary document, and the claim of the
+    // upload's intent. The intent's row lock orders this commit against the sweeper: an intent it swept
+    // (the blob is gone) inserts nothing and refuses the document instead of committing a row without bytes.
     const [row] = (await manager.query(
-      `INSERT INTO atp_submission_documents (workspace_id, submission_id, version, document_id, document_type, file_name, content_type,
-         size_bytes, sha256, suggested_category, suggestion_confidence, suggestion_method, uploaded_by, source_batch_id, notes)
-       SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-         FROM atp_submission_documents WHERE submission_id = $2
-       RETURNING *`,
+      `WITH intent AS (DELETE FROM blob_upload_intents WHERE blob_key = $3 RETURNING blob_key),
+       document AS (
+         INSERT INTO atp_submission_documents (workspace_id, submission_id, version, document_id, document_type, file_name, content_type,
+           size_bytes, sha256, suggested_category, suggestion_confidence, suggestion_method, uploaded_by, source_batch_id, notes)
+         SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+           FROM atp_submission_documents WHERE submission_id = $2 HAVING EXISTS (SELECT 1 FROM intent)
+         RETURNING *
+       ),
+       counted AS (
+         UPDATE atp_submissions s SET document_count = document_count + 1, primary_document_id = document.id, last_action_at = now(),
+           updated_at = now()
+         FROM document WHERE s.id = $2
+       )
+       SELECT * FROM document`,
       [
         submission.workspaceId, submission.id, stored.blobKey, stored.documentType, stored.fileName, stored.contentType, stored.sizeBytes,
         stored.sha256, suggestion.category, suggestion.confidence, suggestion.method, actorId, stored.sourceBatchId, stored.notes,
       ],
     )) as Array<Record<string, unknown>>;
-    await manager.query(
-      `UPDATE atp_submissions SET document_count = document_count + 1, primary_document_id = $2, last_action_at = now(), updated_at = now()
-       WHERE id = $1`,
-      [submission.id, row.id],
-    );
+    if (!row) {
+      throw new DomainError(409, 'UPLOAD_EXPIRED', 'the upload took longer than its grace period and was swept; upload the file again');
+    }
     // An explicit or overridden category is never replaced by a suggestion (api-contract "Submissions").
     if (!submission.atpCategory && suggestion.category) {
       await this.submissions.setCategory(manager, submission, suggestion.category, 'SUGGESTED').catch((error: unknown) => {
         if (!(error instanceof ConflictError)) throw error; // the suggestion collides with another submission: stay unset
       });
-    }
-    // The intent's row lock orders this commit against the sweeper: an intent it swept (the blob is gone)
-    // refuses the document instead of committing a row without bytes.
-    const [claimed] = (await manager.query(`DELETE FROM blob_upload_intents WHERE blob_key = $1 RETURNING blob_key`, [stored.blobKey])) as [
-      unknown[], number,
-    ];
-    if (claimed.length === 0) {
-      throw new DomainError(409, 'UPLOAD_EXPIRED', 'the upload took longer than its grace period and was swept; upload the file again');
     }
     const view = documentViewOf(row);
     await this.events.append(manager, SubmissionDocumentUploadedV1, submission.workspaceId, submission.id, {
@@ -153,6 +149,23 @@ export class DocumentService {
 
   async recordIntent(workspaceId: string, blobKey: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [blobKey, workspaceId]);
+  }
+
+  /**
+   * The intent of an upload to a submission, recorded only when the submission can take a document
+   * (one statement; no lock: `addDocument` checks the status again under the row lock).
+   */
+  private async recordIntentFor(workspaceId: string, submissionId: string, blobKey: string): Promise<void> {
+    const rows = (await this.dataSource.query(
+      `WITH submission AS (SELECT status FROM atp_submissions WHERE workspace_id = $1 AND id = $2),
+       intent AS (
+         INSERT INTO blob_upload_intents (blob_key, workspace_id) SELECT $3, $1 FROM submission WHERE status = ANY($4::text[])
+       )
+       SELECT status FROM submission`,
+      [workspaceId, submissionId, blobKey, EDITABLE_STATUSES],
+    )) as Array<{ status: SubmissionStatus }>;
+    if (!rows[0]) throw new NotFoundError('submission', submissionId);
+    assertEditable(rows[0].status, 'new document');
   }
 
   /**

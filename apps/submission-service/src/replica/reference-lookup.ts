@@ -15,6 +15,22 @@ export interface ResolvedSite {
   region: string | null;
 }
 
+export interface SubmissionCodes {
+  siteCode: string;
+  scopeCode: string;
+  vendorCode?: string | null;
+}
+
+export interface NewSubmissionReferences {
+  site: ResolvedSite;
+  scope: { scopeId: string; scopeCode: string };
+  vendor: { vendorId: string; vendorCode: string } | null;
+}
+
+function workspaceInactive(workspaceId: string): DomainError {
+  return new DomainError(422, 'WORKSPACE_INACTIVE', `workspace ${workspaceId} is deactivated and takes no new submission`);
+}
+
 /**
  * Checks the references of a submission against the replicas (architecture §5.2): an unknown,
  * inactive or other-workspace code is a 422 naming the field, never a 500 and never a foreign row.
@@ -25,19 +41,7 @@ export class ReferenceLookup {
     const rows = (await manager.query(`SELECT is_active AS "isActive" FROM workspace_replica WHERE workspace_id = $1`, [
       workspaceId,
     ])) as Array<{ isActive: boolean }>;
-    if (rows[0] && !rows[0].isActive) {
-      throw new DomainError(422, 'WORKSPACE_INACTIVE', `workspace ${workspaceId} is deactivated and takes no new submission`);
-    }
-  }
-
-  async site(manager: EntityManager, workspaceId: string, siteCode: string, field = 'siteCode'): Promise<ResolvedSite> {
-    const rows = (await manager.query(
-      `SELECT site_id AS "siteId", site_code AS "siteCode", cluster_code AS "clusterCode", region
-       FROM site_replica WHERE workspace_id = $1 AND site_code = $2 AND is_active`,
-      [workspaceId, siteCode],
-    )) as ResolvedSite[];
-    if (!rows[0]) throw new UnknownReferenceError(field, siteCode, 'active site of this workspace');
-    return rows[0];
+    if (rows[0] && !rows[0].isActive) throw workspaceInactive(workspaceId);
   }
 
   /** The ACTIVE version of each source type: the highest activated version number (rollback adds one). */
@@ -66,23 +70,34 @@ export class ReferenceLookup {
     return versions as ActiveConfigVersions;
   }
 
-  async scope(manager: EntityManager, workspaceId: string, scopeCode: string, field = 'scopeCode'): Promise<{ scopeId: string; scopeCode: string }> {
-    const rows = (await manager.query(
-      `SELECT s.scope_id AS "scopeId", s.scope_code AS "scopeCode" FROM scope_replica s
-       WHERE s.config_version_id = $2 AND s.workspace_id = $1 AND upper(s.scope_code) = upper($3) AND s.is_active`,
-      [workspaceId, (await this.activeVersions(manager, workspaceId)).scopeConfig ?? '', scopeCode],
-    )) as Array<{ scopeId: string; scopeCode: string }>;
-    if (!rows[0]) throw new UnknownReferenceError(field, scopeCode, 'active scope of the ACTIVE scope configuration');
-    return rows[0];
-  }
-
-  async vendor(manager: EntityManager, workspaceId: string, vendorCode: string, field = 'vendorCode'): Promise<{ vendorId: string; vendorCode: string }> {
-    const rows = (await manager.query(
-      `SELECT v.vendor_id AS "vendorId", v.vendor_code AS "vendorCode" FROM vendor_replica v
-       WHERE v.config_version_id = $2 AND v.workspace_id = $1 AND upper(v.vendor_code) = upper($3) AND v.is_active`,
-      [workspaceId, (await this.activeVersions(manager, workspaceId)).scopeConfig ?? '', vendorCode],
-    )) as Array<{ vendorId: string; vendorCode: string }>;
-    if (!rows[0]) throw new UnknownReferenceError(field, vendorCode, 'active vendor of the ACTIVE scope configuration');
-    return rows[0];
+  /**
+   * Every reference of a new submission, in one statement (a create is on the hot path): the workspace
+   * must not be deactivated, the site active in it, the scope (and the vendor, when given) active in the
+   * ACTIVE scope configuration. Refusals come in that order, each a 422 naming its field.
+   */
+  async newSubmissionReferences(manager: EntityManager, workspaceId: string, codes: SubmissionCodes): Promise<NewSubmissionReferences> {
+    const [row] = (await manager.query(
+      `WITH scope_config AS (
+         SELECT config_version_id AS id FROM config_version_replica
+         WHERE workspace_id = $1 AND source_type = 'SCOPE_CONFIG' ORDER BY version_number DESC LIMIT 1
+       )
+       SELECT (SELECT is_active FROM workspace_replica WHERE workspace_id = $1) AS "workspaceActive",
+         (SELECT json_build_object('siteId', site_id, 'siteCode', site_code, 'clusterCode', cluster_code, 'region', region)
+          FROM site_replica WHERE workspace_id = $1 AND site_code = $2 AND is_active LIMIT 1) AS site,
+         (SELECT json_build_object('scopeId', s.scope_id, 'scopeCode', s.scope_code)
+          FROM scope_replica s JOIN scope_config c ON s.config_version_id = c.id
+          WHERE s.workspace_id = $1 AND upper(s.scope_code) = upper($3) AND s.is_active LIMIT 1) AS scope,
+         (SELECT json_build_object('vendorId', v.vendor_id, 'vendorCode', v.vendor_code)
+          FROM vendor_replica v JOIN scope_config c ON v.config_version_id = c.id
+          WHERE $4::text IS NOT NULL AND v.workspace_id = $1 AND upper(v.vendor_code) = upper($4) AND v.is_active LIMIT 1) AS vendor`,
+      [workspaceId, codes.siteCode, codes.scopeCode, codes.vendorCode ?? null],
+    )) as Array<{ workspaceActive: boolean | null } & NewSubmissionReferences>;
+    if (row.workspaceActive === false) throw workspaceInactive(workspaceId);
+    if (!row.site) throw new UnknownReferenceError('siteCode', codes.siteCode, 'active site of this workspace');
+    if (!row.scope) throw new UnknownReferenceError('scopeCode', codes.scopeCode, 'active scope of the ACTIVE scope configuration');
+    if (codes.vendorCode && !row.vendor) {
+      throw new UnknownReferenceError('vendorCode', codes.vendorCode, 'active vendor of the ACTIVE scope configuration');
+    }
+    return { site: row.site, scope: row.scope, vendor: row.vendor ?? null };
   }
 }

@@ -35,14 +35,16 @@ export interface AttemptView {
   rejectedAt: string | null;
 }
 
-export const SUMMARY_SELECT = `SELECT s.id, s.workspace_id AS "workspaceId", s.status, s.site_id AS "siteId", s.site_code AS "siteCode",
+/** The summary's columns, on a table aliased `s` (a SELECT, or the RETURNING of an `INSERT INTO atp_submissions AS s`). */
+export const SUMMARY_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.status, s.site_id AS "siteId", s.site_code AS "siteCode",
   s.scope_code AS "scopeCode", s.vendor_code AS "vendorCode", s.atp_category AS "atpCategory",
   s.category_method AS "categoryMethod", s.title, s.attempt_number AS "attemptNumber",
   s.workflow_instance_id AS "workflowInstanceId", s.current_stage_number AS "currentStageNumber",
   s.primary_document_id AS "primaryDocumentId", s.document_count AS "documentCount",
   s.submitted_at AS "submittedAt", s.approved_at AS "approvedAt", s.completed_at AS "completedAt",
-  s.rejected_at AS "rejectedAt", s.last_action_at AS "lastActionAt", s.created_by AS "createdBy", s.created_at AS "createdAt"
-  FROM atp_submissions s`;
+  s.rejected_at AS "rejectedAt", s.last_action_at AS "lastActionAt", s.created_by AS "createdBy", s.created_at AS "createdAt"`;
+
+export const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS} FROM atp_submissions s`;
 
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : (value as string | null));
 
@@ -60,11 +62,17 @@ export class SubmissionViews {
       Record<string, unknown>
     >;
     if (!rows[0]) throw new NotFoundError('submission', submissionId);
-    const [documents, attempts, referenceRejections] = await Promise.all([
-      this.documents(manager, submissionId), this.attempts(manager, submissionId), ReferenceRejectionLog.ofAggregate(manager, workspaceId, submissionId),
-    ]);
+    // One after the other: a transaction's one connection runs one query at a time anyway (and pg deprecates queueing them).
+    const documents = await this.documents(manager, submissionId);
+    const attempts = await this.attempts(manager, submissionId);
+    const referenceRejections = await ReferenceRejectionLog.ofAggregate(manager, workspaceId, submissionId);
     const current = attempts.find((attempt) => attempt.attemptNumber === rows[0].attemptNumber);
     return { ...summaryOf(rows[0]), startRefusal: current?.startRefusal ?? null, documents, attempts, referenceRejections };
+  }
+
+  /** `get` of a submission inserted by this transaction (its summary row returned by the INSERT): nothing refers to it yet. */
+  ofNew(summary: Record<string, unknown>): Record<string, unknown> {
+    return { ...summaryOf(summary), startRefusal: null, documents: [], attempts: [], referenceRejections: [] };
   }
 
   async documents(manager: EntityManager, submissionId: string): Promise<DocumentView[]> {

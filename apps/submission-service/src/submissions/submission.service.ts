@@ -11,7 +11,7 @@ import type { CategoryOverrideDto, CreateSubmissionDto, QaReviewDto } from './dt
 import { SubmissionEvents } from './submission-events';
 import { SubmissionRepository, type SubmissionRow } from './submission.repository';
 import { assertEditable, assertTransition, RESUBMIT_STATUSES } from './submission-status';
-import { SubmissionViews } from './submission-view';
+import { SUMMARY_COLUMNS, SubmissionViews } from './submission-view';
 
 export function categoryOrRefuse(raw: string, field = 'atpCategory'): AtpCategory {
   const category = canonicalCategory(raw);
@@ -38,34 +38,34 @@ export class SubmissionService {
   create(workspaceId: string, actorId: string, key: string | null, body: CreateSubmissionDto): Promise<StoredResponse> {
     return inTransaction(this.dataSource, (manager) =>
       this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST submissions`, body, async () => {
-        const id = await this.insert(manager, workspaceId, actorId, body);
-        return { status: 201, body: await this.views.get(manager, workspaceId, id) };
+        const summary = await this.insert(manager, workspaceId, actorId, body);
+        return { status: 201, body: this.views.ofNew(summary) };
       }),
     );
   }
 
-  /** Inserts a DRAFT submission after checking every reference; the bulk import shares it. */
+  /**
+   * Inserts a DRAFT submission after checking every reference; answers its summary row (SUMMARY_COLUMNS).
+   * The bulk import shares it.
+   */
   async insert(
     manager: EntityManager,
     workspaceId: string,
     actorId: string,
     body: CreateSubmissionDto,
-  ): Promise<string> {
-    await this.lookup.requireActiveWorkspace(manager, workspaceId);
-    const site = await this.lookup.site(manager, workspaceId, body.siteCode);
-    const scope = await this.lookup.scope(manager, workspaceId, body.scopeCode);
-    const vendor = body.vendorCode ? await this.lookup.vendor(manager, workspaceId, body.vendorCode) : null;
+  ): Promise<Record<string, unknown> & { id: string }> {
+    const { site, scope, vendor } = await this.lookup.newSubmissionReferences(manager, workspaceId, body);
     const category = body.atpCategory ? categoryOrRefuse(body.atpCategory) : null;
     const inserted = (await manager.query(
-      `INSERT INTO atp_submissions (workspace_id, site_id, site_code, scope_id, scope_code, vendor_id, vendor_code, atp_category,
+      `INSERT INTO atp_submissions AS s (workspace_id, site_id, site_code, scope_id, scope_code, vendor_id, vendor_code, atp_category,
          category_method, title, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT ON CONSTRAINT ux_atp_submissions_unique DO NOTHING RETURNING id`,
+       ON CONFLICT ON CONSTRAINT ux_atp_submissions_unique DO NOTHING RETURNING ${SUMMARY_COLUMNS}`,
       [
         workspaceId, site.siteId, site.siteCode, scope.scopeId, scope.scopeCode, vendor?.vendorId ?? null, vendor?.vendorCode ?? null,
         category, category ? 'EXPLICIT' : null, body.title ?? null, actorId,
       ],
-    )) as Array<{ id: string }>;
+    )) as Array<Record<string, unknown> & { id: string }>;
     if (!inserted[0]) {
       throw await this.duplicate(manager, workspaceId, site.siteId, scope.scopeId, category);
     }
@@ -75,7 +75,7 @@ export class SubmissionService {
       vendorId: vendor?.vendorId ?? null, vendorCode: vendor?.vendorCode ?? null, atpCategory: category, title: body.title ?? null,
       createdBy: actorId,
     }, actorId);
-    return id;
+    return inserted[0];
   }
 
   private async duplicate(

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { BLOB_STORE, type BlobStore, LocalDiskBlobStore } from '@atp/platform-blob-store';
 import { runAcrossWorkspaces } from '@atp/platform-database';
-import { ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
+import { PeriodicTask, ROOT_LOGGER, SERVICE_ENV } from '@atp/platform-runtime';
 import { BULK_WORK_DIR } from '../bulk/bulk-intake';
 import { BulkJobsRepository } from '../bulk/bulk-jobs.repository';
 import type { AppEnv } from '../config/env';
@@ -24,8 +24,7 @@ export interface UploadSweepResult {
  */
 @Injectable()
 export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly schedule: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,26 +33,19 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.env.UPLOAD_SWEEP_INTERVAL_MS;
-    if (interval === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweepOnce()
-        .then((result) => {
-          if (result.abandonedBlobs + result.temporaryFiles + result.staleJobs.length > 0) this.logger.info(result, 'upload sweep');
-        })
-        .catch((error: unknown) => this.logger.error({ err: error }, 'upload sweep failed; the next tick retries'))
-        .finally(() => (this.running = null));
-    }, interval);
-    this.timer.unref();
+  ) {
+    this.schedule = new PeriodicTask('upload sweep', async () => {
+      const result = await this.sweepOnce();
+      if (result.abandonedBlobs + result.temporaryFiles + result.staleJobs.length > 0) this.logger.info(result, 'upload sweep');
+    }, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.schedule.start(this.env.UPLOAD_SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** Row-level security: the sweep is a job over every workspace's intents and jobs (named, and logged). */

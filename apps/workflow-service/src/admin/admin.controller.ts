@@ -5,7 +5,9 @@ import { AdminActionsService } from './admin-actions.service';
 import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 import { ApiProblems } from '@atp/platform-openapi';
 import { ApiOkResponse } from '@nestjs/swagger';
-import { CancelResultSchema, HoldResultSchema, ReassignResultSchema, ResumeResultSchema } from './dto/admin-action.view';
+import {
+  CancelResultSchema, HoldResultSchema, ReassignResultSchema, ResumeResultSchema,
+} from './dto/admin-action.view';
 
 /** WORKSPACE_ADMIN only (declared here; the service checks it again inside the action's transaction). */
 @ApiProblems()

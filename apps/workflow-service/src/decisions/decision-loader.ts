@@ -32,7 +32,9 @@ interface LoadRow {
   fresh: boolean;
   roles: string[];
   instance: (Omit<InstanceRow, 'heldAt'> & { heldAt: string | null }) | null;
-  stages: Array<Omit<StageRow, 'slaDueAt' | 'slaBreachedAt'> & { slaDueAt: string | null; slaBreachedAt: string | null }>;
+  stages: Array<
+    Omit<StageRow, 'slaDueAt' | 'slaBreachedAt'> & { slaDueAt: string | null; slaBreachedAt: string | null }
+  >;
   overrides: ApproverOverride[];
   activeTargets: string[];
   replaced: ReplacedUserRow | null;
@@ -53,23 +55,36 @@ export class DecisionLoader {
   constructor(private readonly idempotency: IdempotencyStore) {}
 
   async load(
-    manager: EntityManager, target: DecisionTarget, claim: { scope: IdempotencyScope & { key: string }; fingerprint: string } | null,
+    manager: EntityManager,
+    target: DecisionTarget,
+    claim: { scope: IdempotencyScope & { key: string }; fingerprint: string } | null,
   ): Promise<LoadedDecision> {
     const first = await this.read(manager, target, claim);
     const row = first.claimed && !first.fresh ? await this.read(manager, target, null) : first;
     return {
       claimed: first.claimed,
       roles: row.roles,
-      instance: row.instance && { ...row.instance, heldAt: row.instance.heldAt === null ? null : new Date(row.instance.heldAt) },
+      instance: row.instance && {
+        ...row.instance,
+        heldAt: row.instance.heldAt === null ? null : new Date(row.instance.heldAt),
+      },
       stages: row.stages.map((s) => ({
-        ...s, slaDueAt: s.slaDueAt === null ? null : new Date(s.slaDueAt), slaBreachedAt: s.slaBreachedAt === null ? null : new Date(s.slaBreachedAt),
+        ...s,
+        slaDueAt: s.slaDueAt === null ? null : new Date(s.slaDueAt),
+        slaBreachedAt: s.slaBreachedAt === null ? null : new Date(s.slaBreachedAt),
       })),
-      authority: { overrides: row.overrides, activeTargets: new Set(row.activeTargets), replacedUserId: replacedUserOfRow(row.replaced) },
+      authority: {
+        overrides: row.overrides,
+        activeTargets: new Set(row.activeTargets),
+        replacedUserId: replacedUserOfRow(row.replaced),
+      },
     };
   }
 
   private async read(
-    manager: EntityManager, target: DecisionTarget, claim: { scope: IdempotencyScope & { key: string }; fingerprint: string } | null,
+    manager: EntityManager,
+    target: DecisionTarget,
+    claim: { scope: IdempotencyScope & { key: string }; fingerprint: string } | null,
   ): Promise<LoadRow> {
     const statement = new StatementBuilder();
     if (claim) this.idempotency.claimIn(statement, claim.scope, claim.fingerprint);
@@ -111,6 +126,7 @@ export class DecisionLoader {
            AND (SELECT array_agg("rowVersion" ORDER BY id) FROM stages)
              IS NOT DISTINCT FROM (SELECT array_agg(ctid::text ORDER BY id) FROM workflow_stages WHERE workflow_instance_id = (SELECT id FROM instance))
            AS fresh`,
+      { prepared: true },
     );
     return row;
   }

@@ -23,7 +23,13 @@ export interface AuthorityFacts {
  * for matching (`replacedUserOf`), so the new approver decides with authority OVERRIDE and a later override of
  * higher precedence still wins; overrides effective only later are applied here when their day comes.
  */
-export function stageAuthority(instance: InstanceRow, stage: StageRow, actorId: string, now: Date, facts: AuthorityFacts): 'ASSIGNED' | 'OVERRIDE' {
+export function stageAuthority(
+  instance: InstanceRow,
+  stage: StageRow,
+  actorId: string,
+  now: Date,
+  facts: AuthorityFacts,
+): 'ASSIGNED' | 'OVERRIDE' {
   if (actorId === instance.submittedBy) {
     throw new DomainError(403, 'SUBMITTER_CANNOT_DECIDE', 'The submitter of a submission never decides its stages');
   }
@@ -50,9 +56,14 @@ export function stageAuthority(instance: InstanceRow, stage: StageRow, actorId: 
     );
     if (pick) {
       if (pick.override.toUserId === actorId) return 'OVERRIDE';
-      throw new DomainError(403, 'NOT_STAGE_APPROVER', `stage ${stage.id} is decided by ${pick.override.toUserId} under override ${pick.override.id}`, {
-        overrideId: pick.override.id,
-      });
+      throw new DomainError(
+        403,
+        'NOT_STAGE_APPROVER',
+        `stage ${stage.id} is decided by ${pick.override.toUserId} under override ${pick.override.id}`,
+        {
+          overrideId: pick.override.id,
+        },
+      );
     }
     if (actorId === approver) return 'ASSIGNED';
   }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ConflictError, DomainError, IdempotencyStore, NotFoundError, storedResponse, ValidationFailedError, type StoredResponse } from '@atp/platform-http';
+import {
+  ConflictError,
+  DomainError,
+  IdempotencyStore,
+  NotFoundError,
+  storedResponse,
+  ValidationFailedError,
+  type StoredResponse,
+} from '@atp/platform-http';
 import { inTransaction, StatementBuilder } from '@atp/platform-database';
 import { Clock } from '../clock/clock';
 import { WorkflowRepository } from '../workflow/workflow.repository';
@@ -25,7 +33,15 @@ export interface DecisionResult {
   workflowInstanceId: string;
   workflowStatus: string;
   currentStageNumber: number | null;
-  stage: { id: string; stageNumber: number; status: string; decision: string; decidedBy: string; decidedAt: string; authority: string };
+  stage: {
+    id: string;
+    stageNumber: number;
+    status: string;
+    decision: string;
+    decidedBy: string;
+    decidedAt: string;
+    authority: string;
+  };
   activatedStageIds: string[];
 }
 
@@ -51,7 +67,10 @@ export class StageDecisionService {
     if (errors.length > 0) throw new ValidationFailedError(errors);
     const { idempotencyKey: key } = command;
     const scope = key ? { workspaceId: command.workspaceId, callerId: command.actorId, key } : null;
-    const fingerprint = this.idempotency.fingerprint(`decide:${command.workflowInstanceId}:${command.stageId}`, command.body);
+    const fingerprint = this.idempotency.fingerprint(
+      `decide:${command.workflowInstanceId}:${command.stageId}`,
+      command.body,
+    );
     return inTransaction(this.dataSource, async (manager) => {
       const loaded = await this.loader.load(manager, command, scope && { scope, fingerprint });
       if (!loaded.claimed && scope) return this.idempotency.replay(manager, scope, fingerprint);
@@ -60,7 +79,13 @@ export class StageDecisionService {
       const body = this.result(command, plan, now);
       // Stored as the client receives it (JSON), so a replay is the same document.
       const answer = storedResponse(200, JSON.parse(JSON.stringify(body)) as unknown);
-      await this.apply(manager, command, plan, now, scope && ((statement) => this.idempotency.completeIn(statement, scope, answer)));
+      await this.apply(
+        manager,
+        command,
+        plan,
+        now,
+        scope && ((statement) => this.idempotency.completeIn(statement, scope, answer)),
+      );
       return storedResponse(200, body);
     });
   }
@@ -68,14 +93,27 @@ export class StageDecisionService {
   /** The guards, in the order the API documents them, then the plan. */
   private plan(command: DecisionCommand, loaded: LoadedDecision, now: Date): DecisionPlan {
     const { instance, roles, stages } = loaded;
-    if (roles.length === 0) throw new DomainError(403, 'NOT_A_MEMBER', `user ${command.actorId} is not an active member of workspace ${command.workspaceId}`);
+    if (roles.length === 0)
+      throw new DomainError(
+        403,
+        'NOT_A_MEMBER',
+        `user ${command.actorId} is not an active member of workspace ${command.workspaceId}`,
+      );
     if (!instance) throw new NotFoundError('workflow', command.workflowInstanceId);
     const stage = stages.find((s) => s.id === command.stageId);
     if (!stage) throw new NotFoundError('stage', command.stageId);
-    if (instance.status === 'ON_HOLD') throw new DomainError(423, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
-    if (instance.status !== 'IN_PROGRESS') throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, { workflowStatus: instance.status });
+    if (instance.status === 'ON_HOLD')
+      throw new DomainError(409, 'WORKFLOW_ON_HOLD', `workflow ${instance.id} is on hold`);
+    if (instance.status !== 'IN_PROGRESS')
+      throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, {
+        workflowStatus: instance.status,
+      });
     if (stage.status !== 'PENDING') {
-      throw new ConflictError('STAGE_NOT_PENDING', `stage ${stage.id} is ${stage.status}: it was already decided or is not open yet`, { stageStatus: stage.status });
+      throw new ConflictError(
+        'STAGE_NOT_PENDING',
+        `stage ${stage.id} is ${stage.status}: it was already decided or is not open yet`,
+        { stageStatus: stage.status },
+      );
     }
     const authority = stageAuthority(instance, stage, command.actorId, now, loaded.authority);
     const newStatus = resultingStageStatus[command.body.decision];
@@ -90,8 +128,13 @@ export class StageDecisionService {
       workflowStatus: plan.workflowStatus,
       currentStageNumber: plan.currentStageNumber,
       stage: {
-        id: stage.id, stageNumber: stage.stageNumber, status: newStatus, decision: command.body.decision, decidedBy: command.actorId,
-        decidedAt: now.toISOString(), authority,
+        id: stage.id,
+        stageNumber: stage.stageNumber,
+        status: newStatus,
+        decision: command.body.decision,
+        decidedBy: command.actorId,
+        decidedAt: now.toISOString(),
+        authority,
       },
       activatedStageIds: plan.activatedStageIds,
     };
@@ -99,7 +142,11 @@ export class StageDecisionService {
 
   /** One statement for every write of the decision; `more` adds the stored answer. */
   private async apply(
-    manager: EntityManager, command: DecisionCommand, plan: DecisionPlan, now: Date, more: ((statement: StatementBuilder) => void) | null,
+    manager: EntityManager,
+    command: DecisionCommand,
+    plan: DecisionPlan,
+    now: Date,
+    more: ((statement: StatementBuilder) => void) | null,
   ): Promise<void> {
     const s = new StatementBuilder();
     const { stage, newStatus } = plan.decided;
@@ -119,7 +166,13 @@ export class StageDecisionService {
         `UPDATE workflow_stages w SET status = m.status, updated_at = now(),
            activated_at = CASE WHEN m.status = 'PENDING' THEN ${at} ELSE w.activated_at END,
            sla_due_at = CASE WHEN m.status = 'PENDING' THEN ${at} + make_interval(hours => w.sla_hours) ELSE w.sla_due_at END
-         FROM unnest(${s.param(plan.moves.map((m) => m.stageId), '::text[]')}, ${s.param(plan.moves.map((m) => m.status), '::text[]')}) AS m(id, status)
+         FROM unnest(${s.param(
+           plan.moves.map((m) => m.stageId),
+           '::text[]',
+         )}, ${s.param(
+           plan.moves.map((m) => m.status),
+           '::text[]',
+         )}) AS m(id, status)
          WHERE w.id = m.id AND (w.status = 'WAITING' OR (m.status = 'CANCELLED' AND w.status = 'PENDING'))
          RETURNING w.id`,
       );
@@ -139,11 +192,15 @@ export class StageDecisionService {
     }
     this.workflows.appendActionsTo(s, plan.actions);
     const context: PublishContext = { workspaceId: command.workspaceId, actorId: command.actorId, occurredAt: now };
-    this.events.appendTo(s, plan.events.map((e) => this.events.draft(e.definition, command.workflowInstanceId, e.payload, context)));
+    this.events.appendTo(
+      s,
+      plan.events.map((e) => this.events.draft(e.definition, command.workflowInstanceId, e.payload, context)),
+    );
     more?.(s);
     const [counts] = await s.run<{ decided: number; moved: number }>(
       manager,
       `SELECT (SELECT count(*) FROM decided)::int AS decided, ${plan.moves.length > 0 ? '(SELECT count(*) FROM moves)::int' : '0'} AS moved`,
+      { prepared: true },
     );
     // Cannot happen under the locks; if it did, the whole transaction rolls back.
     if (counts.decided !== 1 || counts.moved !== plan.moves.length) {

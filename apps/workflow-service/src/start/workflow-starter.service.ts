@@ -5,10 +5,10 @@ import {
   StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type EventDefinition, type StartRefusalReason,
 } from '@atp/contracts';
 import {
-  compileRouting, CompiledRoutingCache, routeRequestOfSubmission, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory,
+  compileRouting, CompiledRoutingCache, normaliseRouteCodes, routeRequestOfSubmission, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory,
   type ClusterMappingSnapshot, type CompiledRouting, type RoutePlan,
 } from '@atp/approval-routing';
-import { StatementBuilder } from '@atp/platform-database';
+import { runPrepared, StatementBuilder } from '@atp/platform-database';
 import type { EventDraft } from '@atp/platform-messaging';
 import { Clock } from '../clock/clock';
 import { ReplicaRepository, type PinnedSnapshots, type PinnedVersionIds } from '../replica/replica.repository';
@@ -77,7 +77,7 @@ export type StartOutcome = { kind: 'STARTED'; workflowInstanceId: string } | { k
 export class WorkflowStarter {
   /** Compiled routings of pinned versions (immutable, so never stale), and the users each may ask about. */
   private readonly compiled = new CompiledRoutingCache();
-  private readonly candidates = new WeakMap<CompiledRouting, { members: string[]; load: string[] }>();
+  private readonly candidates = new WeakMap<CompiledRouting, Candidates>();
 
   constructor(
     private readonly clock: Clock,
@@ -151,7 +151,7 @@ export class WorkflowStarter {
     this.insertStages(statement, payload.workspaceId, row.id, payload.pinnedConfigVersions.approvalMatrix, stages, now);
     this.workflows.appendActionsTo(statement, this.creationActions(payload.workspaceId, row.id, stages, now));
     this.events.appendTo(statement, this.startEvents(request, request.category, row, stages, context));
-    await statement.run(manager, 'SELECT 1');
+    await statement.run(manager, 'SELECT 1', { prepared: true });
     return { kind: 'STARTED', workflowInstanceId: row.id };
   }
 
@@ -176,8 +176,11 @@ export class WorkflowStarter {
    * are active members, and the open stages of the users whose load can decide an assignment.
    */
   private async readContext(manager: EntityManager, payload: StartRequest['payload'], routing: CompiledRouting | null): Promise<StartContext> {
-    const candidates = routing ? (this.candidates.get(routing) ?? { members: [], load: [] }) : { members: [], load: [] };
-    const [row] = (await manager.query(
+    const candidates = routing ? this.candidates.get(routing) : undefined;
+    const scope = routing?.snapshots.scopeConfig.scopes.find((s) => s.scopeCode === normaliseRouteCodes(payload).scopeCode);
+    const load = candidates && (candidates.byLoad || scope?.requiresCluster === false) ? candidates.load : [];
+    const [row] = await runPrepared<StartContext>(
+      manager,
       `SELECT EXISTS (SELECT 1 FROM workflow_instances WHERE submission_id = $2 AND attempt_number = $3) AS "alreadyStarted",
          (SELECT to_json(c) FROM (
             SELECT attempt_number AS "attemptNumber", status FROM workflow_instances
@@ -193,8 +196,8 @@ export class WorkflowStarter {
          (SELECT coalesce(json_object_agg("userId", n), '{}'::json) FROM (
             SELECT approver_user_id AS "userId", count(*)::int AS n FROM workflow_stages
             WHERE status = 'PENDING' AND approver_user_id = ANY($6::text[]) AND workspace_id = $1 GROUP BY approver_user_id) c) AS "openStageCounts"`,
-      [payload.workspaceId, payload.submissionId, payload.attemptNumber, candidates.members, payload.submittedBy, candidates.load],
-    )) as StartContext[];
+      [payload.workspaceId, payload.submissionId, payload.attemptNumber, candidates?.members ?? [], payload.submittedBy, load],
+    );
     return row;
   }
 
@@ -366,20 +369,39 @@ function pinnedBy(routing: CompiledRouting, workspaceId: string): boolean {
 
 /**
  * The users routing may ask about (`isActiveMember`): cluster approvers and their backups, RULE pools and STATIC
- * users; and those whose load can decide an assignment (AUTO and RULE: cluster approvers and pools). Override
- * targets and the submitter are added by the query.
+ * users; and those whose load can decide an assignment (`openStageCount`: cluster approvers for AUTO, pools for
+ * LEAST_LOADED). Override targets and the submitter are added by the query. Loads are read only when a stage can be
+ * assigned by load: an AUTO or LEAST_LOADED stage, or a CLUSTER stage (templates too) of a scope that requires no
+ * cluster (it falls back to AUTO).
  */
-function candidatesOf(matrix: ApprovalMatrixSnapshot, clusters: ClusterMappingSnapshot): { members: string[]; load: string[] } {
-  const load = new Set<string>();
+function candidatesOf(matrix: ApprovalMatrixSnapshot, clusters: ClusterMappingSnapshot): Candidates {
+  const holders = new Set<string>();
   for (const row of clusters.clusterApprovers) {
-    load.add(row.primaryUserId);
-    if (row.backupUserId) load.add(row.backupUserId);
+    holders.add(row.primaryUserId);
+    if (row.backupUserId) holders.add(row.backupUserId);
   }
-  const members = new Set(load);
+  const members = new Set(holders);
+  const pools = new Set<string>();
+  let byLoad = false;
   for (const stage of matrix.policyStages) {
     const rule = stage.autoAssignRule;
-    if (rule && 'pool' in rule && Array.isArray(rule.pool)) for (const userId of rule.pool) (load.add(userId), members.add(userId));
+    if (stage.assignmentMode === 'AUTO') byLoad = true;
+    if (rule && 'pool' in rule && Array.isArray(rule.pool)) {
+      for (const userId of rule.pool) {
+        pools.add(userId);
+        members.add(userId);
+      }
+      if (rule.strategy === 'LEAST_LOADED') byLoad = true;
+    }
     if (rule && 'userId' in rule && typeof rule.userId === 'string') members.add(rule.userId);
   }
-  return { members: [...members], load: [...load] };
+  const load = [...new Set([...holders, ...pools])];
+  return { members: [...members], load, byLoad };
+}
+
+interface Candidates {
+  members: string[];
+  load: string[];
+  /** Some stage of the matrix assigns by load whatever the scope. */
+  byLoad: boolean;
 }

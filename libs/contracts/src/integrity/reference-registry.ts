@@ -289,7 +289,7 @@ export const TENANT_CHILD_TABLES: Readonly<Record<IntegrityService, readonly str
  * submissions (§5.4); `reference_rejections` records the refusals owners published about this service's rows.
  */
 export const NON_DOMAIN_TABLES: readonly string[] = [
-  'outbox', 'outbox_aggregate_versions', 'inbox', 'schema_migrations', 'idempotency_keys', 'data_integrity_audit_log',
+  'outbox', 'outbox_aggregate_versions', 'outbox_relay_wake', 'inbox', 'schema_migrations', 'idempotency_keys', 'data_integrity_audit_log',
   'workflow_pins', 'submission_pins', 'reference_rejections',
   'workspace_replica', 'member_replica', 'site_replica', 'config_version_replica', 'config_snapshot_replica',
   'scope_replica', 'vendor_replica', 'workflow_facts',

@@ -9,3 +9,4 @@ export * from './content-sniffer';
 export * from './upload-intake';
 export * from './multipart-upload';
 export * from './zip-archive';
+export * from './csv-records';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,11 +13,12 @@ const TEMP_DIR = '.incoming';
 
 /**
  * Files under one root directory. A put streams into a temporary file in the same filesystem, fsyncs it
- * and renames it into place, so a key names either nothing or the complete file, even after a crash
+ * (before closing it) and renames it into place, so a key names either nothing or the complete file, even after a crash
  * (a crash leaves at most a temporary file, which `sweepTemporaryFiles` removes).
  */
 export class LocalDiskBlobStore implements BlobStore {
   private readonly root: string;
+  private readonly directories = new Set<string>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -29,23 +30,31 @@ export class LocalDiskBlobStore implements BlobStore {
     const key = options.key ?? newBlobKey();
     const target = this.pathOf(key);
     const temp = join(this.root, TEMP_DIR, `${randomUUID()}.part`);
-    await mkdir(dirname(temp), { recursive: true });
+    await this.ensureDirectory(dirname(temp));
     const meter = new ByteMeter(options.maxBytes);
     try {
-      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx' }));
-      const handle = await open(temp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await mkdir(dirname(target), { recursive: true });
-      await rename(temp, target);
+      // `flush`: the stream fsyncs the file before it closes, so the rename publishes durable bytes.
+      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', flush: true }));
+      await this.ensureDirectory(dirname(target));
+      await rename(temp, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        // The folder went away since it was made (a cleanup): make it again, once.
+        this.directories.delete(dirname(target));
+        await this.ensureDirectory(dirname(target));
+        await rename(temp, target);
+      });
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
     return { key, sizeBytes: meter.sizeBytes, sha256: meter.digest() };
+  }
+
+  /** mkdir -p, once per folder of this process: a put is on the upload's hot path. */
+  private async ensureDirectory(path: string): Promise<void> {
+    if (this.directories.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.directories.add(path);
   }
 
   async get(key: string): Promise<BlobContent> {

@@ -1,5 +1,5 @@
 import { buffer } from 'node:stream/consumers';
-import { deflateRawSync } from 'node:zlib';
+import { zipOf } from '@atp/testing';
 import { ZipArchive, type ZipLimits } from './zip-archive';
 import { sampleZip } from '../test/sample-files';
 
@@ -7,33 +7,7 @@ const MIB = 1024 * 1024;
 const limits: ZipLimits = { maxEntries: 4, maxEntryBytes: 2 * MIB, maxInflatedBytes: 3 * MIB, maxCompressionRatio: 100, ratioCheckedAboveBytes: MIB };
 
 /** One deflated entry whose headers may lie about its name or size (what zip libraries refuse to write). */
-function rawZip(name: string, content: Buffer, declaredSize = content.length): Buffer {
-  const data = deflateRawSync(content);
-  const fileName = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(declaredSize, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(declaredSize, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const directory = Buffer.concat([central, fileName]);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(30 + fileName.length + data.length, 16);
-  return Buffer.concat([local, fileName, data, directory, end]);
-}
+const rawZip = (name: string, content: Buffer, declaredSize = content.length): Buffer => zipOf([{ name, content, declaredSize }]);
 
 describe('ZipArchive', () => {
   it('lists the entries and inflates one', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -33,8 +34,33 @@ export class StatementBuilder {
     return this.parts.length > 0 ? `WITH ${this.parts.join(',\n')}\n${final}` : final;
   }
 
-  /** Runs `WITH <parts> <final>` (final is a SELECT) and returns its rows. */
-  async run<T>(manager: EntityManager, final: string): Promise<T[]> {
-    return (await manager.query(this.text(final), this.values)) as T[];
+  /** Runs `WITH <parts> <final>` (final is a SELECT) and returns its rows, as a prepared statement when asked. */
+  async run<T>(manager: EntityManager, final: string, options: { prepared?: boolean } = {}): Promise<T[]> {
+    const text = this.text(final);
+    return options.prepared
+      ? runPrepared<T>(manager, text, this.values)
+      : ((await manager.query(text, this.values)) as T[]);
   }
+}
+
+interface PgClientLike {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Runs a hot-path statement as a named prepared statement on the manager's connection: PostgreSQL parses and plans
+ * it once per connection instead of on every call (the statements of a decision or a start are large). The name is
+ * the text's hash, so one name never stands for two texts. Outside a transaction (no query runner) it runs as usual.
+ * Behind PgBouncer this needs `max_prepared_statements` (1.21+).
+ */
+export async function runPrepared<T>(manager: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  const runner = manager.queryRunner as unknown as { connect(): Promise<PgClientLike> } | undefined;
+  if (!runner) return (await manager.query(text, values)) as T[];
+  const client = await runner.connect();
+  const result = await client.query({
+    name: `atp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
+    text,
+    values,
+  });
+  return result.rows as T[];
 }

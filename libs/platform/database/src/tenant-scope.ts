@@ -125,7 +125,13 @@ function wrapQuery(client: ScopedClient): void {
       if (text === 'ROLLBACK') client.atpTenantKey = undefined;
       return query(...args);
     }
-    if (!scope || inTransaction || typeof text !== 'string') return query(...args);
+    // A statement is a text or a query config ({ text, name, values }); anything else (a stream) passes as it is.
+    const isStatement = typeof text === 'string' || (typeof text === 'object' && text !== null && typeof (text as { text?: unknown }).text === 'string');
+    if (!scope || inTransaction) return query(...args);
+    if (!isStatement) {
+      if (client.atpTenantKey === scope.key) return query(...args);
+      throw new Error('tenant scope: a query stream outside a transaction cannot take the scope first; run it in a transaction');
+    }
     if (text === 'START TRANSACTION' && args[1] === undefined) {
       inTransaction = true;
       // Transaction-local, so a rollback cannot leave the session in a scope it does not know. The values are a

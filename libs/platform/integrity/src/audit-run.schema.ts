@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { IntegrityService } from '@atp/contracts';
+import { IntegrityServices, type IntegrityService } from '@atp/contracts';
 import { HEALTHY, ISSUES_DETECTED, type AuditRun, type AuditTrigger, type CheckResult } from './orphan-auditor';
 
 // An orphan audit as the log stores it; each class `implements` the auditor's type.
@@ -20,7 +20,7 @@ export class CheckResultSchema implements CheckResult {
 @ApiSchema({ name: 'IntegrityAudit' })
 export class AuditRunSchema implements AuditRun {
   @ApiProperty() auditId!: string;
-  @ApiProperty({ example: 'workflow' }) service!: IntegrityService;
+  @ApiProperty({ enum: Object.values(IntegrityServices) }) service!: IntegrityService;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: every workspace' })
   workspaceId!: string | null;
   @ApiProperty({ enum: ['SCHEDULE', 'REQUEST'] }) trigger!: AuditTrigger;

@@ -4,6 +4,7 @@ export * from './kafka-security';
 export * from './metrics';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
+export * from './outbox/relay-pacing';
 export * from './inbox/errors';
 export * from './inbox/inbox-consumer';
 export * from './inbox/consumer-status';

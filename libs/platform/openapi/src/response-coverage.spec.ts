@@ -14,14 +14,22 @@ describe('undocumentedSuccessResponses', () => {
   });
 
   it('names each 2xx without a schema, a non-binary non-JSON body, a 204 with a body and no 2xx at all', () => {
-    expect(undocumentedSuccessResponses(documentWith({ 201: { description: 'created' } }))).toEqual(['GET /x 201: no content']);
-    expect(undocumentedSuccessResponses(documentWith({ 200: { description: 'd', content: { 'application/json': {} } } }))).toEqual([
-      'GET /x 200 application/json: no schema',
+    expect(undocumentedSuccessResponses(documentWith({ 201: { description: 'created' } }))).toEqual([
+      'GET /x 201: no content',
     ]);
     expect(
-      undocumentedSuccessResponses(documentWith({ 200: { description: 'd', content: { 'text/plain': { schema: { type: 'string' } } } } })),
+      undocumentedSuccessResponses(documentWith({ 200: { description: 'd', content: { 'application/json': {} } } })),
+    ).toEqual(['GET /x 200 application/json: no schema']);
+    expect(
+      undocumentedSuccessResponses(
+        documentWith({ 200: { description: 'd', content: { 'text/plain': { schema: { type: 'string' } } } } }),
+      ),
     ).toEqual(['GET /x 200 text/plain: neither JSON nor binary']);
-    expect(undocumentedSuccessResponses(documentWith({ 204: json({ type: 'object' }) }))).toEqual(['GET /x 204: a 204 has no body']);
-    expect(undocumentedSuccessResponses(documentWith({ 400: json({}) }))).toEqual(['GET /x 2xx: no success response declared']);
+    expect(undocumentedSuccessResponses(documentWith({ 204: json({ type: 'object' }) }))).toEqual([
+      'GET /x 204: a 204 has no body',
+    ]);
+    expect(undocumentedSuccessResponses(documentWith({ 400: json({}) }))).toEqual([
+      'GET /x 2xx: no success response declared',
+    ]);
   });
 });

@@ -27,7 +27,8 @@ export function undocumentedSuccessResponses(document: OpenAPIObject): string[] 
         if (media.length === 0) gaps.push(`${where(status)}: no content`);
         for (const [type, { schema }] of media) {
           if (!schema) gaps.push(`${where(status)} ${type}: no schema`);
-          else if (!/json/.test(type) && !isBinarySchema(schema)) gaps.push(`${where(status)} ${type}: neither JSON nor binary`);
+          else if (!/json/.test(type) && !isBinarySchema(schema))
+            gaps.push(`${where(status)} ${type}: neither JSON nor binary`);
         }
       }
     }

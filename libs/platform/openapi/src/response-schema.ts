@@ -5,7 +5,10 @@ import { ApiExtraModels, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs
  * A page of a list (contract "Lists"): `{ items: [...], nextCursor: string | null }`, the items
  * documented by `item` (a schema class that `implements` the service's item view).
  */
-export function ApiPageResponse(item: Type<unknown>, description = 'One page; nextCursor is null on the last'): MethodDecorator {
+export function ApiPageResponse(
+  item: Type<unknown>,
+  description = 'One page; nextCursor is null on the last',
+): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(item),
     ApiResponse({

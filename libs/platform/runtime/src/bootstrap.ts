@@ -27,6 +27,11 @@ export interface HttpOptions {
  */
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   assertEveryRouteDeclaresAccess(app);
+  // No weak ETag over every JSON answer (a hash of each body, for conditional GETs no client of this API
+  // makes; downloads set their own strong ETag) and no x-powered-by header.
+  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
+  express.set('etag', false);
+  express.disable('x-powered-by');
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(correlationMiddleware);
   app.use(nulCharacterMiddleware);

@@ -39,13 +39,15 @@ export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
 
   @Get('live')
-  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'every check is up (503 with the same shape when one is down)', schema: READINESS_SCHEMA })
+  @ApiOkResponse({ description: 'every check is up (503, same shape, when one is down)', schema: READINESS_SCHEMA })
   async ready(@Res() response: Response): Promise<void> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {

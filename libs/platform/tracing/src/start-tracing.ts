@@ -1,15 +1,5 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-
-/** Probes and scrapes are not requests anyone traces; they would drown the traces that matter. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface TracingSettings {
   enabled: boolean;
@@ -47,28 +37,9 @@ export function startTracing(appName: string, env: NodeJS.ProcessEnv = process.e
       new DiagConsoleLogger(),
       DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel],
     );
-  provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }).merge(
-      detectResources({ detectors: [envDetector] }),
-    ),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
-  });
-  // W3C trace context (traceparent, tracestate) and baggage: the SDK's default propagators.
-  provider.register();
-  registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
-        // Outgoing calls outside a request (JWKS refreshes) would each start a trace of their own.
-        requireParentforOutgoingSpans: true,
-      }),
-      // Route handlers only: a span per middleware layer would cost more than it tells.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
-      // Queries inside a traced request or handler; the relay's polls and pool checks stay out.
-      new PgInstrumentation({ requireParentSpan: true }),
-    ],
-  });
+  // Required here, not imported: a process with tracing off never loads the SDK.
+  const { startSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  provider = startSdk(settings.serviceName);
   // Nest closes the app on these signals and then re-raises them; `once` lets the second one end the
   // process. The flush starts at once and finishes while the app shuts down.
   for (const signal of ['SIGTERM', 'SIGINT'] as const)

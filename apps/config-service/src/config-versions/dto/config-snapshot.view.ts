@@ -173,4 +173,8 @@ export class ScopeConfigSnapshotSchema extends SnapshotHeaderSchema implements S
 }
 
 /** The three snapshot shapes, told apart by `sourceType`. */
-export const CONFIG_SNAPSHOT_SCHEMAS = [ApprovalMatrixSnapshotSchema, ClusterMappingSnapshotSchema, ScopeConfigSnapshotSchema];
+export const CONFIG_SNAPSHOT_SCHEMAS = [
+  ApprovalMatrixSnapshotSchema,
+  ClusterMappingSnapshotSchema,
+  ScopeConfigSnapshotSchema,
+];

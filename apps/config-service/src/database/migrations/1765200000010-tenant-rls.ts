@@ -1,7 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { disableTenantRls, enableTenantRls } from '@atp/platform-database';
 import { PLATFORM_SCOPE } from '@atp/platform-http';
-import { OWN_MEMBERSHIPS_POLICY, OWN_MEMBERSHIPS_PREDICATE } from '../../directory/own-memberships';
 
 /**
  * Row-level security on every tenant table of config-service (architecture §7): a query that forgets its
@@ -36,6 +35,9 @@ export const TENANT_TABLES = [
 /** Keys of platform routes (create a workspace, a user) are kept under the nil UUID, which is no tenant's. */
 const PLATFORM_KEYS = `(workspace_id = '${PLATFORM_SCOPE}'::uuid)`;
 
+/** One user's memberships in every workspace, for the user the transaction names (directory/own-memberships.ts). */
+const OWN_MEMBERSHIPS = `(user_id = NULLIF(current_setting('app.user_id', true), ''))`;
+
 export class TenantRls1765200000010 implements MigrationInterface {
   name = 'TenantRls1765200000010';
 
@@ -46,12 +48,12 @@ export class TenantRls1765200000010 implements MigrationInterface {
     );
     // Read-only, and only the memberships of the one user the code names (see own-memberships.ts).
     await runner.query(
-      `CREATE POLICY ${OWN_MEMBERSHIPS_POLICY} ON workspace_members FOR SELECT USING ${OWN_MEMBERSHIPS_PREDICATE}`,
+      `CREATE POLICY own_memberships ON workspace_members FOR SELECT USING ${OWN_MEMBERSHIPS}`,
     );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP POLICY IF EXISTS ${OWN_MEMBERSHIPS_POLICY} ON workspace_members`);
+    await runner.query(`DROP POLICY IF EXISTS own_memberships ON workspace_members`);
     await runner.query(`DROP POLICY IF EXISTS platform_keys ON idempotency_keys`);
     for (const table of TENANT_TABLES) await disableTenantRls(runner, table);
   }

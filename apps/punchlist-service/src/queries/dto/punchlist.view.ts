@@ -26,10 +26,10 @@ export class PunchlistSummarySchema implements PunchlistSummary {
   @ApiProperty(text) clearedBy!: string | null;
   @ApiProperty(nullableTime) clearedAt!: string | null;
   @ApiProperty({ description: 'no progress for longer than the stall threshold' }) stalled!: boolean;
-  @ApiProperty({ description: 'an owner refused one of its references: it needs review' }) flagged!: boolean;
   @ApiProperty(time) lastProgressAt!: string;
   @ApiProperty({ type: 'integer' }) itemCount!: number;
   @ApiProperty({ type: 'integer', description: 'items not CLOSED' }) openItemCount!: number;
+  @ApiProperty({ description: 'a reference it holds was refused by its owner (see integrityFlag)' }) flagged!: boolean;
 }
 
 type Detail = Awaited<ReturnType<PunchlistQueries['one']>>;
@@ -84,10 +84,13 @@ export class PunchItemSchema implements Pick<DetailItem, 'id' | 'closedAt' | 'la
 
 /** One punchlist with its items, their evidence and history. */
 @ApiSchema({ name: 'Punchlist' })
-export class PunchlistDetailSchema extends PunchlistSummarySchema
-  implements Pick<Detail, 'notes' | 'items' | 'integrityFlag' | 'flaggedAt' | 'referenceRejections'> {
+export class PunchlistDetailSchema
+  extends PunchlistSummarySchema
+  implements Pick<Detail, 'notes' | 'items' | 'integrityFlag' | 'flaggedAt' | 'referenceRejections'>
+{
   @ApiProperty(text) notes!: string | null;
-  @ApiProperty({ ...text, description: 'why it is flagged: the first reference an owner refused' }) integrityFlag!: string | null;
+  @ApiProperty({ ...text, description: 'why the punchlist needs review (a refused reference)' })
+  integrityFlag!: string | null;
   @ApiProperty(nullableTime) flaggedAt!: string | null;
   @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
   @ApiProperty({ type: () => PunchItemSchema, isArray: true }) items!: PunchItemSchema[];

@@ -12,7 +12,14 @@ const time = { type: String, format: 'date-time' } as const;
 const nullableTime = { ...time, nullable: true } as const;
 const category = { enum: ATP_CATEGORIES, nullable: true } as const;
 export const DOCUMENT_TYPES = [
-  'ATP_DOCUMENT', 'ATP_SOFTWARE', 'ATP_HARDWARE', 'ATP_COMBINED', 'ATP_BULK', 'SITE_PHOTO', 'INSTALLATION_PHOTO', 'COMPLETION_CERT',
+  'ATP_DOCUMENT',
+  'ATP_SOFTWARE',
+  'ATP_HARDWARE',
+  'ATP_COMBINED',
+  'ATP_BULK',
+  'SITE_PHOTO',
+  'INSTALLATION_PHOTO',
+  'COMPLETION_CERT',
 ] as const;
 
 type SuggestedCategory = NonNullable<DocumentView['suggestedCategory']>;
@@ -108,7 +115,8 @@ export class SubmissionViewSchema extends SubmissionSummarySchema {
   startRefusal!: StartRefusalSchema | null;
   @ApiProperty({ type: () => DocumentViewSchema, isArray: true }) documents!: DocumentViewSchema[];
   @ApiProperty({ type: () => AttemptViewSchema, isArray: true }) attempts!: AttemptViewSchema[];
-  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
+  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true })
+  referenceRejections!: ReferenceRejectionSchema[];
 }
 
 type UploadSuggestion = Pick<CategorySuggestion, 'category' | 'confidence' | 'method' | 'reason'>;

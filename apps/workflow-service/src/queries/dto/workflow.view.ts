@@ -115,7 +115,8 @@ export class WorkflowDetailSchema {
   routingSnapshot!: Record<string, unknown>;
   @ApiProperty({ type: () => WorkflowStageSchema, isArray: true }) stages!: WorkflowStageSchema[];
   @ApiProperty({ type: () => WorkflowActionSchema, isArray: true }) actions!: WorkflowActionSchema[];
-  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
+  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true })
+  referenceRejections!: ReferenceRejectionSchema[];
 }
 
 /** A breached or overdue stage. */

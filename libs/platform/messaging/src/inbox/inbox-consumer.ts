@@ -4,7 +4,7 @@ import type { ContractValidator, EventEnvelope } from '@atp/contracts';
 import { dlqTopicOf } from '@atp/contracts';
 import { inConsumerSpan } from '@atp/platform-tracing';
 import {
-  isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace, setTransactionWorkspace,
+  isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace, runPrepared, setTransactionWorkspace,
 } from '@atp/platform-database';
 import { DlqHeader, type DlqErrorClass, decodeHeaders } from '../dlq/dlq-headers';
 import type { MessagingLogger } from '../logger';
@@ -428,14 +428,15 @@ export class InboxConsumer {
   /** Inserts the events' inbox rows in one statement; returns the ids that were not there yet (to be applied now). */
   private async recordInInbox(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
-    const inserted = (await manager.query(
+    const inserted = await runPrepared<{ event_id: string }>(
+      manager,
       `INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) ON CONFLICT DO NOTHING RETURNING event_id`,
       [
         this.options.consumerName, events.map((e) => e.envelope.eventId), events.map((e) => e.envelope.eventType), events.map((e) => e.topic),
         events.map((e) => e.partition), events.map((e) => e.offset),
       ],
-    )) as Array<{ event_id: string }>;
+    );
     return new Set(inserted.map((row) => row.event_id));
   }
 

@@ -5,6 +5,7 @@ import { endPublishSpans, startPublishSpan, type TraceCarrier } from '@atp/platf
 import type { MessagingLogger } from '../logger';
 import type { MessagingMetrics } from '../metrics';
 import { permanentRefusal } from './kafka-refusal';
+import { RelayPacer, type RelayWakeUp } from './relay-pacing';
 
 export interface OutboxRelayOptions {
   serviceName: string;
@@ -15,8 +16,14 @@ export interface OutboxRelayOptions {
   logger: MessagingLogger;
   metrics?: MessagingMetrics;
   batchSize?: number;
-  /** Slow poll: catches anything a lost notification missed. */
+  /** Slow poll while idle: catches anything a lost notification missed. */
   pollIntervalMs?: number;
+  /** How new rows are noticed (see relay-pacing.ts); `adaptive` unless measuring the others. */
+  wakeUp?: RelayWakeUp;
+  /** The wait after a batch that found rows (adaptive polling). */
+  busyPollMs?: number;
+  /** Empty polls back off up to this before the relay counts as idle. */
+  maxBusyPollMs?: number;
   /** Published rows are deleted after this long; they are kept a while for inspection. */
   retentionHours?: number;
   /** Observer called after Kafka acknowledged a batch and before it is marked published. */
@@ -41,6 +48,8 @@ const NOTIFY_CHANNEL = 'outbox_pending';
 const LOCK_QUERY_TIMEOUT_MS = 5000;
 const STOP_GRACE_MS = 10_000;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+/** Published rows deleted per statement: bounds each statement's locks, WAL burst and duration. */
+const CLEANUP_BATCH = 5000;
 
 /**
  * Publishes outbox rows in id order. Exactly one relay per service database is active: the holder
@@ -61,6 +70,9 @@ export class OutboxRelay {
   private notified = false;
   private loop: Promise<void> | null = null;
   private lastCleanup = 0;
+  private cleaning: Promise<void> | null = null;
+  private stopRequested = false;
+  private readonly pacer: RelayPacer;
   /** Rows handed to Kafka whose published mark has not committed yet; the next fetch skips them. */
   private readonly inflight = new Set<string>();
   private marking: Promise<void> = Promise.resolve();
@@ -71,6 +83,13 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pacer = new RelayPacer({
+      wakeUp: options.wakeUp ?? 'adaptive',
+      batchSize: this.batchSize,
+      busyPollMs: options.busyPollMs ?? 2,
+      maxBusyPollMs: options.maxBusyPollMs ?? 64,
+      idlePollMs: this.pollIntervalMs,
+    });
   }
 
   get isLeader(): boolean {
@@ -81,11 +100,13 @@ export class OutboxRelay {
     if (this.running) return;
     await this.options.producer.connect(); // before `running`: a failed connect is retried by the next start()
     this.running = true;
+    this.stopRequested = false;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopRequested = true;
     this.wake();
     // A send waits out a broker outage (unbounded idempotent retries): give it a while, then cut it off.
     const finished = await Promise.race([this.loop?.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref())]);
@@ -95,6 +116,7 @@ export class OutboxRelay {
     }
     await this.discardPrefetch();
     await this.marking;
+    await this.cleaning;
     await this.releaseConnection();
     await this.options.producer.disconnect();
   }
@@ -119,8 +141,10 @@ export class OutboxRelay {
           continue;
         }
         const published = await this.publishBatch();
-        await this.cleanupIfDue();
-        if (published < this.batchSize) await this.sleep(this.pollIntervalMs);
+        this.cleanupIfDue();
+        const step = this.pacer.next(published);
+        if (step.arm !== null) await this.setArmed(step.arm);
+        if (step.waitMs > 0) await this.sleep(step.waitMs);
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay iteration failed; retrying');
         await this.sleep(Math.min(this.pollIntervalMs, 1000));
@@ -149,7 +173,9 @@ export class OutboxRelay {
       `SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS locked`,
     );
     this.leader = rows[0].locked;
-    if (this.leader) this.options.logger.info({}, 'outbox relay is the leader for this database');
+    if (!this.leader) return;
+    this.options.logger.info({}, 'outbox relay is the leader for this database');
+    await this.setArmed(this.pacer.initialArm());
   }
 
   /** True when this relay's lock connection still holds the advisory lock. */
@@ -323,15 +349,39 @@ export class OutboxRelay {
     for (const [topic, count] of perTopic) this.options.metrics?.relayPublished.inc({ topic }, count);
   }
 
-  private async cleanupIfDue(): Promise<void> {
+  /** Whether committing inserts notify (the trigger reads the flag); written on the lock connection. */
+  private async setArmed(armed: boolean): Promise<void> {
+    await this.client?.query(`UPDATE outbox_relay_wake SET armed = $1 WHERE armed IS DISTINCT FROM $1`, [armed]);
+  }
+
+  /** Retention runs beside the publish loop, in bounded batches, so publishing never waits for it. */
+  private cleanupIfDue(): void {
     const now = Date.now();
-    if (now - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    if (this.cleaning || now - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = now;
+    this.cleaning = this.cleanup()
+      .then(() => undefined)
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'outbox cleanup failed; it runs again later'))
+      .finally(() => (this.cleaning = null));
+  }
+
+  /** Deletes published rows past retention, CLEANUP_BATCH at a time; returns how many it deleted. */
+  async cleanup(): Promise<number> {
     const hours = this.options.retentionHours ?? 72;
-    await this.options.dataSource.query(
-      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < clock_timestamp() - make_interval(hours => $1)`,
-      [hours],
-    );
+    let total = 0;
+    for (;;) {
+      const [{ deleted }] = (await this.options.dataSource.query(
+        `WITH doomed AS (
+           SELECT id FROM outbox
+            WHERE published_at IS NOT NULL AND published_at < clock_timestamp() - make_interval(hours => $1)
+            ORDER BY published_at LIMIT $2),
+         gone AS (DELETE FROM outbox o USING doomed WHERE o.id = doomed.id RETURNING 1)
+         SELECT count(*)::int AS deleted FROM gone`,
+        [hours, CLEANUP_BATCH],
+      )) as Array<{ deleted: number }>;
+      total += deleted;
+      if (deleted < CLEANUP_BATCH || this.stopRequested) return total;
+    }
   }
 
   /** Sleeps until the poll interval passes or a notification arrives, whichever is first. */

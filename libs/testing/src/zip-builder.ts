@@ -11,7 +11,8 @@ export interface ZipEntrySpec {
 
 /**
  * A zip written by hand (local headers, central directory, end record), so tests can build what no
- * well-behaved zip library writes: names with `..`, absolute paths, backslashes, lying sizes.
+ * well-behaved zip library writes: names with `..`, absolute paths, backslashes, lying sizes, bombs.
+ * The one zip builder of the tests (blob-store's ZipArchive, config imports, bulk registration).
  */
 export function zipOf(entries: ZipEntrySpec[]): Buffer {
   const locals: Buffer[] = [];

@@ -1,11 +1,24 @@
-import { DomainError } from '@atp/platform-http';
+/** A CSV whose last quoted field never closes: nothing of it can be trusted. Callers answer it as their own refusal. */
+export class CsvUnterminatedQuoteError extends Error {
+  constructor(readonly line: number) {
+    super(`an unterminated quoted field starts on line ${line}`);
+    this.name = 'CsvUnterminatedQuoteError';
+  }
+}
+
+export interface CsvRecord {
+  /** The line the record starts on (a quoted field may span lines), for reports. */
+  line: number;
+  fields: string[];
+}
 
 /**
  * Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, CRLF or LF), keeping each
- * record's line number for the report. Same grammar as config-service's import reader.
+ * record's line. The one CSV grammar of the uploads the platform reads (config imports, bulk manifests).
+ * `refuse` makes the caller's own error of an unterminated quote (by default a CsvUnterminatedQuoteError).
  */
-export function parseCsvRecords(text: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
+export function parseCsvRecords(text: string, refuse: (line: number) => Error = (line) => new CsvUnterminatedQuoteError(line)): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   let inQuotes = false;
@@ -36,9 +49,7 @@ export function parseCsvRecords(text: string): Array<{ line: number; fields: str
       recordLine = line;
     } else field += ch;
   }
-  if (inQuotes) {
-    throw new DomainError(422, 'CSV_UNTERMINATED_QUOTE', `the manifest has an unterminated quoted field starting on line ${recordLine}`);
-  }
+  if (inQuotes) throw refuse(recordLine);
   if (field !== '' || fields.length > 0) records.push({ line: recordLine, fields: [...fields, field] });
   return records;
 }

@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { repoRoot } from './stack-process';
+import { repoRoot } from './stack';
 
 /**
- * The committed OpenAPI documents as a check of every answer the journeys receive: a JSON 2xx must match
- * its operation's response schema (docs/openapi.json; the integrity routes, which the public document
- * leaves out, from the owning service's own document). Objects are closed: a field the schema does not
- * name is a mismatch too, so the document describes the whole answer, not just some of it.
+ * The committed public OpenAPI document (docs/openapi.json) as a check of every answer a test receives (the
+ * e2e api client checks each one; an int test can call it on the answers it reads): a JSON 2xx must match its
+ * operation's response schema. Objects are closed: a field the schema does not name is a mismatch too, so the
+ * document describes the whole answer, not just some of it.
  */
 type Schema = Record<string, unknown>;
 
@@ -38,7 +38,9 @@ function toJsonSchema(schema: unknown): unknown {
     if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) {
       converted.$ref = `${ROOT_ID}#/definitions/${value.slice(REF_PREFIX.length)}`;
     } else if (key === 'properties') {
-      converted.properties = Object.fromEntries(Object.entries(value as Schema).map(([name, sub]) => [name, toJsonSchema(sub)]));
+      converted.properties = Object.fromEntries(
+        Object.entries(value as Schema).map(([name, sub]) => [name, toJsonSchema(sub)]),
+      );
     } else {
       converted[key] = toJsonSchema(value);
     }
@@ -47,13 +49,14 @@ function toJsonSchema(schema: unknown): unknown {
   return nullable === true ? { anyOf: [{ type: 'null' }, converted] } : converted;
 }
 
-function operationsOf(document: Schema, keep: (template: string) => boolean): Operation[] {
+function operationsOf(document: Schema): Operation[] {
   const operations: Operation[] = [];
   for (const [template, item] of Object.entries(document.paths as Record<string, Record<string, Schema>>)) {
-    if (!keep(template)) continue;
     for (const [method, operation] of Object.entries(item)) {
       const segments = template.split('/').filter(Boolean);
-      const source = segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+      const source = segments
+        .map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
       operations.push({
         id: String(operation.operationId),
         method: method.toUpperCase(),
@@ -74,19 +77,13 @@ class ResponseContract {
 
   constructor() {
     addFormats(this.ajv);
-    const merged = readDocument('openapi.json');
-    const services = readdirSync(path.join(docs, 'openapi'))
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => readDocument(path.join('openapi', file)));
-    const schemas: Schema = {};
-    for (const document of [merged, ...services]) {
-      Object.assign(schemas, (document.components as { schemas?: Schema } | undefined)?.schemas ?? {});
-    }
-    const definitions = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
+    const document = readDocument('openapi.json');
+    const schemas = (document.components as { schemas?: Schema } | undefined)?.schemas ?? {};
+    const definitions = Object.fromEntries(
+      Object.entries(schemas).map(([name, schema]) => [name, toJsonSchema(schema)]),
+    );
     this.ajv.addSchema({ $id: ROOT_ID, definitions });
-    const isIntegrity = (template: string) => template.includes('/integrity/{service}/');
-    this.operations = [...operationsOf(merged, () => true), ...services.flatMap((document) => operationsOf(document, isIntegrity))]
-      .sort((a, b) => b.literals - a.literals);
+    this.operations = operationsOf(document).sort((a, b) => b.literals - a.literals);
   }
 
   /** Why this answer breaks the document, or null when it keeps it (or is not a JSON 2xx of the API). */
@@ -96,13 +93,17 @@ class ResponseContract {
     if (!operation) return `${method} ${pathname} answered ${status} but no operation of docs/openapi.json serves it`;
     const where = `${operation.id} (${method} ${operation.template}) answered ${status}`;
     const response = operation.responses[String(status)];
-    if (!response) return `${where}: the document declares no ${status} (only ${Object.keys(operation.responses).join(', ')})`;
+    if (!response)
+      return `${where}: the document declares no ${status} (only ${Object.keys(operation.responses).join(', ')})`;
     const media = Object.entries(response.content ?? {});
     if (status === 204 || media.length === 0) return null;
     const json = media.find(([type]) => /json/.test(type));
     if (!json) return null; // a declared download: bytes, nothing to validate
-    if (!/json/.test(contentType)) return `${where} with ${contentType || 'no content type'}, the document says ${json[0]}`;
+    if (!/json/.test(contentType))
+      return `${where} with ${contentType || 'no content type'}, the document says ${json[0]}`;
     const validate = this.validatorOf(`${operation.id} ${status}`, json[1].schema ?? {});
+    // ATP_E2E_OPENAPI_LOG=<file>: one line per validated answer, to see which operations the journeys cover.
+    if (process.env.ATP_E2E_OPENAPI_LOG) appendFileSync(process.env.ATP_E2E_OPENAPI_LOG, `${operation.id} ${status}\n`);
     return validate(body) ? null : `${where} a body its schema refuses: ${describe(validate.errors)}`;
   }
 
@@ -118,7 +119,10 @@ class ResponseContract {
 
 function describe(errors: ErrorObject[] | null | undefined): string {
   const shown = (errors ?? []).slice(0, 8).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
+        : '';
     return `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${extra}`;
   });
   return shown.join('; ');
@@ -126,9 +130,18 @@ function describe(errors: ErrorObject[] | null | undefined): string {
 
 let contract: ResponseContract | undefined;
 
-/** Throws, naming the operation and the refused paths of the body, when a 2xx answer breaks the document. */
-export function assertAnswerKeepsContract(method: string, url: URL, status: number, contentType: string, body: unknown): void {
+/**
+ * Throws, naming the operation and the refused paths of the body, when a 2xx answer to `method path` breaks
+ * docs/openapi.json.
+ */
+export function assertAnswerKeepsContract(
+  method: string,
+  path: string,
+  status: number,
+  contentType: string,
+  body: unknown,
+): void {
   contract ??= new ResponseContract();
-  const problem = contract.mismatch(method.toUpperCase(), url.pathname, status, contentType, body);
+  const problem = contract.mismatch(method.toUpperCase(), path.split('?')[0], status, contentType, body);
   if (problem) throw new Error(`OpenAPI response contract: ${problem}`);
 }

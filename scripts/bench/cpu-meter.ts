@@ -1,0 +1,63 @@
+/**
+ * CPU time spent on a phase of a benchmark, by this process and by the local PostgreSQL server (its
+ * postmaster and every backend, read from /proc). On a machine shared with other work, wall-clock rates
+ * swing with the load; CPU milliseconds per operation do not, so benchmarks print both.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface CpuSample {
+  processMs: number;
+  /** Null where the server is not the local stack's (no pid file) or /proc is unreadable. */
+  postgresMs: number | null;
+}
+
+function postmasterPid(): number | null {
+  try {
+    return Number(readFileSync(join(process.cwd(), '.local/run/postgres.pid'), 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** utime+stime (fields 14, 15) and, for the postmaster, its reaped children's (16, 17); and the ppid. */
+function statOf(pid: string): { ppid: number; own: number; children: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // fields[0] is field 3 (state): field n is fields[n - 3].
+    return { ppid: fields[1], own: fields[11] + fields[12], children: fields[13] + fields[14] };
+  } catch {
+    return null;
+  }
+}
+
+function postgresTicks(): number | null {
+  const postmaster = postmasterPid();
+  const root = postmaster ? statOf(String(postmaster)) : null;
+  if (!postmaster || !root) return null;
+  let ticks = root.own + root.children;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = statOf(name);
+    if (stat?.ppid === postmaster) ticks += stat.own;
+  }
+  return ticks;
+}
+
+export function cpuSample(): CpuSample {
+  const usage = process.cpuUsage();
+  const ticks = postgresTicks();
+  return { processMs: (usage.user + usage.system) / 1000, postgresMs: ticks === null ? null : (ticks * 1000) / TICKS_PER_SECOND };
+}
+
+/** "node 4.1 + postgres 2.0 ms CPU per <unit>" for the CPU spent since `start`, over `count` operations. */
+export function cpuPer(start: CpuSample, count: number, unit: string): string {
+  const end = cpuSample();
+  const node = (end.processMs - start.processMs) / count;
+  if (start.postgresMs === null || end.postgresMs === null) return `node ${node.toFixed(1)} ms CPU per ${unit}`;
+  const postgres = (end.postgresMs - start.postgresMs) / count;
+  return `node ${node.toFixed(1)} + postgres ${postgres.toFixed(1)} ms CPU per ${unit}`;
+}
