@@ -101,44 +101,22 @@ function wrapQuery(client: ScopedClient): void {
   if (client.atpQueryWrapped) return;
   const query = client.query.bind(client);
   let inTransaction = false;
-  // The scope settings of a START TRANSACTION not sent yet: it travels with the transaction's first statement, so that
-  // a `SET TRANSACTION ISOLATION LEVEL …` (TypeORM sends it right after the start) still comes before any query.
-  let pendingStart: string | null = null;
   client.query = (...args: unknown[]) => {
     const scope = client.atpScope;
     const text = args[0];
-    if (pendingStart !== null && typeof text === 'string') {
-      const settings = pendingStart;
-      pendingStart = null;
-      if (text === 'COMMIT' || text === 'ROLLBACK') {
-        inTransaction = false; // nothing ran: nothing to end
-        return Promise.resolve(NOTHING_SENT);
-      }
-      if (/^SET TRANSACTION /i.test(text) && args[1] === undefined) {
-        return query(`START TRANSACTION; ${text}; ${settings}`).then((results) => (Array.isArray(results) ? results[1] : results));
-      }
-      return query(`START TRANSACTION; ${settings}`).then(() => query(...args));
-    }
     if (text === 'COMMIT' || text === 'ROLLBACK') {
       inTransaction = false;
       // A rollback also undoes session-level settings made inside the transaction (a BEGIN sent by hand).
       if (text === 'ROLLBACK') client.atpTenantKey = undefined;
       return query(...args);
     }
-    // A statement is a text or a query config ({ text, name, values }); anything else (a stream) passes as it is.
-    const isStatement = typeof text === 'string' || (typeof text === 'object' && text !== null && typeof (text as { text?: unknown }).text === 'string');
-    if (!scope || inTransaction) return query(...args);
-    if (!isStatement) {
-      if (client.atpTenantKey === scope.key) return query(...args);
-      throw new Error('tenant scope: a query stream outside a transaction cannot take the scope first; run it in a transaction');
-    }
+    if (!scope || inTransaction || typeof text !== 'string') return query(...args);
     if (text === 'START TRANSACTION' && args[1] === undefined) {
       inTransaction = true;
       // Transaction-local, so a rollback cannot leave the session in a scope it does not know. The values are a
       // validated UUID and on/off; the simple protocol takes both statements in one message.
       const settings = `SELECT set_config('app.workspace_id', ${literal(scope.workspaceId)}, true), set_config('app.rls_bypass', ${literal(scope.bypass)}, true)`;
-      pendingStart = settings;
-      return Promise.resolve(NOTHING_SENT);
+      return query(`START TRANSACTION; ${settings}`).then((results) => (Array.isArray(results) ? results[0] : results));
     }
     if (client.atpTenantKey === scope.key) return query(...args);
     client.atpTenantKey = undefined; // unknown until the settings succeed
@@ -154,9 +132,6 @@ function wrapQuery(client: ScopedClient): void {
   };
   client.atpQueryWrapped = true;
 }
-
-/** What a statement held back (or an empty transaction's end) answers: the shape of a pg result with no rows. */
-const NOTHING_SENT = { command: 'START', rowCount: null, rows: [], fields: [] };
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
