@@ -101,9 +101,18 @@ function wrapQuery(client: ScopedClient): void {
   if (client.atpQueryWrapped) return;
   const query = client.query.bind(client);
   let inTransaction = false;
+  // The scope settings of a START TRANSACTION not sent yet. They travel with the transaction's first statement
+  // (whatever its form: text, a query config of a prepared statement, with or without a callback), so that a
+  // `SET TRANSACTION ISOLATION LEVEL …` (TypeORM sends it right after the start) still precedes every query.
+  let pendingStart: string | null = null;
   client.query = (...args: unknown[]) => {
     const scope = client.atpScope;
     const text = args[0];
+    if (pendingStart !== null) {
+      const settings = pendingStart;
+      pendingStart = null;
+      return sendWithStart(query, settings, args, () => (inTransaction = false));
+    }
     if (text === 'COMMIT' || text === 'ROLLBACK') {
       inTransaction = false;
       // A rollback also undoes session-level settings made inside the transaction (a BEGIN sent by hand).
@@ -115,8 +124,8 @@ function wrapQuery(client: ScopedClient): void {
       inTransaction = true;
       // Transaction-local, so a rollback cannot leave the session in a scope it does not know. The values are a
       // validated UUID and on/off; the simple protocol takes both statements in one message.
-      const settings = `SELECT set_config('app.workspace_id', ${literal(scope.workspaceId)}, true), set_config('app.rls_bypass', ${literal(scope.bypass)}, true)`;
-      return query(`START TRANSACTION; ${settings}`).then((results) => (Array.isArray(results) ? results[0] : results));
+      pendingStart = `SELECT set_config('app.workspace_id', ${literal(scope.workspaceId)}, true), set_config('app.rls_bypass', ${literal(scope.bypass)}, true)`;
+      return Promise.resolve(NOTHING_SENT);
     }
     if (client.atpTenantKey === scope.key) return query(...args);
     client.atpTenantKey = undefined; // unknown until the settings succeed
@@ -132,6 +141,33 @@ function wrapQuery(client: ScopedClient): void {
   };
   client.atpQueryWrapped = true;
 }
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+
+/** The first statement of a transaction, sent after the START TRANSACTION and scope settings held back for it. */
+function sendWithStart(query: Query, settings: string, args: unknown[], ended: () => void): Promise<unknown> {
+  const text = args[0];
+  const callback = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (e: unknown, r?: unknown) => void) : null;
+  if (text === 'COMMIT' || text === 'ROLLBACK') {
+    ended(); // an empty transaction: nothing was sent, nothing to end
+    if (!callback) return Promise.resolve(NOTHING_SENT);
+    callback(null, NOTHING_SENT);
+    return undefined as unknown as Promise<unknown>;
+  }
+  if (typeof text === 'string' && /^SET TRANSACTION /i.test(text) && args[1] === undefined) {
+    // One message: start, isolation level, then the settings (a query in PostgreSQL's eyes).
+    return query(`START TRANSACTION; ${text}; ${settings}`).then((results) => (Array.isArray(results) ? results[1] : results));
+  }
+  const started = query(`START TRANSACTION; ${settings}`);
+  if (callback) {
+    started.then(() => query(...args), (error: unknown) => callback(error));
+    return undefined as unknown as Promise<unknown>;
+  }
+  return started.then(() => query(...args));
+}
+
+/** What a statement held back (or an empty transaction's end) answers: the shape of a pg result with no rows. */
+const NOTHING_SENT = { command: 'START', rowCount: null, rows: [], fields: [] };
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

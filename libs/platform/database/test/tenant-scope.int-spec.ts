@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createScratchDatabase, type ScratchDatabase } from '@atp/testing';
 import { createServiceDataSource } from '../src/data-source';
+import { runPrepared } from '../src/statement-builder';
 import { inTransaction } from '../src/transaction';
 import { enableTenantRls, installTenantScope, onCrossWorkspaceScope, runAcrossWorkspaces, runInWorkspace } from '../src/tenant-scope';
 
@@ -68,6 +69,23 @@ describe('tenant row-level security', () => {
     ).rejects.toThrow(/row-level security/);
     await runInWorkspace(workspaceA, () => inTransaction(app, (m) => m.query(`INSERT INTO notes VALUES (11, $1, 'a3')`, [workspaceA])));
     expect(await runInWorkspace(workspaceA, bodies)).toEqual(['a1!', 'a2!', 'a3']);
+  });
+
+  it('holds the scope settings back for the first statement: an isolation level still works, a prepared one is inside', async () => {
+    const seen = await runInWorkspace(workspaceA, () =>
+      inTransaction(app, async (m) => {
+        const [level] = (await m.query(`SHOW transaction_isolation`)) as Array<{ transaction_isolation: string }>;
+        return { level: level.transaction_isolation, bodies: (await m.query(`SELECT body FROM notes ORDER BY id`)).length };
+      }, 'REPEATABLE READ'),
+    );
+    expect(seen).toEqual({ level: 'repeatable read', bodies: 3 }); // a1, a2 and the a3 written above
+    // A prepared statement (a query config, as runPrepared sends) as the first statement runs in the transaction:
+    // its write is rolled back with it.
+    await expect(runInWorkspace(workspaceA, () => inTransaction(app, async (m) => {
+      await runPrepared(m, `INSERT INTO notes VALUES (20, $1, 'rolled back')`, [workspaceA]);
+      throw new Error('roll back');
+    }))).rejects.toThrow('roll back');
+    expect(await runInWorkspace(workspaceA, () => app.query(`SELECT id FROM notes WHERE id = 20`))).toEqual([]);
   });
 
   it('never carries one scope into the next checkout of a pooled connection (interleaved scopes)', async () => {

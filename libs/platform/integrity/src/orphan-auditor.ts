@@ -50,10 +50,8 @@ export type ByWorkspace = Record<string, Record<string, { count: number; sampleI
 
 /**
  * The orphan audit of one service (architecture §5.5, domain §7.1): every check of the registry held by this
- * service, each one anti-join over the whole table (one statement, so one snapshot per check: the transaction stays
- * READ COMMITTED because the tenant scope's settings open it, and SET TRANSACTION ISOLATION must come before any
- * statement), then one log row and one `integrity.orphans.detected` per workspace with findings, in the same
- * transaction (outbox).
+ * service, each one anti-join over the whole table in one REPEATABLE READ snapshot, then one log row and one
+ * `integrity.orphans.detected` per workspace with findings, in the same transaction (outbox).
  */
 export class OrphanAuditor {
   private readonly checks: AuditCheck[];
@@ -88,7 +86,7 @@ export class OrphanAuditor {
         if (!locked) return null;
       }
       return this.runIn(manager, options);
-    });
+    }, 'REPEATABLE READ');
     const run = await (options.workspaceId
       ? runInWorkspace(options.workspaceId, work)
       : runAcrossWorkspaces(`${this.service} orphan audit`, work));
