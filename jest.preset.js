@@ -6,7 +6,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { ...swcOptions(), sourceMaps: 'inline', swcrc: false }],
     // jose ships ESM only; jest's module system is CommonJS here, so it is compiled like our own code.
-    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' }, jsc: { target: 'es2022' }, swcrc: false }],
+    '^.+/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { module: { type: 'commonjs' }, jsc: { target: 'es2022' }, swcrc: false },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],

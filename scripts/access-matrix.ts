@@ -32,7 +32,7 @@ const document = [
   '- A workspace route called by someone who is no active member of that workspace: `404` (as for a workspace that',
   '  does not exist). A member without a ✓ role: `403` with `requiredRoles`.',
   '- Platform roles travel in the token (`roles` claim); the seeded `u-platform-admin` holds `PLATFORM_ADMIN`.',
-  '- Deciding a stage needs the APPROVER role *and* the stage: the assigned approver or an approved override\'s target',
+  "- Deciding a stage needs the APPROVER role *and* the stage: the assigned approver or an approved override's target",
   '  (workflow-service checks that inside the decision). `GET /api/v1/users/:userId` shows a user to the user, to a',
   '  platform admin and to members of a workspace the user is in; anyone else gets `404`.',
   '',

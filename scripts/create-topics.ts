@@ -51,7 +51,12 @@ async function main() {
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set');
   const specs = allTopicSpecs();
   // KafkaJS's own error logs repeat every retry as JSON; our retry() prints one line per attempt instead.
-  const kafka = new Kafka({ clientId: 'atp-create-topics', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+  const kafka = new Kafka({
+    clientId: 'atp-create-topics',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3 },
+  });
   const admin = kafka.admin();
   await retry('connecting', () => admin.connect());
   try {
@@ -81,11 +86,17 @@ async function main() {
       await admin.createPartitions({ topicPartitions: grow.map((s) => ({ topic: s.name, count: s.partitions })) });
     }
     // alterConfigs replaces a topic's whole override set, so the full spec config is sent.
-    const drifted = specs.filter((s) => Object.entries(s.config).some(([name, value]) => before.settings.get(s.name)?.get(name) !== value));
+    const drifted = specs.filter((s) =>
+      Object.entries(s.config).some(([name, value]) => before.settings.get(s.name)?.get(name) !== value),
+    );
     if (drifted.length > 0) {
       await admin.alterConfigs({
         validateOnly: false,
-        resources: drifted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configEntries: configEntries(s) })),
+        resources: drifted.map((s) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: s.name,
+          configEntries: configEntries(s),
+        })),
       });
     }
 
@@ -98,7 +109,9 @@ async function main() {
     if (process.argv.includes('--list') || missing.length > 0) {
       for (const s of specs) {
         const settings = after.settings.get(s.name);
-        console.log(`  ${s.name.padEnd(36)} partitions=${after.partitions.get(s.name)} ${WATCHED_CONFIGS.map((c) => `${c}=${settings?.get(c)}`).join(' ')}`);
+        console.log(
+          `  ${s.name.padEnd(36)} partitions=${after.partitions.get(s.name)} ${WATCHED_CONFIGS.map((c) => `${c}=${settings?.get(c)}`).join(' ')}`,
+        );
       }
     }
   } finally {

@@ -10,7 +10,9 @@ const env = { ...process.env };
 if (!env.KAFKA_BROKERS) {
   const stack = readStackEnv();
   if (!stack?.KAFKA_BROKERS) {
-    console.error('[dlq] KAFKA_BROKERS is not set and .local/stack.env has none: start the stack (npm start) or set it');
+    console.error(
+      '[dlq] KAFKA_BROKERS is not set and .local/stack.env has none: start the stack (npm start) or set it',
+    );
     process.exit(2);
   }
   env.KAFKA_BROKERS = stack.KAFKA_BROKERS;

@@ -12,7 +12,10 @@ const stackEnvFile = path.join(root, '.local', 'stack.env');
 function stackEnv() {
   if (!existsSync(stackEnvFile)) return {};
   return Object.fromEntries(
-    readFileSync(stackEnvFile, 'utf8').split('\n').filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    readFileSync(stackEnvFile, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 }
 

@@ -37,7 +37,9 @@ async function main() {
   checkInterrupted();
   devIssuer = await lib.startDevIssuer();
   Object.assign(stackEnv, devIssuer.env);
-  say(`development token issuer on ${devIssuer.issuer} (keys in .local/issuer/); \`npm run token -- <userId>\` prints a token`);
+  say(
+    `development token issuer on ${devIssuer.issuer} (keys in .local/issuer/); \`npm run token -- <userId>\` prints a token`,
+  );
 
   await lib.runMigrations(stackEnv, { log: (m) => say(`migrate: ${m}`) });
   checkInterrupted();
@@ -100,14 +102,20 @@ async function awaitReady(svc) {
   const entry = running.get(svc.app);
   const started = Date.now();
   try {
-    await waitFor(`${svc.app} GET /health/ready`, async () => {
-      if (entry.exited) throw fatal(`${svc.app} exited (${entry.exited}) before it was ready`);
-      return lib.ready(svc.port);
-    }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500 });
+    await waitFor(
+      `${svc.app} GET /health/ready`,
+      async () => {
+        if (entry.exited) throw fatal(`${svc.app} exited (${entry.exited}) before it was ready`);
+        return lib.ready(svc.port);
+      },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500 },
+    );
   } catch (err) {
     entry.tail.stop();
     const log = lib.logFileOf(svc);
-    console.error(`\n[start] ${err.message}\n----- last lines of ${log} -----\n${tailFile(log, 40, entry.logStart)}\n-----`);
+    console.error(
+      `\n[start] ${err.message}\n----- last lines of ${log} -----\n${tailFile(log, 40, entry.logStart)}\n-----`,
+    );
     throw Object.assign(new Error(`${svc.app} did not become ready`), { shown: true });
   }
   say(`${svc.app}: ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -178,7 +186,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     if (signals > 1) {
       // Second Ctrl-C: do not wait for graceful shutdowns.
       console.error('[start] forced exit: killing apps; the stack stays up (`npm run stop`)');
-      for (const e of running.values()) if (!e.exited) try { process.kill(e.pid, 'SIGKILL'); } catch { /* gone */ }
+      for (const e of running.values())
+        if (!e.exited)
+          try {
+            process.kill(e.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
       process.exit(130);
     }
     say(`${sig} received`);

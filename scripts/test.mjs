@@ -59,14 +59,29 @@ async function main() {
     env[`${p}_TEST_MIGRATION_DATABASE_URL`] = stackEnv[`${p}_TEST_MIGRATION_DATABASE_URL`];
   }
 
-  const args = ['--no-install', 'nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static', '--skip-nx-cache', ...process.argv.slice(2)];
+  const args = [
+    '--no-install',
+    'nx',
+    'run-many',
+    '-t',
+    'lint',
+    'typecheck',
+    'test',
+    '--outputStyle=static',
+    '--skip-nx-cache',
+    ...process.argv.slice(2),
+  ];
   say(`npx ${args.join(' ')}`);
   const { code, totals } = await runNx(args, env);
   if (totals.found) {
     // One closing line for whoever reads the end of the log (CI counts it).
-    console.log(`\njest: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+    console.log(
+      `\njest: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+    );
   }
-  say(`nx exited with ${code} after ${((Date.now() - t0) / 1000).toFixed(0)} s; the stack stays up (\`npm run stop\` stops it)`);
+  say(
+    `nx exited with ${code} after ${((Date.now() - t0) / 1000).toFixed(0)} s; the stack stays up (\`npm run stop\` stops it)`,
+  );
   return code;
 }
 

@@ -28,7 +28,10 @@ function parseArgs(argv) {
 function stackEnv() {
   if (!existsSync(files.stackEnv)) fail('the local stack has never run: `npm start` first');
   return Object.fromEntries(
-    readFileSync(files.stackEnv, 'utf8').split('\n').filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    readFileSync(files.stackEnv, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 }
 
@@ -48,7 +51,8 @@ async function lookUp(userId) {
          FROM users u LEFT JOIN platform_role_grants g ON g.user_id = u.id WHERE u.id = $1 GROUP BY u.id`,
       [userId],
     );
-    if (rows.length === 0) fail(`no user ${userId} in the directory (seeded users: u-admin, u-platform-admin, u-doc-control, …)`);
+    if (rows.length === 0)
+      fail(`no user ${userId} in the directory (seeded users: u-admin, u-platform-admin, u-doc-control, …)`);
     if (!rows[0].is_active) fail(`user ${userId} is ${rows[0].status}: the services would refuse it anyway`);
     return rows[0].roles;
   } finally {

@@ -48,17 +48,30 @@ export class Api {
   }
 
   /** A request exactly as given: full path (query included), headers and body; no identity is added. */
-  async raw(method: string, pathAndQuery: string, headers: Record<string, string>, body?: RequestInit['body']): Promise<ApiResponse> {
+  async raw(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body?: RequestInit['body'],
+  ): Promise<ApiResponse> {
     const url = new URL(pathAndQuery, this.baseUrl);
     return checked(method, url, await parse(await fetch(url, { method, headers, body })));
   }
 
-  async send(userId: string | null, method: string, path: string, body: RequestInit['body'], options: RequestOptions & { json?: boolean } = {}): Promise<ApiResponse> {
+  async send(
+    userId: string | null,
+    method: string,
+    path: string,
+    body: RequestInit['body'],
+    options: RequestOptions & { json?: boolean } = {},
+  ): Promise<ApiResponse> {
     const url = new URL(`/api/v1${path}`, this.baseUrl);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { ...(userId === null ? {} : await this.identity.headersFor(userId)) };
     if (options.json) headers['content-type'] = 'application/json';
-    if (method === 'POST' && options.idempotencyKey !== null) headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
+    if (method === 'POST' && options.idempotencyKey !== null)
+      headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     Object.assign(headers, options.headers);
     return checked(method, url, await parse(await fetch(url, { method, headers, body })));
   }
@@ -91,12 +104,21 @@ export class Caller {
   }
 
   /** A multipart POST: text fields plus file parts. */
-  upload(path: string, fields: Record<string, string>, files: FilePart[], options: RequestOptions = {}): Promise<ApiResponse> {
+  upload(
+    path: string,
+    fields: Record<string, string>,
+    files: FilePart[],
+    options: RequestOptions = {},
+  ): Promise<ApiResponse> {
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) form.append(key, value);
     for (const file of files) {
       const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
-      form.append(file.field, new Blob([bytes], { type: file.contentType ?? 'application/octet-stream' }), file.fileName);
+      form.append(
+        file.field,
+        new Blob([bytes], { type: file.contentType ?? 'application/octet-stream' }),
+        file.fileName,
+      );
     }
     return this.api.send(this.userId, 'POST', path, form, options);
   }
@@ -125,7 +147,9 @@ async function parse(response: Response): Promise<ApiResponse> {
 /** Fails with the whole answer when the status is not the expected one (the message shows the problem). */
 export function expectStatus<T = any>(response: ApiResponse<T>, status: number, what = ''): ApiResponse<T> {
   if (response.status !== status) {
-    throw new Error(`${what ? `${what}: ` : ''}expected HTTP ${status}, got ${response.status} ${response.contentType}\n${response.text.slice(0, 2000)}`);
+    throw new Error(
+      `${what ? `${what}: ` : ''}expected HTTP ${status}, got ${response.status} ${response.contentType}\n${response.text.slice(0, 2000)}`,
+    );
   }
   return response;
 }

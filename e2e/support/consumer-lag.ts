@@ -9,19 +9,22 @@ export async function waitForConsumersCaughtUp(brokers: string[], groups: string
   const admin = new Kafka({ brokers, clientId: 'atp-e2e-lag', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await waitFor(async () => {
-      for (const groupId of groups) {
-        const committed = await admin.fetchOffsets({ groupId });
-        for (const { topic, partitions } of committed) {
-          const high = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-          for (const p of partitions) {
-            const at = p.offset === '-1' ? 0n : BigInt(p.offset);
-            if (at < (high.get(p.partition) ?? 0n)) return false;
+    await waitFor(
+      async () => {
+        for (const groupId of groups) {
+          const committed = await admin.fetchOffsets({ groupId });
+          for (const { topic, partitions } of committed) {
+            const high = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+            for (const p of partitions) {
+              const at = p.offset === '-1' ? 0n : BigInt(p.offset);
+              if (at < (high.get(p.partition) ?? 0n)) return false;
+            }
           }
         }
-      }
-      return true;
-    }, { timeoutMs, intervalMs: 200, what: `consumer groups ${groups.join(', ')} to catch up` });
+        return true;
+      },
+      { timeoutMs, intervalMs: 200, what: `consumer groups ${groups.join(', ')} to catch up` },
+    );
   } finally {
     await admin.disconnect();
   }

@@ -26,7 +26,11 @@ export class DevIssuerIdentity implements Identity {
     const now = Math.floor(Date.now() / 1000);
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const input = `${part({ alg: 'RS256', kid: this.jwk.kid, typ: 'JWT' })}.${part({
-      sub: userId, iss: this.info.issuer, aud: this.info.audience, iat: now, exp: now + 600,
+      sub: userId,
+      iss: this.info.issuer,
+      aud: this.info.audience,
+      iat: now,
+      exp: now + 600,
       roles: userId === USERS.platformAdmin ? ['PLATFORM_ADMIN'] : [],
     })}`;
     const header = `Bearer ${input}.${sign('sha256', Buffer.from(input), this.key).toString('base64url')}`;

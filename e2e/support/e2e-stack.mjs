@@ -13,7 +13,18 @@
 //   node e2e/support/e2e-stack.mjs up     → writes .local/e2e/stack.json
 //   node e2e/support/e2e-stack.mjs down
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +40,9 @@ const otlpPort = Number.parseInt(process.env.ATP_E2E_OTLP_PORT || String(e2ePort
 const { LOCAL, LOOPBACK } = await import('../../scripts/lib/paths.mjs');
 const { SERVICES, envPrefix, hasMain } = await import('../../scripts/lib/services.mjs');
 const { appEnv, ready } = await import('../../scripts/lib/apps.mjs');
-const { cmdlineOf, isAlive, portOpen, readPid, removeFile, stopPid, tailFile, waitFor, writePid } = await import('../../scripts/lib/proc.mjs');
+const { cmdlineOf, isAlive, portOpen, readPid, removeFile, stopPid, tailFile, waitFor, writePid } = await import(
+  '../../scripts/lib/proc.mjs'
+);
 
 const STATE = join(LOCAL, 'e2e');
 const dirs = { run: join(STATE, 'run'), logs: join(STATE, 'logs') };
@@ -49,7 +62,10 @@ function livePid(svc) {
 
 function required(name) {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with \`npm test -- --projects=e2e\` (it starts the stack and sets it)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the suite with \`npm test -- --projects=e2e\` (it starts the stack and sets it)`,
+    );
   return value;
 }
 
@@ -57,7 +73,8 @@ function required(name) {
 function stackEnv() {
   const env = { KAFKA_BROKERS: required('KAFKA_BROKERS') };
   // The run's token issuer (scripts/test.mjs): the services trust its JWKS, the suite signs with its key.
-  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_FILE', 'AUTH_JWKS_URL']) env[name] = process.env[name] ?? '';
+  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_FILE', 'AUTH_JWKS_URL'])
+    env[name] = process.env[name] ?? '';
   required('AUTH_ISSUER');
   for (const svc of SERVICES) {
     const p = envPrefix(svc);
@@ -112,7 +129,8 @@ function consumerGroups(present) {
       else if (entry.name.endsWith('.consumer.ts')) {
         // `InboxConsumerSpec = { name: '…' }` (the @EventPattern consumers), or the older `consumerName = '…'`.
         const text = readFileSync(path, 'utf8');
-        for (const m of text.matchAll(/(?:InboxConsumerSpec\s*=\s*\{\s*name:|consumerName\s*=)\s*'([^']+)'/g)) groups.push(m[1]);
+        for (const m of text.matchAll(/(?:InboxConsumerSpec\s*=\s*\{\s*name:|consumerName\s*=)\s*'([^']+)'/g))
+          groups.push(m[1]);
       }
     }
   };
@@ -123,13 +141,21 @@ function consumerGroups(present) {
 async function waitForGroups(groups, brokers) {
   if (groups.length === 0) return;
   const { Kafka, logLevel } = (await import('kafkajs')).default;
-  const admin = new Kafka({ brokers: brokers.split(','), clientId: 'atp-e2e-stack', logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: brokers.split(','),
+    clientId: 'atp-e2e-stack',
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
-    await waitFor(`consumer groups ${groups.join(', ')} to be stable`, async () => {
-      const { groups: described } = await admin.describeGroups(groups);
-      return described.every((g) => g.state === 'Stable' && g.members.length > 0);
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(
+      `consumer groups ${groups.join(', ')} to be stable`,
+      async () => {
+        const { groups: described } = await admin.describeGroups(groups);
+        return described.every((g) => g.state === 'Stable' && g.members.length > 0);
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -174,22 +200,31 @@ async function up() {
       if (await portOpen(svc.port)) throw new Error(`${svc.app}: port ${svc.port} is taken (set ATP_E2E_PORT_BASE)`);
       children.push(start(svc));
     }
-    await Promise.all(children.map(async (entry) => {
-      const { svc } = entry;
-      try {
-        await waitFor(`${svc.app} to be ready`, async () => {
-          if (entry.exited) {
-            // A loaded machine can make a boot time out on its first database connection: one more try.
-            if (entry.attempt >= 2) throw Object.assign(new Error(`${svc.app} exited (${entry.exited})`), { fatal: true });
-            start(svc, entry.attempt + 1, entry);
-            return false;
-          }
-          return ready(svc.port);
-        }, { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500 });
-      } catch (err) {
-        throw new Error(`${err.message}\n----- ${relative(ROOT, logFileOf(svc))} -----\n${tailFile(logFileOf(svc), 40)}`);
-      }
-    }));
+    await Promise.all(
+      children.map(async (entry) => {
+        const { svc } = entry;
+        try {
+          await waitFor(
+            `${svc.app} to be ready`,
+            async () => {
+              if (entry.exited) {
+                // A loaded machine can make a boot time out on its first database connection: one more try.
+                if (entry.attempt >= 2)
+                  throw Object.assign(new Error(`${svc.app} exited (${entry.exited})`), { fatal: true });
+                start(svc, entry.attempt + 1, entry);
+                return false;
+              }
+              return ready(svc.port);
+            },
+            { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500 },
+          );
+        } catch (err) {
+          throw new Error(
+            `${err.message}\n----- ${relative(ROOT, logFileOf(svc))} -----\n${tailFile(logFileOf(svc), 40)}`,
+          );
+        }
+      }),
+    );
   }
   const groups = consumerGroups(present);
   await waitForGroups(groups, env.KAFKA_BROKERS);
@@ -207,7 +242,9 @@ async function up() {
     databases: Object.fromEntries(present.map((s) => [s.key, env[`${envPrefix(s)}_DATABASE_URL`]])),
   };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
-  say(`${present.map((s) => s.app).join(', ')} ready on :${e2ePortBase}-${e2ePortBase + 4} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(
+    `${present.map((s) => s.app).join(', ')} ready on :${e2ePortBase}-${e2ePortBase + 4} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function down({ quiet = false } = {}) {

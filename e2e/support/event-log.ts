@@ -4,7 +4,13 @@ import { ContractValidator, Topics, eventCatalog, type EventEnvelope } from '@at
 import { waitFor } from '@atp/testing';
 
 /** The event topics a downstream system would subscribe to (not the compacted replica feeds). */
-export const EVENT_TOPICS = [Topics.configEvents, Topics.workflowEvents, Topics.submissionEvents, Topics.punchlistEvents, Topics.integrityEvents];
+export const EVENT_TOPICS = [
+  Topics.configEvents,
+  Topics.workflowEvents,
+  Topics.submissionEvents,
+  Topics.punchlistEvents,
+  Topics.integrityEvents,
+];
 
 export interface LoggedEvent extends EventEnvelope<any> {
   topic: string;
@@ -34,11 +40,19 @@ export class EventLog {
     await admin.connect();
     const start = new Map<string, Array<{ partition: number; offset: string }>>();
     try {
-      for (const topic of EVENT_TOPICS) start.set(topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })));
+      for (const topic of EVENT_TOPICS)
+        start.set(
+          topic,
+          (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
+        );
     } finally {
       await admin.disconnect();
     }
-    const consumer = kafka.consumer({ groupId: `atp-e2e-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({
+      groupId: `atp-e2e-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+    });
     const log = new EventLog(consumer);
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
@@ -50,11 +64,22 @@ export class EventLog {
         const parsed = log.validator.parse(message.value);
         const raw = parsed.ok ? parsed.event : (safeJson(message.value?.toString()) as EventEnvelope | null);
         if (!raw) return;
-        log.events.push({ ...raw, topic, partition, key: message.key?.toString() ?? null, contractViolation: parsed.ok ? null : parsed.reason });
+        log.events.push({
+          ...raw,
+          topic,
+          partition,
+          key: message.key?.toString() ?? null,
+          contractViolation: parsed.ok ? null : parsed.reason,
+        });
       },
     });
-    for (const [topic, partitions] of start) for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
-    await waitFor(() => joined, { timeoutMs: 60_000, intervalMs: 100, what: 'the e2e event consumer to join its group' });
+    for (const [topic, partitions] of start)
+      for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
+    await waitFor(() => joined, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the e2e event consumer to join its group',
+    });
     return log;
   }
 
@@ -82,17 +107,30 @@ export class EventLog {
   }
 
   /** Waits until every listed event type has been seen for the aggregate (after `from`); answers them in that order. */
-  async waitForTypes(aggregateId: string, eventTypes: string[], { from = 0, timeoutMs = 30_000 } = {}): Promise<LoggedEvent[]> {
+  async waitForTypes(
+    aggregateId: string,
+    eventTypes: string[],
+    { from = 0, timeoutMs = 30_000 } = {},
+  ): Promise<LoggedEvent[]> {
     const found: LoggedEvent[] = [];
     for (const eventType of eventTypes) {
-      found.push(await this.waitFor((e) => e.aggregateId === aggregateId && e.eventType === eventType && !found.includes(e), `${eventType} of ${aggregateId}`, { from, timeoutMs }));
+      found.push(
+        await this.waitFor(
+          (e) => e.aggregateId === aggregateId && e.eventType === eventType && !found.includes(e),
+          `${eventType} of ${aggregateId}`,
+          { from, timeoutMs },
+        ),
+      );
     }
     return found;
   }
 
   /** Event types of one aggregate, in order (optionally after `from`). */
   typesOf(aggregateId: string, from = 0): string[] {
-    return this.events.slice(from).filter((e) => e.aggregateId === aggregateId).map((e) => e.eventType);
+    return this.events
+      .slice(from)
+      .filter((e) => e.aggregateId === aggregateId)
+      .map((e) => e.eventType);
   }
 }
 

@@ -15,7 +15,10 @@ export class BearerIdentity implements Identity {
   async headersFor(userId: string): Promise<Record<string, string>> {
     let cached = this.cache.get(userId);
     if (!cached || cached.until < Date.now()) {
-      cached = { token: testToken(userId, { roles: PLATFORM_ROLES[userId] ?? [], expiresIn: '2h' }), until: Date.now() + 3_600_000 };
+      cached = {
+        token: testToken(userId, { roles: PLATFORM_ROLES[userId] ?? [], expiresIn: '2h' }),
+        until: Date.now() + 3_600_000,
+      };
       this.cache.set(userId, cached);
     }
     return { authorization: `Bearer ${cached.token}` };

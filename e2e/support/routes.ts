@@ -37,7 +37,15 @@ export function declaredRoutes(): PublicRoute[] {
     if (!row || !service) continue;
     const [, method, routePath, who, roleCells] = row;
     const ticks = roleCells.split('|').map((cell) => cell.trim() === '✓');
-    routes.push({ service, method, path: routePath, policy: policyOf(who.trim(), WORKSPACE_ROLES.filter((_, i) => ticks[i])) });
+    routes.push({
+      service,
+      method,
+      path: routePath,
+      policy: policyOf(
+        who.trim(),
+        WORKSPACE_ROLES.filter((_, i) => ticks[i]),
+      ),
+    });
   }
   if (routes.length === 0) throw new Error(`no route rows found in ${file}`);
   return routes;
@@ -54,7 +62,11 @@ function policyOf(who: string, roles: WorkspaceRole[]): Policy {
 }
 
 /** Fills `:name` parameters (`:workspaceId` included) from `values`, or with `fallback(name)`. */
-export function fillPath(routePath: string, values: Record<string, string>, fallback: (name: string) => string): string {
+export function fillPath(
+  routePath: string,
+  values: Record<string, string>,
+  fallback: (name: string) => string,
+): string {
   return routePath.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(values[name] ?? fallback(name)));
 }
 
@@ -72,8 +84,9 @@ let openApiPaths: OpenApiPaths | undefined;
  */
 export function actsWithoutBody(route: PublicRoute, service: string): boolean {
   if (route.method === 'GET') return false;
-  openApiPaths ??= (JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'openapi.json'), 'utf8')) as { paths: OpenApiPaths })
-    .paths;
+  openApiPaths ??= (
+    JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'openapi.json'), 'utf8')) as { paths: OpenApiPaths }
+  ).paths;
   const key = route.path.replace(/:(\w+)/g, (_m, name: string) => (name === 'service' ? service : `{${name}}`));
   const operation = openApiPaths[key]?.[route.method.toLowerCase()];
   if (!operation) throw new Error(`${route.method} ${key} is in docs/access-matrix.md but not in docs/openapi.json`);

@@ -35,8 +35,14 @@ export function readStackState(): E2eStackState {
 /** Runs `node e2e/support/e2e-stack.mjs <command>` with its output shown; rejects on a non-zero exit. */
 export function runStackScript(command: 'up' | 'down'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [stackScript, command], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [stackScript, command], {
+      cwd: repoRoot,
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`e2e-stack.mjs ${command} exited with ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`e2e-stack.mjs ${command} exited with ${code}`)),
+    );
   });
 }

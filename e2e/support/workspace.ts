@@ -3,7 +3,13 @@ import type { Api } from './api-client';
 import { expectStatus } from './api-client';
 import { waitForConsumersCaughtUp } from './consumer-lag';
 import {
-  E2E_USERS, SITES, USERS, allApprovers, approvalMatrixCsv, clusterMappingCsv, scopeConfigCsv,
+  E2E_USERS,
+  SITES,
+  USERS,
+  allApprovers,
+  approvalMatrixCsv,
+  clusterMappingCsv,
+  scopeConfigCsv,
 } from './demo-data';
 
 export interface Site {
@@ -25,8 +31,11 @@ export interface Workspace {
 
 /** The consumer groups that copy config-service's reference data and snapshots into the other services. */
 export const REPLICA_GROUPS = [
-  'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica', 'submission-service.reference-replica',
-  'submission-service.config-snapshot-replica', 'punchlist-service.reference-replica',
+  'workflow-service.config-snapshot-replica',
+  'workflow-service.reference-replica',
+  'submission-service.reference-replica',
+  'submission-service.config-snapshot-replica',
+  'punchlist-service.reference-replica',
 ];
 
 /** Lists answer `{items, nextCursor}`; a few config-service lists are still plain arrays. */
@@ -35,14 +44,18 @@ export function itemsOf<T = any>(body: unknown): T[] {
   return ((body as { items?: T[] })?.items ?? []) as T[];
 }
 
-
 /** Creates the suite's own users once (the directory is global; a second run finds them). */
 export async function ensureE2eUsers(api: Api): Promise<void> {
   const actor = USERS.platformAdmin;
   for (const user of Object.values(E2E_USERS)) {
     const existing = await api.as(actor).get(`/users/${user.id}`);
     if (existing.status === 200) continue;
-    const created = await api.as(actor).post('/users', { id: user.id, email: `${user.id.slice(2)}@e2e.example`, fullName: user.id, userType: 'INTERNAL' });
+    const created = await api.as(actor).post('/users', {
+      id: user.id,
+      email: `${user.id.slice(2)}@e2e.example`,
+      fullName: user.id,
+      userType: 'INTERNAL',
+    });
     if (created.status !== 201 && created.status !== 409) expectStatus(created, 201, `create user ${user.id}`);
   }
 }
@@ -59,19 +72,33 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
 export async function provisionWorkspace(
   api: Api,
   brokers: string[],
-  options: { codePrefix?: string; extraMembers?: Array<{ id: string; role: string }>; extraSites?: ReadonlyArray<Record<keyof (typeof SITES)[number], string>> } = {},
+  options: {
+    codePrefix?: string;
+    extraMembers?: Array<{ id: string; role: string }>;
+    extraSites?: ReadonlyArray<Record<keyof (typeof SITES)[number], string>>;
+  } = {},
 ): Promise<Workspace> {
   await ensureE2eUsers(api);
   const actor = USERS.platformAdmin;
   const code = `${options.codePrefix ?? 'E2E'}-${uniqueSuffix()}`.toUpperCase();
-  const created = expectStatus(await api.as(actor).post('/workspaces', { code, name: `e2e ${code}`, customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' }), 201, 'create workspace');
+  const created = expectStatus(
+    await api
+      .as(actor)
+      .post('/workspaces', { code, name: `e2e ${code}`, customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' }),
+    201,
+    'create workspace',
+  );
   const id = String(created.body.workspaceId ?? created.body.id);
   // The creator is the workspace's first admin: it adds everyone else.
   const admin = api.as(actor);
 
   const members: Array<{ id: string; role: string }> = [
-    { id: USERS.admin, role: 'WORKSPACE_ADMIN' }, { id: USERS.docControl, role: 'DOC_CONTROL' }, { id: USERS.qa, role: 'QA_ENGINEER' },
-    { id: USERS.auditor, role: 'AUDITOR' }, E2E_USERS.secondAdmin, E2E_USERS.outsider,
+    { id: USERS.admin, role: 'WORKSPACE_ADMIN' },
+    { id: USERS.docControl, role: 'DOC_CONTROL' },
+    { id: USERS.qa, role: 'QA_ENGINEER' },
+    { id: USERS.auditor, role: 'AUDITOR' },
+    E2E_USERS.secondAdmin,
+    E2E_USERS.outsider,
     ...allApprovers().map((approver) => ({ id: approver, role: 'APPROVER' })),
     ...(options.extraMembers ?? []),
   ];
@@ -83,21 +110,40 @@ export async function provisionWorkspace(
   await inBatches([...SITES, ...(options.extraSites ?? [])], 6, async (site) => {
     expectStatus(await ws.put(`/workspaces/${id}/sites`, { ...site, isActive: true }), 200, `site ${site.siteCode}`);
   });
-  for (const [sourceType, csv] of [['SCOPE_CONFIG', scopeConfigCsv()], ['APPROVAL_MATRIX', approvalMatrixCsv()], ['CLUSTER_MAPPING', clusterMappingCsv()]] as const) {
+  for (const [sourceType, csv] of [
+    ['SCOPE_CONFIG', scopeConfigCsv()],
+    ['APPROVAL_MATRIX', approvalMatrixCsv()],
+    ['CLUSTER_MAPPING', clusterMappingCsv()],
+  ] as const) {
     await importAndActivate(api, id, sourceType, csv);
   }
   const sites = new Map<string, Site>();
-  for (const site of itemsOf<Site>(expectStatus(await ws.get(`/workspaces/${id}/sites?limit=200`), 200, 'list sites').body)) sites.set(site.siteCode, site);
+  for (const site of itemsOf<Site>(
+    expectStatus(await ws.get(`/workspaces/${id}/sites?limit=200`), 200, 'list sites').body,
+  ))
+    sites.set(site.siteCode, site);
   const workspace: Workspace = { id, code, sites, active: await activeVersions(api, id) };
   await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
   return workspace;
 }
 
 /** Imports a configuration file as a DRAFT and activates it; answers the new version id. */
-export async function importAndActivate(api: Api, workspaceId: string, sourceType: SourceType, csv: string): Promise<string> {
+export async function importAndActivate(
+  api: Api,
+  workspaceId: string,
+  sourceType: SourceType,
+  csv: string,
+): Promise<string> {
   const admin = api.as(USERS.admin);
   const imported = expectStatus(
-    await admin.upload(`/workspaces/${workspaceId}/config-versions/import`, { sourceType }, [{ field: 'file', fileName: `${sourceType.toLowerCase()}-${uniqueSuffix()}.csv`, content: csv, contentType: 'text/csv' }]),
+    await admin.upload(`/workspaces/${workspaceId}/config-versions/import`, { sourceType }, [
+      {
+        field: 'file',
+        fileName: `${sourceType.toLowerCase()}-${uniqueSuffix()}.csv`,
+        content: csv,
+        contentType: 'text/csv',
+      },
+    ]),
     201,
     `import ${sourceType}`,
   );
@@ -108,11 +154,18 @@ export async function importAndActivate(api: Api, workspaceId: string, sourceTyp
 }
 
 export async function activeVersions(api: Api, workspaceId: string): Promise<Record<SourceType, string>> {
-  const list = itemsOf<{ id: string; sourceType: SourceType; status: string }>(expectStatus(await api.as(USERS.admin).get(`/workspaces/${workspaceId}/config-versions`), 200, 'list versions').body);
+  const list = itemsOf<{ id: string; sourceType: SourceType; status: string }>(
+    expectStatus(await api.as(USERS.admin).get(`/workspaces/${workspaceId}/config-versions`), 200, 'list versions')
+      .body,
+  );
   const active = (type: SourceType) => {
     const version = list.find((v) => v.sourceType === type && v.status === 'ACTIVE');
     if (!version) throw new Error(`workspace ${workspaceId} has no ACTIVE ${type}`);
     return version.id;
   };
-  return { APPROVAL_MATRIX: active('APPROVAL_MATRIX'), CLUSTER_MAPPING: active('CLUSTER_MAPPING'), SCOPE_CONFIG: active('SCOPE_CONFIG') };
+  return {
+    APPROVAL_MATRIX: active('APPROVAL_MATRIX'),
+    CLUSTER_MAPPING: active('CLUSTER_MAPPING'),
+    SCOPE_CONFIG: active('SCOPE_CONFIG'),
+  };
 }

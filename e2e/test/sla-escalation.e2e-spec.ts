@@ -38,19 +38,47 @@ describe('SLA breach', () => {
     const mark = events.mark();
     try {
       setClockOffset(state, (48 + 1) * HOUR); // ROH_REVIEW has a 48 h SLA
-      const breached = await events.waitFor((e) => e.eventType === 'workflow.stage.sla-breached' && e.payload.stageId === entry.stageId, 'sla-breached', { from: mark });
-      const escalated = await events.waitFor((e) => e.eventType === 'workflow.stage.escalated' && e.payload.stageId === entry.stageId, 'escalated', { from: mark });
+      const breached = await events.waitFor(
+        (e) => e.eventType === 'workflow.stage.sla-breached' && e.payload.stageId === entry.stageId,
+        'sla-breached',
+        { from: mark },
+      );
+      const escalated = await events.waitFor(
+        (e) => e.eventType === 'workflow.stage.escalated' && e.payload.stageId === entry.stageId,
+        'escalated',
+        { from: mark },
+      );
       expect(breached.contractViolation).toBeNull();
       expect(escalated.payload).toMatchObject({ fromUserId: primary, toUserId: backup, reason: 'SLA_BREACHED' });
-      const violations = itemsOf(expectStatus(await api.as('u-admin').get(`/workspaces/${workspace.id}/sla/violations`), 200).body);
-      expect(violations).toEqual(expect.arrayContaining([expect.objectContaining({ stageId: entry.stageId, approverUserId: backup })]));
+      const violations = itemsOf(
+        expectStatus(await api.as('u-admin').get(`/workspaces/${workspace.id}/sla/violations`), 200).body,
+      );
+      expect(violations).toEqual(
+        expect.arrayContaining([expect.objectContaining({ stageId: entry.stageId, approverUserId: backup })]),
+      );
     } finally {
       setClockOffset(state, 0);
     }
-    expect((await decide(api, workspace.id, primary, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'too late' })).status).toBe(403);
+    expect(
+      (
+        await decide(api, workspace.id, primary, workflowId, entry.stageId, {
+          decision: 'APPROVE',
+          comment: 'too late',
+        })
+      ).status,
+    ).toBe(403);
     const backupEntry = await inboxEntry(api, workspace.id, backup, workflowId, 1);
-    expectStatus(await decide(api, workspace.id, backup, workflowId, backupEntry.stageId, { decision: 'APPROVE', comment: 'covered' }), 200, 'backup decides');
+    expectStatus(
+      await decide(api, workspace.id, backup, workflowId, backupEntry.stageId, {
+        decision: 'APPROVE',
+        comment: 'covered',
+      }),
+      200,
+      'backup decides',
+    );
     // Breached once: the sweeper kept running while the clock was ahead, and never breached the stage twice.
-    expect(events.since(mark, (e) => e.eventType === 'workflow.stage.sla-breached' && e.payload.stageId === entry.stageId)).toHaveLength(1);
+    expect(
+      events.since(mark, (e) => e.eventType === 'workflow.stage.sla-breached' && e.payload.stageId === entry.stageId),
+    ).toHaveLength(1);
   });
 });

@@ -4,7 +4,14 @@ import { EventLog } from '../support/event-log';
 import { e2eStack } from '../support/stack';
 import { Submissions, workflowStarted } from '../support/submission-steps';
 import { decide, expectedChain, getWorkflow, inboxEntry } from '../support/workflow-steps';
-import { REPLICA_GROUPS, activeVersions, importAndActivate, itemsOf, provisionWorkspace, type Workspace } from '../support/workspace';
+import {
+  REPLICA_GROUPS,
+  activeVersions,
+  importAndActivate,
+  itemsOf,
+  provisionWorkspace,
+  type Workspace,
+} from '../support/workspace';
 import { waitForConsumersCaughtUp } from '../support/consumer-lag';
 
 /**
@@ -23,7 +30,9 @@ describe('workflow journeys through the gateway', () => {
   const template = SITES.find((site) => site.siteCode === 'JKT-0002');
   if (!template) throw new Error('demo data lost JKT-0002');
   const sitePool = Array.from({ length: 12 }, (_, i) => ({
-    ...template, siteCode: `JKT-01${String(i).padStart(2, '0')}`, siteName: `Jakarta journey site ${i}`,
+    ...template,
+    siteCode: `JKT-01${String(i).padStart(2, '0')}`,
+    siteName: `Jakarta journey site ${i}`,
   }));
   let nextSite = 0;
   const takeSite = (): string => {
@@ -52,7 +61,11 @@ describe('workflow journeys through the gateway', () => {
 
   async function approveStage(workflowId: string, approver: string, stageNumber: number) {
     const entry = await inboxEntry(api, workspace.id, approver, workflowId, stageNumber);
-    expectStatus(await decide(api, workspace.id, approver, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'ok' }), 200, `approve stage ${stageNumber}`);
+    expectStatus(
+      await decide(api, workspace.id, approver, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'ok' }),
+      200,
+      `approve stage ${stageNumber}`,
+    );
     return entry;
   }
 
@@ -62,14 +75,21 @@ describe('workflow journeys through the gateway', () => {
     const rejecter = first.chain[1].approverUserId;
     const entry = await inboxEntry(api, workspace.id, rejecter, first.workflowId, 2);
     const rejected = await decide(api, workspace.id, rejecter, first.workflowId, entry.stageId, {
-      decision: 'REJECT', comment: 'grounding photos missing', items: [{ description: 'no grounding evidence', severity: 'CRITICAL' }],
+      decision: 'REJECT',
+      comment: 'grounding photos missing',
+      items: [{ description: 'no grounding evidence', severity: 'CRITICAL' }],
     });
     expectStatus(rejected, 200, 'reject');
     await events.waitForTypes(first.workflowId, ['workflow.stage.rejected', 'workflow.rejected']);
     const oldVersion = workspace.active.APPROVAL_MATRIX;
 
     // The operator activates a new approval matrix (every SLA 12 h) before the vendor resubmits.
-    const newVersion = await importAndActivate(api, workspace.id, 'APPROVAL_MATRIX', approvalMatrixCsv({ slaHours: 12 }));
+    const newVersion = await importAndActivate(
+      api,
+      workspace.id,
+      'APPROVAL_MATRIX',
+      approvalMatrixCsv({ slaHours: 12 }),
+    );
     workspace.active = await activeVersions(api, workspace.id);
     expect(workspace.active.APPROVAL_MATRIX).toBe(newVersion);
     await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
@@ -81,11 +101,24 @@ describe('workflow journeys through the gateway', () => {
     await submissions.qaReview(first.submissionId, 'APPROVE', 'photos added');
     const second = { workflowId: (await workflowStarted(events, first.submissionId, 2)).aggregateId };
     expect(second.workflowId).not.toBe(first.workflowId);
-    const [oldWorkflow, newWorkflow] = [await getWorkflow(api, workspace.id, first.workflowId), await getWorkflow(api, workspace.id, second.workflowId)];
-    expect(oldWorkflow).toMatchObject({ status: 'REJECTED', attemptNumber: 1, configVersionId: oldVersion, submissionId: first.submissionId });
+    const [oldWorkflow, newWorkflow] = [
+      await getWorkflow(api, workspace.id, first.workflowId),
+      await getWorkflow(api, workspace.id, second.workflowId),
+    ];
+    expect(oldWorkflow).toMatchObject({
+      status: 'REJECTED',
+      attemptNumber: 1,
+      configVersionId: oldVersion,
+      submissionId: first.submissionId,
+    });
     expect(oldWorkflow.stages.map((s: { status: string }) => s.status)).toEqual(['APPROVED', 'REJECTED', 'CANCELLED']);
     expect(oldWorkflow.stages.every((s: { slaHours: number }) => s.slaHours !== 12)).toBe(true);
-    expect(newWorkflow).toMatchObject({ status: 'IN_PROGRESS', attemptNumber: 2, configVersionId: newVersion, currentStageNumber: 1 });
+    expect(newWorkflow).toMatchObject({
+      status: 'IN_PROGRESS',
+      attemptNumber: 2,
+      configVersionId: newVersion,
+      currentStageNumber: 1,
+    });
     expect(newWorkflow.stages.map((s: { slaHours: number }) => s.slaHours)).toEqual([12, 12, 12]);
   });
 
@@ -94,20 +127,43 @@ describe('workflow journeys through the gateway', () => {
     const approver = chain[0].approverUserId;
     const entry = await inboxEntry(api, workspace.id, approver, workflowId, 1);
     const critical = await decide(api, workspace.id, approver, workflowId, entry.stageId, {
-      decision: 'APPROVE_WITH_PUNCHLIST', comment: 'fix these', items: [{ description: 'antenna tilt', severity: 'CRITICAL' }],
+      decision: 'APPROVE_WITH_PUNCHLIST',
+      comment: 'fix these',
+      items: [{ description: 'antenna tilt', severity: 'CRITICAL' }],
     });
     // The contract says 422 (a rule broken by a well-formed request); main answers 400 until issue 16 lands.
     expect([400, 422]).toContain(critical.status);
     expect(critical.contentType).toContain('application/problem+json');
     expect(JSON.stringify(critical.body)).toContain('items.0.severity');
     const mark = events.mark();
-    const items = [{ description: 'label the feeder cables', severity: 'MINOR', itemCode: 'LBL-1' }, { description: 'replace rusty bolts', severity: 'MAJOR' }];
-    expectStatus(await decide(api, workspace.id, approver, workflowId, entry.stageId, { decision: 'APPROVE_WITH_PUNCHLIST', comment: 'fix these', items }), 200, 'punchlist');
-    const event = await events.waitFor((e) => e.eventType === 'workflow.stage.approved-with-punchlist' && e.payload.stageId === entry.stageId, 'approved-with-punchlist', { from: mark });
+    const items = [
+      { description: 'label the feeder cables', severity: 'MINOR', itemCode: 'LBL-1' },
+      { description: 'replace rusty bolts', severity: 'MAJOR' },
+    ];
+    expectStatus(
+      await decide(api, workspace.id, approver, workflowId, entry.stageId, {
+        decision: 'APPROVE_WITH_PUNCHLIST',
+        comment: 'fix these',
+        items,
+      }),
+      200,
+      'punchlist',
+    );
+    const event = await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.approved-with-punchlist' && e.payload.stageId === entry.stageId,
+      'approved-with-punchlist',
+      { from: mark },
+    );
     expect(event.contractViolation).toBeNull();
-    expect(event.payload.items).toEqual(expect.arrayContaining([expect.objectContaining({ description: 'label the feeder cables', severity: 'MINOR' })]));
+    expect(event.payload.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ description: 'label the feeder cables', severity: 'MINOR' })]),
+    );
     expect(event.payload.items).toHaveLength(2);
-    await events.waitFor((e) => e.eventType === 'workflow.stage.activated' && e.aggregateId === workflowId && e.payload.stageNumber === 2, 'stage 2 activated', { from: mark });
+    await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.activated' && e.aggregateId === workflowId && e.payload.stageNumber === 2,
+      'stage 2 activated',
+      { from: mark },
+    );
   });
 
   it('an override requested by an admin, approved by another admin, is used by its target; the replaced approver is refused', async () => {
@@ -115,27 +171,65 @@ describe('workflow journeys through the gateway', () => {
     const original = chain[0].approverUserId;
     const target = E2E_USERS.outsider.id;
     const entry = await inboxEntry(api, workspace.id, original, workflowId, 1);
-    const requested = expectStatus(await api.as(USERS.admin).post(`/workspaces/${workspace.id}/overrides`, {
-      overrideType: 'STAGE', workflowStageId: entry.stageId, fromUserId: original, toUserId: target, reason: 'on leave this week',
-    }), 201, 'request override');
+    const requested = expectStatus(
+      await api.as(USERS.admin).post(`/workspaces/${workspace.id}/overrides`, {
+        overrideType: 'STAGE',
+        workflowStageId: entry.stageId,
+        fromUserId: original,
+        toUserId: target,
+        reason: 'on leave this week',
+      }),
+      201,
+      'request override',
+    );
     const overrideId = String(requested.body.override.id);
-    const selfApproval = await api.as(USERS.admin).post(`/workspaces/${workspace.id}/overrides/${overrideId}/approve`, {});
+    const selfApproval = await api
+      .as(USERS.admin)
+      .post(`/workspaces/${workspace.id}/overrides/${overrideId}/approve`, {});
     expect(selfApproval.status).toBe(403);
     expect(selfApproval.body.code).toBe('SELF_APPROVAL_FORBIDDEN');
-    const approved = await api.as(E2E_USERS.secondAdmin.id).post(`/workspaces/${workspace.id}/overrides/${overrideId}/approve`, { comment: 'agreed' });
+    const approved = await api
+      .as(E2E_USERS.secondAdmin.id)
+      .post(`/workspaces/${workspace.id}/overrides/${overrideId}/approve`, { comment: 'agreed' });
     expect([200, 201]).toContain(approved.status);
-    await events.waitFor((e) => e.eventType === 'workflow.override.approved' && e.aggregateId === overrideId, 'override approved');
+    await events.waitFor(
+      (e) => e.eventType === 'workflow.override.approved' && e.aggregateId === overrideId,
+      'override approved',
+    );
 
-    const refused = await decide(api, workspace.id, original, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'me' });
+    const refused = await decide(api, workspace.id, original, workflowId, entry.stageId, {
+      decision: 'APPROVE',
+      comment: 'me',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('NOT_STAGE_APPROVER');
     const mark = events.mark();
     const targetEntry = await inboxEntry(api, workspace.id, target, workflowId, 1);
-    expectStatus(await decide(api, workspace.id, target, workflowId, targetEntry.stageId, { decision: 'APPROVE', comment: 'covering' }), 200, 'override target decides');
-    const decided = await events.waitFor((e) => e.eventType === 'workflow.stage.approved' && e.payload.stageId === entry.stageId, 'stage approved by the override target', { from: mark });
+    expectStatus(
+      await decide(api, workspace.id, target, workflowId, targetEntry.stageId, {
+        decision: 'APPROVE',
+        comment: 'covering',
+      }),
+      200,
+      'override target decides',
+    );
+    const decided = await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.approved' && e.payload.stageId === entry.stageId,
+      'stage approved by the override target',
+      { from: mark },
+    );
     expect(decided.actorId).toBe(target);
-    const overrides = itemsOf(expectStatus(await api.as(USERS.admin).get(`/workspaces/${workspace.id}/overrides`, { query: { workflowStageId: entry.stageId } }), 200).body);
-    expect(overrides).toEqual([expect.objectContaining({ id: overrideId, approvalStatus: 'APPROVED', toUserId: target })]);
+    const overrides = itemsOf(
+      expectStatus(
+        await api
+          .as(USERS.admin)
+          .get(`/workspaces/${workspace.id}/overrides`, { query: { workflowStageId: entry.stageId } }),
+        200,
+      ).body,
+    );
+    expect(overrides).toEqual([
+      expect.objectContaining({ id: overrideId, approvalStatus: 'APPROVED', toUserId: target }),
+    ]);
   });
 
   it('an admin reassigns a stage: the new approver decides, the previous one is refused, a non-admin may not reassign', async () => {
@@ -143,13 +237,34 @@ describe('workflow journeys through the gateway', () => {
     const previous = chain[0].approverUserId;
     const entry = await inboxEntry(api, workspace.id, previous, workflowId, 1);
     const next = 'u-fop-rts-jabo-backup';
-    const notAdmin = await api.as(previous).post(`/workspaces/${workspace.id}/workflows/${workflowId}/stages/${entry.stageId}/reassign`, { toUserId: next, reason: 'mine' });
+    const notAdmin = await api
+      .as(previous)
+      .post(`/workspaces/${workspace.id}/workflows/${workflowId}/stages/${entry.stageId}/reassign`, {
+        toUserId: next,
+        reason: 'mine',
+      });
     expect(notAdmin.status).toBe(403);
     const mark = events.mark();
-    expectStatus(await api.as(USERS.admin).post(`/workspaces/${workspace.id}/workflows/${workflowId}/stages/${entry.stageId}/reassign`, { toUserId: next, reason: 'workload' }), 200, 'reassign');
-    const reassigned = await events.waitFor((e) => e.eventType === 'workflow.stage.reassigned' && e.payload.stageId === entry.stageId, 'stage reassigned', { from: mark });
+    expectStatus(
+      await api
+        .as(USERS.admin)
+        .post(`/workspaces/${workspace.id}/workflows/${workflowId}/stages/${entry.stageId}/reassign`, {
+          toUserId: next,
+          reason: 'workload',
+        }),
+      200,
+      'reassign',
+    );
+    const reassigned = await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.reassigned' && e.payload.stageId === entry.stageId,
+      'stage reassigned',
+      { from: mark },
+    );
     expect(reassigned.payload).toMatchObject({ fromUserId: previous, toUserId: next });
-    expect((await decide(api, workspace.id, previous, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'late' })).status).toBe(403);
+    expect(
+      (await decide(api, workspace.id, previous, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'late' }))
+        .status,
+    ).toBe(403);
     await approveStage(workflowId, next, 1);
   });
 
@@ -158,17 +273,36 @@ describe('workflow journeys through the gateway', () => {
     const approver = chain[0].approverUserId;
     const entry = await inboxEntry(api, workspace.id, approver, workflowId, 1);
     const mark = events.mark();
-    expectStatus(await api.as(USERS.admin).post(`/workspaces/${workspace.id}/workflows/${workflowId}/hold`, { reason: 'site access dispute' }), 200, 'hold');
-    await events.waitFor((e) => e.eventType === 'workflow.on-hold' && e.aggregateId === workflowId, 'on-hold', { from: mark });
-    const held = await decide(api, workspace.id, approver, workflowId, entry.stageId, { decision: 'APPROVE', comment: 'ok' });
+    expectStatus(
+      await api
+        .as(USERS.admin)
+        .post(`/workspaces/${workspace.id}/workflows/${workflowId}/hold`, { reason: 'site access dispute' }),
+      200,
+      'hold',
+    );
+    await events.waitFor((e) => e.eventType === 'workflow.on-hold' && e.aggregateId === workflowId, 'on-hold', {
+      from: mark,
+    });
+    const held = await decide(api, workspace.id, approver, workflowId, entry.stageId, {
+      decision: 'APPROVE',
+      comment: 'ok',
+    });
     expect(held.body.code).toBe('WORKFLOW_ON_HOLD');
     expect(held.contentType).toContain('application/problem+json');
     const inbox = itemsOf(expectStatus(await api.as(approver).get(`/workspaces/${workspace.id}/inbox`), 200).body);
     expect(inbox.find((i: { workflowInstanceId: string }) => i.workflowInstanceId === workflowId)).toBeUndefined();
     expect((await getWorkflow(api, workspace.id, workflowId)).status).toBe('ON_HOLD');
 
-    expectStatus(await api.as(USERS.admin).post(`/workspaces/${workspace.id}/workflows/${workflowId}/resume`, { reason: 'dispute settled' }), 200, 'resume');
-    await events.waitFor((e) => e.eventType === 'workflow.resumed' && e.aggregateId === workflowId, 'resumed', { from: mark });
+    expectStatus(
+      await api
+        .as(USERS.admin)
+        .post(`/workspaces/${workspace.id}/workflows/${workflowId}/resume`, { reason: 'dispute settled' }),
+      200,
+      'resume',
+    );
+    await events.waitFor((e) => e.eventType === 'workflow.resumed' && e.aggregateId === workflowId, 'resumed', {
+      from: mark,
+    });
     await approveStage(workflowId, approver, 1);
   });
 
@@ -184,7 +318,10 @@ describe('workflow journeys through the gateway', () => {
       { userId: chain[1].approverUserId, code: 'NOT_STAGE_APPROVER' },
     ];
     for (const { userId, code } of attempts) {
-      const refused = await decide(api, workspace.id, userId, workflowId, entry.stageId, { decision: 'APPROVE', comment: `${userId} tries` });
+      const refused = await decide(api, workspace.id, userId, workflowId, entry.stageId, {
+        decision: 'APPROVE',
+        comment: `${userId} tries`,
+      });
       expect({ userId, status: refused.status }).toEqual({ userId, status: 403 });
       expect(refused.contentType).toContain('application/problem+json');
       expect({ userId, code: refused.body.code }).toEqual({ userId, code });
@@ -192,23 +329,41 @@ describe('workflow journeys through the gateway', () => {
     const workflow = await getWorkflow(api, workspace.id, workflowId);
     expect(workflow.stages[0]).toMatchObject({ status: 'PENDING', decidedBy: null, approverUserId: approver });
     await approveStage(workflowId, approver, 1);
-    await events.waitFor((e) => e.eventType === 'workflow.stage.activated' && e.aggregateId === workflowId && e.payload.stageNumber === 2, 'stage 2 activated', { from: mark });
-    const decisions = events.since(mark, (e) => e.aggregateId === workflowId && e.eventType.startsWith('workflow.stage.') && e.eventType !== 'workflow.stage.activated');
+    await events.waitFor(
+      (e) => e.eventType === 'workflow.stage.activated' && e.aggregateId === workflowId && e.payload.stageNumber === 2,
+      'stage 2 activated',
+      { from: mark },
+    );
+    const decisions = events.since(
+      mark,
+      (e) =>
+        e.aggregateId === workflowId &&
+        e.eventType.startsWith('workflow.stage.') &&
+        e.eventType !== 'workflow.stage.activated',
+    );
     expect(decisions.map((e) => [e.eventType, e.actorId])).toEqual([['workflow.stage.approved', approver]]);
   });
 
   it('a submitter who is also the assigned approver may not decide their own submission', async () => {
     const approver = (await expectedChain(api, workspace, 'RAN_MW', 'JKT-0002'))[0].approverUserId;
-    const added = await api.as(USERS.admin).post(`/workspaces/${workspace.id}/members`, { userId: approver, role: 'DOC_CONTROL' });
+    const added = await api
+      .as(USERS.admin)
+      .post(`/workspaces/${workspace.id}/members`, { userId: approver, role: 'DOC_CONTROL' });
     expectStatus(added, 201, 'the approver becomes a document controller too');
     await waitForConsumersCaughtUp(brokers, REPLICA_GROUPS);
     const { workflowId } = await startRanMw(new Submissions(api, workspace, approver));
     const workflow = await getWorkflow(api, workspace.id, workflowId);
     const stage = workflow.stages[0];
-    const refused = await decide(api, workspace.id, approver, workflowId, stage.id, { decision: 'APPROVE', comment: 'my own work' });
+    const refused = await decide(api, workspace.id, approver, workflowId, stage.id, {
+      decision: 'APPROVE',
+      comment: 'my own work',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('SUBMITTER_CANNOT_DECIDE');
-    expect((await getWorkflow(api, workspace.id, workflowId)).stages[0]).toMatchObject({ status: 'PENDING', decidedBy: null });
+    expect((await getWorkflow(api, workspace.id, workflowId)).stages[0]).toMatchObject({
+      status: 'PENDING',
+      decidedBy: null,
+    });
   });
 
   it('20 concurrent decisions on one stage: exactly one is applied, the others are refused with 409', async () => {
@@ -216,19 +371,38 @@ describe('workflow journeys through the gateway', () => {
     const approver = chain[0].approverUserId;
     const entry = await inboxEntry(api, workspace.id, approver, workflowId, 1);
     const mark = events.mark();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      decide(api, workspace.id, approver, workflowId, entry.stageId, { decision: i % 2 === 0 ? 'APPROVE' : 'REJECT', comment: `racer ${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        decide(api, workspace.id, approver, workflowId, entry.stageId, {
+          decision: i % 2 === 0 ? 'APPROVE' : 'REJECT',
+          comment: `racer ${i}`,
+        }),
+      ),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'STAGE_NOT_PENDING' || a.body.code === 'WORKFLOW_CLOSED')).toBe(true);
+    expect(
+      answers
+        .filter((a) => a.status === 409)
+        .every((a) => a.body.code === 'STAGE_NOT_PENDING' || a.body.code === 'WORKFLOW_CLOSED'),
+    ).toBe(true);
     const winner = answers.find((a) => a.status === 200);
     const outcome = winner?.body.stage.decision === 'APPROVE' ? 'workflow.stage.approved' : 'workflow.stage.rejected';
     const after = outcome === 'workflow.stage.approved' ? 'workflow.stage.activated' : 'workflow.rejected';
     await events.waitFor((e) => e.aggregateId === workflowId && e.eventType === after, after, { from: mark });
-    const decided = events.since(mark, (e) => e.aggregateId === workflowId && (e.eventType === 'workflow.stage.approved' || e.eventType === 'workflow.stage.rejected'));
+    const decided = events.since(
+      mark,
+      (e) =>
+        e.aggregateId === workflowId &&
+        (e.eventType === 'workflow.stage.approved' || e.eventType === 'workflow.stage.rejected'),
+    );
     expect(decided.map((e) => e.eventType)).toEqual([outcome]);
     const workflow = await getWorkflow(api, workspace.id, workflowId);
-    expect(workflow.actions.filter((a: { actionType: string }) => ['APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT'].includes(a.actionType))).toHaveLength(1);
+    expect(
+      workflow.actions.filter((a: { actionType: string }) =>
+        ['APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT'].includes(a.actionType),
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -33,12 +33,19 @@ const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 800);
 const CONCURRENCY = 8;
 const CHUNK = 50;
 
-const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)];
+const percentile = (samples: number[], p: number) =>
+  [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)];
 const median = (values: number[]) => percentile(values, 50);
 
 async function verificationCost(): Promise<void> {
   const env = testIssuerEnv();
-  const verifier = new TokenVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwksFile: env.AUTH_JWKS_FILE, algorithms: ['RS256'], clockSkewSeconds: 30 });
+  const verifier = new TokenVerifier({
+    issuer: env.AUTH_ISSUER,
+    audience: env.AUTH_AUDIENCE,
+    jwksFile: env.AUTH_JWKS_FILE,
+    algorithms: ['RS256'],
+    clockSkewSeconds: 30,
+  });
   const tokens = Array.from({ length: 200 }, (_, i) => testToken(`u-bench-${i}`));
   const verify: number[] = [];
   const parse: number[] = [];
@@ -51,8 +58,12 @@ async function verificationCost(): Promise<void> {
     JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     if (i >= 500) parse.push((performance.now() - t) * 1000);
   }
-  console.log(`token verification (RS256, 4,500 calls): p50 ${percentile(verify, 50).toFixed(1)} µs, p99 ${percentile(verify, 99).toFixed(1)} µs`);
-  console.log(`  reference, JSON.parse of the payload alone: p50 ${percentile(parse, 50).toFixed(1)} µs, p99 ${percentile(parse, 99).toFixed(1)} µs`);
+  console.log(
+    `token verification (RS256, 4,500 calls): p50 ${percentile(verify, 50).toFixed(1)} µs, p99 ${percentile(verify, 99).toFixed(1)} µs`,
+  );
+  console.log(
+    `  reference, JSON.parse of the payload alone: p50 ${percentile(parse, 50).toFixed(1)} µs, p99 ${percentile(parse, 99).toFixed(1)} µs`,
+  );
 }
 
 interface Uncached {
@@ -71,18 +82,28 @@ async function lookupCost(source: WorkspaceMembershipSource, workspaceId: string
     await runInWorkspace(workspaceId, () => source.activeRoles(workspaceId, userId));
     if (i >= 200) cached.push((performance.now() - t) * 1000);
   }
-  console.log(`membership lookup (1,000 calls): database p50 ${percentile(uncached, 50).toFixed(0)} µs, p99 ${percentile(uncached, 99).toFixed(0)} µs;`
-    + ` cached p50 ${percentile(cached, 50).toFixed(1)} µs, p99 ${percentile(cached, 99).toFixed(1)} µs`);
+  console.log(
+    `membership lookup (1,000 calls): database p50 ${percentile(uncached, 50).toFixed(0)} µs, p99 ${percentile(uncached, 99).toFixed(0)} µs;` +
+      ` cached p50 ${percentile(cached, 50).toFixed(1)} µs, p99 ${percentile(cached, 99).toFixed(1)} µs`,
+  );
 }
 
 /** Seconds that `count` GETs take with `CONCURRENCY` in flight over the agent's keep-alive connections. */
-async function throughput(port: number, path: string, headers: Record<string, string>, count: number, agent: Agent): Promise<number> {
+async function throughput(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  count: number,
+  agent: Agent,
+): Promise<number> {
   let sent = 0;
   const one = () =>
     new Promise<void>((resolve, reject) => {
       const call = request({ host: '127.0.0.1', port, path, headers, agent }, (response) => {
         response.resume();
-        response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+        );
       });
       call.on('error', reject);
       call.end();
@@ -101,7 +122,13 @@ async function throughput(port: number, path: string, headers: Record<string, st
 async function main(): Promise<void> {
   await verificationCost();
 
-  const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'auth-bench', PORT: '0', LOG_LEVEL: 'error' });
+  const env = loadAppEnv({
+    ...process.env,
+    ...testIssuerEnv(),
+    SERVICE_NAME: 'auth-bench',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+  });
   const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), { logger: ['error'] });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
@@ -109,7 +136,12 @@ async function main(): Promise<void> {
     const salt = randomBytes(4).toString('hex');
     const actor = `u-auth-bench-${salt}`;
     await app.get(UsersService).create({ id: actor, email: `${actor}@bench.example`, fullName: 'Bench' }, null);
-    const { workspaceId } = await app.get(WorkspacesService).create({ code: `AUTH-BENCH-${salt.toUpperCase()}`, name: 'Bench', customerGroupId: 'b', vendorOwnerId: 'b' }, actor);
+    const { workspaceId } = await app
+      .get(WorkspacesService)
+      .create(
+        { code: `AUTH-BENCH-${salt.toUpperCase()}`, name: 'Bench', customerGroupId: 'b', vendorOwnerId: 'b' },
+        actor,
+      );
     const port = Number(new URL(await app.getUrl()).port);
     const path = `/api/v1/workspaces/${workspaceId}/config-versions`;
     const headers = { authorization: `Bearer ${testToken(actor, { expiresIn: '1h' })}` };
@@ -120,7 +152,8 @@ async function main(): Promise<void> {
     const declared = Reflect.getMetadata(ACCESS_POLICY, handler) as AccessPolicy;
     const source = app.get(MembershipSource) as WorkspaceMembershipSource;
     const cachedRoles = source.activeRoles.bind(source);
-    const uncachedRoles = ((ws: string, user: string) => (source as unknown as Uncached).lookUp(ws, user)) as typeof cachedRoles;
+    const uncachedRoles = ((ws: string, user: string) =>
+      (source as unknown as Uncached).lookUp(ws, user)) as typeof cachedRoles;
     const variants = {
       cached: () => {
         Reflect.defineMetadata(ACCESS_POLICY, declared, handler);
@@ -154,12 +187,24 @@ async function main(): Promise<void> {
     variants.cached();
     const costs = (name: 'cached' | 'uncached') => rates[name].map((r, i) => (1 - r / rates.open[i]) * 100);
     const show = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits)).join(', ');
-    console.log(`GET ${path.replace(workspaceId, ':workspaceId')} (${ROUNDS} rounds of ${REQUESTS_PER_ROUND} per variant in interleaved chunks of ${CHUNK}, ${CONCURRENCY} in flight):`);
-    console.log(`  declared @Public() (reference):          ${show(rates.open)} req/s, median ${median(rates.open).toFixed(0)}`);
-    console.log(`  guard, membership cached (as deployed):  ${show(rates.cached)} req/s, median ${median(rates.cached).toFixed(0)}`);
-    console.log(`  guard, membership read every request:    ${show(rates.uncached)} req/s, median ${median(rates.uncached).toFixed(0)}`);
-    console.log(`  guard cost per round, cached:   ${show(costs('cached'), 1)} % → median ${median(costs('cached')).toFixed(1)} % (target ≤ 10 %)`);
-    console.log(`  guard cost per round, uncached: ${show(costs('uncached'), 1)} % → median ${median(costs('uncached')).toFixed(1)} %`);
+    console.log(
+      `GET ${path.replace(workspaceId, ':workspaceId')} (${ROUNDS} rounds of ${REQUESTS_PER_ROUND} per variant in interleaved chunks of ${CHUNK}, ${CONCURRENCY} in flight):`,
+    );
+    console.log(
+      `  declared @Public() (reference):          ${show(rates.open)} req/s, median ${median(rates.open).toFixed(0)}`,
+    );
+    console.log(
+      `  guard, membership cached (as deployed):  ${show(rates.cached)} req/s, median ${median(rates.cached).toFixed(0)}`,
+    );
+    console.log(
+      `  guard, membership read every request:    ${show(rates.uncached)} req/s, median ${median(rates.uncached).toFixed(0)}`,
+    );
+    console.log(
+      `  guard cost per round, cached:   ${show(costs('cached'), 1)} % → median ${median(costs('cached')).toFixed(1)} % (target ≤ 10 %)`,
+    );
+    console.log(
+      `  guard cost per round, uncached: ${show(costs('uncached'), 1)} % → median ${median(costs('uncached')).toFixed(1)} %`,
+    );
   } finally {
     await app.close();
   }

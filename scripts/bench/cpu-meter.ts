@@ -26,7 +26,10 @@ function postmasterPid(): number | null {
 function statOf(pid: string): { ppid: number; own: number; children: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     // fields[0] is field 3 (state): field n is fields[n - 3].
     return { ppid: fields[1], own: fields[11] + fields[12], children: fields[13] + fields[14] };
   } catch {
@@ -50,7 +53,10 @@ function postgresTicks(): number | null {
 export function cpuSample(): CpuSample {
   const usage = process.cpuUsage();
   const ticks = postgresTicks();
-  return { processMs: (usage.user + usage.system) / 1000, postgresMs: ticks === null ? null : (ticks * 1000) / TICKS_PER_SECOND };
+  return {
+    processMs: (usage.user + usage.system) / 1000,
+    postgresMs: ticks === null ? null : (ticks * 1000) / TICKS_PER_SECOND,
+  };
 }
 
 /** "node 4.1 + postgres 2.0 ms CPU per <unit>" for the CPU spent since `start`, over `count` operations. */

@@ -28,22 +28,37 @@ const CONCURRENCY = num('BENCH_CONCURRENCY', 32);
 const RATE = num('BENCH_RATE', 100);
 const LAG_SUBMISSIONS = num('BENCH_LAG_SUBMISSIONS', 60);
 
-const pct = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))];
+const pct = (samples: number[], p: number) =>
+  [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))];
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 async function seededWorkspace(api: Api): Promise<Workspace> {
-  const mine = itemsOf<{ workspaceId: string; code: string }>(expectStatus(await api.as(USERS.admin).get('/workspaces'), 200).body);
+  const mine = itemsOf<{ workspaceId: string; code: string }>(
+    expectStatus(await api.as(USERS.admin).get('/workspaces'), 200).body,
+  );
   const seeded = mine.find((w) => w.code === 'XLSMART-AVIAT') ?? mine[0];
   if (!seeded) throw new Error('u-admin is a member of no workspace: did `npm start` seed the demo workspace?');
-  const sites = itemsOf<Site>(expectStatus(await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`, { query: { limit: 200 } }), 200).body);
-  return { id: seeded.workspaceId, code: seeded.code, sites: new Map(sites.map((s) => [s.siteCode, s])), active: await activeVersions(api, seeded.workspaceId) };
+  const sites = itemsOf<Site>(
+    expectStatus(
+      await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`, { query: { limit: 200 } }),
+      200,
+    ).body,
+  );
+  return {
+    id: seeded.workspaceId,
+    code: seeded.code,
+    sites: new Map(sites.map((s) => [s.siteCode, s])),
+    active: await activeVersions(api, seeded.workspaceId),
+  };
 }
 
 interface ReadyStage {
@@ -66,26 +81,47 @@ async function benchStages(api: Api, workspace: Workspace, events: EventLog, cou
   const suffix = uniqueSuffix().toUpperCase().slice(0, 10);
   const codes = Array.from({ length: count }, (_, i) => `BENCH-${suffix}-${i}`);
   await pool(codes, 8, async (siteCode) => {
-    expectStatus(await api.as(USERS.admin).put(`/workspaces/${workspace.id}/sites`, {
-      siteCode, siteName: `bench ${siteCode}`, region: base.region, city: 'Jakarta', clusterCode: base.clusterCode, isActive: true,
-    }), 200, `site ${siteCode}`);
+    expectStatus(
+      await api.as(USERS.admin).put(`/workspaces/${workspace.id}/sites`, {
+        siteCode,
+        siteName: `bench ${siteCode}`,
+        region: base.region,
+        city: 'Jakarta',
+        clusterCode: base.clusterCode,
+        isActive: true,
+      }),
+      200,
+      `site ${siteCode}`,
+    );
   });
   const ready: ReadyStage[] = [];
   await pool(codes, 8, async (siteCode) => {
     // submission-service learns a new site from Kafka: a create may come too early (422), retried.
-    const created = await waitFor(async () => {
-      const answer = await api.as(USERS.docControl).post(`/workspaces/${workspace.id}/submissions`, {
-        siteCode, scopeCode: 'MW_NEW', atpCategory: 'RAN_MW',
-      });
-      return answer.status === 422 ? undefined : expectStatus(answer, 201, 'create').body;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: `site ${siteCode} in submission-service` });
+    const created = await waitFor(
+      async () => {
+        const answer = await api.as(USERS.docControl).post(`/workspaces/${workspace.id}/submissions`, {
+          siteCode,
+          scopeCode: 'MW_NEW',
+          atpCategory: 'RAN_MW',
+        });
+        return answer.status === 422 ? undefined : expectStatus(answer, 201, 'create').body;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: `site ${siteCode} in submission-service` },
+    );
     await submissions.upload(created.id);
     await submissions.submit(created.id);
     await submissions.qaReview(created.id, 'APPROVE', 'bench');
     const view = await submissions.waitForStatus(created.id, 'IN_REVIEW');
-    const started = events.all().find((e) => e.eventType === 'workflow.started' && e.aggregateId === view.workflowInstanceId);
+    const started = events
+      .all()
+      .find((e) => e.eventType === 'workflow.started' && e.aggregateId === view.workflowInstanceId);
     const stage = started?.payload.stages[0];
-    ready.push({ submissionId: created.id, workflowId: String(view.workflowInstanceId), stageId: stage.stageId, approver: stage.approverUserId });
+    ready.push({
+      submissionId: created.id,
+      workflowId: String(view.workflowInstanceId),
+      stageId: stage.stageId,
+      approver: stage.approverUserId,
+    });
   });
   return ready;
 }
@@ -98,12 +134,21 @@ async function throughput(api: Api, workspace: Workspace, events: EventLog) {
   const t0 = now();
   await pool(stages, CONCURRENCY, async ({ workflowId, stageId, approver }) => {
     const t = now();
-    const answer = await decide(api, workspace.id, approver, workflowId, stageId, { decision: 'APPROVE', comment: 'bench' });
+    const answer = await decide(api, workspace.id, approver, workflowId, stageId, {
+      decision: 'APPROVE',
+      comment: 'bench',
+    });
     latencies.push(now() - t);
     if (answer.status !== 200) refused++;
   });
   const seconds = (now() - t0) / 1000;
-  return { perSecond: (DECISIONS - refused) / seconds, seconds, refused, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99) };
+  return {
+    perSecond: (DECISIONS - refused) / seconds,
+    seconds,
+    refused,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+  };
 }
 
 /** Real submissions at new sites, each IN_REVIEW at stage 1; then paced decisions and the projection polled. */
@@ -114,16 +159,28 @@ async function projectionLag(api: Api, workspace: Workspace, events: EventLog) {
   const lags: number[] = [];
   const gap = 1000 / RATE;
   const t0 = now();
-  await Promise.all(ready.map(async (target, i) => {
-    const at = t0 + i * gap;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - now()))); // the pacing of the load, not a wait for a result
-    expectStatus(await decide(api, workspace.id, target.approver, target.workflowId, target.stageId, { decision: 'APPROVE', comment: 'bench' }), 200, 'decision');
-    const committed = now();
-    await waitFor(async () => (await submissions.get(target.submissionId)).currentStageNumber === 2, {
-      timeoutMs: 30_000, intervalMs: 2, what: `projection of ${target.submissionId}`,
-    });
-    lags.push(now() - committed);
-  }));
+  await Promise.all(
+    ready.map(async (target, i) => {
+      const at = t0 + i * gap;
+      // the pacing of the load, not a wait for a result
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - now())));
+      expectStatus(
+        await decide(api, workspace.id, target.approver, target.workflowId, target.stageId, {
+          decision: 'APPROVE',
+          comment: 'bench',
+        }),
+        200,
+        'decision',
+      );
+      const committed = now();
+      await waitFor(async () => (await submissions.get(target.submissionId)).currentStageNumber === 2, {
+        timeoutMs: 30_000,
+        intervalMs: 2,
+        what: `projection of ${target.submissionId}`,
+      });
+      lags.push(now() - committed);
+    }),
+  );
   const offered = ready.length / ((now() - t0) / 1000);
   return { samples: lags.length, p50: pct(lags, 0.5), p99: pct(lags, 0.99), offered };
 }
@@ -138,21 +195,30 @@ async function main(): Promise<void> {
   const events = await EventLog.start(brokers);
   try {
     const decisions = await throughput(api, workspace, events);
-    console.log(`decisions through the gateway: ${decisions.perSecond.toFixed(0)}/s (${DECISIONS} in ${decisions.seconds.toFixed(1)} s, ` +
-      `${CONCURRENCY} callers, ${decisions.refused} refused), latency p50 ${decisions.p50.toFixed(1)} ms p99 ${decisions.p99.toFixed(1)} ms`);
+    console.log(
+      `decisions through the gateway: ${decisions.perSecond.toFixed(0)}/s (${DECISIONS} in ${decisions.seconds.toFixed(1)} s, ` +
+        `${CONCURRENCY} callers, ${decisions.refused} refused), latency p50 ${decisions.p50.toFixed(1)} ms p99 ${decisions.p99.toFixed(1)} ms`,
+    );
     const lag = await projectionLag(api, workspace, events);
-    console.log(`decision → submission projection visible at ${lag.offered.toFixed(0)} decisions/s offered: ` +
-      `p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${lag.samples} decisions)`);
+    console.log(
+      `decision → submission projection visible at ${lag.offered.toFixed(0)} decisions/s offered: ` +
+        `p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${lag.samples} decisions)`,
+    );
     const tps = await pgbenchDecision({ durable: false, clients: CONCURRENCY });
-    console.log(`pgbench, the SQL of one decision transaction, ${CONCURRENCY} clients: ${tps.toFixed(0)} tps; ` +
-      `decisions through the gateway ÷ pgbench = ${(decisions.perSecond / tps).toFixed(2)} (target ≥ 0.4)`);
+    console.log(
+      `pgbench, the SQL of one decision transaction, ${CONCURRENCY} clients: ${tps.toFixed(0)} tps; ` +
+        `decisions through the gateway ÷ pgbench = ${(decisions.perSecond / tps).toFixed(2)} (target ≥ 0.4)`,
+    );
     console.log('targets: ≥ 1,000 decisions/s; ratio ≥ 0.4; lag p50 ≤ 10 ms, p99 ≤ 50 ms');
   } finally {
     await events.stop();
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(`[bench:e2e] ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[bench:e2e] ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -42,14 +42,17 @@ async function startBareServer(): Promise<{ url: string; child: ChildProcess }> 
 async function seededWorkspaceId(headers: Record<string, string>): Promise<string> {
   const answer = await fetch(`${gateway}/api/v1/workspaces`, { headers });
   if (answer.status !== 200) throw new Error(`GET /workspaces answered ${answer.status}: is \`npm start\` running?`);
-  const body = (await answer.json()) as { items?: Array<{ workspaceId: string; code: string }> } | Array<{ workspaceId: string; code: string }>;
+  const body = (await answer.json()) as
+    | { items?: Array<{ workspaceId: string; code: string }> }
+    | Array<{ workspaceId: string; code: string }>;
   const items = Array.isArray(body) ? body : (body.items ?? []);
   const seeded = items.find((w) => w.code === 'XLSMART-AVIAT') ?? items[0];
   if (!seeded) throw new Error('u-admin is a member of no workspace: did `npm start` seed the demo workspace?');
   return seeded.workspaceId;
 }
 
-const rate = (result: LoadResult) => `${Math.round(result.perSecond).toLocaleString('en-US')} req/s, ` +
+const rate = (result: LoadResult) =>
+  `${Math.round(result.perSecond).toLocaleString('en-US')} req/s, ` +
   `${Math.round(result.cpuMicrosPerRequest)} µs CPU/request` +
   (result.unexpected ? ` (${result.unexpected} unexpected answers: ${JSON.stringify(result.statuses)})` : '');
 
@@ -60,20 +63,30 @@ export async function runHttpBench(log: (line: string) => void = console.log): P
     const bareNode = await load({ url: `${bare.url}/health/live`, seconds, cpuPids: [bare.child.pid!] });
     log(`reference, bare node:http: ${rate(bareNode)}`);
     const health = await load({ url: `${configService}/health/live`, seconds, cpuPids: [config] });
-    log(`GET /health/live of config-service: ${rate(health)} = ${(health.perSecond / bareNode.perSecond).toFixed(2)} × bare node ` +
-      `by throughput, ${(bareNode.cpuMicrosPerRequest / health.cpuMicrosPerRequest).toFixed(2)} × by CPU per request (target ≥ 0.4 ×)`);
+    log(
+      `GET /health/live of config-service: ${rate(health)} = ${(health.perSecond / bareNode.perSecond).toFixed(2)} × bare node ` +
+        `by throughput, ${(bareNode.cpuMicrosPerRequest / health.cpuMicrosPerRequest).toFixed(2)} × by CPU per request (target ≥ 0.4 ×)`,
+    );
     const headers = await new DevIssuerIdentity(local).headersFor('u-admin');
     const workspaceId = await seededWorkspaceId(headers);
     const body = JSON.stringify({ scopeCode: 'MW_NEW', atpCategory: 'RAN_MW', siteCode: 'JKT-0001' });
-    const dryRun = (base: string) => load({
-      url: `${base}/api/v1/workspaces/${workspaceId}/routing/dry-run`, method: 'POST', body, headers, seconds, cpuPids: [config, appPid('gateway')],
-    });
+    const dryRun = (base: string) =>
+      load({
+        url: `${base}/api/v1/workspaces/${workspaceId}/routing/dry-run`,
+        method: 'POST',
+        body,
+        headers,
+        seconds,
+        cpuPids: [config, appPid('gateway')],
+      });
     const direct = await dryRun(configService);
     const through = await dryRun(gateway);
     const cost = 1 - through.perSecond / direct.perSecond;
     const cpuCost = 1 - direct.cpuMicrosPerRequest / through.cpuMicrosPerRequest;
-    log(`POST routing/dry-run direct: ${rate(direct)}; through the gateway: ${rate(through)} (CPU of both processes); ` +
-      `the gateway costs ${(cost * 100).toFixed(0)} % of the throughput, ${(cpuCost * 100).toFixed(0)} % of the CPU per request (target ≤ 20 %)`);
+    log(
+      `POST routing/dry-run direct: ${rate(direct)}; through the gateway: ${rate(through)} (CPU of both processes); ` +
+        `the gateway costs ${(cost * 100).toFixed(0)} % of the throughput, ${(cpuCost * 100).toFixed(0)} % of the CPU per request (target ≤ 20 %)`,
+    );
     return { bareNode, healthLive: health, dryRunDirect: direct, dryRunGateway: through };
   } finally {
     bare.child.kill();
@@ -81,8 +94,11 @@ export async function runHttpBench(log: (line: string) => void = console.log): P
 }
 
 if (require.main === module) {
-  runHttpBench().then(() => process.exit(0), (error: unknown) => {
-    console.error(`[bench:http] ${(error as Error).stack ?? error}`);
-    process.exit(1);
-  });
+  runHttpBench().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`[bench:http] ${(error as Error).stack ?? error}`);
+      process.exit(1);
+    },
+  );
 }

@@ -2,7 +2,8 @@
  * Integrity benchmark (issue 13): invalid claim → safe state, p50/p95/p99 (target p99 ≤ 1 s). Runs config-service
  * (the owner and its validation consumer) and workflow-service (the claimant and its compensation consumer) in one
  * process on the dev databases of the local stack, with their real outbox relays and Kafka consumers:
- *   npm run migrate; set -a; . .local/stack.env; set +a; node -r ./scripts/register.cjs scripts/bench/invalid-claim-bench.ts
+ * npm run migrate; set -a; . .local/stack.env; set +a; node -r ./scripts/register.cjs
+ * scripts/bench/invalid-claim-bench.ts
  * Each workflow is started by workflow-service for a workspace config-service never heard of, so its
  * `workflow.started` is an invalid claim. Measured per workflow: its commit (`started_at`) → ON_HOLD committed
  * (`held_at`), i.e. relay → Kafka → validator → relay → Kafka → compensation. BENCH_CLAIMS (default 200) claims,
@@ -53,7 +54,8 @@ async function start(name: 'config' | 'workflow', url: string | undefined): Prom
 async function main(): Promise<void> {
   const config = await start('config', process.env.CONFIG_DATABASE_URL);
   const workflow = await start('workflow', process.env.WORKFLOW_DATABASE_URL);
-  const ws = randomUUID(); // known to workflow-service's replicas only: every start is an invalid claim for config-service
+  // known to workflow-service's replicas only: every start is an invalid claim for config-service
+  const ws = randomUUID();
   // Row-level security: the bench's own reads and writes run in the bench workspace's scope.
   try {
     await runInWorkspace(ws, () => measure(workflow, config.get(DataSource), ws));
@@ -150,21 +152,32 @@ async function printBreakdown(ds: DataSource, configDs: DataSource, ws: string):
        FROM workflow_instances i JOIN outbox o ON o.aggregate_id = i.id AND o.event_type = 'workflow.started'
       WHERE i.workspace_id = $1 AND i.status = 'ON_HOLD'`,
     [ws],
-  )) as Array<{ id: string; started_at: Date; held_at: Date; started_event: string; started_written: Date; started_published: Date }>;
+  )) as Array<{
+    id: string;
+    started_at: Date;
+    held_at: Date;
+    started_event: string;
+    started_written: Date;
+    started_published: Date;
+  }>;
   const validated = new Map(
-    ((await configDs.query(
-      `SELECT i.event_id::text AS claim, i.processed_at, o.event_id::text AS rejection, o.published_at
+    (
+      (await configDs.query(
+        `SELECT i.event_id::text AS claim, i.processed_at, o.event_id::text AS rejection, o.published_at
          FROM inbox i JOIN outbox o ON o.envelope->'payload'->>'claimEventId' = i.event_id::text
         WHERE i.consumer = 'config-service.workflow-claims' AND i.event_id = ANY($1::uuid[])`,
-      [wf.map((w) => w.started_event)],
-    )) as Array<{ claim: string; processed_at: Date; rejection: string; published_at: Date }>).map((r) => [r.claim, r]),
+        [wf.map((w) => w.started_event)],
+      )) as Array<{ claim: string; processed_at: Date; rejection: string; published_at: Date }>
+    ).map((r) => [r.claim, r]),
   );
   const compensated = new Map(
-    ((await ds.query(
-      `SELECT event_id::text AS rejection, processed_at FROM inbox WHERE consumer = 'workflow-service.reference-rejections'
+    (
+      (await ds.query(
+        `SELECT event_id::text AS rejection, processed_at FROM inbox WHERE consumer = 'workflow-service.reference-rejections'
         AND event_id = ANY($1::uuid[])`,
-      [[...validated.values()].map((v) => v.rejection)],
-    )) as Array<{ rejection: string; processed_at: Date }>).map((r) => [r.rejection, r]),
+        [[...validated.values()].map((v) => v.rejection)],
+      )) as Array<{ rejection: string; processed_at: Date }>
+    ).map((r) => [r.rejection, r]),
   );
   const hops: Record<string, number[]> = {
     'start begins → workflow.started written (routing, stage rows)': [],
@@ -187,7 +200,9 @@ async function printBreakdown(ds: DataSource, configDs: DataSource, ws: string):
     hold.push(epoch(w.held_at) - epoch(c.processed_at));
   }
   for (const [hop, values] of Object.entries(hops)) {
-    console.log(`  ${hop.padEnd(66)} p50 ${quantile(values, 0.5).toFixed(0).padStart(5)} ms  p99 ${quantile(values, 0.99).toFixed(0).padStart(5)} ms`);
+    console.log(
+      `  ${hop.padEnd(66)} p50 ${quantile(values, 0.5).toFixed(0).padStart(5)} ms  p99 ${quantile(values, 0.99).toFixed(0).padStart(5)} ms`,
+    );
   }
 }
 

@@ -6,7 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import { createIdempotentProducer, createKafka, InboxConsumer, silentLogger } from '@atp/platform-messaging';
 import { uniqueSuffix } from '@atp/testing';
-import { openProbeDatabase, probeDefinition, probeValidator, type ProbePayload } from '../../libs/platform/messaging/test/fixtures/probe-service';
+import {
+  openProbeDatabase,
+  probeDefinition,
+  probeValidator,
+  type ProbePayload,
+} from '../../libs/platform/messaging/test/fixtures/probe-service';
 
 async function main(): Promise<void> {
   const [url, topic, brokers] = process.argv.slice(2);
@@ -17,14 +22,27 @@ async function main(): Promise<void> {
   await dlqProducer.connect();
   const definition = probeDefinition(topic);
   const consumer = new InboxConsumer({
-    consumerName: `bench-${uniqueSuffix()}`, topics: [topic], kafka, dataSource, validator: probeValidator(topic), dlqProducer,
-    logger: silentLogger, fromBeginning: true, partitionsConsumedConcurrently: Number(process.env.BENCH_PARTITIONS_CONCURRENTLY ?? 3),
+    consumerName: `bench-${uniqueSuffix()}`,
+    topics: [topic],
+    kafka,
+    dataSource,
+    validator: probeValidator(topic),
+    dlqProducer,
+    logger: silentLogger,
+    fromBeginning: true,
+    partitionsConsumedConcurrently: Number(process.env.BENCH_PARTITIONS_CONCURRENTLY ?? 3),
     handlers: {
       [definition.eventType]: async (event, manager) => {
         const payload = event.envelope.payload as ProbePayload;
         await manager.query(
           `INSERT INTO applied_orders (event_id, order_id, seq, aggregate_version, handled_at_ms) VALUES ($1, $2, $3, $4, $5)`,
-          [event.envelope.eventId, payload.orderId, payload.seq, event.envelope.aggregateVersion, performance.timeOrigin + performance.now()],
+          [
+            event.envelope.eventId,
+            payload.orderId,
+            payload.seq,
+            event.envelope.aggregateVersion,
+            performance.timeOrigin + performance.now(),
+          ],
         );
       },
     },

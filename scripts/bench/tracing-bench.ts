@@ -31,7 +31,9 @@ function get(): Promise<number> {
     const started = performance.now();
     const req = request({ host: gateway.hostname, port: gateway.port, path: routePath, headers, agent }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -52,17 +54,22 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const deadline = Date.now() + DURATION_MS;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < deadline) latencies.push(await get());
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) latencies.push(await get());
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the last batches
   sink.close();
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)].toFixed(1);
-  console.log(`${routePath.replace(state.demoWorkspaceId, ':id')}: ${latencies.length} requests in ${seconds.toFixed(1)} s, ` +
-    `${(latencies.length / seconds).toFixed(0)} req/s, p50 ${at(50)} ms, p99 ${at(99)} ms, OTLP exports received ${exported}`);
+  const at = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)].toFixed(1);
+  console.log(
+    `${routePath.replace(state.demoWorkspaceId, ':id')}: ${latencies.length} requests in ${seconds.toFixed(1)} s, ` +
+      `${(latencies.length / seconds).toFixed(0)} req/s, p50 ${at(50)} ms, p99 ${at(99)} ms, OTLP exports received ${exported}`,
+  );
 }
 
 void main();

@@ -174,7 +174,9 @@ async function measureStarts(
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
-/** With BENCH_PROFILE_DIR set, a CPU profile of `phase` alone (the whole-run --cpu-prof mixes in start-up and pgbench). */
+/**
+ * With BENCH_PROFILE_DIR set, a CPU profile of `phase` alone (the whole-run --cpu-prof mixes in start-up and pgbench).
+ */
 async function profiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_PROFILE_DIR;
   if (!dir) return work();

@@ -32,16 +32,24 @@ export async function startDevIssuer({ listenHost = LOOPBACK } = {}) {
   const server = createServer((request, response) => {
     const body = {
       '/.well-known/jwks.json': () => JSON.parse(readFileSync(keys.jwksFile, 'utf8')),
-      '/.well-known/openid-configuration': () => ({ issuer, jwks_uri: jwksUrl, id_token_signing_alg_values_supported: ['RS256'] }),
+      '/.well-known/openid-configuration': () => ({
+        issuer,
+        jwks_uri: jwksUrl,
+        id_token_signing_alg_values_supported: ['RS256'],
+      }),
     }[request.url ?? ''];
     if (request.method !== 'GET' || !body) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(JSON.stringify(body()));
+    response
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' })
+      .end(JSON.stringify(body()));
   });
   await new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(new Error(`the development issuer cannot listen on ${issuer}: ${error.message}`)));
+    server.once('error', (error) =>
+      reject(new Error(`the development issuer cannot listen on ${issuer}: ${error.message}`)),
+    );
     server.listen(DEV_ISSUER_PORT, listenHost, resolve);
   });
   writeFileSync(INFO_FILE, JSON.stringify({ issuer, audience: DEV_AUDIENCE, jwksUrl }, null, 2));

@@ -15,8 +15,13 @@ export function ensureIssuerKeys(dir, kidPrefix = 'local') {
     mkdirSync(dir, { recursive: true });
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kid = `${kidPrefix}-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 8)}`;
-    writeFileSync(keyFile, JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256' }), { mode: 0o600 });
-    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] }, null, 2));
+    writeFileSync(keyFile, JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256' }), {
+      mode: 0o600,
+    });
+    writeFileSync(
+      jwksFile,
+      JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] }, null, 2),
+    );
   }
   const privateJwk = JSON.parse(readFileSync(keyFile, 'utf8'));
   const jwks = JSON.parse(readFileSync(jwksFile, 'utf8'));

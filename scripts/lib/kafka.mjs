@@ -2,10 +2,32 @@
 // the explicit topic creation (auto.create.topics.enable=false: a typo must fail, not create a topic).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { dirs, files, LOOPBACK, ROOT } from './paths.mjs';
-import { cmdlineOf, fatal, isAlive, portOpen, readPid, removeFile, run, stopPid, tailFile, waitFor, writePid } from './proc.mjs';
+import {
+  cmdlineOf,
+  fatal,
+  isAlive,
+  portOpen,
+  readPid,
+  removeFile,
+  run,
+  stopPid,
+  tailFile,
+  waitFor,
+  writePid,
+} from './proc.mjs';
 
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 const MARKER = '.complete';
@@ -22,7 +44,9 @@ async function javaCommand() {
   const m = /version "(\d+)(?:\.(\d+))?/.exec(text);
   const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0;
   if (major < 17) {
-    throw new Error(`Kafka 4 needs Java 17+ (${java}: ${m ? `version ${major}` : 'not found'}); install openjdk-17-jre-headless or set KAFKA_BROKERS`);
+    throw new Error(
+      `Kafka 4 needs Java 17+ (${java}: ${m ? `version ${major}` : 'not found'}); install openjdk-17-jre-headless or set KAFKA_BROKERS`,
+    );
   }
   return java;
 }
@@ -45,14 +69,20 @@ export function kafkaLibsReady() {
 export async function ensureKafkaLibs({ log = () => {} } = {}) {
   if (kafkaLibsReady()) return false;
   const mvn = await run('mvn', ['-v'], { check: false }).catch(() => null);
-  if (!mvn || mvn.code !== 0) throw new Error('Maven (mvn) is needed once to fetch the Kafka jars; install maven or set KAFKA_BROKERS');
+  if (!mvn || mvn.code !== 0)
+    throw new Error('Maven (mvn) is needed once to fetch the Kafka jars; install maven or set KAFKA_BROKERS');
   log('fetching Kafka jars with Maven (once)');
   const tmp = `${dirs.kafkaLibs}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   await run('mvn', [
-    '-B', '-q', '-f', files.kafkaPom, `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-    `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime',
+    '-B',
+    '-q',
+    '-f',
+    files.kafkaPom,
+    `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+    `-DoutputDirectory=${tmp}`,
+    '-DincludeScope=runtime',
   ]);
   const jars = readdirSync(tmp).filter((f) => f.endsWith('.jar'));
   if (!jars.some((j) => /^kafka_2\.13-.*\.jar$/.test(j))) throw new Error(`Maven copied no kafka_2.13 jar into ${tmp}`);
@@ -93,7 +123,9 @@ function writeServerProperties(p) {
     // Topics are created explicitly by scripts/create-topics.ts from the contracts.
     'auto.create.topics.enable': 'false',
   };
-  const text = `# Written by scripts/lib/kafka.mjs on every start: change that file, not this one.\n${Object.entries(props)
+  const text = `# Written by scripts/lib/kafka.mjs on every start: change that file, not this one.\n${Object.entries(
+    props,
+  )
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
   writeFileSync(files.kafkaProperties, text);
@@ -139,7 +171,8 @@ export async function startKafka(p, { log = () => {} } = {}) {
     return { pid: kafkaPid(), reused: true, formatted: false, fetched };
   }
   for (const port of [p.kafka, p.kafkaController]) {
-    if (await portOpen(port, LOOPBACK)) throw new Error(`port ${port} is taken by another process; set ATP_KAFKA_PORT/ATP_KAFKA_CONTROLLER_PORT`);
+    if (await portOpen(port, LOOPBACK))
+      throw new Error(`port ${port} is taken by another process; set ATP_KAFKA_PORT/ATP_KAFKA_CONTROLLER_PORT`);
   }
   const java = await javaCommand();
   writeServerProperties(p);
@@ -156,7 +189,11 @@ export async function startKafka(p, { log = () => {} } = {}) {
       return { pid, reused: false, formatted, fetched };
     } catch (err) {
       const tail = tailFile(files.kafkaLog, 30, logStart);
-      if (attempt < 4 && !isAlive(pid) && /Address already in use/.test(readFileSync(files.kafkaLog).subarray(logStart).toString())) {
+      if (
+        attempt < 4 &&
+        !isAlive(pid) &&
+        /Address already in use/.test(readFileSync(files.kafkaLog).subarray(logStart).toString())
+      ) {
         log(`broker could not bind its port (attempt ${attempt}); retrying`);
         await new Promise((r) => setTimeout(r, 1000 * attempt));
         continue;
@@ -201,18 +238,26 @@ function launch(java) {
  * take the very port the broker is about to bind.
  */
 function waitForStartedLine(pid, logStart) {
-  return waitFor('the Kafka broker to start', async () => {
-    if (!isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
-    const text = readFileSync(files.kafkaLog).subarray(logStart).toString();
-    return /Kafka Server started/.test(text);
-  }, { timeoutMs: 120_000, intervalMs: 300 });
+  return waitFor(
+    'the Kafka broker to start',
+    async () => {
+      if (!isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
+      const text = readFileSync(files.kafkaLog).subarray(logStart).toString();
+      return /Kafka Server started/.test(text);
+    },
+    { timeoutMs: 120_000, intervalMs: 300 },
+  );
 }
 
 function waitForPort(port, pid) {
-  return waitFor(`Kafka on ${LOOPBACK}:${port}`, async () => {
-    if (pid && !isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
-    return portOpen(port, LOOPBACK);
-  }, { timeoutMs: 120_000 });
+  return waitFor(
+    `Kafka on ${LOOPBACK}:${port}`,
+    async () => {
+      if (pid && !isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
+      return portOpen(port, LOOPBACK);
+    },
+    { timeoutMs: 120_000 },
+  );
 }
 
 /** Ready = KafkaJS gets the cluster description, and the group and transaction coordinators answer. */
@@ -225,28 +270,36 @@ export async function waitKafkaReady(brokers, { pid, timeoutMs = 120_000 } = {})
     retry: { retries: 0 },
     connectionTimeout: 3000,
   });
-  return waitFor(`Kafka at ${brokers} to be ready`, async () => {
-    if (pid && !isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (!cluster.brokers.length || cluster.controller === null || cluster.controller === undefined) return null;
-      // The group coordinator loads __consumer_offsets after start-up; until then consumers get
-      // COORDINATOR_LOAD_IN_PROGRESS. Asking it about any group proves it is ready.
-      await admin.describeGroups(['atp-stack-readiness-probe']);
-      // Likewise the transaction coordinator, which hands out producer ids to idempotent producers.
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100 } });
+  return waitFor(
+    `Kafka at ${brokers} to be ready`,
+    async () => {
+      if (pid && !isAlive(pid)) throw fatal(`the Kafka broker (PID ${pid}) exited during start-up`);
+      const admin = kafka.admin();
       try {
-        await producer.connect();
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (!cluster.brokers.length || cluster.controller === null || cluster.controller === undefined) return null;
+        // The group coordinator loads __consumer_offsets after start-up; until then consumers get
+        // COORDINATOR_LOAD_IN_PROGRESS. Asking it about any group proves it is ready.
+        await admin.describeGroups(['atp-stack-readiness-probe']);
+        // Likewise the transaction coordinator, which hands out producer ids to idempotent producers.
+        const producer = kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          retry: { retries: 1, initialRetryTime: 100 },
+        });
+        try {
+          await producer.connect();
+        } finally {
+          await producer.disconnect().catch(() => undefined);
+        }
+        return cluster;
       } finally {
-        await producer.disconnect().catch(() => undefined);
+        await admin.disconnect().catch(() => undefined);
       }
-      return cluster;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }, { timeoutMs, intervalMs: 500 });
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
 }
 
 /** Controlled shutdown (SIGTERM), SIGKILL after 30 s. */

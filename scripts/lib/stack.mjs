@@ -4,7 +4,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirs, files, LOOPBACK, ports } from './paths.mjs';
 import { elapsed, portOpen, withLock } from './proc.mjs';
-import { SUPERUSER, SUPERUSER_PASSWORD, pgLayoutInfo, pgPid, provision, startPg, stopPg, withDatabase } from './postgres.mjs';
+import {
+  SUPERUSER,
+  SUPERUSER_PASSWORD,
+  pgLayoutInfo,
+  pgPid,
+  provision,
+  startPg,
+  stopPg,
+  withDatabase,
+} from './postgres.mjs';
 import { createTopics, kafkaPid, kafkaRunning, startKafka, stopKafka, waitKafkaReady } from './kafka.mjs';
 import { pgUrl, serviceDbEnv } from './services.mjs';
 
@@ -24,7 +33,13 @@ export function pgTarget(p = ports()) {
       return { managed: false, host: u.hostname, port, adminUrl: raw };
     }
   }
-  const adminUrl = pgUrl({ user: SUPERUSER, password: SUPERUSER_PASSWORD, host: LOOPBACK, port: p.pg, database: 'postgres' });
+  const adminUrl = pgUrl({
+    user: SUPERUSER,
+    password: SUPERUSER_PASSWORD,
+    host: LOOPBACK,
+    port: p.pg,
+    database: 'postgres',
+  });
   return { managed: true, host: LOOPBACK, port: p.pg, adminUrl };
 }
 
@@ -43,7 +58,9 @@ async function upPostgres(p, log) {
   const target = pgTarget(p);
   if (target.managed) {
     const r = await startPg(p.pg, { log });
-    log(`postgres ${r.reused ? 'already running' : r.initialized ? 'initialized and started' : 'started'}: PID ${r.pid}, ${LOOPBACK}:${p.pg} (${r.source}) ${elapsed(t)}`);
+    log(
+      `postgres ${r.reused ? 'already running' : r.initialized ? 'initialized and started' : 'started'}: PID ${r.pid}, ${LOOPBACK}:${p.pg} (${r.source}) ${elapsed(t)}`,
+    );
   } else {
     log(`postgres: using external server ${target.host}:${target.port} (ATP_PG_ADMIN_URL)`);
   }
@@ -162,13 +179,17 @@ export async function stackStatus() {
     const pid = await pgPid();
     const up = pid && (await portOpen(p.pg, LOOPBACK));
     const { data } = await pgLayoutInfo();
-    lines.push(`postgres  ${up ? `running  PID ${pid}  ${LOOPBACK}:${p.pg}` : pid ? `PID ${pid} alive but port ${p.pg} not answering` : 'stopped'}  data ${data}`);
+    lines.push(
+      `postgres  ${up ? `running  PID ${pid}  ${LOOPBACK}:${p.pg}` : pid ? `PID ${pid} alive but port ${p.pg} not answering` : 'stopped'}  data ${data}`,
+    );
     if (up) lines.push(`          admin ${withDatabase(pg.adminUrl, 'postgres')}`);
   } else lines.push(`postgres  external ${pg.host}:${pg.port}`);
   if (kafka.managed) {
     const pid = kafkaPid();
     const up = await kafkaRunning(p.kafka);
-    lines.push(`kafka     ${up ? `running  PID ${pid}  ${kafka.brokers} (controller ${p.kafkaController})` : pid ? `PID ${pid} alive but port ${p.kafka} not answering` : 'stopped'}  data ${dirs.kafkaData}`);
+    lines.push(
+      `kafka     ${up ? `running  PID ${pid}  ${kafka.brokers} (controller ${p.kafkaController})` : pid ? `PID ${pid} alive but port ${p.kafka} not answering` : 'stopped'}  data ${dirs.kafkaData}`,
+    );
   } else lines.push(`kafka     external ${kafka.brokers}`);
   lines.push(`stack.env ${existsSync(files.stackEnv) ? files.stackEnv : 'absent (run `node scripts/stack.mjs up`)'}`);
   return lines;

@@ -21,7 +21,13 @@ export class AppModule {
         PlatformModule.forService({ env, migrations, entities: [] }),
         IntegrityModule.forService('config'),
         AuthModule.forService({ settings: authSettingsFrom(env), membership: WorkspaceMembershipSource }),
-        DirectoryModule, ConfigVersionsModule, RoutingModule, PinsModule, ClaimsModule, RoutingContextCacheModule],
+        DirectoryModule,
+        ConfigVersionsModule,
+        RoutingModule,
+        PinsModule,
+        ClaimsModule,
+        RoutingContextCacheModule,
+      ],
     };
   }
 }

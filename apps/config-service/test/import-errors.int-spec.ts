@@ -15,13 +15,32 @@ describe('config-service: import of a large matrix with planted errors', () => {
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Importer' }).expect(201);
-    const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))
-      .send({ code: `IMP-${uniqueSuffix().toUpperCase()}`, name: 'Import test', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
+    await http()
+      .post('/api/v1/users')
+      .set(bearer('bootstrap', PLATFORM_ADMIN))
+      .send({ id: actor, email: `${actor}@example.test`, fullName: 'Importer' })
+      .expect(201);
+    const ws = await http()
+      .post('/api/v1/workspaces')
+      .set(bearer(actor, PLATFORM_ADMIN))
+      .send({
+        code: `IMP-${uniqueSuffix().toUpperCase()}`,
+        name: 'Import test',
+        customerGroupId: 'cg',
+        vendorOwnerId: 'vo',
+      })
+      .expect(201);
     workspaceId = ws.body.workspaceId;
-    const scopes = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor))
-      .field('sourceType', 'SCOPE_CONFIG').attach('file', scopeConfigFile(25), 'scopes.csv').expect(201);
-    await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${scopes.body.version.id}/activate`).set(bearer(actor)).expect(200);
+    const scopes = await http()
+      .post(`/api/v1/workspaces/${workspaceId}/config-versions/import`)
+      .set(bearer(actor))
+      .field('sourceType', 'SCOPE_CONFIG')
+      .attach('file', scopeConfigFile(25), 'scopes.csv')
+      .expect(201);
+    await http()
+      .post(`/api/v1/workspaces/${workspaceId}/config-versions/${scopes.body.version.id}/activate`)
+      .set(bearer(actor))
+      .expect(200);
   }, 30000);
 
   afterAll(async () => {
@@ -41,26 +60,59 @@ describe('config-service: import of a large matrix with planted errors', () => {
     const stageIndexes = Array.from({ length: 15 }, (_, k) => 400 + k * 97);
     stageIndexes.forEach((i, k) => {
       const stage = m.stages[i] as Record<string, unknown>;
-      if (k % 3 === 0) { stage.sla_hours = 'abc'; planted.push({ sheet: 'stages', index: i, column: 'sla_hours', code: 'INVALID_INTEGER' }); }
-      if (k % 3 === 1) { stage.role_code = 'NOBODY'; planted.push({ sheet: 'stages', index: i, column: 'role_code', code: 'UNKNOWN_ROLE' }); }
-      if (k % 3 === 2) { stage.assignment_mode = 'MAGIC'; planted.push({ sheet: 'stages', index: i, column: 'assignment_mode', code: 'INVALID_VALUE' }); }
+      if (k % 3 === 0) {
+        stage.sla_hours = 'abc';
+        planted.push({ sheet: 'stages', index: i, column: 'sla_hours', code: 'INVALID_INTEGER' });
+      }
+      if (k % 3 === 1) {
+        stage.role_code = 'NOBODY';
+        planted.push({ sheet: 'stages', index: i, column: 'role_code', code: 'UNKNOWN_ROLE' });
+      }
+      if (k % 3 === 2) {
+        stage.assignment_mode = 'MAGIC';
+        planted.push({ sheet: 'stages', index: i, column: 'assignment_mode', code: 'INVALID_VALUE' });
+      }
     });
-    // Line numbers of the sectioned CSV: [roles], header, 8 roles, [policies], header, policies…, [stages], header, stages…
-    const firstLine = { roles: 3, policies: 3 + m.roles.length + 2, stages: 3 + m.roles.length + 2 + m.policies.length + 2 } as Record<string, number>;
-    const before = (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`, [workspaceId])).rows[0];
+    // Line numbers of the sectioned CSV: [roles], header, 8 roles, [policies], header, policies…, [stages], header,
+    // stages…
+    const firstLine = {
+      roles: 3,
+      policies: 3 + m.roles.length + 2,
+      stages: 3 + m.roles.length + 2 + m.policies.length + 2,
+    } as Record<string, number>;
+    const before = (
+      await db.query(
+        `SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`,
+        [workspaceId],
+      )
+    ).rows[0];
 
-    const response = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor))
-      .field('sourceType', 'APPROVAL_MATRIX').attach('file', csv(m), 'matrix.csv').expect(422);
+    const response = await http()
+      .post(`/api/v1/workspaces/${workspaceId}/config-versions/import`)
+      .set(bearer(actor))
+      .field('sourceType', 'APPROVAL_MATRIX')
+      .attach('file', csv(m), 'matrix.csv')
+      .expect(422);
     expect(response.body.code).toBe('IMPORT_INVALID');
     const { errors, rowCount, status } = response.body.report;
     expect(status).toBe('INVALID');
     expect(rowCount).toBe(5000);
     expect(errors).toHaveLength(20);
-    const found = errors.map((e: { sheet: string; row: number; column: string; code: string }) => `${e.sheet}:${e.row}:${e.column}:${e.code}`).sort();
+    const found = errors
+      .map(
+        (e: { sheet: string; row: number; column: string; code: string }) =>
+          `${e.sheet}:${e.row}:${e.column}:${e.code}`,
+      )
+      .sort();
     const expected = planted.map((p) => `${p.sheet}:${firstLine[p.sheet] + p.index}:${p.column}:${p.code}`).sort();
     expect(found).toEqual(expected);
 
-    const after = (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`, [workspaceId])).rows[0];
+    const after = (
+      await db.query(
+        `SELECT (SELECT count(*) FROM config_versions WHERE workspace_id = $1)::int AS v, (SELECT count(*) FROM approval_policy_stages WHERE workspace_id = $1)::int AS s`,
+        [workspaceId],
+      )
+    ).rows[0];
     expect(after).toEqual(before);
   }, 60000);
 });

@@ -2,7 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Client } from 'pg';
 import {
-  ATP_CATEGORIES, CATEGORY_CHAINS, resolveRoute, routeRequestOfSubmission, type ConfigSnapshot, type RoutingSnapshots,
+  ATP_CATEGORIES,
+  CATEGORY_CHAINS,
+  resolveRoute,
+  routeRequestOfSubmission,
+  type ConfigSnapshot,
+  type RoutingSnapshots,
 } from '@atp/approval-routing';
 import { bearer, PLATFORM_ADMIN, uniqueSuffix } from '@atp/testing';
 import { demoConfigFiles } from '../src/seed/demo-config-files';
@@ -13,14 +18,27 @@ interface Resolved {
   ok: boolean;
   matchedRule?: string;
   policy?: { source: string; policyId?: string; templateCode?: string; atpCategory: string };
-  stages?: Array<{ roleCode: string; stageName: string; slaHours: number; approverUserId: string | null; assignment: { source: string; reason: string | null } }>;
+  stages?: Array<{
+    roleCode: string;
+    stageName: string;
+    slaHours: number;
+    approverUserId: string | null;
+    assignment: { source: string; reason: string | null };
+  }>;
 }
 
 const summary = (route: Resolved) => ({
   ok: route.ok,
   matchedRule: route.matchedRule,
   policy: route.policy,
-  stages: route.stages?.map((s) => [s.roleCode, s.stageName, s.slaHours, s.approverUserId, s.assignment.source, s.assignment.reason]),
+  stages: route.stages?.map((s) => [
+    s.roleCode,
+    s.stageName,
+    s.slaHours,
+    s.approverUserId,
+    s.assignment.source,
+    s.assignment.reason,
+  ]),
 });
 
 /**
@@ -42,29 +60,60 @@ describe('config-service: dry run and start agree over the seeded configuration'
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
-    const approvers = REGIONS.flatMap((region) => APPROVAL_ROLES.flatMap(([role]) => [false, true].map((b) => approverId(role, region.code, b))));
+    const approvers = REGIONS.flatMap((region) =>
+      APPROVAL_ROLES.flatMap(([role]) => [false, true].map((b) => approverId(role, region.code, b))),
+    );
     const users = [...STAFF.map(([id]) => id as string), ...approvers];
     for (const id of users) {
-      const created = await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id, email: `${id}@seed.example`, fullName: id });
+      const created = await http()
+        .post('/api/v1/users')
+        .set(bearer('bootstrap', PLATFORM_ADMIN))
+        .send({ id, email: `${id}@seed.example`, fullName: id });
       expect([201, 409]).toContain(created.status);
     }
-    const ws = await http().post('/api/v1/workspaces').set(bearer(admin, PLATFORM_ADMIN))
-      .send({ code: `SEED-${uniqueSuffix().toUpperCase()}`, name: 'Seeded', customerGroupId: 'XLSMART', vendorOwnerId: 'AVIAT' }).expect(201);
+    const ws = await http()
+      .post('/api/v1/workspaces')
+      .set(bearer(admin, PLATFORM_ADMIN))
+      .send({
+        code: `SEED-${uniqueSuffix().toUpperCase()}`,
+        name: 'Seeded',
+        customerGroupId: 'XLSMART',
+        vendorOwnerId: 'AVIAT',
+      })
+      .expect(201);
     workspaceId = ws.body.workspaceId;
-    const roles = new Map<string, string>([...STAFF.map(([id, , , , role]) => [id, role] as [string, string]), ...approvers.map((id) => [id, 'APPROVER'] as [string, string])]);
+    const roles = new Map<string, string>([
+      ...STAFF.map(([id, , , , role]) => [id, role] as [string, string]),
+      ...approvers.map((id) => [id, 'APPROVER'] as [string, string]),
+    ]);
     for (const [userId, role] of roles) {
       // The workspace's creator is its first WORKSPACE_ADMIN already (409 MEMBERSHIP_EXISTS for that one).
       if (userId === admin && role === 'WORKSPACE_ADMIN') continue;
-      await http().post(`/api/v1/workspaces/${workspaceId}/members`).set(bearer(admin)).send({ userId, role }).expect(201);
+      await http()
+        .post(`/api/v1/workspaces/${workspaceId}/members`)
+        .set(bearer(admin))
+        .send({ userId, role })
+        .expect(201);
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SITES) {
-      await http().put(`/api/v1/workspaces/${workspaceId}/sites`).set(bearer(admin)).send({ siteCode, siteName, region, city, clusterCode }).expect(200);
+      await http()
+        .put(`/api/v1/workspaces/${workspaceId}/sites`)
+        .set(bearer(admin))
+        .send({ siteCode, siteName, region, city, clusterCode })
+        .expect(200);
     }
     const files = demoConfigFiles();
     for (const sourceType of ['SCOPE_CONFIG', 'APPROVAL_MATRIX', 'CLUSTER_MAPPING'] as const) {
-      const imported = await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(admin))
-        .field('sourceType', sourceType).attach('file', files[sourceType], `demo-${sourceType.toLowerCase()}.csv`).expect(201);
-      await http().post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`).set(bearer(admin)).expect(200);
+      const imported = await http()
+        .post(`/api/v1/workspaces/${workspaceId}/config-versions/import`)
+        .set(bearer(admin))
+        .field('sourceType', sourceType)
+        .attach('file', files[sourceType], `demo-${sourceType.toLowerCase()}.csv`)
+        .expect(201);
+      await http()
+        .post(`/api/v1/workspaces/${workspaceId}/config-versions/${imported.body.version.id}/activate`)
+        .set(bearer(admin))
+        .expect(200);
     }
   }, 180_000);
 
@@ -73,18 +122,29 @@ describe('config-service: dry run and start agree over the seeded configuration'
     await app?.close();
   });
 
-  it('agree on chain, policy and approvers for all 360 combinations, and every chain is the requested category\'s', async () => {
+  it("agree on chain, policy and approvers for all 360 combinations, and every chain is the requested category's", async () => {
     // What workflow-service receives: the snapshot events of the ACTIVE versions, and the active members.
     const { rows } = await db.query(
       `SELECT o.envelope->'payload'->'snapshot' AS snapshot FROM outbox o JOIN config_versions v ON v.id = o.aggregate_id
        WHERE v.workspace_id = $1 AND v.status = 'ACTIVE' AND o.event_type = 'config.version.snapshot'`,
       [workspaceId],
     );
-    const byType = Object.fromEntries((rows as Array<{ snapshot: ConfigSnapshot }>).map((r) => [r.snapshot.sourceType, r.snapshot]));
-    const snapshots = { approvalMatrix: byType.APPROVAL_MATRIX, clusterMapping: byType.CLUSTER_MAPPING, scopeConfig: byType.SCOPE_CONFIG } as RoutingSnapshots;
+    const byType = Object.fromEntries(
+      (rows as Array<{ snapshot: ConfigSnapshot }>).map((r) => [r.snapshot.sourceType, r.snapshot]),
+    );
+    const snapshots = {
+      approvalMatrix: byType.APPROVAL_MATRIX,
+      clusterMapping: byType.CLUSTER_MAPPING,
+      scopeConfig: byType.SCOPE_CONFIG,
+    } as RoutingSnapshots;
     expect(Object.values(snapshots).every(Boolean)).toBe(true);
-    const members = new Set((await db.query(`SELECT user_id FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE'`, [workspaceId])).rows
-      .map((r: { user_id: string }) => r.user_id));
+    const members = new Set(
+      (
+        await db.query(`SELECT user_id FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE'`, [
+          workspaceId,
+        ])
+      ).rows.map((r: { user_id: string }) => r.user_id),
+    );
     const asOf = new Date().toISOString().slice(0, 10);
 
     const rules = new Map<string, number>();
@@ -94,20 +154,39 @@ describe('config-service: dry run and start agree over the seeded configuration'
         for (const atpCategory of ATP_CATEGORIES) {
           for (const vendorCode of [null, 'AVIAT']) {
             combinations++;
-            const dryRun = await http().post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`).set(bearer(admin))
-              .send({ siteCode, scopeCode, atpCategory, submittedBy: submitter, ...(vendorCode ? { vendorCode } : {}) }).expect(200);
+            const dryRun = await http()
+              .post(`/api/v1/workspaces/${workspaceId}/routing/dry-run`)
+              .set(bearer(admin))
+              .send({ siteCode, scopeCode, atpCategory, submittedBy: submitter, ...(vendorCode ? { vendorCode } : {}) })
+              .expect(200);
             const request_ = routeRequestOfSubmission(
-              { workspaceId, submissionId: `sub-${combinations}`, submittedBy: submitter, scopeCode, vendorCode, siteCode, clusterCode, regionCode: region },
-              atpCategory, asOf,
+              {
+                workspaceId,
+                submissionId: `sub-${combinations}`,
+                submittedBy: submitter,
+                scopeCode,
+                vendorCode,
+                siteCode,
+                clusterCode,
+                regionCode: region,
+              },
+              atpCategory,
+              asOf,
             );
             const start = resolveRoute({
-              snapshots, request: request_, directory: { isActiveMember: (u) => members.has(u), openStageCount: () => 0 }, overrides: [],
+              snapshots,
+              request: request_,
+              directory: { isActiveMember: (u) => members.has(u), openStageCount: () => 0 },
+              overrides: [],
             }) as unknown as Resolved;
             const label = `${siteCode} ${scopeCode} ${atpCategory} ${vendorCode ?? '-'}`;
             expect([label, summary(dryRun.body as Resolved)]).toEqual([label, summary(start)]);
             expect([label, start.ok]).toEqual([label, true]);
             expect([label, start.policy?.atpCategory]).toEqual([label, atpCategory]);
-            expect([label, start.stages?.map((s) => s.roleCode)]).toEqual([label, CATEGORY_CHAINS[atpCategory].map((s) => s.roleCode)]);
+            expect([label, start.stages?.map((s) => s.roleCode)]).toEqual([
+              label,
+              CATEGORY_CHAINS[atpCategory].map((s) => s.roleCode),
+            ]);
             expect([label, start.stages?.every((s) => s.approverUserId !== null)]).toEqual([label, true]);
             rules.set(start.matchedRule ?? '', (rules.get(start.matchedRule ?? '') ?? 0) + 1);
           }

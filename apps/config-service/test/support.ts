@@ -13,7 +13,14 @@ export function databaseUrl(): string {
 }
 
 export async function startApp(): Promise<INestApplication> {
-  const env = loadAppEnv({ ...process.env, ...testIssuerEnv(), SERVICE_NAME: 'config-service', PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: databaseUrl() });
+  const env = loadAppEnv({
+    ...process.env,
+    ...testIssuerEnv(),
+    SERVICE_NAME: 'config-service',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl(),
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).compile();
   const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
   configureHttp(app);
@@ -54,21 +61,37 @@ export const CATEGORIES = ['RAN_MW', 'PLN_UPGRADE', 'DISMANTLE_DROP', 'DISMANTLE
 
 export function scopeConfigFile(scopeCount: number, salt = uniqueSuffix()): Buffer {
   return csv({
-    scopes: Array.from({ length: scopeCount }, (_, i) => ({ scope_code: `SCOPE_${i}`, scope_name: `Scope ${i} ${salt}`, scope_group: ['MICROWAVE', 'RAN', 'CME', 'PLN'][i % 4] })),
+    scopes: Array.from({ length: scopeCount }, (_, i) => ({
+      scope_code: `SCOPE_${i}`,
+      scope_name: `Scope ${i} ${salt}`,
+      scope_group: ['MICROWAVE', 'RAN', 'CME', 'PLN'][i % 4],
+    })),
     vendors: VENDORS.map((v) => ({ vendor_code: v, vendor_name: v, vendor_type: 'OEM' })),
   });
 }
 
 const ROLES = [
-  ['FOP_RTS', 1], ['REGION_TEAM', 2], ['RTH', 3], ['ROH', 4], ['PMO', 5], ['BO', 6], ['SME', 7], ['HEAD_NOC', 8],
+  ['FOP_RTS', 1],
+  ['REGION_TEAM', 2],
+  ['RTH', 3],
+  ['ROH', 4],
+  ['PMO', 5],
+  ['BO', 6],
+  ['SME', 7],
+  ['HEAD_NOC', 8],
 ] as const;
 
 /**
- * An APPROVAL_MATRIX of `policies` policies with `stagesPerPolicy` stages each (needs scopes×8 vendors×5 categories ≥ policies).
+ * An APPROVAL_MATRIX of `policies` policies with `stagesPerPolicy` stages each (needs scopes×8 vendors×5 categories ≥
+ * policies).
  * Rows: 8 roles + policies + policies × stages.
  */
 export function approvalMatrixRows(policies: number, stagesPerPolicy: number, salt = uniqueSuffix()) {
-  const roles = ROLES.map(([code, order]) => ({ role_code: code as string, role_name: `${code} ${salt}`, hierarchy_order: order }));
+  const roles = ROLES.map(([code, order]) => ({
+    role_code: code as string,
+    role_name: `${code} ${salt}`,
+    hierarchy_order: order,
+  }));
   const policyRows = Array.from({ length: policies }, (_, i) => ({
     policy_key: `P${i}`,
     scope_code: `SCOPE_${Math.floor(i / (VENDORS.length * CATEGORIES.length))}`,
@@ -77,7 +100,12 @@ export function approvalMatrixRows(policies: number, stagesPerPolicy: number, sa
   }));
   const stages = policyRows.flatMap((p) =>
     Array.from({ length: stagesPerPolicy }, (_, s) => ({
-      policy_key: p.policy_key, stage_number: s + 1, stage_name: `STAGE_${s + 1}`, role_code: ROLES[s % ROLES.length][0] as string, sequence_order: s + 1, sla_hours: 48,
+      policy_key: p.policy_key,
+      stage_number: s + 1,
+      stage_name: `STAGE_${s + 1}`,
+      role_code: ROLES[s % ROLES.length][0] as string,
+      sequence_order: s + 1,
+      sla_hours: 48,
     })),
   );
   return { roles, policies: policyRows, stages };

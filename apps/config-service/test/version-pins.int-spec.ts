@@ -4,8 +4,14 @@ import type { Producer } from 'kafkajs';
 import request from 'supertest';
 import type { Client } from 'pg';
 import {
-  Topics, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowPinsAssertedV1, WorkflowStartedV1, type EventEnvelope,
-  type WorkflowPinsAssertedPayloadV1, type WorkflowStartedPayloadV1,
+  Topics,
+  WorkflowCancelledV1,
+  WorkflowCompletedV1,
+  WorkflowPinsAssertedV1,
+  WorkflowStartedV1,
+  type EventEnvelope,
+  type WorkflowPinsAssertedPayloadV1,
+  type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import { testKafka, uniqueSuffix, waitFor, bearer, PLATFORM_ADMIN } from '@atp/testing';
 import { approvalMatrixRows, csv, scopeConfigFile, sql, startApp } from './support';
@@ -28,7 +34,12 @@ describe('config-service: config versions pinned by running workflows', () => {
   const http = () => request(app.getHttpServer());
   const version = (id: string) => `/api/v1/workspaces/${workspaceId}/config-versions/${id}`;
 
-  const envelope = <P>(fixture: EventEnvelope<P>, workflowInstanceId: string, payload: Partial<P>, eventId: string = randomUUID()): EventEnvelope<P> => ({
+  const envelope = <P>(
+    fixture: EventEnvelope<P>,
+    workflowInstanceId: string,
+    payload: Partial<P>,
+    eventId: string = randomUUID(),
+  ): EventEnvelope<P> => ({
     ...fixture,
     eventId,
     occurredAt: new Date().toISOString(),
@@ -38,37 +49,79 @@ describe('config-service: config versions pinned by running workflows', () => {
     payload: { ...fixture.payload, workflowInstanceId, submissionId: `sub-${workflowInstanceId}`, ...payload },
   });
   const publish = async (event: EventEnvelope) => {
-    await producer.send({ topic: Topics.workflowEvents, messages: [{ key: event.aggregateId, value: JSON.stringify(event) }] });
+    await producer.send({
+      topic: Topics.workflowEvents,
+      messages: [{ key: event.aggregateId, value: JSON.stringify(event) }],
+    });
   };
   const started = (workflowInstanceId: string, eventId?: string) =>
-    envelope<WorkflowStartedPayloadV1>(WorkflowStartedV1.fixture as EventEnvelope<WorkflowStartedPayloadV1>, workflowInstanceId, {
-      configVersionId: matrixVersionId,
-      // The CLUSTER_MAPPING id names nothing in this service: an unknown claim is not counted.
-      pinnedConfigVersions: { approvalMatrix: matrixVersionId, clusterMapping: `cv-unknown-${salt}`, scopeConfig: scopeVersionId },
-    }, eventId);
+    envelope<WorkflowStartedPayloadV1>(
+      WorkflowStartedV1.fixture as EventEnvelope<WorkflowStartedPayloadV1>,
+      workflowInstanceId,
+      {
+        configVersionId: matrixVersionId,
+        // The CLUSTER_MAPPING id names nothing in this service: an unknown claim is not counted.
+        pinnedConfigVersions: {
+          approvalMatrix: matrixVersionId,
+          clusterMapping: `cv-unknown-${salt}`,
+          scopeConfig: scopeVersionId,
+        },
+      },
+      eventId,
+    );
   const pinCount = async (id: string) =>
-    (await db.query(`SELECT count(*)::int AS n FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[]`, [id])).rows[0].n as number;
-  const untilPinned = (id: string, count: number) => waitFor(async () => (await pinCount(id)) === count, { timeoutMs: 60000, what: `${count} pin(s) on ${id}` });
+    (
+      await db.query(
+        `SELECT count(*)::int AS n FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[]`,
+        [id],
+      )
+    ).rows[0].n as number;
+  const untilPinned = (id: string, count: number) =>
+    waitFor(async () => (await pinCount(id)) === count, { timeoutMs: 60000, what: `${count} pin(s) on ${id}` });
   const workflowEnded = (wf: string) =>
-    waitFor(async () => (await db.query(`SELECT 1 FROM workflow_pins WHERE workflow_instance_id = $1 AND ended_at IS NOT NULL`, [wf])).rows.length === 1, {
-      timeoutMs: 60000, what: `the end of ${wf}`,
-    });
+    waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM workflow_pins WHERE workflow_instance_id = $1 AND ended_at IS NOT NULL`, [wf]))
+          .rows.length === 1,
+      {
+        timeoutMs: 60000,
+        what: `the end of ${wf}`,
+      },
+    );
 
   beforeAll(async () => {
     app = await startApp();
     db = await sql();
     producer = testKafka('config-pins-test').producer();
     await producer.connect();
-    await http().post('/api/v1/users').set(bearer('bootstrap', PLATFORM_ADMIN)).send({ id: actor, email: `${actor}@example.test`, fullName: 'Pins admin' }).expect(201);
-    const ws = await http().post('/api/v1/workspaces').set(bearer(actor, PLATFORM_ADMIN))
-      .send({ code: `PINS-${salt.toUpperCase()}`, name: 'Pins', customerGroupId: 'cg', vendorOwnerId: 'vo' }).expect(201);
+    await http()
+      .post('/api/v1/users')
+      .set(bearer('bootstrap', PLATFORM_ADMIN))
+      .send({ id: actor, email: `${actor}@example.test`, fullName: 'Pins admin' })
+      .expect(201);
+    const ws = await http()
+      .post('/api/v1/workspaces')
+      .set(bearer(actor, PLATFORM_ADMIN))
+      .send({ code: `PINS-${salt.toUpperCase()}`, name: 'Pins', customerGroupId: 'cg', vendorOwnerId: 'vo' })
+      .expect(201);
     workspaceId = ws.body.workspaceId;
     const importFile = (sourceType: string, file: Buffer) =>
-      http().post(`/api/v1/workspaces/${workspaceId}/config-versions/import`).set(bearer(actor)).field('sourceType', sourceType).attach('file', file, 'f.csv').expect(201);
+      http()
+        .post(`/api/v1/workspaces/${workspaceId}/config-versions/import`)
+        .set(bearer(actor))
+        .field('sourceType', sourceType)
+        .attach('file', file, 'f.csv')
+        .expect(201);
     scopeVersionId = (await importFile('SCOPE_CONFIG', scopeConfigFile(2, salt))).body.version.id;
-    await http().post(`${version(scopeVersionId)}/activate`).set(bearer(actor)).expect(200);
+    await http()
+      .post(`${version(scopeVersionId)}/activate`)
+      .set(bearer(actor))
+      .expect(200);
     matrixVersionId = (await importFile('APPROVAL_MATRIX', csv(approvalMatrixRows(2, 2, salt)))).body.version.id;
-    await http().post(`${version(matrixVersionId)}/activate`).set(bearer(actor)).expect(200);
+    await http()
+      .post(`${version(matrixVersionId)}/activate`)
+      .set(bearer(actor))
+      .expect(200);
     draftVersionId = (await importFile('APPROVAL_MATRIX', csv(approvalMatrixRows(2, 2, `${salt}-2`)))).body.version.id;
   }, 60000);
 
@@ -88,10 +141,15 @@ describe('config-service: config versions pinned by running workflows', () => {
     await publish(started(wf2));
     await untilPinned(matrixVersionId, 2);
     await untilPinned(scopeVersionId, 2);
-    expect((await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [wf1])).rows[0].config_version_ids.sort())
-      .toEqual([matrixVersionId, scopeVersionId].sort());
+    expect(
+      (
+        await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [wf1])
+      ).rows[0].config_version_ids.sort(),
+    ).toEqual([matrixVersionId, scopeVersionId].sort());
 
-    const archive = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor));
+    const archive = await http()
+      .post(`${version(matrixVersionId)}/archive`)
+      .set(bearer(actor));
     expect(archive.status).toBe(409);
     expect(archive.headers['content-type']).toContain('application/problem+json');
     expect(archive.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 2 });
@@ -100,11 +158,16 @@ describe('config-service: config versions pinned by running workflows', () => {
     expect(remove.status).toBe(409);
     expect(remove.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 2 });
     // The database refuses too, whatever the API does.
-    await expect(db.query(`DELETE FROM config_versions WHERE id = $1`, [scopeVersionId])).rejects.toThrow(/cannot be deleted|pinned/);
+    await expect(db.query(`DELETE FROM config_versions WHERE id = $1`, [scopeVersionId])).rejects.toThrow(
+      /cannot be deleted|pinned/,
+    );
 
     await publish(envelope(WorkflowCancelledV1.fixture, wf2, {}));
     await untilPinned(matrixVersionId, 1);
-    const stillPinned = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor)).expect(409);
+    const stillPinned = await http()
+      .post(`${version(matrixVersionId)}/archive`)
+      .set(bearer(actor))
+      .expect(409);
     expect(stillPinned.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 1 });
 
     const completed = envelope(WorkflowCompletedV1.fixture, wf1, { completedAt: new Date().toISOString() });
@@ -114,7 +177,10 @@ describe('config-service: config versions pinned by running workflows', () => {
     await untilPinned(matrixVersionId, 0);
     expect(await pinCount(scopeVersionId)).toBe(0);
 
-    const archived = await http().post(`${version(matrixVersionId)}/archive`).set(bearer(actor)).expect(200);
+    const archived = await http()
+      .post(`${version(matrixVersionId)}/archive`)
+      .set(bearer(actor))
+      .expect(200);
     expect(archived.body.status).toBe('ARCHIVED');
     await http().delete(version(draftVersionId)).set(bearer(actor)).expect(204);
   }, 120000);
@@ -129,11 +195,20 @@ describe('config-service: config versions pinned by running workflows', () => {
     const foreign = started(`wf-pins-foreign-${salt}`);
     await publish({ ...foreign, workspaceId: randomUUID() });
     const applied = (eventId: string) => async () =>
-      (await db.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'config-service.workflow-pins' AND event_id = $1`, [eventId])).rows[0].n === 1;
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM inbox WHERE consumer = 'config-service.workflow-pins' AND event_id = $1`,
+          [eventId],
+        )
+      ).rows[0].n === 1;
     await waitFor(applied(late.eventId), { timeoutMs: 60000, what: 'the late start' });
     await waitFor(applied(foreign.eventId), { timeoutMs: 60000, what: 'the foreign start' });
     expect(await pinCount(scopeVersionId)).toBe(0);
-    const row = (await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [`wf-pins-foreign-${salt}`])).rows[0];
+    const row = (
+      await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [
+        `wf-pins-foreign-${salt}`,
+      ])
+    ).rows[0];
     expect(row.config_version_ids).toEqual([]);
   }, 120000);
 
@@ -141,15 +216,25 @@ describe('config-service: config versions pinned by running workflows', () => {
     const running = `wf-pins-asserted-${salt}`;
     const ended = `wf-pins-asserted-ended-${salt}`;
     const asserted = (workflowInstanceId: string) =>
-      envelope<WorkflowPinsAssertedPayloadV1>(WorkflowPinsAssertedV1.fixture as EventEnvelope<WorkflowPinsAssertedPayloadV1>, workflowInstanceId, {
-        pinnedConfigVersions: { approvalMatrix: scopeVersionId, clusterMapping: `cv-unknown-${salt}`, scopeConfig: scopeVersionId },
-        assertedAt: new Date().toISOString(),
-      });
+      envelope<WorkflowPinsAssertedPayloadV1>(
+        WorkflowPinsAssertedV1.fixture as EventEnvelope<WorkflowPinsAssertedPayloadV1>,
+        workflowInstanceId,
+        {
+          pinnedConfigVersions: {
+            approvalMatrix: scopeVersionId,
+            clusterMapping: `cv-unknown-${salt}`,
+            scopeConfig: scopeVersionId,
+          },
+          assertedAt: new Date().toISOString(),
+        },
+      );
     // The feed lost the start of `running` (say, the topic's retention dropped it): the owner re-asserts it.
     await publish(asserted(running));
     await untilPinned(scopeVersionId, 1);
-    expect((await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [running])).rows[0].config_version_ids)
-      .toEqual([scopeVersionId]);
+    expect(
+      (await db.query(`SELECT config_version_ids FROM workflow_pins WHERE workflow_instance_id = $1`, [running]))
+        .rows[0].config_version_ids,
+    ).toEqual([scopeVersionId]);
     const refused = await http().delete(version(scopeVersionId)).set(bearer(actor)).expect(409);
     expect(refused.body).toMatchObject({ code: 'VERSION_PINNED', pinnedCount: 1 });
     await publish(asserted(running)); // asserted again: still one pin
@@ -159,10 +244,18 @@ describe('config-service: config versions pinned by running workflows', () => {
     await workflowEnded(ended);
     const late = asserted(ended);
     await publish(late);
-    await waitFor(async () =>
-      (await db.query(`SELECT 1 FROM inbox WHERE consumer = 'config-service.workflow-pins' AND event_id = $1`, [late.eventId])).rows.length === 1, {
-      timeoutMs: 60000, what: 'the late assertion',
-    });
+    await waitFor(
+      async () =>
+        (
+          await db.query(`SELECT 1 FROM inbox WHERE consumer = 'config-service.workflow-pins' AND event_id = $1`, [
+            late.eventId,
+          ])
+        ).rows.length === 1,
+      {
+        timeoutMs: 60000,
+        what: 'the late assertion',
+      },
+    );
     expect(await pinCount(scopeVersionId)).toBe(1);
 
     await publish(envelope(WorkflowCancelledV1.fixture, running, {}));

@@ -39,7 +39,10 @@ describe('gateway forwarding', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-        res.writeHead(req.url?.includes('conflict') ? 409 : 201, { 'content-type': 'application/json', 'x-upstream': 'config' });
+        res.writeHead(req.url?.includes('conflict') ? 409 : 201, {
+          'content-type': 'application/json',
+          'x-upstream': 'config',
+        });
         res.end(JSON.stringify({ echoed: true }));
       });
     });
@@ -95,7 +98,11 @@ describe('gateway forwarding', () => {
 
   it('refuses a request without a valid bearer token with 401 problem+json, without calling the service', async () => {
     const before = seen.length;
-    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, await issuer.headers('u-gw-1', { expiresIn: '-1m' })]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer not-a-jwt' },
+      await issuer.headers('u-gw-1', { expiresIn: '-1m' }),
+    ]) {
       const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites').set(headers).expect(401);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(JSON.parse(response.text)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
@@ -122,15 +129,26 @@ describe('gateway forwarding', () => {
   });
 
   it('answers 504 problem+json when the whole exchange takes longer than its limit, and ends the upstream request', async () => {
-    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites/hang-1').set(auth).expect(504);
+    const response = await request(app.getHttpServer())
+      .get('/api/v1/workspaces/ws-1/sites/hang-1')
+      .set(auth)
+      .expect(504);
     expect(JSON.parse(response.text)).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT', service: 'config' });
-    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-1'), { timeoutMs: 10_000, intervalMs: 50, what: 'upstream closed' });
+    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-1'), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      what: 'upstream closed',
+    });
   });
 
   it('ends the upstream request when the client goes away', async () => {
     const req = request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites/hang-2').set(auth).timeout(300);
     await expect(req).rejects.toThrow();
-    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-2'), { timeoutMs: 10_000, intervalMs: 50, what: 'upstream closed' });
+    await waitFor(async () => closedEarly.includes('/api/v1/workspaces/ws-1/sites/hang-2'), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      what: 'upstream closed',
+    });
   });
 
   it('rate limits per user with 429 and Retry-After', async () => {
@@ -150,9 +168,15 @@ describe('gateway forwarding', () => {
   });
 
   it('answers CORS preflights for the configured origins only', async () => {
-    const allowed = await request(app.getHttpServer()).options('/api/v1/users').set('origin', 'https://app.atp.example').set('access-control-request-method', 'POST');
+    const allowed = await request(app.getHttpServer())
+      .options('/api/v1/users')
+      .set('origin', 'https://app.atp.example')
+      .set('access-control-request-method', 'POST');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.atp.example');
-    const other = await request(app.getHttpServer()).options('/api/v1/users').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    const other = await request(app.getHttpServer())
+      .options('/api/v1/users')
+      .set('origin', 'https://evil.example')
+      .set('access-control-request-method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -176,7 +200,10 @@ describe('gateway forwarding', () => {
 
   it('answers 404 problem+json for a path no service serves, without calling any', async () => {
     const before = seen.length;
-    const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/nothing-here').set(auth).expect(404);
+    const response = await request(app.getHttpServer())
+      .get('/api/v1/workspaces/ws-1/nothing-here')
+      .set(auth)
+      .expect(404);
     expect(JSON.parse(response.text)).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(seen.length).toBe(before);
   });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { accessMatrixSection, describeRouteAccess, findAccessMatrixSection, listModuleRouteAccess } from '@atp/platform-auth';
+import {
+  accessMatrixSection,
+  describeRouteAccess,
+  findAccessMatrixSection,
+  listModuleRouteAccess,
+} from '@atp/platform-auth';
 import { repoRoot, STATIC_SERVICE_ENV } from '@atp/testing';
 import { AppModule } from './app.module';
 import { loadAppEnv } from './config/env';
@@ -21,6 +26,8 @@ describe('punchlist-service access declarations', () => {
 
   it('match docs/access-matrix.md (regenerate it with npm run access-matrix)', () => {
     const document = readFileSync(path.join(repoRoot, 'docs', 'access-matrix.md'), 'utf8');
-    expect(findAccessMatrixSection(document, 'punchlist-service')).toBe(accessMatrixSection('punchlist-service', routes));
+    expect(findAccessMatrixSection(document, 'punchlist-service')).toBe(
+      accessMatrixSection('punchlist-service', routes),
+    );
   });
 });

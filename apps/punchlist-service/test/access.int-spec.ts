@@ -5,7 +5,10 @@ import { listRouteAccess, type WorkspaceRole } from '@atp/platform-auth';
 import { superuserClient, sweepRouteAccess, tableRowCounts, uniqueSuffix } from '@atp/testing';
 import { PunchlistHarness } from './support/punchlist-harness';
 
-/** Issue 7's sweep over every punchlist-service route: bad tokens 401, strangers 404, missing roles 403, nothing written. */
+/**
+ * Issue 7's sweep over every punchlist-service route: bad tokens 401, strangers 404, missing roles 403, nothing
+ * written.
+ */
 const harness = new PunchlistHarness();
 const suffix = uniqueSuffix();
 const workspaceId = randomUUID();
@@ -22,7 +25,10 @@ let admin: Client;
 
 beforeAll(async () => {
   await harness.start();
-  await harness.addMembers(workspaceId, Object.entries(members).map(([role, userId]) => [userId, role as WorkspaceRole]));
+  await harness.addMembers(
+    workspaceId,
+    Object.entries(members).map(([role, userId]) => [userId, role as WorkspaceRole]),
+  );
   await harness.addMembers(randomUUID(), [[outsider, 'WORKSPACE_ADMIN']]);
   admin = await superuserClient(process.env.PUNCHLIST_DATABASE_URL as string);
 }, 120_000);
@@ -40,12 +46,21 @@ it('refuses every route to bad tokens (401), strangers (404) and roles the decla
     outsider,
     rowCounts: () => tableRowCounts(async (sql) => (await admin.query(sql)).rows),
   });
-  expect(checks).toContain('POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/rectify QA_ENGINEER → 403');
-  expect(checks).toContain('POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/verify DOC_CONTROL → 403');
-  expect(checks).toContain('POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/close QA_ENGINEER → 403');
+  expect(checks).toContain(
+    'POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/rectify QA_ENGINEER → 403',
+  );
+  expect(checks).toContain(
+    'POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/verify DOC_CONTROL → 403',
+  );
+  expect(checks).toContain(
+    'POST /api/v1/workspaces/:workspaceId/punchlists/:punchlistId/items/:itemId/close QA_ENGINEER → 403',
+  );
   expect(checks).toContain('GET /api/v1/workspaces/:workspaceId/punchlists member of another workspace → 404');
 }, 120_000);
 
 it('ignores X-User-Id', async () => {
-  await request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/punchlists`).set('x-user-id', members.AUDITOR).expect(401);
+  await request(harness.app.getHttpServer())
+    .get(`/api/v1/workspaces/${workspaceId}/punchlists`)
+    .set('x-user-id', members.AUDITOR)
+    .expect(401);
 });

@@ -12,7 +12,8 @@ async function countWrites(app: INestApplication): Promise<number> {
 
 // The edge runs before routing: these refusals hold for every route the service will have.
 describeHttpEdge('punchlist-service', {
-  boot: () => bootAppForTest(AppModule.forRoot(loadAppEnv(serviceTestEnv('punchlist', 'punchlist-service'))), configureHttp),
+  boot: () =>
+    bootAppForTest(AppModule.forRoot(loadAppEnv(serviceTestEnv('punchlist', 'punchlist-service'))), configureHttp),
   countWrites,
   routes: [{ method: 'post', path: '/api/v1/workspaces/5b0e5c9e-1d4f-4a57-9d42-6f0b7c1a2e32/punchlists' }],
 });

@@ -18,7 +18,10 @@ let db: Client;
 
 beforeAll(async () => {
   await harness.start();
-  await harness.addMembers(workspaceId, [[auditor, 'AUDITOR'], [admin, 'WORKSPACE_ADMIN']]);
+  await harness.addMembers(workspaceId, [
+    [auditor, 'AUDITOR'],
+    [admin, 'WORKSPACE_ADMIN'],
+  ]);
   db = await superuserClient(process.env.PUNCHLIST_DATABASE_URL as string);
 }, 120_000);
 
@@ -30,8 +33,12 @@ afterAll(async () => {
 it('runs the audit on request and reads the latest back, counting orphans per check', async () => {
   // A new workspace has no audit of its own; a run over every workspace (another test file's, in this shared
   // test database) also counts as its latest, so NO_AUDIT_YET is expected only when there is none.
-  const none = await request(harness.http()).get(`${base}/punchlist/audits/latest`).set(await harness.auth(auditor));
-  const globalRuns = (await db.query(`SELECT count(*)::int AS n FROM data_integrity_audit_log WHERE workspace_id IS NULL`)).rows[0].n;
+  const none = await request(harness.http())
+    .get(`${base}/punchlist/audits/latest`)
+    .set(await harness.auth(auditor));
+  const globalRuns = (
+    await db.query(`SELECT count(*)::int AS n FROM data_integrity_audit_log WHERE workspace_id IS NULL`)
+  ).rows[0].n;
   if (globalRuns === 0) {
     expect(none.status).toBe(404);
     expect(none.body.code).toBe('NO_AUDIT_YET');
@@ -49,21 +56,40 @@ it('runs the audit on request and reads the latest back, counting orphans per ch
   );
   await db.query(`SET session_replication_role = DEFAULT`);
 
-  const ran = await request(harness.http()).post(`${base}/punchlist/audits`).set(await harness.auth(auditor)).send({});
+  const ran = await request(harness.http())
+    .post(`${base}/punchlist/audits`)
+    .set(await harness.auth(auditor))
+    .send({});
   expect(ran.status).toBe(201);
   expect(ran.body).toMatchObject({
-    service: 'punchlist', workspaceId, trigger: 'REQUEST', totalOrphans: 3, healthStatus: 'DATA INTEGRITY ISSUES DETECTED',
-    counts: { 'punchlist.punchlists.workflow_instance_id': 1, 'punchlist.punchlists.workspace_id': 1, 'punchlist.punchlists.submission_id': 1 },
+    service: 'punchlist',
+    workspaceId,
+    trigger: 'REQUEST',
+    totalOrphans: 3,
+    healthStatus: 'DATA INTEGRITY ISSUES DETECTED',
+    counts: {
+      'punchlist.punchlists.workflow_instance_id': 1,
+      'punchlist.punchlists.workspace_id': 1,
+      'punchlist.punchlists.submission_id': 1,
+    },
   });
-  expect(ran.body.checks.find((c: { domainCheck: number | null }) => c.domainCheck === 7)).toMatchObject({ count: 1, severity: 'WARNING' });
+  expect(ran.body.checks.find((c: { domainCheck: number | null }) => c.domainCheck === 7)).toMatchObject({
+    count: 1,
+    severity: 'WARNING',
+  });
 
-  const latest = await request(harness.http()).get(`${base}/punchlist/audits/latest`).set(await harness.auth(admin));
+  const latest = await request(harness.http())
+    .get(`${base}/punchlist/audits/latest`)
+    .set(await harness.auth(admin));
   expect(latest.status).toBe(200);
   expect(latest.body).toMatchObject({ auditId: ran.body.auditId, totalOrphans: 3 });
 });
 
-it('answers 404 for another service\'s segment (the gateway routes by it)', async () => {
-  const wrong = await request(harness.http()).post(`${base}/workflow/audits`).set(await harness.auth(auditor)).send({});
+it("answers 404 for another service's segment (the gateway routes by it)", async () => {
+  const wrong = await request(harness.http())
+    .post(`${base}/workflow/audits`)
+    .set(await harness.auth(auditor))
+    .send({});
   expect(wrong.status).toBe(404);
   expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
 });

@@ -24,16 +24,27 @@ function newWorkflow(siteCode = `SITE-${s}`, vendorCode: string | null = 'AVIAT'
 }
 
 async function post(path: string, userId: string, body: Record<string, unknown> = {}, idempotencyKey?: string) {
-  const call = request(harness.http()).post(`${base}${path}`).set(await harness.auth(userId));
+  const call = request(harness.http())
+    .post(`${base}${path}`)
+    .set(await harness.auth(userId));
   if (idempotencyKey) call.set('Idempotency-Key', idempotencyKey);
   return call.send(body);
 }
 
 async function get(path: string, userId: string) {
-  return request(harness.http()).get(`${base}${path}`).set(await harness.auth(userId));
+  return request(harness.http())
+    .get(`${base}${path}`)
+    .set(await harness.auth(userId));
 }
 
-async function rectify(punchlistId: string, itemId: string, userId = docControl, file: Buffer = PNG, name = 'photo.png', comment = 'fixed') {
+async function rectify(
+  punchlistId: string,
+  itemId: string,
+  userId = docControl,
+  file: Buffer = PNG,
+  name = 'photo.png',
+  comment = 'fixed',
+) {
   return request(harness.http())
     .post(`${base}/${punchlistId}/items/${itemId}/rectify`)
     .set(await harness.auth(userId))
@@ -41,7 +52,11 @@ async function rectify(punchlistId: string, itemId: string, userId = docControl,
     .attach('file', file, name);
 }
 
-async function itemsOf(punchlistId: string): Promise<Array<{ id: string; itemNumber: number; status: string; evidence: Array<{ version: number; current: boolean }> }>> {
+async function itemsOf(
+  punchlistId: string,
+): Promise<
+  Array<{ id: string; itemNumber: number; status: string; evidence: Array<{ version: number; current: boolean }> }>
+> {
   const response = await get(`/${punchlistId}`, auditor);
   expect(response.status).toBe(200);
   return response.body.items;
@@ -68,7 +83,11 @@ async function walkToClosed(punchlistId: string, itemId: string) {
 beforeAll(async () => {
   await harness.start();
   await harness.addMembers(ws, [
-    [docControl, 'DOC_CONTROL'], [qa, 'QA_ENGINEER'], [issuer, 'APPROVER'], [otherApprover, 'APPROVER'], [auditor, 'AUDITOR'],
+    [docControl, 'DOC_CONTROL'],
+    [qa, 'QA_ENGINEER'],
+    [issuer, 'APPROVER'],
+    [otherApprover, 'APPROVER'],
+    [auditor, 'AUDITOR'],
   ]);
 });
 
@@ -81,19 +100,51 @@ describe('punchlists from decisions', () => {
     const { facts, stageId, punchlistId, items } = await openPunchlist();
     const response = await get(`/${punchlistId}`, auditor);
     expect(response.body).toMatchObject({
-      id: punchlistId, status: 'OPEN', origin: 'APPROVED_WITH_PUNCHLIST', workflowInstanceId: facts.workflowInstanceId, workflowStageId: stageId,
-      submissionId: facts.submissionId, siteCode: facts.siteCode, vendorCode: 'AVIAT', issuedBy: issuer, stalled: false,
+      id: punchlistId,
+      status: 'OPEN',
+      origin: 'APPROVED_WITH_PUNCHLIST',
+      workflowInstanceId: facts.workflowInstanceId,
+      workflowStageId: stageId,
+      submissionId: facts.submissionId,
+      siteCode: facts.siteCode,
+      vendorCode: 'AVIAT',
+      issuedBy: issuer,
+      stalled: false,
     });
-    expect(items.map((i) => [i.itemNumber, i.status])).toEqual([[1, 'OPEN'], [2, 'OPEN']]);
-    expect(response.body.items[1]).toMatchObject({ itemCode: 'PL-02', severity: 'MAJOR', evidence: [], history: [expect.objectContaining({ action: 'CREATED', toStatus: 'OPEN' })] });
+    expect(items.map((i) => [i.itemNumber, i.status])).toEqual([
+      [1, 'OPEN'],
+      [2, 'OPEN'],
+    ]);
+    expect(response.body.items[1]).toMatchObject({
+      itemCode: 'PL-02',
+      severity: 'MAJOR',
+      evidence: [],
+      history: [expect.objectContaining({ action: 'CREATED', toStatus: 'OPEN' })],
+    });
     const [created] = await harness.outbox(punchlistId);
     expect(created).toMatchObject({
       eventType: 'punchlist.created',
       payload: {
-        punchlistId, workflowInstanceId: facts.workflowInstanceId, workflowStageId: stageId, submissionId: facts.submissionId, issuedBy: issuer,
+        punchlistId,
+        workflowInstanceId: facts.workflowInstanceId,
+        workflowStageId: stageId,
+        submissionId: facts.submissionId,
+        issuedBy: issuer,
         items: [
-          { itemId: items[0].id, itemNumber: 1, itemCode: 'LBL-1', description: 'Cable tray label missing', severity: 'MINOR' },
-          { itemId: items[1].id, itemNumber: 2, itemCode: 'PL-02', description: 'Grounding photo unreadable', severity: 'MAJOR' },
+          {
+            itemId: items[0].id,
+            itemNumber: 1,
+            itemCode: 'LBL-1',
+            description: 'Cable tray label missing',
+            severity: 'MINOR',
+          },
+          {
+            itemId: items[1].id,
+            itemNumber: 2,
+            itemCode: 'PL-02',
+            description: 'Grounding photo unreadable',
+            severity: 'MAJOR',
+          },
         ],
       },
     });
@@ -117,13 +168,17 @@ describe('punchlists from decisions', () => {
   it('opens a blocking punchlist from a rejection with CRITICAL findings, and none from a plain rejection', async () => {
     const facts = newWorkflow();
     await harness.workflowStarted(ws, facts);
-    await harness.rejected(ws, { ...facts, stageId: `stg-rej-${s}`, decidedBy: issuer }, [{ itemCode: null, description: 'No grounding', severity: 'CRITICAL' }]);
+    await harness.rejected(ws, { ...facts, stageId: `stg-rej-${s}`, decidedBy: issuer }, [
+      { itemCode: null, description: 'No grounding', severity: 'CRITICAL' },
+    ]);
     const punchlist = await harness.punchlistOfStage(`stg-rej-${s}`);
     const body = (await get(`/${punchlist.id}`, auditor)).body;
     expect(body).toMatchObject({ origin: 'REJECTED', items: [{ severity: 'CRITICAL', status: 'OPEN' }] });
     const plain = await harness.rejected(ws, { ...facts, stageId: `stg-rej2-${s}`, decidedBy: issuer }, []);
     await harness.consumed(plain.eventId);
-    expect(await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-rej2-${s}`])).toHaveLength(0);
+    expect(
+      await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-rej2-${s}`]),
+    ).toHaveLength(0);
   });
 
   it('dead-letters a decision whose items break the severity rule, and creates nothing', async () => {
@@ -133,23 +188,49 @@ describe('punchlists from decisions', () => {
     ]);
     const marker = await harness.workflowStarted(ws, facts); // same key: read after the bad one
     await harness.consumed(marker.eventId);
-    expect(await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-bad-${s}`])).toHaveLength(0);
+    expect(await harness.query(`SELECT 1 FROM punchlists WHERE workflow_stage_id = $1`, [`stg-bad-${s}`])).toHaveLength(
+      0,
+    );
     expect(await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [bad.eventId])).toHaveLength(0);
   });
 
   it('lets only the issuer add items while the punchlist is open, with severities that fit it', async () => {
     const { punchlistId } = await openPunchlist();
-    const added = await post(`/${punchlistId}/items`, issuer, { items: [{ description: 'Rust on bracket', severity: 'MINOR', assignedTeam: 'civil', targetDate: '2026-02-01' }] }, `add-${s}`);
+    const added = await post(
+      `/${punchlistId}/items`,
+      issuer,
+      {
+        items: [{ description: 'Rust on bracket', severity: 'MINOR', assignedTeam: 'civil', targetDate: '2026-02-01' }],
+      },
+      `add-${s}`,
+    );
     expect(added.status).toBe(201);
     expect(added.body.items).toEqual([expect.objectContaining({ itemNumber: 3, itemCode: 'PL-03', status: 'OPEN' })]);
-    const replay = await post(`/${punchlistId}/items`, issuer, { items: [{ description: 'Rust on bracket', severity: 'MINOR', assignedTeam: 'civil', targetDate: '2026-02-01' }] }, `add-${s}`);
+    const replay = await post(
+      `/${punchlistId}/items`,
+      issuer,
+      {
+        items: [{ description: 'Rust on bracket', severity: 'MINOR', assignedTeam: 'civil', targetDate: '2026-02-01' }],
+      },
+      `add-${s}`,
+    );
     expect(replay.body).toEqual(added.body);
-    expect((await post(`/${punchlistId}/items`, otherApprover, { items: [{ description: 'x', severity: 'MINOR' }] })).body.code).toBe('NOT_ISSUER');
-    expect((await post(`/${punchlistId}/items`, qa, { items: [{ description: 'x', severity: 'MINOR' }] })).status).toBe(403);
-    const critical = await post(`/${punchlistId}/items`, issuer, { items: [{ description: 'x', severity: 'CRITICAL' }] });
+    expect(
+      (await post(`/${punchlistId}/items`, otherApprover, { items: [{ description: 'x', severity: 'MINOR' }] })).body
+        .code,
+    ).toBe('NOT_ISSUER');
+    expect((await post(`/${punchlistId}/items`, qa, { items: [{ description: 'x', severity: 'MINOR' }] })).status).toBe(
+      403,
+    );
+    const critical = await post(`/${punchlistId}/items`, issuer, {
+      items: [{ description: 'x', severity: 'CRITICAL' }],
+    });
     expect(critical.status).toBe(422);
     expect(critical.body.errors).toEqual([expect.objectContaining({ field: 'items.0.severity' })]);
-    expect((await post(`/${punchlistId}/items`, issuer, { items: [{ description: 'x', severity: 'MINOR', unknown: 1 }] })).status).toBe(400);
+    expect(
+      (await post(`/${punchlistId}/items`, issuer, { items: [{ description: 'x', severity: 'MINOR', unknown: 1 }] }))
+        .status,
+    ).toBe(400);
     expect(await itemsOf(punchlistId)).toHaveLength(3);
   });
 });
@@ -160,26 +241,47 @@ describe('the item lifecycle', () => {
     const itemId = items[0].id;
     const rectified = await rectify(punchlistId, itemId, docControl, PNG, 'label.png', 'label fixed');
     expect(rectified.status).toBe(200);
-    expect(rectified.body.item).toMatchObject({ status: 'RECTIFIED', previousStatus: 'OPEN', evidence: { version: 1, contentType: 'image/png', sizeBytes: PNG.length } });
-    expect((await post(`/${punchlistId}/items/${itemId}/reject`, qa, { comment: 'photo blurred' })).body.item.status).toBe('REJECTED');
-    expect((await rectify(punchlistId, itemId, docControl, PDF, 'report.pdf', 'new report')).body.item.evidence).toMatchObject({ version: 2, contentType: 'application/pdf' });
-    expect((await post(`/${punchlistId}/items/${itemId}/verify`, qa, { comment: 'ok' })).body.item.status).toBe('QA_VERIFIED');
+    expect(rectified.body.item).toMatchObject({
+      status: 'RECTIFIED',
+      previousStatus: 'OPEN',
+      evidence: { version: 1, contentType: 'image/png', sizeBytes: PNG.length },
+    });
+    expect(
+      (await post(`/${punchlistId}/items/${itemId}/reject`, qa, { comment: 'photo blurred' })).body.item.status,
+    ).toBe('REJECTED');
+    expect(
+      (await rectify(punchlistId, itemId, docControl, PDF, 'report.pdf', 'new report')).body.item.evidence,
+    ).toMatchObject({ version: 2, contentType: 'application/pdf' });
+    expect((await post(`/${punchlistId}/items/${itemId}/verify`, qa, { comment: 'ok' })).body.item.status).toBe(
+      'QA_VERIFIED',
+    );
     const closed = await post(`/${punchlistId}/items/${itemId}/close`, issuer, { comment: 'accepted' });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ punchlistStatus: 'OPEN', item: { status: 'CLOSED' } });
 
     const item = (await get(`/${punchlistId}`, auditor)).body.items[0];
     expect(item.history.map((h: { action: string; actorId: string }) => [h.action, h.actorId])).toEqual([
-      ['CREATED', issuer], ['RECTIFIED', docControl], ['REJECTED', qa], ['RECTIFIED', docControl], ['QA_VERIFIED', qa], ['CLOSED', issuer],
+      ['CREATED', issuer],
+      ['RECTIFIED', docControl],
+      ['REJECTED', qa],
+      ['RECTIFIED', docControl],
+      ['QA_VERIFIED', qa],
+      ['CLOSED', issuer],
     ]);
     expect(item.history[2]).toMatchObject({ fromStatus: 'RECTIFIED', toStatus: 'REJECTED', comment: 'photo blurred' });
-    expect(item.evidence.map((e: { version: number; current: boolean }) => [e.version, e.current])).toEqual([[1, false], [2, true]]);
+    expect(item.evidence.map((e: { version: number; current: boolean }) => [e.version, e.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect(item).toMatchObject({ closedBy: issuer, status: 'CLOSED' });
 
     const moves = (await harness.outbox(punchlistId)).filter((e) => e.eventType === 'punchlist.item.status-changed');
     expect(moves.map((e) => [e.payload.fromStatus, e.payload.toStatus, e.payload.actorId])).toEqual([
-      ['OPEN', 'RECTIFIED', docControl], ['RECTIFIED', 'REJECTED', qa], ['REJECTED', 'RECTIFIED', docControl],
-      ['RECTIFIED', 'QA_VERIFIED', qa], ['QA_VERIFIED', 'CLOSED', issuer],
+      ['OPEN', 'RECTIFIED', docControl],
+      ['RECTIFIED', 'REJECTED', qa],
+      ['REJECTED', 'RECTIFIED', docControl],
+      ['RECTIFIED', 'QA_VERIFIED', qa],
+      ['QA_VERIFIED', 'CLOSED', issuer],
     ]);
     expect(moves[1].payload.comment).toBe('photo blurred');
   });
@@ -188,23 +290,39 @@ describe('the item lifecycle', () => {
     const { punchlistId, items } = await openPunchlist();
     const itemId = items[0].id;
     const refusals: Array<[string, string, string, string]> = [
-      ['verify', qa, 'OPEN', 'VERIFY'], ['close', issuer, 'OPEN', 'CLOSE'], ['reject', qa, 'OPEN', 'REJECT'],
+      ['verify', qa, 'OPEN', 'VERIFY'],
+      ['close', issuer, 'OPEN', 'CLOSE'],
+      ['reject', qa, 'OPEN', 'REJECT'],
     ];
     for (const [move, user, current] of refusals) {
       const response = await post(`/${punchlistId}/items/${itemId}/${move}`, user, { comment: 'x' });
-      expect([move, response.status, response.body.code, response.body.currentStatus]).toEqual([move, 409, 'ILLEGAL_ITEM_TRANSITION', current]);
+      expect([move, response.status, response.body.code, response.body.currentStatus]).toEqual([
+        move,
+        409,
+        'ILLEGAL_ITEM_TRANSITION',
+        current,
+      ]);
       expect(response.headers['content-type']).toContain('application/problem+json');
     }
     await rectify(punchlistId, itemId);
     expect((await rectify(punchlistId, itemId)).body).toMatchObject({ status: 409, currentStatus: 'RECTIFIED' });
-    expect((await post(`/${punchlistId}/items/${itemId}/close`, issuer)).body).toMatchObject({ status: 409, currentStatus: 'RECTIFIED' });
+    expect((await post(`/${punchlistId}/items/${itemId}/close`, issuer)).body).toMatchObject({
+      status: 409,
+      currentStatus: 'RECTIFIED',
+    });
     await post(`/${punchlistId}/items/${itemId}/verify`, qa);
-    expect((await post(`/${punchlistId}/items/${itemId}/verify`, qa)).body).toMatchObject({ status: 409, currentStatus: 'QA_VERIFIED' });
+    expect((await post(`/${punchlistId}/items/${itemId}/verify`, qa)).body).toMatchObject({
+      status: 409,
+      currentStatus: 'QA_VERIFIED',
+    });
     expect((await rectify(punchlistId, itemId)).body).toMatchObject({ status: 409, currentStatus: 'QA_VERIFIED' });
     await post(`/${punchlistId}/items/${itemId}/close`, issuer);
     for (const move of ['verify', 'close', 'reject']) {
       const user = move === 'verify' ? qa : issuer;
-      expect((await post(`/${punchlistId}/items/${itemId}/${move}`, user, { comment: 'x' })).body).toMatchObject({ status: 409, currentStatus: 'CLOSED' });
+      expect((await post(`/${punchlistId}/items/${itemId}/${move}`, user, { comment: 'x' })).body).toMatchObject({
+        status: 409,
+        currentStatus: 'CLOSED',
+      });
     }
     expect((await rectify(punchlistId, itemId)).body).toMatchObject({ status: 409, currentStatus: 'CLOSED' });
     const item = (await itemsOf(punchlistId))[0];
@@ -233,24 +351,35 @@ describe('the item lifecycle', () => {
   it('needs evidence to close: the database refuses a CLOSED (or RECTIFIED) item without it', async () => {
     const { punchlistId, items } = await openPunchlist();
     for (const status of ['RECTIFIED', 'QA_VERIFIED']) {
-      await expect(harness.query(`UPDATE punchlist_items SET status = $2 WHERE id = $1`, [items[0].id, status])).rejects.toMatchObject({
+      await expect(
+        harness.query(`UPDATE punchlist_items SET status = $2 WHERE id = $1`, [items[0].id, status]),
+      ).rejects.toMatchObject({
         driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }),
       });
     }
     await expect(
-      harness.query(`UPDATE punchlist_items SET status = 'CLOSED', closed_by = 'x', closed_at = now() WHERE id = $1`, [items[0].id]),
-    ).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }) });
+      harness.query(`UPDATE punchlist_items SET status = 'CLOSED', closed_by = 'x', closed_at = now() WHERE id = $1`, [
+        items[0].id,
+      ]),
+    ).rejects.toMatchObject({
+      driverError: expect.objectContaining({ constraint: 'ck_punchlist_items_evidence_required' }),
+    });
     // Through the API the same item cannot get there either: closing an OPEN item is an illegal move.
-    expect((await post(`/${punchlistId}/items/${items[0].id}/close`, issuer)).body).toMatchObject({ status: 409, currentStatus: 'OPEN' });
+    expect((await post(`/${punchlistId}/items/${items[0].id}/close`, issuer)).body).toMatchObject({
+      status: 409,
+      currentStatus: 'OPEN',
+    });
     expect((await itemsOf(punchlistId))[0].status).toBe('OPEN');
   });
 
   it('keeps the audit trail append-only', async () => {
     const { items } = await openPunchlist();
-    await expect(harness.query(`UPDATE punchlist_item_history SET comment = 'x' WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(
-      /permission denied|append-only/,
-    );
-    await expect(harness.query(`DELETE FROM punchlist_item_history WHERE punchlist_item_id = $1`, [items[0].id])).rejects.toThrow(/permission denied|append-only/);
+    await expect(
+      harness.query(`UPDATE punchlist_item_history SET comment = 'x' WHERE punchlist_item_id = $1`, [items[0].id]),
+    ).rejects.toThrow(/permission denied|append-only/);
+    await expect(
+      harness.query(`DELETE FROM punchlist_item_history WHERE punchlist_item_id = $1`, [items[0].id]),
+    ).rejects.toThrow(/permission denied|append-only/);
   });
 
   it('replays a move answered under the same Idempotency-Key, and refuses the key for another body', async () => {
@@ -259,14 +388,17 @@ describe('the item lifecycle', () => {
     const first = await post(`/${punchlistId}/items/${items[0].id}/verify`, qa, { comment: 'ok' }, `verify-${s}`);
     const again = await post(`/${punchlistId}/items/${items[0].id}/verify`, qa, { comment: 'ok' }, `verify-${s}`);
     expect([again.status, again.body]).toEqual([200, first.body]);
-    expect((await post(`/${punchlistId}/items/${items[0].id}/verify`, qa, { comment: 'other' }, `verify-${s}`)).status).toBe(422);
+    expect(
+      (await post(`/${punchlistId}/items/${items[0].id}/verify`, qa, { comment: 'other' }, `verify-${s}`)).status,
+    ).toBe(422);
     const moves = (await harness.outbox(punchlistId)).filter((e) => e.payload.toStatus === 'QA_VERIFIED');
     expect(moves).toHaveLength(1);
   });
 });
 
 describe('evidence uploads', () => {
-  const blobCount = () => readdirSync(harness.evidenceDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  const blobCount = () =>
+    readdirSync(harness.evidenceDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 
   it('refuses what a client gets wrong with 4xx problem+json, storing nothing and leaving the item OPEN', async () => {
     const { punchlistId, items } = await openPunchlist();
@@ -274,13 +406,25 @@ describe('evidence uploads', () => {
     const before = blobCount();
     const text = await rectify(punchlistId, itemId, docControl, Buffer.from('just some text'), 'photo.png');
     expect([text.status, text.body.code]).toEqual([415, 'UNSUPPORTED_FILE_TYPE']);
-    const big = await rectify(punchlistId, itemId, docControl, Buffer.concat([PNG, Buffer.alloc(EVIDENCE_LIMIT_BYTES)]), 'big.png');
+    const big = await rectify(
+      punchlistId,
+      itemId,
+      docControl,
+      Buffer.concat([PNG, Buffer.alloc(EVIDENCE_LIMIT_BYTES)]),
+      'big.png',
+    );
     expect([big.status, big.body.code]).toEqual([413, 'FILE_TOO_LARGE']);
-    const noFile = await request(harness.http()).post(`${base}/${punchlistId}/items/${itemId}/rectify`).set(await harness.auth(docControl)).field('comment', 'x');
+    const noFile = await request(harness.http())
+      .post(`${base}/${punchlistId}/items/${itemId}/rectify`)
+      .set(await harness.auth(docControl))
+      .field('comment', 'x');
     expect([noFile.status, noFile.body.errors?.[0]?.field]).toEqual([400, 'file']);
     const json = await post(`/${punchlistId}/items/${itemId}/rectify`, docControl, { comment: 'x' });
     expect(json.status).toBe(415);
-    const wrongField = await request(harness.http()).post(`${base}/${punchlistId}/items/${itemId}/rectify`).set(await harness.auth(docControl)).attach('document', PNG, 'a.png');
+    const wrongField = await request(harness.http())
+      .post(`${base}/${punchlistId}/items/${itemId}/rectify`)
+      .set(await harness.auth(docControl))
+      .attach('document', PNG, 'a.png');
     expect(wrongField.status).toBe(400);
     expect(blobCount()).toBe(before);
     expect((await itemsOf(punchlistId))[0]).toMatchObject({ status: 'OPEN', evidence: [] });
@@ -291,15 +435,25 @@ describe('evidence uploads', () => {
     const uploaded = await rectify(punchlistId, items[0].id, docControl, PDF, 'named-like-a.png');
     expect(uploaded.body.item.evidence.contentType).toBe('application/pdf');
     const evidence = (await itemsOf(punchlistId))[0].evidence[0] as unknown as { contentUrl: string; sha256: string };
-    const download = await request(harness.http()).get(evidence.contentUrl).set(await harness.auth(auditor)).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const download = await request(harness.http())
+      .get(evidence.contentUrl)
+      .set(await harness.auth(auditor))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(download.status).toBe(200);
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
-    expect((await request(harness.http()).get(evidence.contentUrl).set(await harness.auth(outsider))).status).toBe(404);
+    expect(
+      (
+        await request(harness.http())
+          .get(evidence.contentUrl)
+          .set(await harness.auth(outsider))
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -316,10 +470,18 @@ describe('clearing', () => {
     const last = await walkToClosed(first.punchlistId, first.items[1].id);
     expect(last.body.punchlistStatus).toBe('CLEARED');
     const cleared = (await harness.outbox(first.punchlistId)).filter((e) => e.eventType === 'punchlist.cleared');
-    expect(cleared).toEqual([expect.objectContaining({ payload: expect.objectContaining({
-      punchlistId: first.punchlistId, workflowInstanceId: facts.workflowInstanceId, workflowStageId: `stg-c1-${s}`, submissionId: facts.submissionId,
-      clearedBy: issuer, openPunchlistsOfWorkflow: 1,
-    }) })]);
+    expect(cleared).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          punchlistId: first.punchlistId,
+          workflowInstanceId: facts.workflowInstanceId,
+          workflowStageId: `stg-c1-${s}`,
+          submissionId: facts.submissionId,
+          clearedBy: issuer,
+          openPunchlistsOfWorkflow: 1,
+        }),
+      }),
+    ]);
 
     const [secondItem] = await itemsOf(second.id);
     await walkToClosed(second.id, secondItem.id);
@@ -327,22 +489,35 @@ describe('clearing', () => {
     expect(clearedLast?.payload.openPunchlistsOfWorkflow).toBe(0);
     const list = await get(`?workflowInstanceId=${facts.workflowInstanceId}`, auditor);
     expect(list.body.items.map((p: { status: string }) => p.status)).toEqual(['CLEARED', 'CLEARED']);
-    expect((await post(`/${first.punchlistId}/items`, issuer, { items: [{ description: 'late', severity: 'MINOR' }] })).body).toMatchObject({ status: 409, currentStatus: 'CLEARED' });
+    expect(
+      (await post(`/${first.punchlistId}/items`, issuer, { items: [{ description: 'late', severity: 'MINOR' }] })).body,
+    ).toMatchObject({ status: 409, currentStatus: 'CLEARED' });
   });
 
   it('moves the items of one punchlist at the same time: each item once, and exactly one clearing by the last close', async () => {
     const facts = newWorkflow();
     const stageId = `stg-cc-${s}`;
     await harness.workflowStarted(ws, facts);
-    await harness.approvedWithPunchlist(ws, { ...facts, stageId, decidedBy: issuer },
-      Array.from({ length: 5 }, (_, n) => ({ itemCode: null, description: `concurrent ${n + 1}`, severity: 'MINOR' as const })));
+    await harness.approvedWithPunchlist(
+      ws,
+      { ...facts, stageId, decidedBy: issuer },
+      Array.from({ length: 5 }, (_, n) => ({
+        itemCode: null,
+        description: `concurrent ${n + 1}`,
+        severity: 'MINOR' as const,
+      })),
+    );
     const { id: punchlistId } = await harness.punchlistOfStage(stageId);
     const items = await itemsOf(punchlistId);
     const statuses = (responses: Array<{ status: number }>) => responses.map((r) => r.status);
 
-    expect(statuses(await Promise.all(items.map((item) => rectify(punchlistId, item.id))))).toEqual(items.map(() => 200));
+    expect(statuses(await Promise.all(items.map((item) => rectify(punchlistId, item.id))))).toEqual(
+      items.map(() => 200),
+    );
     // Two verifies of one item at once: one moves it, the other finds it QA_VERIFIED.
-    const twice = await Promise.all([items[0], ...items].map((item) => post(`/${punchlistId}/items/${item.id}/verify`, qa, { comment: 'ok' })));
+    const twice = await Promise.all(
+      [items[0], ...items].map((item) => post(`/${punchlistId}/items/${item.id}/verify`, qa, { comment: 'ok' })),
+    );
     expect(statuses(twice).sort()).toEqual([...items.map(() => 200), 409]);
     const closes = await Promise.all(items.map((item) => post(`/${punchlistId}/items/${item.id}/close`, issuer, {})));
     expect(statuses(closes)).toEqual(items.map(() => 200));
@@ -355,30 +530,57 @@ describe('clearing', () => {
 describe('stalled work', () => {
   it('reminds after 30 idle days and flags STALLED after 60; progress resets the clock', async () => {
     const isolated = randomUUID();
-    await harness.addMembers(isolated, [[issuer, 'APPROVER'], [docControl, 'DOC_CONTROL']]);
+    await harness.addMembers(isolated, [
+      [issuer, 'APPROVER'],
+      [docControl, 'DOC_CONTROL'],
+    ]);
     const facts = newWorkflow();
     await harness.workflowStarted(isolated, facts);
-    await harness.approvedWithPunchlist(isolated, { ...facts, stageId: `stg-idle-${s}`, decidedBy: issuer }, [{ itemCode: null, description: 'x', severity: 'MINOR' }]);
+    await harness.approvedWithPunchlist(isolated, { ...facts, stageId: `stg-idle-${s}`, decidedBy: issuer }, [
+      { itemCode: null, description: 'x', severity: 'MINOR' },
+    ]);
     const punchlist = await harness.punchlistOfStage(`stg-idle-${s}`);
     const start = harness.clock.now();
     try {
       expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({ reminded: [], stalled: [] });
       harness.clock.advanceDays(30);
-      expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({ reminded: [punchlist.id], stalled: [] });
+      expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({
+        reminded: [punchlist.id],
+        stalled: [],
+      });
       expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({ reminded: [], stalled: [] });
       harness.clock.advanceDays(30);
-      expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({ reminded: [], stalled: [punchlist.id] });
-      const stalled = await request(harness.http()).get(`/api/v1/workspaces/${isolated}/punchlists?stalled=true`).set(await harness.auth(issuer));
-      expect(stalled.body.items.map((p: { id: string; stalled: boolean }) => [p.id, p.stalled])).toEqual([[punchlist.id, true]]);
+      expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({
+        reminded: [],
+        stalled: [punchlist.id],
+      });
+      const stalled = await request(harness.http())
+        .get(`/api/v1/workspaces/${isolated}/punchlists?stalled=true`)
+        .set(await harness.auth(issuer));
+      expect(stalled.body.items.map((p: { id: string; stalled: boolean }) => [p.id, p.stalled])).toEqual([
+        [punchlist.id, true],
+      ]);
       const events = (await harness.outbox(punchlist.id)).filter((e) => e.eventType !== 'punchlist.created');
-      expect(events.map((e) => [e.eventType, e.payload.idleDays])).toEqual([['punchlist.reminder', 30], ['punchlist.stalled', 60]]);
+      expect(events.map((e) => [e.eventType, e.payload.idleDays])).toEqual([
+        ['punchlist.reminder', 30],
+        ['punchlist.stalled', 60],
+      ]);
 
-      const [item] = (await request(harness.http()).get(`/api/v1/workspaces/${isolated}/punchlists/${punchlist.id}`).set(await harness.auth(issuer))).body.items;
+      const [item] = (
+        await request(harness.http())
+          .get(`/api/v1/workspaces/${isolated}/punchlists/${punchlist.id}`)
+          .set(await harness.auth(issuer))
+      ).body.items;
       const moved = await request(harness.http())
         .post(`/api/v1/workspaces/${isolated}/punchlists/${punchlist.id}/items/${item.id}/rectify`)
-        .set(await harness.auth(docControl)).attach('file', PNG, 'p.png');
+        .set(await harness.auth(docControl))
+        .attach('file', PNG, 'p.png');
       expect(moved.status).toBe(200);
-      const after = (await request(harness.http()).get(`/api/v1/workspaces/${isolated}/punchlists/${punchlist.id}`).set(await harness.auth(issuer))).body;
+      const after = (
+        await request(harness.http())
+          .get(`/api/v1/workspaces/${isolated}/punchlists/${punchlist.id}`)
+          .set(await harness.auth(issuer))
+      ).body;
       expect(after.stalled).toBe(false);
       harness.clock.advanceDays(29);
       expect(await harness.sweeper.sweepOnce({ workspaceId: isolated })).toEqual({ reminded: [], stalled: [] });
@@ -389,13 +591,15 @@ describe('stalled work', () => {
 });
 
 describe('queries and access', () => {
-  it('filters by submission, site, vendor and status, pages with nextCursor, and lists a team\'s open items', async () => {
+  it("filters by submission, site, vendor and status, pages with nextCursor, and lists a team's open items", async () => {
     const site = `FLT-${s}`;
     const a = await openPunchlist(newWorkflow(site, 'HUAWEI'));
     const b = await openPunchlist(newWorkflow(site, 'ZTE'));
     const bySite = await get(`?siteCode=${site}`, auditor);
     expect(bySite.body.items.map((p: { id: string }) => p.id).sort()).toEqual([a.punchlistId, b.punchlistId].sort());
-    expect((await get(`?siteCode=${site}&vendorCode=ZTE`, auditor)).body.items.map((p: { id: string }) => p.id)).toEqual([b.punchlistId]);
+    expect(
+      (await get(`?siteCode=${site}&vendorCode=ZTE`, auditor)).body.items.map((p: { id: string }) => p.id),
+    ).toEqual([b.punchlistId]);
     expect((await get(`?submissionId=${a.facts.submissionId}`, auditor)).body.items).toHaveLength(1);
     expect((await get(`?siteCode=${site}&status=CLEARED`, auditor)).body.items).toEqual([]);
 
@@ -409,12 +613,28 @@ describe('queries and access', () => {
     expect((await get(`?site_code=${site}`, auditor)).status).toBe(400);
 
     const team = `team-${s}`;
-    const assign = await request(harness.http()).patch(`${base}/${a.punchlistId}/items/${a.items[1].id}`).set(await harness.auth(docControl)).send({ assignedTeam: team, targetDate: '2026-03-01' });
+    const assign = await request(harness.http())
+      .patch(`${base}/${a.punchlistId}/items/${a.items[1].id}`)
+      .set(await harness.auth(docControl))
+      .send({ assignedTeam: team, targetDate: '2026-03-01' });
     expect(assign.body).toMatchObject({ assignedTeam: team, targetDate: '2026-03-01' });
-    await request(harness.http()).patch(`${base}/${b.punchlistId}/items/${b.items[0].id}`).set(await harness.auth(issuer)).send({ assignedTeam: team });
-    expect((await request(harness.http()).patch(`${base}/${b.punchlistId}/items/${b.items[0].id}`).set(await harness.auth(otherApprover)).send({ assignedTeam: 'x' })).status).toBe(403);
+    await request(harness.http())
+      .patch(`${base}/${b.punchlistId}/items/${b.items[0].id}`)
+      .set(await harness.auth(issuer))
+      .send({ assignedTeam: team });
+    expect(
+      (
+        await request(harness.http())
+          .patch(`${base}/${b.punchlistId}/items/${b.items[0].id}`)
+          .set(await harness.auth(otherApprover))
+          .send({ assignedTeam: 'x' })
+      ).status,
+    ).toBe(403);
     const teamItems = await get(`/open-items?team=${team}`, auditor);
-    expect(teamItems.body.items.map((i: { id: string; targetDate: string | null }) => [i.id, i.targetDate])).toEqual([[a.items[1].id, '2026-03-01'], [b.items[0].id, null]]);
+    expect(teamItems.body.items.map((i: { id: string; targetDate: string | null }) => [i.id, i.targetDate])).toEqual([
+      [a.items[1].id, '2026-03-01'],
+      [b.items[0].id, null],
+    ]);
     const teamPage = await get(`/open-items?team=${team}&limit=1`, auditor);
     const teamNext = await get(`/open-items?team=${team}&limit=1&cursor=${teamPage.body.nextCursor}`, auditor);
     expect(teamNext.body.items.map((i: { id: string }) => i.id)).toEqual([b.items[0].id]);
@@ -426,7 +646,13 @@ describe('queries and access', () => {
     expect((await request(harness.http()).get(base)).status).toBe(401);
     expect((await request(harness.http()).get(base).set('X-User-Id', auditor)).status).toBe(401);
     expect((await get('', outsider)).status).toBe(404);
-    expect((await request(harness.http()).get(`/api/v1/workspaces/${randomUUID()}/punchlists/${punchlistId}`).set(await harness.auth(auditor))).status).toBe(404);
+    expect(
+      (
+        await request(harness.http())
+          .get(`/api/v1/workspaces/${randomUUID()}/punchlists/${punchlistId}`)
+          .set(await harness.auth(auditor))
+      ).status,
+    ).toBe(404);
     expect((await get(`/${randomUUID()}`, auditor)).status).toBe(404);
     expect((await post(`/${punchlistId}/items/${items[0].id}/verify`, auditor)).status).toBe(403);
     await waitFor(async () => (await get(`/${punchlistId}`, auditor)).status === 200);

@@ -21,7 +21,10 @@ const base = `/api/v1/workspaces/${ws}/punchlists`;
 
 beforeAll(async () => {
   await harness.start();
-  await harness.addMembers(ws, [[issuer, 'APPROVER'], [auditor, 'AUDITOR']]);
+  await harness.addMembers(ws, [
+    [issuer, 'APPROVER'],
+    [auditor, 'AUDITOR'],
+  ]);
 });
 
 afterAll(async () => {
@@ -29,7 +32,12 @@ afterAll(async () => {
 });
 
 async function openPunchlist(): Promise<string> {
-  const facts = { workflowInstanceId: `wf-${uniqueSuffix()}`, submissionId: `sub-${uniqueSuffix()}`, siteCode: `SITE-${s}`, vendorCode: null };
+  const facts = {
+    workflowInstanceId: `wf-${uniqueSuffix()}`,
+    submissionId: `sub-${uniqueSuffix()}`,
+    siteCode: `SITE-${s}`,
+    vendorCode: null,
+  };
   const stageId = `stg-${uniqueSuffix()}`;
   await harness.workflowStarted(ws, facts);
   await harness.approvedWithPunchlist(ws, { ...facts, stageId, decidedBy: issuer }, [
@@ -38,45 +46,100 @@ async function openPunchlist(): Promise<string> {
   return (await harness.punchlistOfStage(stageId)).id;
 }
 
-const rejection = (punchlistId: string, field: string, over: Partial<ReferenceRejectedPayloadV1> = {}): ReferenceRejectedPayloadV1 => ({
-  ...ReferenceRejectedV1.fixture.payload, claimantService: 'punchlist-service', ownerService: 'workflow-service', aggregateType: 'punchlist',
-  aggregateId: punchlistId, workspaceId: ws, field, entity: 'workflow_stages', referencedId: `${field}-fabricated-${s}`, claimEventId: randomUUID(),
-  claimEventType: 'punchlist.created', ...over,
+const rejection = (
+  punchlistId: string,
+  field: string,
+  over: Partial<ReferenceRejectedPayloadV1> = {},
+): ReferenceRejectedPayloadV1 => ({
+  ...ReferenceRejectedV1.fixture.payload,
+  claimantService: 'punchlist-service',
+  ownerService: 'workflow-service',
+  aggregateType: 'punchlist',
+  aggregateId: punchlistId,
+  workspaceId: ws,
+  field,
+  entity: 'workflow_stages',
+  referencedId: `${field}-fabricated-${s}`,
+  claimEventId: randomUUID(),
+  claimEventType: 'punchlist.created',
+  ...over,
 });
 const recorded = async (id: string) =>
-  (await harness.query(`SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`, [id])) as Array<{
-    field: string; outcome: string;
+  (await harness.query(
+    `SELECT field, outcome FROM reference_rejections WHERE aggregate_id = $1 ORDER BY received_at, rejection_event_id`,
+    [id],
+  )) as Array<{
+    field: string;
+    outcome: string;
   }>;
-const view = async (id: string) => (await request(harness.http()).get(`${base}/${id}`).set(await harness.auth(auditor)).expect(200)).body;
+const view = async (id: string) =>
+  (
+    await request(harness.http())
+      .get(`${base}/${id}`)
+      .set(await harness.auth(auditor))
+      .expect(200)
+  ).body;
 
 it('flags an open punchlist, visibly and once, and records every rejection', async () => {
   const id = await openPunchlist();
   expect(await view(id)).toMatchObject({ flagged: false, integrityFlag: null, referenceRejections: [] });
 
-  const first = await harness.produce(ReferenceRejectedV1, ws, id, rejection(id, 'workflowStageId', { reasonCode: 'MISMATCH' }));
+  const first = await harness.produce(
+    ReferenceRejectedV1,
+    ws,
+    id,
+    rejection(id, 'workflowStageId', { reasonCode: 'MISMATCH' }),
+  );
   await waitFor(async () => (await recorded(id)).length === 1, { what: 'the rejection recorded' });
   const flagged = await view(id);
   expect(flagged).toMatchObject({
-    status: 'OPEN', flagged: true, integrityFlag: expect.stringMatching(/^INVALID_REFERENCE: workflowStageId = workflowStageId-fabricated-.* MISMATCH/),
+    status: 'OPEN',
+    flagged: true,
+    integrityFlag: expect.stringMatching(
+      /^INVALID_REFERENCE: workflowStageId = workflowStageId-fabricated-.* MISMATCH/,
+    ),
     flaggedAt: expect.any(String),
-    referenceRejections: [expect.objectContaining({ field: 'workflowStageId', reasonCode: 'MISMATCH', ownerService: 'workflow-service', outcome: 'COMPENSATED' })],
+    referenceRejections: [
+      expect.objectContaining({
+        field: 'workflowStageId',
+        reasonCode: 'MISMATCH',
+        ownerService: 'workflow-service',
+        outcome: 'COMPENSATED',
+      }),
+    ],
   });
 
   // Redelivered, then a second refused field from another owner: one more record, the flag unchanged.
   await harness.produce(ReferenceRejectedV1, ws, id, first.payload, first.eventId);
-  await harness.produce(ReferenceRejectedV1, ws, id, rejection(id, 'submissionId', { ownerService: 'submission-service', entity: 'atp_submissions' }));
+  await harness.produce(
+    ReferenceRejectedV1,
+    ws,
+    id,
+    rejection(id, 'submissionId', { ownerService: 'submission-service', entity: 'atp_submissions' }),
+  );
   await waitFor(async () => (await recorded(id)).length === 2, { what: 'the second rejection recorded' });
-  expect(await recorded(id)).toEqual([{ field: 'workflowStageId', outcome: 'COMPENSATED' }, { field: 'submissionId', outcome: 'ALREADY_SAFE' }]);
+  expect(await recorded(id)).toEqual([
+    { field: 'workflowStageId', outcome: 'COMPENSATED' },
+    { field: 'submissionId', outcome: 'ALREADY_SAFE' },
+  ]);
   const again = await view(id);
   expect([again.integrityFlag, again.flaggedAt]).toEqual([flagged.integrityFlag, flagged.flaggedAt]);
-  const listed = (await request(harness.http()).get(base).set(await harness.auth(auditor)).expect(200)).body.items;
+  const listed = (
+    await request(harness.http())
+      .get(base)
+      .set(await harness.auth(auditor))
+      .expect(200)
+  ).body.items;
   expect(listed.find((p: { id: string }) => p.id === id)).toMatchObject({ flagged: true });
 });
 
 it('records a rejection about a punchlist it does not hold, and ignores other claimants', async () => {
   const ghost = `pl-ghost-${s}`;
   await harness.produce(ReferenceRejectedV1, ws, ghost, rejection(ghost, 'workflowInstanceId'));
-  const other = await harness.produce(ReferenceRejectedV1, ws, `wf-${s}`, { ...rejection(`wf-${s}`, 'siteId'), aggregateType: 'workflow' });
+  const other = await harness.produce(ReferenceRejectedV1, ws, `wf-${s}`, {
+    ...rejection(`wf-${s}`, 'siteId'),
+    aggregateType: 'workflow',
+  });
   await waitFor(async () => (await recorded(ghost)).length === 1, { what: 'the ghost rejection recorded' });
   expect(await recorded(ghost)).toEqual([{ field: 'workflowInstanceId', outcome: 'UNKNOWN_AGGREGATE' }]);
   await harness.consumed(other.eventId);

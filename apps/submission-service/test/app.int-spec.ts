@@ -11,7 +11,10 @@ describeServiceSmoke(
   () =>
     AppModule.forRoot(
       loadAppEnv(
-        serviceTestEnv('submission', 'submission-service', { ...testIssuerEnv(), BLOB_STORE_DIR: mkdtempSync(join(tmpdir(), 'submission-smoke-')) }),
+        serviceTestEnv('submission', 'submission-service', {
+          ...testIssuerEnv(),
+          BLOB_STORE_DIR: mkdtempSync(join(tmpdir(), 'submission-smoke-')),
+        }),
       ),
     ),
   configureHttp,

@@ -33,7 +33,8 @@ describe('a paused replica consumer: the stale reference is caught and compensat
 
   const configCall = async (method: string, path: string, user: string, body?: unknown, platformAdmin = false) => {
     const response = await fetch(`${config?.url}/api/v1${path}`, {
-      method, headers: { ...bearer(user, platformAdmin ? PLATFORM_ADMIN : {}), 'content-type': 'application/json' },
+      method,
+      headers: { ...bearer(user, platformAdmin ? PLATFORM_ADMIN : {}), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -41,24 +42,44 @@ describe('a paused replica consumer: the stale reference is caught and compensat
     return text ? JSON.parse(text) : {};
   };
   const putSite = (isActive: boolean) =>
-    configCall('PUT', `/workspaces/${workspaceId}/sites`, admin, { siteCode, siteName: siteCode, clusterCode: 'JKT-01', isActive });
+    configCall('PUT', `/workspaces/${workspaceId}/sites`, admin, {
+      siteCode,
+      siteName: siteCode,
+      clusterCode: 'JKT-01',
+      isActive,
+    });
   const createSubmission = async () =>
-    harness.http().post(`/api/v1/workspaces/${workspaceId}/submissions`).set(await harness.auth(doc))
+    harness
+      .http()
+      .post(`/api/v1/workspaces/${workspaceId}/submissions`)
+      .set(await harness.auth(doc))
       .send({ siteCode, scopeCode: 'PLN_UPGRADE', vendorCode: 'AVIAT', atpCategory: 'PLN_UPGRADE' });
   const replicaConsumer = (): InboxConsumer => {
     const consumers = harness.app.get(InboxTransport).unwrap<InboxConsumer[]>();
     return consumers.find((c) => c.name === 'submission-service.reference-replica') as InboxConsumer;
   };
   const siteReplicaActive = async () =>
-    ((await harness.query(`SELECT is_active FROM site_replica WHERE workspace_id = $1 AND site_code = $2`, [workspaceId, siteCode])) as
-      Array<{ is_active: boolean }>)[0]?.is_active;
+    (
+      (await harness.query(`SELECT is_active FROM site_replica WHERE workspace_id = $1 AND site_code = $2`, [
+        workspaceId,
+        siteCode,
+      ])) as Array<{ is_active: boolean }>
+    )[0]?.is_active;
 
   beforeAll(async () => {
     await harness.start();
     config = await startServiceProcess('config');
-    for (const id of [admin, doc]) await configCall('POST', '/users', 'bootstrap', { id, email: `${id}@example.test`, fullName: id }, true);
-    workspaceId = (await configCall('POST', '/workspaces', admin, { code: `ACC-${salt.toUpperCase()}`, name: 'Acceptance', customerGroupId: 'cg', vendorOwnerId: 'vo' }, true))
-      .workspaceId;
+    for (const id of [admin, doc])
+      await configCall('POST', '/users', 'bootstrap', { id, email: `${id}@example.test`, fullName: id }, true);
+    workspaceId = (
+      await configCall(
+        'POST',
+        '/workspaces',
+        admin,
+        { code: `ACC-${salt.toUpperCase()}`, name: 'Acceptance', customerGroupId: 'cg', vendorOwnerId: 'vo' },
+        true,
+      )
+    ).workspaceId;
     await configCall('POST', `/workspaces/${workspaceId}/members`, admin, { userId: doc, role: 'DOC_CONTROL' });
     const form = new FormData();
     form.set('sourceType', 'SCOPE_CONFIG');
@@ -67,15 +88,31 @@ describe('a paused replica consumer: the stale reference is caught and compensat
       vendors: [{ vendor_code: 'AVIAT', vendor_name: 'AVIAT', vendor_type: 'OEM' }],
     });
     form.set('file', new Blob([file]), 'scope.csv');
-    const imported = await fetch(`${config.url}/api/v1/workspaces/${workspaceId}/config-versions/import`, { method: 'POST', headers: bearer(admin), body: form });
+    const imported = await fetch(`${config.url}/api/v1/workspaces/${workspaceId}/config-versions/import`, {
+      method: 'POST',
+      headers: bearer(admin),
+      body: form,
+    });
     expect(imported.status).toBe(201);
     const versionId = ((await imported.json()) as { version: { id: string } }).version.id;
     await configCall('POST', `/workspaces/${workspaceId}/config-versions/${versionId}/activate`, admin);
     await putSite(true);
-    await waitFor(async () => (await siteReplicaActive()) === true && (await harness.query(
-      `SELECT 1 FROM scope_replica WHERE workspace_id = $1 AND scope_code = 'PLN_UPGRADE'`, [workspaceId],
-    )).length === 1 && (await harness.query(`SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, doc])).length === 1,
-    { timeoutMs: 60_000, intervalMs: 250, what: 'the site, scope and member replicated from config-service' });
+    await waitFor(
+      async () =>
+        (await siteReplicaActive()) === true &&
+        (
+          await harness.query(`SELECT 1 FROM scope_replica WHERE workspace_id = $1 AND scope_code = 'PLN_UPGRADE'`, [
+            workspaceId,
+          ])
+        ).length === 1 &&
+        (
+          await harness.query(`SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2`, [
+            workspaceId,
+            doc,
+          ])
+        ).length === 1,
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the site, scope and member replicated from config-service' },
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -92,18 +129,39 @@ describe('a paused replica consumer: the stale reference is caught and compensat
     const created = await createSubmission();
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const view = await waitFor(async () => {
-      const body = (await harness.http().get(`/api/v1/workspaces/${workspaceId}/submissions/${id}`).set(await harness.auth(doc))).body;
-      return body.status === 'INVALID_REFERENCE' && body;
-    }, { timeoutMs: 60_000, intervalMs: 250, what: 'the submission INVALID_REFERENCE' });
+    const view = await waitFor(
+      async () => {
+        const body = (
+          await harness
+            .http()
+            .get(`/api/v1/workspaces/${workspaceId}/submissions/${id}`)
+            .set(await harness.auth(doc))
+        ).body;
+        return body.status === 'INVALID_REFERENCE' && body;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the submission INVALID_REFERENCE' },
+    );
     expect(view.referenceRejections).toEqual([
-      expect.objectContaining({ field: 'siteId', entity: 'sites', reasonCode: 'INACTIVE', ownerService: 'config-service', outcome: 'COMPENSATED' }),
+      expect.objectContaining({
+        field: 'siteId',
+        entity: 'sites',
+        reasonCode: 'INACTIVE',
+        ownerService: 'config-service',
+        outcome: 'COMPENSATED',
+      }),
     ]);
-    const events = (await harness.outboxEvents(id)).map((e) => [e.eventType, (e.payload as { toStatus?: string }).toStatus]);
+    const events = (await harness.outboxEvents(id)).map((e) => [
+      e.eventType,
+      (e.payload as { toStatus?: string }).toStatus,
+    ]);
     expect(events).toContainEqual(['submission.status-changed', 'INVALID_REFERENCE']);
 
     await replicaConsumer().start(); // resumed: the replica catches up with the deactivation
-    await waitFor(async () => (await siteReplicaActive()) === false, { timeoutMs: 60_000, intervalMs: 250, what: 'the replica caught up' });
+    await waitFor(async () => (await siteReplicaActive()) === false, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the replica caught up',
+    });
     const refused = await createSubmission();
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ field: 'siteCode' });

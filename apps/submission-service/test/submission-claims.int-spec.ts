@@ -1,6 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  PunchlistCreatedV1, WorkflowStartedV1, type EventEnvelope, type ReferenceRejectedPayloadV1, type WorkflowStartedPayloadV1,
+  PunchlistCreatedV1,
+  WorkflowStartedV1,
+  type EventEnvelope,
+  type ReferenceRejectedPayloadV1,
+  type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import { waitFor } from '@atp/testing';
 import { SubmissionHarness, type TestWorkspace } from './support/submission-harness';
@@ -22,35 +26,68 @@ describe('submission-service: validation of claims about submissions', () => {
 
   beforeAll(async () => {
     await harness.start();
-    ws = await harness.workspace([['u-doc', 'DOC_CONTROL'], ['u-qa', 'QA_ENGINEER']]);
+    ws = await harness.workspace([
+      ['u-doc', 'DOC_CONTROL'],
+      ['u-qa', 'QA_ENGINEER'],
+    ]);
     base = `/api/v1/workspaces/${ws.workspaceId}`;
     const post = async (path: string, body: Record<string, unknown> = {}) =>
-      harness.http().post(`${base}${path}`).set(await harness.auth('u-doc')).send(body);
-    const created = await post('/submissions', { siteCode: ws.siteCode, scopeCode: 'PLN_UPGRADE', vendorCode: 'AVIAT', atpCategory: 'PLN_UPGRADE' });
+      harness
+        .http()
+        .post(`${base}${path}`)
+        .set(await harness.auth('u-doc'))
+        .send(body);
+    const created = await post('/submissions', {
+      siteCode: ws.siteCode,
+      scopeCode: 'PLN_UPGRADE',
+      vendorCode: 'AVIAT',
+      atpCategory: 'PLN_UPGRADE',
+    });
     expect(created.status).toBe(201);
     submissionId = created.body.id;
-    const doc = await harness.http().post(`${base}/submissions/${submissionId}/documents`).set(await harness.auth('u-doc')).attach('file', pdf(), 'atp.pdf');
+    const doc = await harness
+      .http()
+      .post(`${base}/submissions/${submissionId}/documents`)
+      .set(await harness.auth('u-doc'))
+      .attach('file', pdf(), 'atp.pdf');
     expect(doc.status).toBe(201);
     expect((await post(`/submissions/${submissionId}/submit`)).status).toBe(200);
   });
 
   afterAll(() => harness.stop());
 
-  const started = (over: Partial<WorkflowStartedPayloadV1>, workspaceId = ws.workspaceId): EventEnvelope<WorkflowStartedPayloadV1> => {
+  const started = (
+    over: Partial<WorkflowStartedPayloadV1>,
+    workspaceId = ws.workspaceId,
+  ): EventEnvelope<WorkflowStartedPayloadV1> => {
     const wf = `wf-${randomUUID()}`;
     const fixture = WorkflowStartedV1.fixture.payload;
     return harness.envelope(WorkflowStartedV1, workspaceId, wf, {
-      ...fixture, workflowInstanceId: wf, submissionId, attemptNumber: 1, siteId: ws.siteId, pinnedConfigVersions: ws.versions,
-      configVersionId: ws.versions.approvalMatrix, ...over,
+      ...fixture,
+      workflowInstanceId: wf,
+      submissionId,
+      attemptNumber: 1,
+      siteId: ws.siteId,
+      pinnedConfigVersions: ws.versions,
+      configVersionId: ws.versions.approvalMatrix,
+      ...over,
     });
   };
   const verdictOf = async (claim: EventEnvelope): Promise<ReferenceRejectedPayloadV1[]> => {
     await harness.send(claim);
-    await waitFor(async () => (await harness.query(
-      `SELECT 1 FROM inbox WHERE consumer = 'submission-service.submission-claims' AND event_id = $1`, [claim.eventId],
-    )).length === 1, { what: `the claim ${claim.eventType} consumed` });
+    await waitFor(
+      async () =>
+        (
+          await harness.query(
+            `SELECT 1 FROM inbox WHERE consumer = 'submission-service.submission-claims' AND event_id = $1`,
+            [claim.eventId],
+          )
+        ).length === 1,
+      { what: `the claim ${claim.eventType} consumed` },
+    );
     const rows = (await harness.query(
-      `SELECT envelope FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1 ORDER BY id`, [claim.eventId],
+      `SELECT envelope FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1 ORDER BY id`,
+      [claim.eventId],
     )) as Array<{ envelope: EventEnvelope<ReferenceRejectedPayloadV1> }>;
     return rows.map((r) => r.envelope.payload);
   };
@@ -61,11 +98,19 @@ describe('submission-service: validation of claims about submissions', () => {
     const [rejection, ...more] = await verdictOf(fabricated);
     expect(more).toEqual([]);
     expect(rejection).toMatchObject({
-      claimantService: 'workflow-service', ownerService: 'submission-service', aggregateType: 'workflow', aggregateId: fabricated.aggregateId,
-      workspaceId: ws.workspaceId, field: 'submissionId', entity: 'atp_submissions', reasonCode: 'UNKNOWN', claimEventType: 'workflow.started',
+      claimantService: 'workflow-service',
+      ownerService: 'submission-service',
+      aggregateType: 'workflow',
+      aggregateId: fabricated.aggregateId,
+      workspaceId: ws.workspaceId,
+      field: 'submissionId',
+      entity: 'atp_submissions',
+      reasonCode: 'UNKNOWN',
+      claimEventType: 'workflow.started',
     });
     const [row] = (await harness.query(
-      `SELECT partition_key FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1`, [fabricated.eventId],
+      `SELECT partition_key FROM outbox WHERE event_type = 'reference.rejected' AND envelope->'payload'->>'claimEventId' = $1`,
+      [fabricated.eventId],
     )) as Array<{ partition_key: string }>;
     expect(row.partition_key).toBe(fabricated.aggregateId);
 
@@ -77,14 +122,26 @@ describe('submission-service: validation of claims about submissions', () => {
   it('refuses a punchlist for a fabricated submission, and a redelivered claim publishes nothing twice', async () => {
     const punchlistId = `pl-${randomUUID()}`;
     const claim = harness.envelope(PunchlistCreatedV1, ws.workspaceId, punchlistId, {
-      ...PunchlistCreatedV1.fixture.payload, punchlistId, submissionId: `sub-ghost-${randomUUID()}`,
+      ...PunchlistCreatedV1.fixture.payload,
+      punchlistId,
+      submissionId: `sub-ghost-${randomUUID()}`,
     });
     const rejections = await verdictOf(claim);
-    expect(rejections).toEqual([expect.objectContaining({
-      claimantService: 'punchlist-service', aggregateType: 'punchlist', aggregateId: punchlistId, field: 'submissionId', reasonCode: 'UNKNOWN',
-    })]);
+    expect(rejections).toEqual([
+      expect.objectContaining({
+        claimantService: 'punchlist-service',
+        aggregateType: 'punchlist',
+        aggregateId: punchlistId,
+        field: 'submissionId',
+        reasonCode: 'UNKNOWN',
+      }),
+    ]);
     expect(await verdictOf(claim)).toHaveLength(1);
-    const valid = harness.envelope(PunchlistCreatedV1, ws.workspaceId, punchlistId, { ...PunchlistCreatedV1.fixture.payload, punchlistId, submissionId });
+    const valid = harness.envelope(PunchlistCreatedV1, ws.workspaceId, punchlistId, {
+      ...PunchlistCreatedV1.fixture.payload,
+      punchlistId,
+      submissionId,
+    });
     expect(await verdictOf(valid)).toEqual([]);
   });
 });

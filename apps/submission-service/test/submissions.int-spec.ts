@@ -19,7 +19,9 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
   beforeAll(async () => {
     await harness.start();
     ws = await harness.workspace([
-      ['u-doc', 'DOC_CONTROL'], ['u-qa', 'QA_ENGINEER'], ['u-auditor', 'AUDITOR'],
+      ['u-doc', 'DOC_CONTROL'],
+      ['u-qa', 'QA_ENGINEER'],
+      ['u-auditor', 'AUDITOR'],
     ]);
     other = await harness.workspace([['u-doc', 'DOC_CONTROL']]);
     base = `/api/v1/workspaces/${ws.workspaceId}`;
@@ -28,16 +30,26 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
   afterAll(() => harness.stop());
 
   async function create(body: Record<string, unknown>, user = 'u-doc') {
-    return harness.http().post(`${base}/submissions`).set(await harness.auth(user)).send(body);
+    return harness
+      .http()
+      .post(`${base}/submissions`)
+      .set(await harness.auth(user))
+      .send(body);
   }
 
   async function upload(submissionId: string, bytes: Buffer, fileName: string, user = 'u-doc') {
-    return harness.http().post(`${base}/submissions/${submissionId}/documents`).set(await harness.auth(user))
+    return harness
+      .http()
+      .post(`${base}/submissions/${submissionId}/documents`)
+      .set(await harness.auth(user))
       .attach('file', bytes, { filename: fileName, contentType: 'application/pdf' });
   }
 
   async function documentCount(submissionId: string): Promise<number> {
-    const [{ n }] = await harness.query(`SELECT count(*)::int AS n FROM atp_submission_documents WHERE submission_id = $1`, [submissionId]);
+    const [{ n }] = await harness.query(
+      `SELECT count(*)::int AS n FROM atp_submission_documents WHERE submission_id = $1`,
+      [submissionId],
+    );
     return n;
   }
 
@@ -48,11 +60,24 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
 
   describe('create', () => {
     it('creates a DRAFT submission from replica references and answers 409 with the existing id for a duplicate', async () => {
-      const created = await create({ siteCode: ws.siteCode, scopeCode: 'MW_NEW', vendorCode: 'aviat', atpCategory: 'RAN_MW', title: 'MW link' });
+      const created = await create({
+        siteCode: ws.siteCode,
+        scopeCode: 'MW_NEW',
+        vendorCode: 'aviat',
+        atpCategory: 'RAN_MW',
+        title: 'MW link',
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
-        status: 'DRAFT', siteCode: ws.siteCode, scopeCode: 'MW_NEW', vendorCode: 'AVIAT', atpCategory: 'RAN_MW', attemptNumber: 1,
-        workflowInstanceId: null, documents: [], attempts: [],
+        status: 'DRAFT',
+        siteCode: ws.siteCode,
+        scopeCode: 'MW_NEW',
+        vendorCode: 'AVIAT',
+        atpCategory: 'RAN_MW',
+        attemptNumber: 1,
+        workflowInstanceId: null,
+        documents: [],
+        attempts: [],
       });
       const duplicate = await create({ siteCode: ws.siteCode, scopeCode: 'MW_NEW', atpCategory: 'HARDWARE' });
       expect(duplicate.status).toBe(409);
@@ -61,7 +86,11 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       const events = await harness.outboxEvents(created.body.id);
       expect(events.map((e) => e.eventType)).toEqual(['submission.created']);
       // The create answers from the INSERT's row: it is the same document a GET answers.
-      const read = await harness.http().get(`${base}/submissions/${created.body.id}`).set(await harness.auth('u-auditor')).expect(200);
+      const read = await harness
+        .http()
+        .get(`${base}/submissions/${created.body.id}`)
+        .set(await harness.auth('u-auditor'))
+        .expect(200);
       expect(created.body).toEqual(read.body);
     });
 
@@ -71,11 +100,15 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       ['an unknown vendor', { scopeCode: 'PLN_UPGRADE', vendorCode: 'ACME' }, 'vendorCode'],
       ['an unknown category', { scopeCode: 'PLN_UPGRADE', atpCategory: 'NOT_A_CATEGORY' }, 'atpCategory'],
     ])('refuses %s with 422 naming the field, and stores nothing', async (_label, body, field) => {
-      const before = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
+      const before = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [
+        ws.workspaceId,
+      ]);
       const response = await create({ siteCode: ws.siteCode, ...body });
       expect(response.status).toBe(422);
       expect(response.body.errors?.[0]?.field ?? response.body.field).toBe(field);
-      const after = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [ws.workspaceId]);
+      const after = await harness.query(`SELECT count(*)::int AS n FROM atp_submissions WHERE workspace_id = $1`, [
+        ws.workspaceId,
+      ]);
       expect(after).toEqual(before);
     });
 
@@ -92,7 +125,11 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       const unknown = await create({ siteCode: ws.siteCode, scope_code: 'MW_NEW' });
       expect(unknown.status).toBe(400);
       // X-User-Id names nobody: the token's subject is the caller.
-      const named = await harness.http().post(`${base}/submissions`).set(await harness.auth('u-doc')).set('x-user-id', 'u-qa')
+      const named = await harness
+        .http()
+        .post(`${base}/submissions`)
+        .set(await harness.auth('u-doc'))
+        .set('x-user-id', 'u-qa')
         .send({ siteCode: ws.siteCode, scopeCode: 'MW_NEW', atpCategory: 'DISMANTLE_DROP' });
       expect(named.status).toBe(201);
       expect(named.body.createdBy).toBe('u-doc');
@@ -101,12 +138,26 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
     it('replays a create with the same Idempotency-Key and refuses the key with another body', async () => {
       const auth = await harness.auth('u-doc');
       const body = { siteCode: ws.siteCode, scopeCode: 'PLN_UPGRADE', atpCategory: 'DISMANTLE_KEEP' };
-      const first = await harness.http().post(`${base}/submissions`).set(auth).set('idempotency-key', 'create-1').send(body);
-      const replay = await harness.http().post(`${base}/submissions`).set(auth).set('idempotency-key', 'create-1').send(body);
+      const first = await harness
+        .http()
+        .post(`${base}/submissions`)
+        .set(auth)
+        .set('idempotency-key', 'create-1')
+        .send(body);
+      const replay = await harness
+        .http()
+        .post(`${base}/submissions`)
+        .set(auth)
+        .set('idempotency-key', 'create-1')
+        .send(body);
       expect(first.status).toBe(201);
       expect(replay.status).toBe(201);
       expect(replay.body.id).toBe(first.body.id);
-      const reused = await harness.http().post(`${base}/submissions`).set(auth).set('idempotency-key', 'create-1')
+      const reused = await harness
+        .http()
+        .post(`${base}/submissions`)
+        .set(auth)
+        .set('idempotency-key', 'create-1')
         .send({ ...body, atpCategory: 'DISMANTLE_DROP' });
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -126,13 +177,28 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       const uploaded = await upload(submissionId, bytes, 'ATP_PLN_Upgrade_JKT.pdf');
       expect(uploaded.status).toBe(201);
       expect(uploaded.body).toMatchObject({
-        version: 1, sha256: sha256(bytes), sizeBytes: bytes.length, contentType: 'application/pdf',
+        version: 1,
+        sha256: sha256(bytes),
+        sizeBytes: bytes.length,
+        contentType: 'application/pdf',
         suggestedCategory: { category: 'PLN_UPGRADE', confidence: 0.9, method: 'filename_analysis' },
       });
-      const submission = await harness.http().get(`${base}/submissions/${submissionId}`).set(await harness.auth('u-auditor')).expect(200);
-      expect(submission.body).toMatchObject({ atpCategory: 'PLN_UPGRADE', categoryMethod: 'SUGGESTED', documentCount: 1 });
-      const content = await harness.http().get(`${base}/submissions/${submissionId}/documents/${uploaded.body.documentId}/content`)
-        .set(await harness.auth('u-auditor')).buffer(true).parse((res, done) => {
+      const submission = await harness
+        .http()
+        .get(`${base}/submissions/${submissionId}`)
+        .set(await harness.auth('u-auditor'))
+        .expect(200);
+      expect(submission.body).toMatchObject({
+        atpCategory: 'PLN_UPGRADE',
+        categoryMethod: 'SUGGESTED',
+        documentCount: 1,
+      });
+      const content = await harness
+        .http()
+        .get(`${base}/submissions/${submissionId}/documents/${uploaded.body.documentId}/content`)
+        .set(await harness.auth('u-auditor'))
+        .buffer(true)
+        .parse((res, done) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -147,8 +213,20 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
     it.each([
       ['a 0-byte file named .pdf', () => Buffer.alloc(0), 'empty.pdf', 422, 'EMPTY_FILE'],
       ['a file over the limit', () => pdf(2 * 1024 * 1024 + 10), 'big.pdf', 413, 'FILE_TOO_LARGE'],
-      ['text with a PDF name (wrong magic bytes)', () => Buffer.from('this is not a PDF at all'), 'atp.pdf', 415, 'UNSUPPORTED_FILE_TYPE'],
-      ['a plain zip', () => Buffer.from('PK\u0003\u0004\u0014\u0000\u0000\u0000notes.txt'), 'atp.pdf', 415, 'UNSUPPORTED_FILE_TYPE'],
+      [
+        'text with a PDF name (wrong magic bytes)',
+        () => Buffer.from('this is not a PDF at all'),
+        'atp.pdf',
+        415,
+        'UNSUPPORTED_FILE_TYPE',
+      ],
+      [
+        'a plain zip',
+        () => Buffer.from('PK\u0003\u0004\u0014\u0000\u0000\u0000notes.txt'),
+        'atp.pdf',
+        415,
+        'UNSUPPORTED_FILE_TYPE',
+      ],
     ])('refuses %s with problem+json and keeps no row and no blob', async (_label, make, fileName, status, code) => {
       const countBefore = await documentCount(submissionId);
       const blobsBefore = await harness.blobFiles();
@@ -163,8 +241,13 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
 
     it('replays an upload with the same Idempotency-Key: one row, one blob, the first answer', async () => {
       const bytes = pdf(64 * 1024);
-      const send = async () => harness.http().post(`${base}/submissions/${submissionId}/documents`).set(await harness.auth('u-doc'))
-        .set('idempotency-key', 'upload-1').attach('file', bytes, { filename: 'replayed.pdf', contentType: 'application/pdf' });
+      const send = async () =>
+        harness
+          .http()
+          .post(`${base}/submissions/${submissionId}/documents`)
+          .set(await harness.auth('u-doc'))
+          .set('idempotency-key', 'upload-1')
+          .attach('file', bytes, { filename: 'replayed.pdf', contentType: 'application/pdf' });
       const countBefore = await documentCount(submissionId);
       const blobsBefore = (await harness.blobFiles()).length;
       const first = await send();
@@ -191,7 +274,10 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
     });
 
     it('refuses a body that is not multipart with 415', async () => {
-      const response = await harness.http().post(`${base}/submissions/${submissionId}/documents`).set(await harness.auth('u-doc'))
+      const response = await harness
+        .http()
+        .post(`${base}/submissions/${submissionId}/documents`)
+        .set(await harness.auth('u-doc'))
         .send({ file: 'x' });
       expect(response.status).toBe(415);
     });
@@ -206,11 +292,20 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       const auth = await harness.auth('u-doc');
       await new Promise<void>((resolve) => {
         const req = httpRequest({
-          host: '127.0.0.1', port, method: 'POST', path: `${base}/submissions/${submissionId}/documents`,
-          headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(1024 * 1024) },
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `${base}/submissions/${submissionId}/documents`,
+          headers: {
+            ...auth,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(1024 * 1024),
+          },
         });
         req.on('error', () => resolve());
-        req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+        req.write(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        );
         req.write(pdf(200 * 1024));
         setTimeout(() => {
           req.destroy();
@@ -226,9 +321,19 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
   describe('categorize, category override, submit and QA', () => {
     it('classifies a file name alone', async () => {
       const auth = await harness.auth('u-auditor');
-      const hit = await harness.http().post(`${base}/categorize`).set(auth).send({ fileName: 'SW_License_UG.pdf' }).expect(200);
+      const hit = await harness
+        .http()
+        .post(`${base}/categorize`)
+        .set(auth)
+        .send({ fileName: 'SW_License_UG.pdf' })
+        .expect(200);
       expect(hit.body).toMatchObject({ category: 'SOFTWARE_LICENSE', method: 'filename_analysis' });
-      const none = await harness.http().post(`${base}/categorize`).set(auth).send({ fileName: 'Transmission.pdf' }).expect(200);
+      const none = await harness
+        .http()
+        .post(`${base}/categorize`)
+        .set(auth)
+        .send({ fileName: 'Transmission.pdf' })
+        .expect(200);
       expect(none.body).toMatchObject({ category: null, confidence: 0 });
     });
 
@@ -240,12 +345,25 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       const refused = await harness.http().post(`${base}/submissions/${id}/submit`).set(auth).send();
       expect(refused.status).toBe(422);
       expect(refused.body.code).toBe('CATEGORY_REQUIRED');
-      const noReason = await harness.http().post(`${base}/submissions/${id}/category`).set(auth).send({ atpCategory: 'SOFTWARE_LICENSE' });
+      const noReason = await harness
+        .http()
+        .post(`${base}/submissions/${id}/category`)
+        .set(auth)
+        .send({ atpCategory: 'SOFTWARE_LICENSE' });
       expect(noReason.status).toBe(400);
-      await harness.http().post(`${base}/submissions/${id}/category`).set(auth)
-        .send({ atpCategory: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named' }).expect(200);
-      const overrides = await harness.query(`SELECT to_category, reason, overridden_by FROM atp_category_overrides WHERE submission_id = $1`, [id]);
-      expect(overrides).toEqual([{ to_category: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named', overridden_by: 'u-doc' }]);
+      await harness
+        .http()
+        .post(`${base}/submissions/${id}/category`)
+        .set(auth)
+        .send({ atpCategory: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named' })
+        .expect(200);
+      const overrides = await harness.query(
+        `SELECT to_category, reason, overridden_by FROM atp_category_overrides WHERE submission_id = $1`,
+        [id],
+      );
+      expect(overrides).toEqual([
+        { to_category: 'SOFTWARE_LICENSE', reason: 'licence upgrade, file badly named', overridden_by: 'u-doc' },
+      ]);
 
       const submitted = await harness.http().post(`${base}/submissions/${id}/submit`).set(auth).send();
       expect(submitted.status).toBe(200);
@@ -253,28 +371,65 @@ describe('submission-service: submissions, documents and QA (real PostgreSQL and
       expect(submitted.body.attempts[0].configVersionIds).toEqual(ws.versions);
 
       const qa = await harness.auth('u-qa');
-      await harness.http().post(`${base}/submissions/${id}/qa-review`).set(await harness.auth('u-doc')).send({ decision: 'REJECT', comment: 'x' }).expect(403);
-      const noComment = await harness.http().post(`${base}/submissions/${id}/qa-review`).set(qa).send({ decision: 'REJECT' });
+      await harness
+        .http()
+        .post(`${base}/submissions/${id}/qa-review`)
+        .set(await harness.auth('u-doc'))
+        .send({ decision: 'REJECT', comment: 'x' })
+        .expect(403);
+      const noComment = await harness
+        .http()
+        .post(`${base}/submissions/${id}/qa-review`)
+        .set(qa)
+        .send({ decision: 'REJECT' });
       expect(noComment.status).toBe(422);
-      const rejected = await harness.http().post(`${base}/submissions/${id}/qa-review`).set(qa).send({ decision: 'REJECT', comment: 'cover page unsigned' });
+      const rejected = await harness
+        .http()
+        .post(`${base}/submissions/${id}/qa-review`)
+        .set(qa)
+        .send({ decision: 'REJECT', comment: 'cover page unsigned' });
       expect(rejected.status).toBe(200);
-      expect(rejected.body).toMatchObject({ status: 'REJECTED_PRE_QA', attempts: [{ attemptNumber: 1, status: 'REJECTED_PRE_QA', qaComment: 'cover page unsigned' }] });
-      const again = await harness.http().post(`${base}/submissions/${id}/qa-review`).set(qa).send({ decision: 'APPROVE' });
+      expect(rejected.body).toMatchObject({
+        status: 'REJECTED_PRE_QA',
+        attempts: [{ attemptNumber: 1, status: 'REJECTED_PRE_QA', qaComment: 'cover page unsigned' }],
+      });
+      const again = await harness
+        .http()
+        .post(`${base}/submissions/${id}/qa-review`)
+        .set(qa)
+        .send({ decision: 'APPROVE' });
       expect(again.status).toBe(409);
       const types = (await harness.outboxEvents(id)).map((e) => e.eventType);
       expect(types).toEqual([
-        'submission.created', 'submission.document-uploaded', 'submission.submitted', 'submission.status-changed',
-        'submission.qa-rejected', 'submission.status-changed',
+        'submission.created',
+        'submission.document-uploaded',
+        'submission.submitted',
+        'submission.status-changed',
+        'submission.qa-rejected',
+        'submission.status-changed',
       ]);
     });
 
     it('a deactivated workspace takes no new submission', async () => {
       const gone = await harness.workspace([['u-doc', 'DOC_CONTROL']]);
       await harness.publish(WorkspaceDeactivatedV1, gone.workspaceId, gone.workspaceId, {
-        workspaceId: gone.workspaceId, code: `WS-${gone.workspaceId.slice(0, 8)}`, name: 'Test workspace', isActive: false,
+        workspaceId: gone.workspaceId,
+        code: `WS-${gone.workspaceId.slice(0, 8)}`,
+        name: 'Test workspace',
+        isActive: false,
       });
-      await waitFor(async () => (await harness.query(`SELECT 1 FROM workspace_replica WHERE workspace_id = $1 AND NOT is_active`, [gone.workspaceId])).length > 0);
-      const response = await harness.http().post(`/api/v1/workspaces/${gone.workspaceId}/submissions`).set(await harness.auth('u-doc'))
+      await waitFor(
+        async () =>
+          (
+            await harness.query(`SELECT 1 FROM workspace_replica WHERE workspace_id = $1 AND NOT is_active`, [
+              gone.workspaceId,
+            ])
+          ).length > 0,
+      );
+      const response = await harness
+        .http()
+        .post(`/api/v1/workspaces/${gone.workspaceId}/submissions`)
+        .set(await harness.auth('u-doc'))
         .send({ siteCode: gone.siteCode, scopeCode: 'MW_NEW' });
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('WORKSPACE_INACTIVE');

@@ -24,8 +24,12 @@ beforeAll(async () => {
   first = await harness.workspace([[doc, 'DOC_CONTROL']]);
   second = await harness.workspace([[doc, 'DOC_CONTROL']]);
   for (const ws of [first, second]) {
-    const created = await harness.http().post(`/api/v1/workspaces/${ws.workspaceId}/submissions`).set(await harness.auth(doc))
-      .send({ siteCode: ws.siteCode, scopeCode: 'MW_NEW', atpCategory: 'RAN_MW', title: `rls ${suffix}` }).expect(201);
+    const created = await harness
+      .http()
+      .post(`/api/v1/workspaces/${ws.workspaceId}/submissions`)
+      .set(await harness.auth(doc))
+      .send({ siteCode: ws.siteCode, scopeCode: 'MW_NEW', atpCategory: 'RAN_MW', title: `rls ${suffix}` })
+      .expect(201);
     submissionIds[ws.workspaceId] = created.body.id as string;
   }
 });
@@ -48,41 +52,56 @@ it('forces a tenant_isolation policy on every table with a workspace_id', async 
 });
 
 it('shows a query without a workspace filter only the rows of its scope, and unscoped code nothing', async () => {
-  const forgetful = () => harness.dataSource.query(`SELECT workspace_id, id FROM atp_submissions WHERE title = $1`, [`rls ${suffix}`]);
+  const forgetful = () =>
+    harness.dataSource.query(`SELECT workspace_id, id FROM atp_submissions WHERE title = $1`, [`rls ${suffix}`]);
   for (const ws of [first, second]) {
-    expect(await runInWorkspace(ws.workspaceId, forgetful)).toEqual([{ workspace_id: ws.workspaceId, id: submissionIds[ws.workspaceId] }]);
+    expect(await runInWorkspace(ws.workspaceId, forgetful)).toEqual([
+      { workspace_id: ws.workspaceId, id: submissionIds[ws.workspaceId] },
+    ]);
   }
   expect(await forgetful()).toEqual([]);
-  const replica = () => harness.dataSource.query(`SELECT DISTINCT workspace_id FROM member_replica WHERE user_id = $1`, [doc]);
+  const replica = () =>
+    harness.dataSource.query(`SELECT DISTINCT workspace_id FROM member_replica WHERE user_id = $1`, [doc]);
   expect(await runInWorkspace(first.workspaceId, replica)).toEqual([{ workspace_id: first.workspaceId }]);
   expect(await replica()).toEqual([]);
 });
 
 it('answers 404 for a submission of another workspace, even to a member of both', async () => {
-  await harness.http().get(`/api/v1/workspaces/${first.workspaceId}/submissions/${submissionIds[second.workspaceId]}`)
-    .set(await harness.auth(doc)).expect(404);
+  await harness
+    .http()
+    .get(`/api/v1/workspaces/${first.workspaceId}/submissions/${submissionIds[second.workspaceId]}`)
+    .set(await harness.auth(doc))
+    .expect(404);
 });
 
-it('refuses a write for another workspace than the scope\'s, and one outside any scope', async () => {
+it("refuses a write for another workspace than the scope's, and one outside any scope", async () => {
   const key = `rls-intent-${suffix}`;
-  const write = () => harness.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [key, second.workspaceId]);
+  const write = () =>
+    harness.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [
+      key,
+      second.workspaceId,
+    ]);
   await expect(runInWorkspace(first.workspaceId, write)).rejects.toThrow(/row-level security/);
   await expect(write()).rejects.toThrow(/row-level security/);
-  const hidden = await runInWorkspace(first.workspaceId, () => harness.dataSource.query(
-    `UPDATE atp_submissions SET title = 'moved' WHERE id = $1`, [submissionIds[second.workspaceId]],
+  const hidden = (await runInWorkspace(first.workspaceId, () =>
+    harness.dataSource.query(`UPDATE atp_submissions SET title = 'moved' WHERE id = $1`, [
+      submissionIds[second.workspaceId],
+    ]),
   )) as [unknown[], number];
   expect(hidden[1]).toBe(0);
   expect(await harness.query(`SELECT 1 FROM blob_upload_intents WHERE blob_key = $1`, [key])).toEqual([]);
-  expect(await harness.query(`SELECT title FROM atp_submissions WHERE id = $1`, [submissionIds[second.workspaceId]]))
-    .toEqual([{ title: `rls ${suffix}` }]);
+  expect(
+    await harness.query(`SELECT title FROM atp_submissions WHERE id = $1`, [submissionIds[second.workspaceId]]),
+  ).toEqual([{ title: `rls ${suffix}` }]);
 });
 
 it('sweeps abandoned uploads of every workspace (the named cross-workspace job)', async () => {
   const keys = [first, second].map((ws) => `submissions/${ws.workspaceId}/rls-abandoned-${suffix}`);
   for (const [i, ws] of [first, second].entries()) {
-    await harness.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id, started_at) VALUES ($1, $2, now() - interval '1 hour')`, [
-      keys[i], ws.workspaceId,
-    ]);
+    await harness.query(
+      `INSERT INTO blob_upload_intents (blob_key, workspace_id, started_at) VALUES ($1, $2, now() - interval '1 hour')`,
+      [keys[i], ws.workspaceId],
+    );
   }
   const result = await harness.app.get(UploadSweeper).sweepOnce(60_000);
   expect(result.abandonedBlobs).toBeGreaterThanOrEqual(2);

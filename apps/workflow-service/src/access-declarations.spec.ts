@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { accessMatrixSection, describeRouteAccess, findAccessMatrixSection, listModuleRouteAccess } from '@atp/platform-auth';
+import {
+  accessMatrixSection,
+  describeRouteAccess,
+  findAccessMatrixSection,
+  listModuleRouteAccess,
+} from '@atp/platform-auth';
 import { repoRoot, STATIC_SERVICE_ENV } from '@atp/testing';
 import { AppModule } from './app.module';
 import { loadAppEnv } from './config/env';

@@ -28,7 +28,8 @@ let admin: Client;
 
 beforeAll(async () => {
   await harness.start();
-  for (const [role, userId] of Object.entries(members)) await harness.addMember(workspaceId, userId, role as WorkspaceRole);
+  for (const [role, userId] of Object.entries(members))
+    await harness.addMember(workspaceId, userId, role as WorkspaceRole);
   await harness.addMember(otherWorkspaceId, outsider, 'WORKSPACE_ADMIN');
   await harness.waitForMembers(workspaceId, 5);
   await harness.waitForMembers(otherWorkspaceId, 1);
@@ -54,20 +55,31 @@ it('refuses every route to bad tokens (401), strangers (404) and roles the decla
 }, 120_000);
 
 it('ignores X-User-Id', async () => {
-  await request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox`).set('x-user-id', members.WORKSPACE_ADMIN).expect(401);
+  await request(harness.app.getHttpServer())
+    .get(`/api/v1/workspaces/${workspaceId}/inbox`)
+    .set('x-user-id', members.WORKSPACE_ADMIN)
+    .expect(401);
 });
 
 it('a revoked member loses access once the membership event is applied', async () => {
-  const inbox = () => request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox`).set(bearer(members.AUDITOR));
+  const inbox = () =>
+    request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox`).set(bearer(members.AUDITOR));
   expect((await inbox()).status).toBe(200);
   const membershipId = `m-${workspaceId}-${members.AUDITOR}-AUDITOR`;
   await harness.produce(MembershipUpdatedV1, workspaceId, membershipId, {
-    membershipId, workspaceId, userId: members.AUDITOR, role: 'AUDITOR', status: 'INACTIVE',
+    membershipId,
+    workspaceId,
+    userId: members.AUDITOR,
+    role: 'AUDITOR',
+    status: 'INACTIVE',
   });
-  await waitFor(async () => {
-    const rows = await harness.query(`SELECT is_active FROM member_replica WHERE membership_id = $1`, [membershipId]);
-    return rows[0]?.is_active === false;
-  }, { what: 'the revocation in the member replica' });
+  await waitFor(
+    async () => {
+      const rows = await harness.query(`SELECT is_active FROM member_replica WHERE membership_id = $1`, [membershipId]);
+      return rows[0]?.is_active === false;
+    },
+    { what: 'the revocation in the member replica' },
+  );
   const refused = await inbox();
   expect(refused.status).toBe(404);
   expect(refused.body.code).toBe('NOT_FOUND');

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
-  demoApprovalMatrix, demoClusterMapping, demoPolicyId, demoScopeConfig, demoUserId, type ApprovalMatrixSnapshot, type AtpCategory,
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoPolicyId,
+  demoScopeConfig,
+  demoUserId,
+  type ApprovalMatrixSnapshot,
+  type AtpCategory,
 } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
 import { uniqueSuffix, bearer } from '@atp/testing';
@@ -19,14 +25,21 @@ const admin = `admin-${suffix}`;
 const admin2 = `admin2-${suffix}`;
 const outsider = `outsider-${suffix}`;
 const stand = (n: string) => `standin-${n}-${suffix}`;
-const v1 = { approvalMatrix: `cv-matrix-v1-${suffix}`, clusterMapping: `cv-cluster-v1-${suffix}`, scopeConfig: `cv-scope-v1-${suffix}` };
+const v1 = {
+  approvalMatrix: `cv-matrix-v1-${suffix}`,
+  clusterMapping: `cv-cluster-v1-${suffix}`,
+  scopeConfig: `cv-scope-v1-${suffix}`,
+};
 const v3 = { ...v1, approvalMatrix: `cv-matrix-v3-${suffix}` };
 const primary = (role: string) => demoUserId(role, cluster, 'primary');
 const backup = (role: string) => demoUserId(role, cluster, 'backup');
 const ROLES = ['BO', 'SME', 'HEAD_NOC', 'FOP_RTS', 'REGION_TEAM', 'RTH', 'PMO', 'ROH'];
 const HOUR = 3_600_000;
 
-/** v3: RAN_MW with non-required stages — 1 FOP_RTS (not required), 2 REGION_TEAM ‖ PMO (PMO not required), 3 RTH (not required). */
+/**
+ * v3: RAN_MW with non-required stages — 1 FOP_RTS (not required), 2 REGION_TEAM ‖ PMO (PMO not required), 3 RTH (not
+ * required).
+ */
 function matrixV3(): ApprovalMatrixSnapshot {
   const base = demoApprovalMatrix({ workspaceId, configVersionId: v3.approvalMatrix, versionNumber: 3 });
   const policyId = demoPolicyId('DEMO', 'RAN_MW');
@@ -38,7 +51,16 @@ function matrixV3(): ApprovalMatrixSnapshot {
       ...others,
       { ...first, isRequired: false },
       { ...second, isParallel: true, parallelGroup: 'A' },
-      { ...second, id: `${second.id}:b`, approvalRoleId: 'role:PMO', roleCode: 'PMO', stageName: 'PMO review', isParallel: true, parallelGroup: 'B', isRequired: false },
+      {
+        ...second,
+        id: `${second.id}:b`,
+        approvalRoleId: 'role:PMO',
+        roleCode: 'PMO',
+        stageName: 'PMO review',
+        isParallel: true,
+        parallelGroup: 'B',
+        isRequired: false,
+      },
       { ...third, isRequired: false },
     ],
   };
@@ -46,8 +68,18 @@ function matrixV3(): ApprovalMatrixSnapshot {
 
 function submission(category: AtpCategory, pinned = v1): SubmissionQaApprovedPayloadV1 {
   return {
-    submissionId: `sub-${uniqueSuffix()}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001', clusterCode: cluster,
-    regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: category, submittedBy: submitter, qaApprovedBy: 'qa-1',
+    submissionId: `sub-${uniqueSuffix()}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: cluster,
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: category,
+    submittedBy: submitter,
+    qaApprovedBy: 'qa-1',
     pinnedConfigVersions: pinned,
   };
 }
@@ -69,21 +101,43 @@ function post(path: string, userId: string, body: Record<string, unknown>, idemp
 }
 
 const decide = (instanceId: string, stageId: string, userId: string, decision = 'APPROVE') =>
-  post(`/workflows/${instanceId}/stages/${stageId}/decisions`, userId, { decision, comment: `${decision} by ${userId}` });
+  post(`/workflows/${instanceId}/stages/${stageId}/decisions`, userId, {
+    decision,
+    comment: `${decision} by ${userId}`,
+  });
 
-async function outboxOf(aggregateId: string): Promise<Array<{ event_type: string; envelope: { payload: Record<string, unknown>; actorId: string | null } }>> {
+async function outboxOf(
+  aggregateId: string,
+): Promise<Array<{ event_type: string; envelope: { payload: Record<string, unknown>; actorId: string | null } }>> {
   return harness.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [aggregateId]);
 }
 
-async function actionRows(instanceId: string): Promise<Array<{ workflow_stage_id: string; action_type: string; actor_user_id: string | null; payload: Record<string, unknown>; notes: string | null }>> {
+async function actionRows(instanceId: string): Promise<
+  Array<{
+    workflow_stage_id: string;
+    action_type: string;
+    actor_user_id: string | null;
+    payload: Record<string, unknown>;
+    notes: string | null;
+  }>
+> {
   return harness.query(
     `SELECT workflow_stage_id, action_type, actor_user_id, payload, notes FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
     [instanceId],
   );
 }
 
-async function instanceRow(instanceId: string): Promise<{ status: string; held_at: Date | null; hold_reason: string | null; completed_at: Date | null; current_stage_number: number | null }> {
-  const [row] = await harness.query(`SELECT status, held_at, hold_reason, completed_at, current_stage_number FROM workflow_instances WHERE id = $1`, [instanceId]);
+async function instanceRow(instanceId: string): Promise<{
+  status: string;
+  held_at: Date | null;
+  hold_reason: string | null;
+  completed_at: Date | null;
+  current_stage_number: number | null;
+}> {
+  const [row] = await harness.query(
+    `SELECT status, held_at, hold_reason, completed_at, current_stage_number FROM workflow_instances WHERE id = $1`,
+    [instanceId],
+  );
   return row;
 }
 
@@ -94,7 +148,11 @@ async function retireOverrides(): Promise<void> {
 
 beforeAll(async () => {
   await harness.start();
-  const members = [...ROLES.flatMap((r) => [primary(r), backup(r)]), submitter, ...['a', 'b', 'c', 'd', 'e', 'f'].map(stand)];
+  const members = [
+    ...ROLES.flatMap((r) => [primary(r), backup(r)]),
+    submitter,
+    ...['a', 'b', 'c', 'd', 'e', 'f'].map(stand),
+  ];
   for (const userId of members) await harness.addMember(workspaceId, userId);
   await harness.addMember(workspaceId, requester, 'APPROVER');
   await harness.addMember(workspaceId, admin, 'WORKSPACE_ADMIN');
@@ -114,7 +172,13 @@ describe('overrides over HTTP', () => {
   it('validates the request: reason, the target of the type, the role, users, dates and membership', async () => {
     const { instance } = await startWorkflow('PLN_UPGRADE');
     const [first] = await harness.stages(instance.id);
-    const valid = { overrideType: 'STAGE', workflowStageId: first.id, fromUserId: primary('ROH'), toUserId: stand('a'), reason: 'on leave' };
+    const valid = {
+      overrideType: 'STAGE',
+      workflowStageId: first.id,
+      fromUserId: primary('ROH'),
+      toUserId: stand('a'),
+      reason: 'on leave',
+    };
 
     const noReason = await post('/overrides', requester, { ...valid, reason: undefined });
     expect(noReason.status).toBe(400);
@@ -122,13 +186,27 @@ describe('overrides over HTTP', () => {
     const blank = await post('/overrides', requester, { ...valid, reason: '   ' });
     expect(blank.status).toBe(400);
 
-    const wrongTarget = await post('/overrides', requester, { overrideType: 'SUBMISSION', workflowStageId: first.id, fromUserId: primary('ROH'), toUserId: stand('a'), reason: 'x' });
+    const wrongTarget = await post('/overrides', requester, {
+      overrideType: 'SUBMISSION',
+      workflowStageId: first.id,
+      fromUserId: primary('ROH'),
+      toUserId: stand('a'),
+      reason: 'x',
+    });
     expect(wrongTarget.status).toBe(400);
-    expect(wrongTarget.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['roleCode', 'submissionId', 'workflowStageId']);
+    expect(wrongTarget.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'roleCode',
+      'submissionId',
+      'workflowStageId',
+    ]);
 
     const sameUser = await post('/overrides', requester, { ...valid, toUserId: primary('ROH') });
     expect(sameUser.body.errors.map((e: { field: string }) => e.field)).toEqual(['toUserId']);
-    const badDates = await post('/overrides', requester, { ...valid, effectiveDate: '2026-03-10', expiryDate: '2026-03-10' });
+    const badDates = await post('/overrides', requester, {
+      ...valid,
+      effectiveDate: '2026-03-10',
+      expiryDate: '2026-03-10',
+    });
     expect(badDates.body.errors.map((e: { field: string }) => e.field)).toEqual(['expiryDate']);
 
     const unknownTarget = await post('/overrides', requester, { ...valid, toUserId: outsider });
@@ -148,13 +226,24 @@ describe('overrides over HTTP', () => {
     const { instance } = await startWorkflow('PLN_UPGRADE');
     const [first] = await harness.stages(instance.id);
     const created = await post('/overrides', admin2, {
-      overrideType: 'STAGE', workflowStageId: first.id, fromUserId: primary('ROH'), toUserId: stand('b'), reason: 'ROH on leave',
+      overrideType: 'STAGE',
+      workflowStageId: first.id,
+      fromUserId: primary('ROH'),
+      toUserId: stand('b'),
+      reason: 'ROH on leave',
     });
     expect(created.status).toBe(201);
     const override = created.body.override;
     expect(override).toMatchObject({
-      overrideType: 'STAGE', approvalStatus: 'PENDING', workflowStageId: first.id, workflowInstanceId: instance.id, roleCode: 'ROH',
-      approvalRoleId: 'role:ROH', requestorUserId: admin2, reason: 'ROH on leave', decidedBy: null,
+      overrideType: 'STAGE',
+      approvalStatus: 'PENDING',
+      workflowStageId: first.id,
+      workflowInstanceId: instance.id,
+      roleCode: 'ROH',
+      approvalRoleId: 'role:ROH',
+      requestorUserId: admin2,
+      reason: 'ROH on leave',
+      decidedBy: null,
     });
     expect((await outboxOf(override.id)).map((e) => e.event_type)).toEqual(['workflow.override.requested']);
 
@@ -171,7 +260,10 @@ describe('overrides over HTTP', () => {
 
     const approved = await post(`/overrides/${override.id}/approve`, admin, { comment: 'granted' }, `ovr-${suffix}-1`);
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ reassignedStageId: first.id, override: { approvalStatus: 'APPROVED', decidedBy: admin, decisionComment: 'granted' } });
+    expect(approved.body).toMatchObject({
+      reassignedStageId: first.id,
+      override: { approvalStatus: 'APPROVED', decidedBy: admin, decisionComment: 'granted' },
+    });
     const replay = await post(`/overrides/${override.id}/approve`, admin, { comment: 'granted' }, `ovr-${suffix}-1`);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(approved.body);
@@ -182,13 +274,24 @@ describe('overrides over HTTP', () => {
     const reassigned = (await actionRows(instance.id)).filter((a) => a.action_type === 'REASSIGNED');
     expect(reassigned).toHaveLength(1);
     expect(reassigned[0]).toMatchObject({
-      workflow_stage_id: first.id, actor_user_id: admin, notes: 'ROH on leave',
+      workflow_stage_id: first.id,
+      actor_user_id: admin,
+      notes: 'ROH on leave',
       payload: { fromUserId: primary('ROH'), toUserId: stand('b'), overrideId: override.id, mode: 'OVERRIDE' },
     });
     const stageEvents = (await outboxOf(instance.id)).filter((e) => e.event_type === 'workflow.stage.reassigned');
     expect(stageEvents).toHaveLength(1);
-    expect(stageEvents[0].envelope.payload).toMatchObject({ stageId: first.id, fromUserId: primary('ROH'), toUserId: stand('b'), approverUserId: stand('b'), overrideId: override.id });
-    expect((await outboxOf(override.id)).map((e) => e.event_type)).toEqual(['workflow.override.requested', 'workflow.override.approved']);
+    expect(stageEvents[0].envelope.payload).toMatchObject({
+      stageId: first.id,
+      fromUserId: primary('ROH'),
+      toUserId: stand('b'),
+      approverUserId: stand('b'),
+      overrideId: override.id,
+    });
+    expect((await outboxOf(override.id)).map((e) => e.event_type)).toEqual([
+      'workflow.override.requested',
+      'workflow.override.approved',
+    ]);
 
     expect((await decide(instance.id, first.id, primary('ROH'))).status).toBe(403);
     const decided = await decide(instance.id, first.id, stand('b'));
@@ -201,15 +304,31 @@ describe('overrides over HTTP', () => {
     const { payload, instance } = await startWorkflow('DISMANTLE_KEEP');
     const [first] = await harness.stages(instance.id);
     const created = await post('/overrides', requester, {
-      overrideType: 'SUBMISSION', submissionId: payload.submissionId, roleCode: 'roh', fromUserId: primary('ROH'), toUserId: stand('c'), reason: 'cover',
+      overrideType: 'SUBMISSION',
+      submissionId: payload.submissionId,
+      roleCode: 'roh',
+      fromUserId: primary('ROH'),
+      toUserId: stand('c'),
+      reason: 'cover',
     });
     expect(created.status).toBe(201);
-    expect(created.body.override).toMatchObject({ roleCode: 'ROH', approvalRoleId: null, submissionId: payload.submissionId });
+    expect(created.body.override).toMatchObject({
+      roleCode: 'ROH',
+      approvalRoleId: null,
+      submissionId: payload.submissionId,
+    });
     const rejected = await post(`/overrides/${created.body.override.id}/reject`, admin, { comment: 'not needed' });
     expect(rejected.status).toBe(200);
-    expect(rejected.body.override).toMatchObject({ approvalStatus: 'REJECTED', decidedBy: admin, decisionComment: 'not needed' });
+    expect(rejected.body.override).toMatchObject({
+      approvalStatus: 'REJECTED',
+      decidedBy: admin,
+      decisionComment: 'not needed',
+    });
     expect((await post(`/overrides/${created.body.override.id}/approve`, admin2, {})).status).toBe(409);
-    expect((await outboxOf(created.body.override.id)).map((e) => e.event_type)).toEqual(['workflow.override.requested', 'workflow.override.rejected']);
+    expect((await outboxOf(created.body.override.id)).map((e) => e.event_type)).toEqual([
+      'workflow.override.requested',
+      'workflow.override.rejected',
+    ]);
     expect((await decide(instance.id, first.id, stand('c'))).status).toBe(403);
     expect((await decide(instance.id, first.id, primary('ROH'))).status).toBe(200);
   });
@@ -226,11 +345,29 @@ describe('overrides over HTTP', () => {
     };
     try {
       // Stage 1 (ROH): REGION, CLUSTER and SUBMISSION overrides approved after the start.
-      await requestAndApprove({ overrideType: 'REGION', region: 'JABO', roleCode: 'ROH', fromUserId: primary('ROH'), toUserId: stand('c') });
+      await requestAndApprove({
+        overrideType: 'REGION',
+        region: 'JABO',
+        roleCode: 'ROH',
+        fromUserId: primary('ROH'),
+        toUserId: stand('c'),
+      });
       expect((await decide(instance.id, first.id, primary('ROH'))).status).toBe(403); // REGION replaces the base approver
-      await requestAndApprove({ overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'ROH', fromUserId: primary('ROH'), toUserId: stand('d') });
+      await requestAndApprove({
+        overrideType: 'CLUSTER',
+        clusterCode: cluster,
+        roleCode: 'ROH',
+        fromUserId: primary('ROH'),
+        toUserId: stand('d'),
+      });
       expect((await decide(instance.id, first.id, stand('c'))).status).toBe(403); // CLUSTER beats REGION
-      await requestAndApprove({ overrideType: 'SUBMISSION', submissionId: payload.submissionId, roleCode: 'ROH', fromUserId: primary('ROH'), toUserId: stand('e') });
+      await requestAndApprove({
+        overrideType: 'SUBMISSION',
+        submissionId: payload.submissionId,
+        roleCode: 'ROH',
+        fromUserId: primary('ROH'),
+        toUserId: stand('e'),
+      });
       expect((await decide(instance.id, first.id, stand('d'))).status).toBe(403); // SUBMISSION beats CLUSTER
       const bySubmission = await decide(instance.id, first.id, stand('e'));
       expect(bySubmission.status).toBe(200);
@@ -240,9 +377,20 @@ describe('overrides over HTTP', () => {
 
       // Stage 2 (RTH): a SUBMISSION override moves the (still WAITING) stage at once; a STAGE override of the new
       // approver then wins.
-      await requestAndApprove({ overrideType: 'SUBMISSION', submissionId: payload.submissionId, roleCode: 'RTH', fromUserId: primary('RTH'), toUserId: stand('c') });
+      await requestAndApprove({
+        overrideType: 'SUBMISSION',
+        submissionId: payload.submissionId,
+        roleCode: 'RTH',
+        fromUserId: primary('RTH'),
+        toUserId: stand('c'),
+      });
       expect((await harness.stages(instance.id))[1].approver_user_id).toBe(stand('c'));
-      const stageOverride = await requestAndApprove({ overrideType: 'STAGE', workflowStageId: second.id, fromUserId: stand('c'), toUserId: stand('f') });
+      const stageOverride = await requestAndApprove({
+        overrideType: 'STAGE',
+        workflowStageId: second.id,
+        fromUserId: stand('c'),
+        toUserId: stand('f'),
+      });
       expect((await harness.stages(instance.id))[1].approver_user_id).toBe(stand('f'));
       expect((await decide(instance.id, second.id, stand('c'))).status).toBe(403);
       expect((await decide(instance.id, second.id, primary('RTH'))).status).toBe(403);
@@ -251,17 +399,27 @@ describe('overrides over HTTP', () => {
       expect(byStage.body.workflowStatus).toBe('COMPLETED');
 
       // Listing with filters and a cursor over more than one page.
-      const listed = await http().get(`${base}/overrides?submissionId=${payload.submissionId}`).set(bearer(stand('a')));
+      const listed = await http()
+        .get(`${base}/overrides?submissionId=${payload.submissionId}`)
+        .set(bearer(stand('a')));
       expect(listed.status).toBe(200);
-      expect(listed.body.items.map((o: { overrideType: string; roleCode: string }) => `${o.overrideType}:${o.roleCode}`).sort()).toEqual(['SUBMISSION:ROH', 'SUBMISSION:RTH']);
-      const stageOnly = await http().get(`${base}/overrides?overrideType=STAGE&workflowStageId=${second.id}&approvalStatus=APPROVED`).set(bearer(admin));
+      expect(
+        listed.body.items
+          .map((o: { overrideType: string; roleCode: string }) => `${o.overrideType}:${o.roleCode}`)
+          .sort(),
+      ).toEqual(['SUBMISSION:ROH', 'SUBMISSION:RTH']);
+      const stageOnly = await http()
+        .get(`${base}/overrides?overrideType=STAGE&workflowStageId=${second.id}&approvalStatus=APPROVED`)
+        .set(bearer(admin));
       expect(stageOnly.body.items.map((o: { id: string }) => o.id)).toEqual([stageOverride]);
       const all = await harness.query(`SELECT id FROM approver_overrides WHERE workspace_id = $1`, [workspaceId]);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: request.Response = await http().get(`${base}/overrides?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(admin));
+        const page: request.Response = await http()
+          .get(`${base}/overrides?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(bearer(admin));
         expect(page.status).toBe(200);
         seen.push(...page.body.items.map((o: { id: string }) => o.id));
         cursor = page.body.nextCursor;
@@ -282,24 +440,47 @@ describe('admin actions', () => {
     const { instance } = await startWorkflow('SOFTWARE_LICENSE');
     const [first, second] = await harness.stages(instance.id);
     const path = `/workflows/${instance.id}/stages/${first.id}/reassign`;
-    expect((await post(path, primary('BO'), { toUserId: stand('a'), reason: 'leave' })).body.code).toBe('ROLE_REQUIRED');
+    expect((await post(path, primary('BO'), { toUserId: stand('a'), reason: 'leave' })).body.code).toBe(
+      'ROLE_REQUIRED',
+    );
     expect((await post(path, admin, { toUserId: submitter, reason: 'leave' })).status).toBe(422);
     expect((await post(path, admin, { toUserId: outsider, reason: 'leave' })).status).toBe(422);
     expect((await post(path, admin, { toUserId: stand('a') })).status).toBe(400);
 
     const done = await post(path, admin, { toUserId: stand('a'), reason: 'BO on leave', mode: 'DELEGATE' });
     expect(done.status).toBe(200);
-    expect(done.body.stage).toEqual({ id: first.id, status: 'PENDING', approverUserId: stand('a'), previousApproverUserId: primary('BO') });
+    expect(done.body.stage).toEqual({
+      id: first.id,
+      status: 'PENDING',
+      approverUserId: stand('a'),
+      previousApproverUserId: primary('BO'),
+    });
     // A WAITING stage can be reassigned ahead of time too.
-    expect((await post(`/workflows/${instance.id}/stages/${second.id}/reassign`, admin, { toUserId: stand('b'), reason: 'SME away' })).status).toBe(200);
+    expect(
+      (
+        await post(`/workflows/${instance.id}/stages/${second.id}/reassign`, admin, {
+          toUserId: stand('b'),
+          reason: 'SME away',
+        })
+      ).status,
+    ).toBe(200);
 
     const rows = (await actionRows(instance.id)).filter((a) => a.action_type === 'REASSIGNED');
-    expect(rows.map((r) => [r.workflow_stage_id, r.actor_user_id, r.payload.fromUserId, r.payload.toUserId, r.notes])).toEqual([
+    expect(
+      rows.map((r) => [r.workflow_stage_id, r.actor_user_id, r.payload.fromUserId, r.payload.toUserId, r.notes]),
+    ).toEqual([
       [first.id, admin, primary('BO'), stand('a'), 'BO on leave'],
       [second.id, admin, primary('SME'), stand('b'), 'SME away'],
     ]);
     const events = (await outboxOf(instance.id)).filter((e) => e.event_type === 'workflow.stage.reassigned');
-    expect(events.map((e) => [e.envelope.payload.stageId, e.envelope.payload.toUserId, e.envelope.payload.overrideId, e.envelope.actorId])).toEqual([
+    expect(
+      events.map((e) => [
+        e.envelope.payload.stageId,
+        e.envelope.payload.toUserId,
+        e.envelope.payload.overrideId,
+        e.envelope.actorId,
+      ]),
+    ).toEqual([
       [first.id, stand('a'), null, admin],
       [second.id, stand('b'), null, admin],
     ]);
@@ -307,7 +488,9 @@ describe('admin actions', () => {
     expect((await decide(instance.id, first.id, primary('BO'))).status).toBe(403);
     expect((await decide(instance.id, first.id, stand('a'))).status).toBe(200);
     expect((await post(path, admin, { toUserId: stand('c'), reason: 'too late' })).body.code).toBe('STAGE_CLOSED');
-    const inbox = await http().get(`${base}/inbox`).set(bearer(stand('b')));
+    const inbox = await http()
+      .get(`${base}/inbox`)
+      .set(bearer(stand('b')));
     expect(inbox.body.items.map((i: { stageId: string }) => i.stageId)).toEqual([second.id]);
   });
 
@@ -323,7 +506,11 @@ describe('admin actions', () => {
       expect((await post(`/workflows/${instance.id}/hold`, primary('FOP_RTS'), { reason: 'x' })).status).toBe(403);
       const held = await post(`/workflows/${instance.id}/hold`, admin, { reason: 'site access blocked' });
       expect(held.status).toBe(200);
-      expect(await instanceRow(instance.id)).toMatchObject({ status: 'ON_HOLD', hold_reason: 'site access blocked', held_at: new Date(t0.getTime() + 10 * HOUR) });
+      expect(await instanceRow(instance.id)).toMatchObject({
+        status: 'ON_HOLD',
+        hold_reason: 'site access blocked',
+        held_at: new Date(t0.getTime() + 10 * HOUR),
+      });
       const again = await post(`/workflows/${instance.id}/hold`, admin, { reason: 'twice' });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('ILLEGAL_WORKFLOW_TRANSITION');
@@ -348,12 +535,21 @@ describe('admin actions', () => {
         ['RESUMED', first.id, admin, 'access granted'],
       ]);
       expect(audit[1].payload).toMatchObject({
-        heldMs: 60 * HOUR, oldSlaDueAt: new Date(t0.getTime() + 48 * HOUR).toISOString(), newSlaDueAt: new Date(t0.getTime() + 108 * HOUR).toISOString(),
+        heldMs: 60 * HOUR,
+        oldSlaDueAt: new Date(t0.getTime() + 48 * HOUR).toISOString(),
+        newSlaDueAt: new Date(t0.getTime() + 108 * HOUR).toISOString(),
       });
       const events = (await outboxOf(instance.id)).map((e) => e.event_type);
-      expect(events.filter((e) => e === 'workflow.on-hold' || e === 'workflow.resumed')).toEqual(['workflow.on-hold', 'workflow.resumed']);
+      expect(events.filter((e) => e === 'workflow.on-hold' || e === 'workflow.resumed')).toEqual([
+        'workflow.on-hold',
+        'workflow.resumed',
+      ]);
       const [resumedEvent] = (await outboxOf(instance.id)).filter((e) => e.event_type === 'workflow.resumed');
-      expect(resumedEvent.envelope.payload).toMatchObject({ workflowInstanceId: instance.id, reason: 'access granted', actorUserId: admin });
+      expect(resumedEvent.envelope.payload).toMatchObject({
+        workflowInstanceId: instance.id,
+        reason: 'access granted',
+        actorUserId: admin,
+      });
 
       // Past the shifted due time the sweeper breaches it as usual.
       harness.clock.set(new Date(t0.getTime() + 109 * HOUR));
@@ -388,7 +584,14 @@ describe('admin actions', () => {
       const response = await post(`/workflows/${instance.id}/${action}`, admin, { reason: 'again' });
       expect(response.status).toBe(409);
     }
-    expect((await post(`/workflows/${instance.id}/stages/${stages[1].id}/reassign`, admin, { toUserId: stand('a'), reason: 'r' })).status).toBe(409);
+    expect(
+      (
+        await post(`/workflows/${instance.id}/stages/${stages[1].id}/reassign`, admin, {
+          toUserId: stand('a'),
+          reason: 'r',
+        })
+      ).status,
+    ).toBe(409);
     expect((await decide(instance.id, stages[1].id, primary('REGION_TEAM'))).status).toBe(409);
 
     const { instance: heldOne } = await startWorkflow('PLN_UPGRADE');
@@ -403,7 +606,10 @@ describe('admin actions', () => {
     const otherWs = randomUUID();
     await harness.addMember(otherWs, admin, 'WORKSPACE_ADMIN');
     await harness.waitForMembers(otherWs, 1);
-    const response = await http().post(`/api/v1/workspaces/${otherWs}/workflows/${instance.id}/hold`).set(bearer(admin)).send({ reason: 'x' });
+    const response = await http()
+      .post(`/api/v1/workspaces/${otherWs}/workflows/${instance.id}/hold`)
+      .set(bearer(admin))
+      .send({ reason: 'x' });
     expect(response.status).toBe(404);
     expect((await instanceRow(instance.id)).status).toBe('IN_PROGRESS');
   });
@@ -425,7 +631,12 @@ describe('non-required stages', () => {
     const approved = await decide(instance.id, stages[1].id, primary('REGION_TEAM'));
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ workflowStatus: 'COMPLETED', activatedStageIds: [] });
-    expect((await harness.stages(instance.id)).map((s) => s.status)).toEqual(['SKIPPED', 'APPROVED', 'SKIPPED', 'SKIPPED']);
+    expect((await harness.stages(instance.id)).map((s) => s.status)).toEqual([
+      'SKIPPED',
+      'APPROVED',
+      'SKIPPED',
+      'SKIPPED',
+    ]);
     expect((await instanceRow(instance.id)).status).toBe('COMPLETED');
 
     const skipped = (await actionRows(instance.id)).filter((a) => a.action_type === 'SKIPPED');
@@ -437,7 +648,7 @@ describe('non-required stages', () => {
   });
 });
 
-describe('pins re-asserted from the workflows themselves (rebuild of config-service\'s RESTRICT feed)', () => {
+describe("pins re-asserted from the workflows themselves (rebuild of config-service's RESTRICT feed)", () => {
   it('publishes workflow.pins-asserted for each running or held workflow of the workspace, and only for them', async () => {
     const { instance: running } = await startWorkflow('PLN_UPGRADE');
     const { instance: held } = await startWorkflow('PLN_UPGRADE');
@@ -450,11 +661,13 @@ describe('pins re-asserted from the workflows themselves (rebuild of config-serv
     const answer = await post(path, admin, {});
     expect(answer.status).toBe(200);
     const open = await harness.query(
-      `SELECT count(*)::int AS n FROM workflow_instances WHERE workspace_id = $1 AND status IN ('IN_PROGRESS', 'ON_HOLD')`, [workspaceId],
+      `SELECT count(*)::int AS n FROM workflow_instances WHERE workspace_id = $1 AND status IN ('IN_PROGRESS', 'ON_HOLD')`,
+      [workspaceId],
     );
     expect(answer.body).toEqual({ workspaceId, asserted: open[0].n });
 
-    const assertedOf = async (id: string) => (await outboxOf(id)).filter((e) => e.event_type === 'workflow.pins-asserted');
+    const assertedOf = async (id: string) =>
+      (await outboxOf(id)).filter((e) => e.event_type === 'workflow.pins-asserted');
     for (const instance of [running, held]) {
       const [event] = await assertedOf(instance.id);
       expect(event.envelope.payload).toMatchObject({ workflowInstanceId: instance.id, pinnedConfigVersions: v1 });

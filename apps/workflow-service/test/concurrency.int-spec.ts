@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  demoApprovalMatrix, demoClusterMapping, demoPolicyId, demoScopeConfig, demoUserId, type ApprovalMatrixSnapshot, type AtpCategory,
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoPolicyId,
+  demoScopeConfig,
+  demoUserId,
+  type ApprovalMatrixSnapshot,
+  type AtpCategory,
 } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
 import { runInWorkspace } from '@atp/platform-database';
@@ -31,7 +37,11 @@ const primary = (role: string) => demoUserId(role, cluster, 'primary');
 const backup = (role: string) => demoUserId(role, cluster, 'backup');
 const ROLES = ['BO', 'SME', 'HEAD_NOC', 'FOP_RTS', 'REGION_TEAM', 'RTH', 'PMO', 'ROH'];
 const RUNS = 15;
-const versions = { approvalMatrix: `cv-matrix-par-${suffix}`, clusterMapping: `cv-cluster-${suffix}`, scopeConfig: `cv-scope-${suffix}` };
+const versions = {
+  approvalMatrix: `cv-matrix-par-${suffix}`,
+  clusterMapping: `cv-cluster-${suffix}`,
+  scopeConfig: `cv-scope-${suffix}`,
+};
 
 /** RAN_MW with stage 1 as two required parallel groups (FOP_RTS ‖ REGION_TEAM), then RTH. */
 function parallelMatrix(): ApprovalMatrixSnapshot {
@@ -50,13 +60,35 @@ function parallelMatrix(): ApprovalMatrixSnapshot {
   };
 }
 
-interface Stage { id: string; role_code: string; status: string; approver_user_id: string; backup_user_id: string | null; sla_breached_at: Date | null }
-interface Action { workflow_stage_id: string; action_type: string; actor_user_id: string | null; payload: Record<string, unknown> }
+interface Stage {
+  id: string;
+  role_code: string;
+  status: string;
+  approver_user_id: string;
+  backup_user_id: string | null;
+  sla_breached_at: Date | null;
+}
+interface Action {
+  workflow_stage_id: string;
+  action_type: string;
+  actor_user_id: string | null;
+  payload: Record<string, unknown>;
+}
 
 async function startWorkflows(category: AtpCategory, count: number): Promise<string[]> {
   const payloads: SubmissionQaApprovedPayloadV1[] = Array.from({ length: count }, () => ({
-    submissionId: `sub-${uniqueSuffix()}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001', clusterCode: cluster,
-    regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: category, submittedBy: submitter, qaApprovedBy: 'qa-1',
+    submissionId: `sub-${uniqueSuffix()}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: cluster,
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: category,
+    submittedBy: submitter,
+    qaApprovedBy: 'qa-1',
     pinnedConfigVersions: versions,
   }));
   for (const payload of payloads) await harness.qaApproved(payload);
@@ -73,17 +105,25 @@ const stagesOf = (instanceId: string): Promise<Stage[]> =>
 
 /** Puts every open stage of the workflow an hour past its SLA (by the harness clock). */
 async function makeOverdue(instanceId: string): Promise<void> {
-  await harness.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = $1 AND status = 'PENDING'`, [
-    instanceId, new Date(harness.clock.now().getTime() - 3_600_000),
-  ]);
+  await harness.query(
+    `UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = $1 AND status = 'PENDING'`,
+    [instanceId, new Date(harness.clock.now().getTime() - 3_600_000)],
+  );
 }
 
 const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
 
-/** Runs the calls concurrently after random delays; a domain refusal (4xx) is an answer, anything else fails the test. */
+/**
+ * Runs the calls concurrently after random delays; a domain refusal (4xx) is an answer, anything else fails the test.
+ */
 async function race(calls: Record<string, () => Promise<unknown>>): Promise<Record<string, 'ok' | string>> {
   const names = Object.keys(calls);
-  const settled = await Promise.allSettled(names.map(async (name) => { await jitter(); return calls[name](); }));
+  const settled = await Promise.allSettled(
+    names.map(async (name) => {
+      await jitter();
+      return calls[name]();
+    }),
+  );
   const outcome: Record<string, string> = {};
   settled.forEach((result, i) => {
     if (result.status === 'fulfilled') outcome[names[i]] = 'ok';
@@ -145,8 +185,12 @@ async function expectTrailExplainsState(instanceId: string): Promise<void> {
           break;
       }
     }
-    expect({ stage: stage.id, status: stage.status, approver: stage.approver_user_id, breached: stage.sla_breached_at !== null })
-      .toEqual({ stage: stage.id, status, approver, breached: breaches === 1 });
+    expect({
+      stage: stage.id,
+      status: stage.status,
+      approver: stage.approver_user_id,
+      breached: stage.sla_breached_at !== null,
+    }).toEqual({ stage: stage.id, status, approver, breached: breaches === 1 });
     expect(breaches).toBeLessThanOrEqual(1);
   }
 }
@@ -165,7 +209,14 @@ const decisions = () => scoped(harness.app.get(StageDecisionService));
 const adminActions = () => scoped(harness.app.get(AdminActionsService));
 const overrideService = () => scoped(harness.app.get(OverrideService));
 const decide = (instanceId: string, stageId: string, actorId: string, decision: 'APPROVE' | 'REJECT' = 'APPROVE') =>
-  decisions().decide({ workspaceId, workflowInstanceId: instanceId, stageId, actorId, idempotencyKey: null, body: { decision, comment: `${decision} by ${actorId}` } });
+  decisions().decide({
+    workspaceId,
+    workflowInstanceId: instanceId,
+    stageId,
+    actorId,
+    idempotencyKey: null,
+    body: { decision, comment: `${decision} by ${actorId}` },
+  });
 const sweep = () => harness.sweeper.sweepOnce({ workspaceId, batchSize: 5 });
 
 beforeAll(async () => {
@@ -193,8 +244,17 @@ describe('races between the writers of a workflow', () => {
       const outcome = await race({ sweep, decide: () => decide(id, first.id, first.approver_user_id) });
       await sweep();
       const [after] = await stagesOf(id);
-      if (outcome.decide === 'ok') expect(after).toMatchObject({ status: 'APPROVED', approver_user_id: first.approver_user_id, sla_breached_at: null });
-      else expect({ outcome, after }).toMatchObject({ outcome: { decide: 'NOT_STAGE_APPROVER' }, after: { status: 'PENDING', approver_user_id: first.backup_user_id } });
+      if (outcome.decide === 'ok')
+        expect(after).toMatchObject({
+          status: 'APPROVED',
+          approver_user_id: first.approver_user_id,
+          sla_breached_at: null,
+        });
+      else
+        expect({ outcome, after }).toMatchObject({
+          outcome: { decide: 'NOT_STAGE_APPROVER' },
+          after: { status: 'PENDING', approver_user_id: first.backup_user_id },
+        });
       await expectTrailExplainsState(id);
       await expectNoOverdueUnbreached();
       seen.add(outcome.decide);
@@ -208,9 +268,14 @@ describe('races between the writers of a workflow', () => {
       await makeOverdue(id);
       const outcome = await race({
         sweep,
-        reassign: () => adminActions().reassign({ workspaceId, workflowInstanceId: id, stageId: first.id, actorId: admin, idempotencyKey: null }, {
-          toUserId: standIn, reason: 'cover',
-        }),
+        reassign: () =>
+          adminActions().reassign(
+            { workspaceId, workflowInstanceId: id, stageId: first.id, actorId: admin, idempotencyKey: null },
+            {
+              toUserId: standIn,
+              reason: 'cover',
+            },
+          ),
       });
       expect(outcome.reassign).toBe('ok');
       await sweep();
@@ -226,7 +291,10 @@ describe('races between the writers of a workflow', () => {
       const stages = await stagesOf(id);
       expect(stages.filter((s) => s.status === 'PENDING')).toHaveLength(2);
       await makeOverdue(id);
-      const outcome = await race({ sweep, reject: () => decide(id, stages[0].id, stages[0].approver_user_id, 'REJECT') });
+      const outcome = await race({
+        sweep,
+        reject: () => decide(id, stages[0].id, stages[0].approver_user_id, 'REJECT'),
+      });
       await sweep();
       const [instance] = await harness.query(`SELECT status FROM workflow_instances WHERE id = $1`, [id]);
       if (outcome.reject === 'ok') {
@@ -246,7 +314,11 @@ describe('races between the writers of a workflow', () => {
     for (const id of await startWorkflows('PLN_UPGRADE', RUNS)) {
       const [first] = await stagesOf(id);
       const requested = await overrideService().request(workspaceId, admin2, null, {
-        overrideType: 'STAGE', workflowStageId: first.id, fromUserId: first.approver_user_id, toUserId: standIn, reason: 'on leave',
+        overrideType: 'STAGE',
+        workflowStageId: first.id,
+        fromUserId: first.approver_user_id,
+        toUserId: standIn,
+        reason: 'on leave',
       } as never);
       const overrideId = (requested.body as { override: { id: string } }).override.id;
       const overdue = Math.random() < 0.5;
@@ -257,12 +329,15 @@ describe('races between the writers of a workflow', () => {
         sweep,
       });
       const [after] = await stagesOf(id);
-      const [override] = await harness.query(`SELECT approval_status FROM approver_overrides WHERE id = $1`, [overrideId]);
+      const [override] = await harness.query(`SELECT approval_status FROM approver_overrides WHERE id = $1`, [
+        overrideId,
+      ]);
       expect(override.approval_status).toBe(outcome.approve === 'ok' ? 'APPROVED' : 'PENDING');
       expect(outcome.decide === 'ok' && outcome.approve === 'ok').toBe(false);
       if (outcome.decide === 'ok') expect(after.status).toBe('APPROVED');
       const reassigned = await harness.query(
-        `SELECT payload->>'toUserId' AS "to" FROM workflow_stage_actions WHERE workflow_stage_id = $1 AND action_type = 'REASSIGNED'`, [first.id],
+        `SELECT payload->>'toUserId' AS "to" FROM workflow_stage_actions WHERE workflow_stage_id = $1 AND action_type = 'REASSIGNED'`,
+        [first.id],
       );
       expect(reassigned).toEqual(outcome.approve === 'ok' ? [{ to: standIn }] : []);
       if (outcome.decide === 'ok') expect(after.approver_user_id).toBe(first.approver_user_id);
@@ -277,11 +352,17 @@ describe('the sweeper with many held workflows', () => {
   it('250 overdue stages of held workflows do not hide a real breach', async () => {
     const held = await startWorkflows('SOFTWARE_LICENSE', 250);
     for (const id of held) {
-      await adminActions().hold({ workspaceId, workflowInstanceId: id, actorId: admin, idempotencyKey: null }, { reason: 'waiting for the site' });
+      await adminActions().hold(
+        { workspaceId, workflowInstanceId: id, actorId: admin, idempotencyKey: null },
+        { reason: 'waiting for the site' },
+      );
     }
     const [running] = await startWorkflows('SOFTWARE_LICENSE', 1);
     const longAgo = new Date(harness.clock.now().getTime() - 7_200_000);
-    await harness.query(`UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = ANY($1) AND status = 'PENDING'`, [held, longAgo]);
+    await harness.query(
+      `UPDATE workflow_stages SET sla_due_at = $2 WHERE workflow_instance_id = ANY($1) AND status = 'PENDING'`,
+      [held, longAgo],
+    );
     await makeOverdue(running);
 
     const result = await harness.sweeper.sweepOnce({ workspaceId });
@@ -289,9 +370,12 @@ describe('the sweeper with many held workflows', () => {
     expect(result.breached).toEqual([stage.id]);
     expect(stage.approver_user_id).toBe(stage.backup_user_id);
     const breachedHeld = await harness.query(
-      `SELECT count(*)::int AS n FROM workflow_stages WHERE workflow_instance_id = ANY($1) AND sla_breached_at IS NOT NULL`, [held],
+      `SELECT count(*)::int AS n FROM workflow_stages WHERE workflow_instance_id = ANY($1) AND sla_breached_at IS NOT NULL`,
+      [held],
     );
     expect(breachedHeld[0].n).toBe(0);
-    await waitFor(async () => (await harness.eventTypes(running)).includes('workflow.stage.sla-breached'), { what: 'the breach event in the outbox' });
+    await waitFor(async () => (await harness.eventTypes(running)).includes('workflow.stage.sla-breached'), {
+      what: 'the breach event in the outbox',
+    });
   });
 });

@@ -3,9 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Partitioners, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId, type ConfigSnapshot } from '@atp/approval-routing';
 import {
-  ConfigVersionSnapshotV1, MembershipCreatedV1, SubmissionQaApprovedV1, type EventDefinition, type EventEnvelope, type SubmissionQaApprovedPayloadV1,
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoScopeConfig,
+  demoUserId,
+  type ConfigSnapshot,
+} from '@atp/approval-routing';
+import {
+  ConfigVersionSnapshotV1,
+  MembershipCreatedV1,
+  SubmissionQaApprovedV1,
+  type EventDefinition,
+  type EventEnvelope,
+  type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
 import { controlPostgres, repoRoot, sleep, testKafka, testStack, uniqueSuffix, waitFor } from '@atp/testing';
 
@@ -20,13 +31,18 @@ jest.setTimeout(600_000);
 
 const workspaceId = randomUUID();
 const suffix = uniqueSuffix();
-const versions = { approvalMatrix: `cv-matrix-${suffix}`, clusterMapping: `cv-cluster-${suffix}`, scopeConfig: `cv-scope-${suffix}` };
+const versions = {
+  approvalMatrix: `cv-matrix-${suffix}`,
+  clusterMapping: `cv-cluster-${suffix}`,
+  scopeConfig: `cv-scope-${suffix}`,
+};
 const port = Number(process.env.ATP_PORT_BASE ?? 3000) + 40;
 const databaseUrl = process.env.WORKFLOW_DATABASE_URL as string;
 const logFile = `${repoRoot}/.local/crash-recovery-workflow-service.log`;
 
 /** The test's own connection: it counts every workspace's rows, past row-level security (the bypass setting). */
-const inspector = () => new DataSource({ type: 'postgres', url: databaseUrl, poolSize: 2, extra: { options: '-c app.rls_bypass=on' } });
+const inspector = () =>
+  new DataSource({ type: 'postgres', url: databaseUrl, poolSize: 2, extra: { options: '-c app.rls_bypass=on' } });
 
 let producer: Producer;
 let db: DataSource;
@@ -34,20 +50,44 @@ let child: ChildProcess | null = null;
 
 function envelope<P>(definition: EventDefinition<P>, aggregateId: string, payload: P): EventEnvelope<P> {
   return {
-    eventId: randomUUID(), eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: new Date().toISOString(), workspaceId,
-    aggregateType: definition.aggregateType, aggregateId, aggregateVersion: 1, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
+    eventId: randomUUID(),
+    eventType: definition.eventType,
+    schemaVersion: definition.schemaVersion,
+    occurredAt: new Date().toISOString(),
+    workspaceId,
+    aggregateType: definition.aggregateType,
+    aggregateId,
+    aggregateVersion: 1,
+    correlationId: randomUUID(),
+    causationId: null,
+    actorId: 'test',
+    payload,
   };
 }
 
 async function send<P>(definition: EventDefinition<P>, aggregateId: string, payload: P): Promise<void> {
-  await producer.send({ topic: definition.topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope(definition, aggregateId, payload)) }] });
+  await producer.send({
+    topic: definition.topic,
+    acks: -1,
+    messages: [{ key: aggregateId, value: JSON.stringify(envelope(definition, aggregateId, payload)) }],
+  });
 }
 
 function qaApproved(n: number): SubmissionQaApprovedPayloadV1 {
   return {
-    submissionId: `crash-${suffix}-${String(n).padStart(5, '0')}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001',
-    clusterCode: 'JKT-01', regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: 'PLN_UPGRADE', submittedBy: `doc-control-${suffix}`,
-    qaApprovedBy: 'qa-1', pinnedConfigVersions: versions,
+    submissionId: `crash-${suffix}-${String(n).padStart(5, '0')}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: 'JKT-01',
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: 'PLN_UPGRADE',
+    submittedBy: `doc-control-${suffix}`,
+    qaApprovedBy: 'qa-1',
+    pinnedConfigVersions: versions,
   };
 }
 
@@ -57,8 +97,15 @@ function launch(): ChildProcess {
   const started = spawn(process.execPath, ['-r', './scripts/register.cjs', 'apps/workflow-service/src/main.ts'], {
     cwd: repoRoot,
     env: {
-      ...process.env, SERVICE_NAME: 'workflow-service', PORT: String(port), DATABASE_URL: databaseUrl, KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-      LOG_LEVEL: 'warn', SLA_SWEEP_INTERVAL_MS: '0', OUTBOX_POLL_INTERVAL_MS: '200', NODE_ENV: 'test',
+      ...process.env,
+      SERVICE_NAME: 'workflow-service',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+      LOG_LEVEL: 'warn',
+      SLA_SWEEP_INTERVAL_MS: '0',
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      NODE_ENV: 'test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,8 +145,12 @@ async function stream(from: number, count: number): Promise<void> {
   for (let n = from; n < from + count; n += 20) {
     const batch = Array.from({ length: Math.min(20, from + count - n) }, (_, i) => qaApproved(n + i));
     await producer.send({
-      topic: SubmissionQaApprovedV1.topic, acks: -1,
-      messages: batch.map((p) => ({ key: p.submissionId, value: JSON.stringify(envelope(SubmissionQaApprovedV1, p.submissionId, p)) })),
+      topic: SubmissionQaApprovedV1.topic,
+      acks: -1,
+      messages: batch.map((p) => ({
+        key: p.submissionId,
+        value: JSON.stringify(envelope(SubmissionQaApprovedV1, p.submissionId, p)),
+      })),
     });
     await sleep(100);
   }
@@ -113,7 +164,11 @@ async function untilConsumptionResumes(from: number, what: string): Promise<numb
 }
 
 async function expectExactlyOneWorkflowPerEvent(total: number): Promise<void> {
-  await waitFor(async () => (await workflowCount()) >= total, { timeoutMs: 300_000, intervalMs: 500, what: `${total} workflows` });
+  await waitFor(async () => (await workflowCount()) >= total, {
+    timeoutMs: 300_000,
+    intervalMs: 500,
+    what: `${total} workflows`,
+  });
   const [row] = await db.query(
     `SELECT count(*)::int AS instances, count(DISTINCT submission_id)::int AS submissions FROM workflow_instances WHERE ${ours}`,
   );
@@ -123,19 +178,33 @@ async function expectExactlyOneWorkflowPerEvent(total: number): Promise<void> {
 
 beforeAll(async () => {
   db = await inspector().initialize();
-  producer = testKafka('crash-recovery-test').producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  producer = testKafka('crash-recovery-test').producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
-  const approvers = ['ROH', 'RTH'].flatMap((role) => [demoUserId(role, 'JKT-01', 'primary'), demoUserId(role, 'JKT-01', 'backup')]);
+  const approvers = ['ROH', 'RTH'].flatMap((role) => [
+    demoUserId(role, 'JKT-01', 'primary'),
+    demoUserId(role, 'JKT-01', 'backup'),
+  ]);
   for (const userId of [`doc-control-${suffix}`, ...approvers]) {
     const membershipId = `m-${suffix}-${userId}`;
-    await send(MembershipCreatedV1, membershipId, { membershipId, workspaceId, userId, role: 'APPROVER', status: 'ACTIVE' });
+    await send(MembershipCreatedV1, membershipId, {
+      membershipId,
+      workspaceId,
+      userId,
+      role: 'APPROVER',
+      status: 'ACTIVE',
+    });
   }
   const snapshots: ConfigSnapshot[] = [
     demoApprovalMatrix({ workspaceId, configVersionId: versions.approvalMatrix }),
     demoClusterMapping({ workspaceId, configVersionId: versions.clusterMapping }),
     demoScopeConfig({ workspaceId, configVersionId: versions.scopeConfig }),
   ];
-  for (const snapshot of snapshots) await send(ConfigVersionSnapshotV1, snapshot.configVersionId, { snapshot } as never);
+  for (const snapshot of snapshots)
+    await send(ConfigVersionSnapshotV1, snapshot.configVersionId, { snapshot } as never);
 });
 
 afterAll(async () => {
@@ -159,13 +228,23 @@ afterAll(async () => {
 it('kill -9 during a stream of qa-approved events: one workflow per event, consuming again soon after the restart', async () => {
   child = launch();
   await untilHealthy('/health/ready', 'workflow-service ready');
-  await waitFor(async () => (await db.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [versions.scopeConfig])).length === 1, {
-    timeoutMs: 60_000, what: 'the snapshots in the replica',
-  });
+  await waitFor(
+    async () =>
+      (await db.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [versions.scopeConfig]))
+        .length === 1,
+    {
+      timeoutMs: 60_000,
+      what: 'the snapshots in the replica',
+    },
+  );
 
   const total = 600;
   const streaming = stream(0, total);
-  await waitFor(async () => (await workflowCount()) >= 60, { timeoutMs: 120_000, intervalMs: 100, what: 'the first workflows' });
+  await waitFor(async () => (await workflowCount()) >= 60, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    what: 'the first workflows',
+  });
   child.kill('SIGKILL');
   await new Promise((resolve) => child?.once('exit', resolve));
   const killedAt = Date.now();
@@ -190,7 +269,11 @@ it('a 90 s PostgreSQL outage: the consumer waits and comes back by itself, losin
   await controlPostgres('stop');
   const downAt = Date.now();
   try {
-    await waitFor(async () => (await probe('/health/ready')) === 503, { timeoutMs: 10_000, intervalMs: 100, what: 'not ready while the database is down' });
+    await waitFor(async () => (await probe('/health/ready')) === 503, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'not ready while the database is down',
+    });
     await stream(1000, 200); // queued in Kafka during the outage
     await sleep(Math.max(0, 90_000 - (Date.now() - downAt)));
   } finally {
@@ -200,8 +283,14 @@ it('a 90 s PostgreSQL outage: the consumer waits and comes back by itself, losin
   await db.destroy();
   db = await inspector().initialize();
   const resumeMs = await untilConsumptionResumes(before, 'workflows after the outage');
-  process.stdout.write(`PostgreSQL down ${upAt - downAt} ms; consuming again ${Date.now() - upAt} ms after it was back (first poll ${resumeMs} ms)\n`);
-  await waitFor(async () => (await workflowCount()) >= before + 200, { timeoutMs: 300_000, intervalMs: 500, what: 'every event of the outage' });
+  process.stdout.write(
+    `PostgreSQL down ${upAt - downAt} ms; consuming again ${Date.now() - upAt} ms after it was back (first poll ${resumeMs} ms)\n`,
+  );
+  await waitFor(async () => (await workflowCount()) >= before + 200, {
+    timeoutMs: 300_000,
+    intervalMs: 500,
+    what: 'every event of the outage',
+  });
   await expectExactlyOneWorkflowPerEvent(before + 200);
   await waitFor(async () => (await probe('/health/ready')) === 200, { timeoutMs: 30_000, what: 'ready again' });
 });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId, type AtpCategory } from '@atp/approval-routing';
+import {
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoScopeConfig,
+  demoUserId,
+  type AtpCategory,
+} from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
 import { bearer, uniqueSuffix, waitFor } from '@atp/testing';
 import { WorkflowHarness } from './support/workflow-harness';
@@ -16,18 +22,36 @@ const submitter = `doc-control-${suffix}`;
 const admin = `admin-${suffix}`;
 const qa = `qa-${suffix}`;
 const ghost = `ghost-${suffix}`;
-const pinned = { approvalMatrix: `cv-matrix-${suffix}`, clusterMapping: `cv-cluster-${suffix}`, scopeConfig: `cv-scope-${suffix}` };
+const pinned = {
+  approvalMatrix: `cv-matrix-${suffix}`,
+  clusterMapping: `cv-cluster-${suffix}`,
+  scopeConfig: `cv-scope-${suffix}`,
+};
 const primary = (role: string) => demoUserId(role, cluster, 'primary');
 const backup = (role: string) => demoUserId(role, cluster, 'backup');
 const ROLES = ['BO', 'SME', 'HEAD_NOC', 'FOP_RTS', 'REGION_TEAM', 'RTH', 'PMO', 'ROH'];
 const http = () => request(harness.app.getHttpServer());
 const base = `/api/v1/workspaces/${workspaceId}`;
 
-function submission(category: AtpCategory, fields: Partial<SubmissionQaApprovedPayloadV1> = {}): SubmissionQaApprovedPayloadV1 {
+function submission(
+  category: AtpCategory,
+  fields: Partial<SubmissionQaApprovedPayloadV1> = {},
+): SubmissionQaApprovedPayloadV1 {
   return {
-    submissionId: `sub-${uniqueSuffix()}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001', clusterCode: cluster,
-    regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: category, submittedBy: submitter, qaApprovedBy: 'qa-1',
-    pinnedConfigVersions: pinned, ...fields,
+    submissionId: `sub-${uniqueSuffix()}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: cluster,
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: category,
+    submittedBy: submitter,
+    qaApprovedBy: 'qa-1',
+    pinnedConfigVersions: pinned,
+    ...fields,
   };
 }
 
@@ -39,17 +63,33 @@ async function started(payload: SubmissionQaApprovedPayloadV1) {
 /** The refusal recorded for this very event (an attempt may be refused more than once). */
 async function refusal(payload: SubmissionQaApprovedPayloadV1): Promise<{ reason: string; detail: string }> {
   const envelope = await harness.qaApproved(payload);
-  return waitFor(async () => {
-    const rows = await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [envelope.eventId]);
-    return rows[0];
-  }, { what: `the refusal of ${payload.submissionId} attempt ${payload.attemptNumber}` });
+  return waitFor(
+    async () => {
+      const rows = await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE event_id = $1`, [
+        envelope.eventId,
+      ]);
+      return rows[0];
+    },
+    { what: `the refusal of ${payload.submissionId} attempt ${payload.attemptNumber}` },
+  );
 }
 
 const inboxStageIds = async (userId: string): Promise<string[]> =>
-  (await http().get(`${base}/inbox`).set(bearer(userId)).expect(200)).body.items.map((i: { stageId: string }) => i.stageId);
+  (await http().get(`${base}/inbox`).set(bearer(userId)).expect(200)).body.items.map(
+    (i: { stageId: string }) => i.stageId,
+  );
 
-const decide = (instanceId: string, stageId: string, userId: string, comment = `ok by ${userId}`, decision = 'APPROVE') =>
-  http().post(`${base}/workflows/${instanceId}/stages/${stageId}/decisions`).set(bearer(userId)).send({ decision, comment });
+const decide = (
+  instanceId: string,
+  stageId: string,
+  userId: string,
+  comment = `ok by ${userId}`,
+  decision = 'APPROVE',
+) =>
+  http()
+    .post(`${base}/workflows/${instanceId}/stages/${stageId}/decisions`)
+    .set(bearer(userId))
+    .send({ decision, comment });
 
 beforeAll(async () => {
   await harness.start();
@@ -68,18 +108,31 @@ afterAll(async () => {
 });
 
 describe('functional probe fd7f7ac: workflow-service', () => {
-  it('#3 a CLUSTER override moves the stage to the decider\'s inbox and says so', async () => {
+  it("#3 a CLUSTER override moves the stage to the decider's inbox and says so", async () => {
     const instance = await started(submission('PLN_UPGRADE'));
     const [roh, rth] = await harness.stages(instance.id);
     expect((await decide(instance.id, roh.id, primary('ROH'))).status).toBe(200);
     expect(await inboxStageIds(primary('RTH'))).toContain(rth.id);
 
-    const created = await http().post(`${base}/overrides`).set(bearer(primary('RTH'))).send({
-      overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'RTH', fromUserId: primary('RTH'), toUserId: backup('RTH'), reason: 'cut-over',
-    }).expect(201);
+    const created = await http()
+      .post(`${base}/overrides`)
+      .set(bearer(primary('RTH')))
+      .send({
+        overrideType: 'CLUSTER',
+        clusterCode: cluster,
+        roleCode: 'RTH',
+        fromUserId: primary('RTH'),
+        toUserId: backup('RTH'),
+        reason: 'cut-over',
+      })
+      .expect(201);
     const overrideId = created.body.override.id as string;
     try {
-      const approved = await http().post(`${base}/overrides/${overrideId}/approve`).set(bearer(admin)).send({}).expect(200);
+      const approved = await http()
+        .post(`${base}/overrides/${overrideId}/approve`)
+        .set(bearer(admin))
+        .send({})
+        .expect(200);
       expect(approved.body.reassignedStageIds).toContain(rth.id);
 
       // Whoever may decide sees the stage; whoever sees it may decide it.
@@ -87,7 +140,8 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       expect(await inboxStageIds(backup('RTH'))).toContain(rth.id);
       expect((await decide(instance.id, rth.id, primary('RTH'))).body.code).toBe('NOT_STAGE_APPROVER');
       const reassigned = (await harness.query(
-        `SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.reassigned'`, [instance.id],
+        `SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.reassigned'`,
+        [instance.id],
       )) as Array<{ envelope: { payload: Record<string, unknown> } }>;
       expect(reassigned.map((r) => r.envelope.payload)).toEqual([
         expect.objectContaining({ stageId: rth.id, fromUserId: primary('RTH'), toUserId: backup('RTH'), overrideId }),
@@ -113,21 +167,31 @@ describe('functional probe fd7f7ac: workflow-service', () => {
   it('#5 an attempt starts only after the earlier one was rejected, and never beside or before a newer one', async () => {
     const first = submission('PLN_UPGRADE');
     const instance = await started(first);
-    expect(await refusal({ ...first, attemptNumber: 2 })).toMatchObject({ reason: 'ATTEMPT_CONFLICT', detail: expect.stringContaining('attempt 1') });
+    expect(await refusal({ ...first, attemptNumber: 2 })).toMatchObject({
+      reason: 'ATTEMPT_CONFLICT',
+      detail: expect.stringContaining('attempt 1'),
+    });
     const [roh] = await harness.stages(instance.id);
     expect((await decide(instance.id, roh.id, primary('ROH'), 'missing photos', 'REJECT')).status).toBe(200);
     const third = await started({ ...first, attemptNumber: 3 });
     expect(third.status).toBe('IN_PROGRESS');
-    expect(await refusal({ ...first, attemptNumber: 2 })).toMatchObject({ reason: 'ATTEMPT_CONFLICT', detail: expect.stringContaining('newer') });
+    expect(await refusal({ ...first, attemptNumber: 2 })).toMatchObject({
+      reason: 'ATTEMPT_CONFLICT',
+      detail: expect.stringContaining('newer'),
+    });
     const open = await harness.query(
-      `SELECT attempt_number FROM workflow_instances WHERE submission_id = $1 AND status = 'IN_PROGRESS'`, [first.submissionId],
+      `SELECT attempt_number FROM workflow_instances WHERE submission_id = $1 AND status = 'IN_PROGRESS'`,
+      [first.submissionId],
     );
     expect(open).toEqual([{ attempt_number: 3 }]);
   });
 
   it('#6 the start normalises scope and vendor codes as the dry run does', async () => {
     const instance = await started(submission('RAN_MW', { scopeCode: ' demo ', vendorCode: 'aviat' }));
-    const [row] = await harness.query(`SELECT approval_policy_id, routing_snapshot FROM workflow_instances WHERE id = $1`, [instance.id]);
+    const [row] = await harness.query(
+      `SELECT approval_policy_id, routing_snapshot FROM workflow_instances WHERE id = $1`,
+      [instance.id],
+    );
     expect(row.approval_policy_id).toBe('policy:DEMO:RAN_MW');
     expect(row.routing_snapshot.request).toMatchObject({ scopeCode: 'DEMO', vendorCode: 'AVIAT' });
   });
@@ -147,19 +211,24 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       [instance.id],
     )) as Array<{ action_type: string; payload: { oldStatus?: string; newStatus: string } }>;
     expect(rows.map((r) => `${r.action_type}:${r.payload.oldStatus ?? ''}>${r.payload.newStatus}`)).toEqual([
-      'CREATED:>WAITING', 'ACTIVATED:WAITING>PENDING', 'CREATED:>WAITING',
+      'CREATED:>WAITING',
+      'ACTIVATED:WAITING>PENDING',
+      'CREATED:>WAITING',
     ]);
   });
 
   it('#22 a submitter who is not a member, or a cluster the pinned mapping lacks, is refused, not started unassigned', async () => {
-    expect(await refusal(submission('PLN_UPGRADE', { submittedBy: ghost }))).toMatchObject({ reason: 'SUBMITTER_NOT_MEMBER' });
+    expect(await refusal(submission('PLN_UPGRADE', { submittedBy: ghost }))).toMatchObject({
+      reason: 'SUBMITTER_NOT_MEMBER',
+    });
     const unknown = await refusal(submission('PLN_UPGRADE', { siteCode: 'NOPE-1', clusterCode: 'NOPE-C9' }));
     expect(unknown).toMatchObject({ reason: 'UNKNOWN_CLUSTER', detail: expect.stringContaining('NOPE-C9') });
   });
 
   it('#19 workflow.resumed carries the new due dates and workflow.cancelled names the cancelled stages', async () => {
     const instance = await started(submission('PLN_UPGRADE'));
-    const admin_ = (action: string) => http().post(`${base}/workflows/${instance.id}/${action}`).set(bearer(admin)).send({ reason: action });
+    const admin_ = (action: string) =>
+      http().post(`${base}/workflows/${instance.id}/${action}`).set(bearer(admin)).send({ reason: action });
     await admin_('hold').expect(200);
     harness.clock.advanceHours(2);
     try {
@@ -170,10 +239,13 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     }
     const stages = await harness.stages(instance.id);
     const events = (await harness.query(
-      `SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 AND event_type IN ('workflow.resumed','workflow.cancelled') ORDER BY id`, [instance.id],
+      `SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 AND event_type IN ('workflow.resumed','workflow.cancelled') ORDER BY id`,
+      [instance.id],
     )) as Array<{ event_type: string; envelope: { payload: Record<string, unknown> } }>;
     expect(events.map((e) => e.event_type)).toEqual(['workflow.resumed', 'workflow.cancelled']);
-    expect(events[0]?.envelope.payload.pendingStages).toEqual([{ stageId: stages[0]?.id, slaDueAt: stages[0]?.sla_due_at?.toISOString() }]);
+    expect(events[0]?.envelope.payload.pendingStages).toEqual([
+      { stageId: stages[0]?.id, slaDueAt: stages[0]?.sla_due_at?.toISOString() },
+    ]);
     expect(events[1]?.envelope.payload.cancelledStageIds).toEqual(stages.map((s) => s.id));
   });
 
@@ -181,14 +253,22 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     const first = await started(submission('PLN_UPGRADE'));
     const secondPayload = submission('PLN_UPGRADE');
     const second = await started(secondPayload);
-    const bySubmission = await http().get(`${base}/workflows`).query({ submissionId: secondPayload.submissionId }).set(bearer(admin)).expect(200);
+    const bySubmission = await http()
+      .get(`${base}/workflows`)
+      .query({ submissionId: secondPayload.submissionId })
+      .set(bearer(admin))
+      .expect(200);
     expect(bySubmission.body.items.map((w: { workflowId: string }) => w.workflowId)).toEqual([second.id]);
     expect(bySubmission.body.nextCursor).toBeNull();
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: request.Response = await http().get(`${base}/workflows`).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(bearer(admin)).expect(200);
+      const page: request.Response = await http()
+        .get(`${base}/workflows`)
+        .query(cursor ? { limit: 1, cursor } : { limit: 1 })
+        .set(bearer(admin))
+        .expect(200);
       expect(page.body.items).toHaveLength(1);
       seen.push(page.body.items[0].workflowId);
       cursor = page.body.nextCursor;
@@ -198,11 +278,23 @@ describe('functional probe fd7f7ac: workflow-service', () => {
     expect((await http().get(`${base}/workflows`).query({ submission_id: 'x' }).set(bearer(admin))).status).toBe(400);
     expect([403, 404]).toContain((await http().get(`${base}/workflows`).set(bearer(ghost))).status);
 
-    const created = await http().post(`${base}/overrides`).set(bearer(admin)).send({
-      overrideType: 'CLUSTER', clusterCode: cluster, roleCode: 'PMO', fromUserId: primary('PMO'), toUserId: backup('PMO'), reason: 'leave',
-    }).expect(201);
+    const created = await http()
+      .post(`${base}/overrides`)
+      .set(bearer(admin))
+      .send({
+        overrideType: 'CLUSTER',
+        clusterCode: cluster,
+        roleCode: 'PMO',
+        fromUserId: primary('PMO'),
+        toUserId: backup('PMO'),
+        reason: 'leave',
+      })
+      .expect(201);
     const overrideId = created.body.override.id as string;
-    const read = await http().get(`${base}/overrides/${overrideId}`).set(bearer(primary('PMO'))).expect(200);
+    const read = await http()
+      .get(`${base}/overrides/${overrideId}`)
+      .set(bearer(primary('PMO')))
+      .expect(200);
     expect(read.body).toMatchObject({ id: overrideId, approvalStatus: 'PENDING', toUserId: backup('PMO') });
     expect((await http().get(`${base}/overrides/${randomUUID()}`).set(bearer(admin))).status).toBe(404);
     expect([403, 404]).toContain((await http().get(`${base}/overrides/${overrideId}`).set(bearer(ghost))).status);
@@ -219,7 +311,11 @@ describe('functional probe fd7f7ac: workflow-service', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: request.Response = await http().get(`${base}/sla/violations`).query(cursor ? { limit: 1, cursor } : { limit: 1 }).set(bearer(admin)).expect(200);
+        const page: request.Response = await http()
+          .get(`${base}/sla/violations`)
+          .query(cursor ? { limit: 1, cursor } : { limit: 1 })
+          .set(bearer(admin))
+          .expect(200);
         expect(page.body.items.length).toBeLessThanOrEqual(1);
         seen.push(...page.body.items.map((v: { stageId: string }) => v.stageId));
         cursor = page.body.nextCursor;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId, type AtpCategory } from '@atp/approval-routing';
+import {
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoScopeConfig,
+  demoUserId,
+  type AtpCategory,
+} from '@atp/approval-routing';
 import { uniqueSuffix, bearer } from '@atp/testing';
 import { WorkflowHarness } from './support/workflow-harness';
 
@@ -15,7 +21,11 @@ const workspaceId = randomUUID();
 const suffix = uniqueSuffix();
 const cluster = 'JKT-01';
 const submitter = `doc-control-${suffix}`;
-const pinned = { approvalMatrix: `cv-matrix-${suffix}`, clusterMapping: `cv-cluster-${suffix}`, scopeConfig: `cv-scope-${suffix}` };
+const pinned = {
+  approvalMatrix: `cv-matrix-${suffix}`,
+  clusterMapping: `cv-cluster-${suffix}`,
+  scopeConfig: `cv-scope-${suffix}`,
+};
 const roh = demoUserId('ROH', cluster, 'primary');
 const HOUR = 3_600_000;
 const t0 = new Date(Date.UTC(2031, 4, 5, 6, 0, 0));
@@ -30,8 +40,19 @@ interface InboxItem {
 
 async function start(category: AtpCategory): Promise<string> {
   const payload = {
-    submissionId: `sub-${uniqueSuffix()}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001', clusterCode: cluster,
-    regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: category, submittedBy: submitter, qaApprovedBy: 'qa-1', pinnedConfigVersions: pinned,
+    submissionId: `sub-${uniqueSuffix()}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: cluster,
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: category,
+    submittedBy: submitter,
+    qaApprovedBy: 'qa-1',
+    pinnedConfigVersions: pinned,
   };
   await harness.qaApproved(payload);
   const instance = await harness.workflowOf(payload.submissionId);
@@ -40,7 +61,9 @@ async function start(category: AtpCategory): Promise<string> {
 }
 
 async function inbox(query: string, userId = roh): Promise<request.Response> {
-  return request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox?${query}`).set(bearer(userId));
+  return request(harness.app.getHttpServer())
+    .get(`/api/v1/workspaces/${workspaceId}/inbox?${query}`)
+    .set(bearer(userId));
 }
 
 /** Follows nextCursor to the end; fails on a page that is not 200. */
@@ -65,7 +88,13 @@ let late: string[] = [];
 
 beforeAll(async () => {
   await harness.start();
-  for (const userId of [roh, demoUserId('ROH', cluster, 'backup'), demoUserId('RTH', cluster, 'primary'), demoUserId('FOP_RTS', cluster, 'primary'), submitter]) {
+  for (const userId of [
+    roh,
+    demoUserId('ROH', cluster, 'backup'),
+    demoUserId('RTH', cluster, 'primary'),
+    demoUserId('FOP_RTS', cluster, 'primary'),
+    submitter,
+  ]) {
     await harness.addMember(workspaceId, userId);
   }
   await harness.waitForMembers(workspaceId, 5);
@@ -146,9 +175,14 @@ describe('approver inbox', () => {
     const admin = `admin-${suffix}`;
     await harness.addMember(workspaceId, admin, 'WORKSPACE_ADMIN');
     await harness.waitForMembers(workspaceId, 6);
-    const [row] = await harness.query(`SELECT workflow_instance_id AS id FROM workflow_stages WHERE id = $1`, [late[0]]);
+    const [row] = await harness.query(`SELECT workflow_instance_id AS id FROM workflow_stages WHERE id = $1`, [
+      late[0],
+    ]);
     const call = (action: string) =>
-      request(harness.app.getHttpServer()).post(`/api/v1/workspaces/${workspaceId}/workflows/${row.id}/${action}`).set(bearer(admin)).send({ reason: action });
+      request(harness.app.getHttpServer())
+        .post(`/api/v1/workspaces/${workspaceId}/workflows/${row.id}/${action}`)
+        .set(bearer(admin))
+        .send({ reason: action });
     expect((await call('hold')).status).toBe(200);
     expect(ids((await allPages('limit=3')).items)).toEqual([...early, ...late.slice(1)]);
     harness.clock.set(new Date(t0.getTime() + 55 * HOUR));

@@ -30,7 +30,10 @@ beforeAll(async () => {
 
 afterAll(() => harness.stop());
 
-const forgetfulQuery = () => harness.dataSource.query(`SELECT DISTINCT workspace_id FROM member_replica`) as Promise<Array<{ workspace_id: string }>>;
+const forgetfulQuery = () =>
+  harness.dataSource.query(`SELECT DISTINCT workspace_id FROM member_replica`) as Promise<
+    Array<{ workspace_id: string }>
+  >;
 
 it('forces a tenant_isolation policy on every table with a workspace_id', async () => {
   const tables = (await harness.query(
@@ -61,11 +64,12 @@ it('applies a chunk of events of several workspaces in one transaction, without 
   expect(failures.reduce((sum, v) => sum + v.value, 0)).toBe(0);
 });
 
-it('refuses a write for another workspace than the scope\'s', async () => {
-  const write = () => harness.dataSource.query(
-    `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1, $2, 'intruder', 'APPROVER', true)`,
-    [`m-rls-${suffix}`, second],
-  );
+it("refuses a write for another workspace than the scope's", async () => {
+  const write = () =>
+    harness.dataSource.query(
+      `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active) VALUES ($1, $2, 'intruder', 'APPROVER', true)`,
+      [`m-rls-${suffix}`, second],
+    );
   await expect(runInWorkspace(first, write)).rejects.toThrow(/row-level security/);
   await expect(write()).rejects.toThrow(/row-level security/);
   expect(await harness.query(`SELECT 1 FROM member_replica WHERE membership_id = $1`, [`m-rls-${suffix}`])).toEqual([]);

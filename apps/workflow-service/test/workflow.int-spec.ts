@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Client } from 'pg';
 import {
-  ATP_CATEGORIES, CATEGORY_CHAINS, demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId, type ApprovalMatrixSnapshot, type AtpCategory,
+  ATP_CATEGORIES,
+  CATEGORY_CHAINS,
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoScopeConfig,
+  demoUserId,
+  type ApprovalMatrixSnapshot,
+  type AtpCategory,
 } from '@atp/approval-routing';
 import type { SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
 import { uniqueSuffix, waitFor, bearer } from '@atp/testing';
@@ -16,7 +23,11 @@ const suffix = uniqueSuffix();
 const cluster = 'JKT-01';
 const submitter = `doc-control-${suffix}`;
 const outsider = `outsider-${suffix}`;
-const v1 = { approvalMatrix: `cv-matrix-v1-${suffix}`, clusterMapping: `cv-cluster-v1-${suffix}`, scopeConfig: `cv-scope-v1-${suffix}` };
+const v1 = {
+  approvalMatrix: `cv-matrix-v1-${suffix}`,
+  clusterMapping: `cv-cluster-v1-${suffix}`,
+  scopeConfig: `cv-scope-v1-${suffix}`,
+};
 const v2 = { ...v1, approvalMatrix: `cv-matrix-v2-${suffix}` };
 const primary = (role: string) => demoUserId(role, cluster, 'primary');
 const backup = (role: string) => demoUserId(role, cluster, 'backup');
@@ -35,21 +46,51 @@ function matrixV2(): ApprovalMatrixSnapshot {
       ...others,
       { ...first, approvalRoleId: 'role:ROH', roleCode: 'ROH', stageName: 'ROH review (v2)' },
       { ...second, isParallel: true, parallelGroup: 'A' },
-      { ...second, id: `${second.id}:b`, approvalRoleId: 'role:PMO', roleCode: 'PMO', stageName: 'PMO review', isParallel: true, parallelGroup: 'B', sequenceOrder: 2 },
+      {
+        ...second,
+        id: `${second.id}:b`,
+        approvalRoleId: 'role:PMO',
+        roleCode: 'PMO',
+        stageName: 'PMO review',
+        isParallel: true,
+        parallelGroup: 'B',
+        sequenceOrder: 2,
+      },
       third,
     ],
   };
 }
 
-function submission(category: AtpCategory, pinned = v1, overrides: Partial<SubmissionQaApprovedPayloadV1> = {}): SubmissionQaApprovedPayloadV1 {
+function submission(
+  category: AtpCategory,
+  pinned = v1,
+  overrides: Partial<SubmissionQaApprovedPayloadV1> = {},
+): SubmissionQaApprovedPayloadV1 {
   return {
-    submissionId: `sub-${uniqueSuffix()}`, attemptNumber: 1, workspaceId, siteId: `site-${suffix}`, siteCode: 'JKT-0001', clusterCode: cluster,
-    regionCode: 'JABO', scopeCode: 'DEMO', vendorCode: null, atpCategory: category, submittedBy: submitter, qaApprovedBy: 'qa-1',
-    pinnedConfigVersions: pinned, ...overrides,
+    submissionId: `sub-${uniqueSuffix()}`,
+    attemptNumber: 1,
+    workspaceId,
+    siteId: `site-${suffix}`,
+    siteCode: 'JKT-0001',
+    clusterCode: cluster,
+    regionCode: 'JABO',
+    scopeCode: 'DEMO',
+    vendorCode: null,
+    atpCategory: category,
+    submittedBy: submitter,
+    qaApprovedBy: 'qa-1',
+    pinnedConfigVersions: pinned,
+    ...overrides,
   };
 }
 
-function decide(instanceId: string, stageId: string, userId: string, body: Record<string, unknown>, idempotencyKey?: string) {
+function decide(
+  instanceId: string,
+  stageId: string,
+  userId: string,
+  body: Record<string, unknown>,
+  idempotencyKey?: string,
+) {
   const call = request(harness.app.getHttpServer())
     .post(`/api/v1/workspaces/${workspaceId}/workflows/${instanceId}/stages/${stageId}/decisions`)
     .set(bearer(userId));
@@ -72,7 +113,10 @@ async function approveToCompletion(instanceId: string): Promise<string[]> {
     if (pending.length === 0) return deciders;
     for (const stage of pending) {
       const approver = stage.approver_user_id ?? '';
-      const response = await decide(instanceId, stage.id, approver, { decision: 'APPROVE', comment: `ok ${stage.role_code}` });
+      const response = await decide(instanceId, stage.id, approver, {
+        decision: 'APPROVE',
+        comment: `ok ${stage.role_code}`,
+      });
       expect(response.status).toBe(200);
       deciders.push(approver);
     }
@@ -107,7 +151,10 @@ describe('start', () => {
     expect(stages[0].backup_user_id).toBe(backup('FOP_RTS'));
     expect(Number(stages[0].sla_due_at?.getTime()) - harness.clock.now().getTime()).toBeLessThanOrEqual(48 * 3_600_000);
     expect(stages[1].sla_due_at).toBeNull();
-    const [row] = await harness.query(`SELECT routing_snapshot, config_version_id FROM workflow_instances WHERE id = $1`, [instance.id]);
+    const [row] = await harness.query(
+      `SELECT routing_snapshot, config_version_id FROM workflow_instances WHERE id = $1`,
+      [instance.id],
+    );
     expect(row.config_version_id).toBe(v1.approvalMatrix);
     expect(row.routing_snapshot.pinnedConfigVersions).toEqual(v1);
     expect(row.routing_snapshot.plan.ok).toBe(true);
@@ -122,8 +169,13 @@ describe('start', () => {
     const instance = await harness.workflowOf(payload.submissionId);
     await harness.qaApproved(payload, first.eventId); // same event id: the inbox drops it
     const republished = await harness.qaApproved(payload); // new event id: the unique key per attempt holds
-    await waitFor(async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [republished.eventId])).length > 0, { what: 'republished event consumed' });
-    const rows = await harness.query(`SELECT id FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId]);
+    await waitFor(
+      async () => (await harness.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [republished.eventId])).length > 0,
+      { what: 'republished event consumed' },
+    );
+    const rows = await harness.query(`SELECT id FROM workflow_instances WHERE submission_id = $1`, [
+      payload.submissionId,
+    ]);
     expect(rows).toEqual([{ id: instance.id }]);
     expect((await harness.stages(instance.id)).length).toBe(2);
     expect((await harness.eventTypes(instance.id)).filter((t) => t === 'workflow.started')).toHaveLength(1);
@@ -132,49 +184,87 @@ describe('start', () => {
   it('refuses a start whose pinned config is not in the replica, with a recorded reason and an event', async () => {
     const payload = submission('RAN_MW', { ...v1, approvalMatrix: `cv-missing-${suffix}` });
     await harness.qaApproved(payload);
-    const refusal = await waitFor(async () => (await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1`, [payload.submissionId]))[0]);
+    const refusal = await waitFor(
+      async () =>
+        (
+          await harness.query(`SELECT reason, detail FROM workflow_start_refusals WHERE submission_id = $1`, [
+            payload.submissionId,
+          ])
+        )[0],
+    );
     expect(refusal.reason).toBe('CONFIG_SNAPSHOT_MISSING');
     expect(refusal.detail).toContain(`cv-missing-${suffix}`);
-    const events = await harness.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1`, [payload.submissionId]);
+    const events = await harness.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1`, [
+      payload.submissionId,
+    ]);
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['workflow.start-refused']);
-    expect(await harness.query(`SELECT 1 FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId])).toEqual([]);
+    expect(
+      await harness.query(`SELECT 1 FROM workflow_instances WHERE submission_id = $1`, [payload.submissionId]),
+    ).toEqual([]);
   });
 });
 
 describe('decisions', () => {
-  it.each(ATP_CATEGORIES.map((c) => [c]))('runs the %s chain of domain §5.3 stage by stage to completion (C6)', async (category) => {
-    const { instance } = await startWorkflow(category);
-    const deciders = await approveToCompletion(instance.id);
-    expect(deciders).toEqual(CATEGORY_CHAINS[category].map((s) => primary(s.roleCode)));
-    const [done] = await harness.query(`SELECT status, completed_at FROM workflow_instances WHERE id = $1`, [instance.id]);
-    expect(done.status).toBe('COMPLETED');
-    expect(done.completed_at).not.toBeNull();
-    const actions = await harness.actions(instance.id);
-    expect(actions.filter((a) => a.action_type === 'APPROVE').map((a) => a.actor_user_id)).toEqual(deciders);
-    expect(actions.filter((a) => a.action_type === 'ACTIVATED')).toHaveLength(deciders.length);
-    const events = await harness.eventTypes(instance.id);
-    expect(events.filter((e) => e === 'workflow.stage.approved')).toHaveLength(deciders.length);
-    expect(events[events.length - 1]).toBe('workflow.completed');
-  });
+  it.each(ATP_CATEGORIES.map((c) => [c]))(
+    'runs the %s chain of domain §5.3 stage by stage to completion (C6)',
+    async (category) => {
+      const { instance } = await startWorkflow(category);
+      const deciders = await approveToCompletion(instance.id);
+      expect(deciders).toEqual(CATEGORY_CHAINS[category].map((s) => primary(s.roleCode)));
+      const [done] = await harness.query(`SELECT status, completed_at FROM workflow_instances WHERE id = $1`, [
+        instance.id,
+      ]);
+      expect(done.status).toBe('COMPLETED');
+      expect(done.completed_at).not.toBeNull();
+      const actions = await harness.actions(instance.id);
+      expect(actions.filter((a) => a.action_type === 'APPROVE').map((a) => a.actor_user_id)).toEqual(deciders);
+      expect(actions.filter((a) => a.action_type === 'ACTIVATED')).toHaveLength(deciders.length);
+      const events = await harness.eventTypes(instance.id);
+      expect(events.filter((e) => e === 'workflow.stage.approved')).toHaveLength(deciders.length);
+      expect(events[events.length - 1]).toBe('workflow.completed');
+    },
+  );
 
   it('guards: submitter, outsider, wrong approver, a WAITING stage and wrong severities are refused', async () => {
     const { instance } = await startWorkflow('SOFTWARE_LICENSE');
     const [first, second] = await harness.stages(instance.id);
-    expect((await decide(instance.id, first.id, submitter, { decision: 'APPROVE', comment: 'x' })).body.code).toBe('SUBMITTER_CANNOT_DECIDE');
+    expect((await decide(instance.id, first.id, submitter, { decision: 'APPROVE', comment: 'x' })).body.code).toBe(
+      'SUBMITTER_CANNOT_DECIDE',
+    );
     expect((await decide(instance.id, first.id, outsider, { decision: 'APPROVE', comment: 'x' })).status).toBe(404);
-    expect((await decide(instance.id, first.id, primary('SME'), { decision: 'APPROVE', comment: 'x' })).body.code).toBe('NOT_STAGE_APPROVER');
-    expect((await decide(instance.id, second.id, primary('SME'), { decision: 'APPROVE', comment: 'x' })).status).toBe(409);
-    const badSeverity = await decide(instance.id, first.id, primary('BO'), { decision: 'APPROVE_WITH_PUNCHLIST', comment: 'x', items: [{ description: 'd', severity: 'CRITICAL' }] });
+    expect((await decide(instance.id, first.id, primary('SME'), { decision: 'APPROVE', comment: 'x' })).body.code).toBe(
+      'NOT_STAGE_APPROVER',
+    );
+    expect((await decide(instance.id, second.id, primary('SME'), { decision: 'APPROVE', comment: 'x' })).status).toBe(
+      409,
+    );
+    const badSeverity = await decide(instance.id, first.id, primary('BO'), {
+      decision: 'APPROVE_WITH_PUNCHLIST',
+      comment: 'x',
+      items: [{ description: 'd', severity: 'CRITICAL' }],
+    });
     expect(badSeverity.status).toBe(400);
     expect(badSeverity.body.errors[0].field).toBe('items.0.severity');
-    expect((await decide(instance.id, first.id, primary('BO'), { decision: 'REJECT', comment: 'x', items: [{ description: 'd', severity: 'MINOR' }] })).status).toBe(400);
+    expect(
+      (
+        await decide(instance.id, first.id, primary('BO'), {
+          decision: 'REJECT',
+          comment: 'x',
+          items: [{ description: 'd', severity: 'MINOR' }],
+        })
+      ).status,
+    ).toBe(400);
     expect((await harness.stages(instance.id))[0].status).toBe('PENDING');
   });
 
   it('approve with punchlist publishes the items; an Idempotency-Key replay returns the first answer', async () => {
     const { instance } = await startWorkflow('DISMANTLE_KEEP');
     const [first] = await harness.stages(instance.id);
-    const body = { decision: 'APPROVE_WITH_PUNCHLIST', comment: 'minor gaps', items: [{ itemCode: 'PL-1', description: 'label', severity: 'MINOR' }] };
+    const body = {
+      decision: 'APPROVE_WITH_PUNCHLIST',
+      comment: 'minor gaps',
+      items: [{ itemCode: 'PL-1', description: 'label', severity: 'MINOR' }],
+    };
     const key = `key-${uniqueSuffix()}`;
     const a = await decide(instance.id, first.id, primary('ROH'), body, key);
     const b = await decide(instance.id, first.id, primary('ROH'), body, key);
@@ -182,31 +272,49 @@ describe('decisions', () => {
     expect(b.status).toBe(200);
     expect(b.body).toEqual(a.body);
     expect(a.body.activatedStageIds).toHaveLength(1);
-    const [event] = await harness.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.approved-with-punchlist'`, [instance.id]);
+    const [event] = await harness.query(
+      `SELECT envelope FROM outbox WHERE aggregate_id = $1 AND event_type = 'workflow.stage.approved-with-punchlist'`,
+      [instance.id],
+    );
     expect(event.envelope.payload.items).toEqual([{ itemCode: 'PL-1', description: 'label', severity: 'MINOR' }]);
-    expect((await harness.actions(instance.id)).filter((x) => x.action_type === 'APPROVE_WITH_PUNCHLIST')).toHaveLength(1);
+    expect((await harness.actions(instance.id)).filter((x) => x.action_type === 'APPROVE_WITH_PUNCHLIST')).toHaveLength(
+      1,
+    );
   });
 
   it('a rejection mid-chain cancels the rest and ends the workflow REJECTED', async () => {
     const { instance } = await startWorkflow('DISMANTLE_DROP');
     const [first] = await harness.stages(instance.id);
-    expect((await decide(instance.id, first.id, primary('FOP_RTS'), { decision: 'APPROVE', comment: 'ok' })).status).toBe(200);
+    expect(
+      (await decide(instance.id, first.id, primary('FOP_RTS'), { decision: 'APPROVE', comment: 'ok' })).status,
+    ).toBe(200);
     const second = (await harness.stages(instance.id))[1];
-    const rejected = await decide(instance.id, second.id, primary('REGION_TEAM'), { decision: 'REJECT', comment: 'no grounding', items: [{ description: 'grounding', severity: 'CRITICAL' }] });
+    const rejected = await decide(instance.id, second.id, primary('REGION_TEAM'), {
+      decision: 'REJECT',
+      comment: 'no grounding',
+      items: [{ description: 'grounding', severity: 'CRITICAL' }],
+    });
     expect(rejected.status).toBe(200);
     expect(rejected.body.workflowStatus).toBe('REJECTED');
     const stages = await harness.stages(instance.id);
     expect(stages.map((s) => s.status)).toEqual(['APPROVED', 'REJECTED', 'CANCELLED']);
     const events = await harness.eventTypes(instance.id);
     expect(events.slice(-2)).toEqual(['workflow.stage.rejected', 'workflow.rejected']);
-    expect((await decide(instance.id, stages[2].id, primary('PMO'), { decision: 'APPROVE', comment: 'late' })).status).toBe(409);
+    expect(
+      (await decide(instance.id, stages[2].id, primary('PMO'), { decision: 'APPROVE', comment: 'late' })).status,
+    ).toBe(409);
   });
 
   it('of 100 concurrent decisions on one stage exactly one applies, the others get 409', async () => {
     const { instance } = await startWorkflow('PLN_UPGRADE');
     const [first] = await harness.stages(instance.id);
     const responses = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => decide(instance.id, first.id, primary('ROH'), { decision: i % 2 ? 'APPROVE' : 'REJECT', comment: `attempt ${i}` })),
+      Array.from({ length: 100 }, (_, i) =>
+        decide(instance.id, first.id, primary('ROH'), {
+          decision: i % 2 ? 'APPROVE' : 'REJECT',
+          comment: `attempt ${i}`,
+        }),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -217,13 +325,22 @@ describe('decisions', () => {
 
   it('the audit trail cannot be changed by the application role', async () => {
     const { instance } = await startWorkflow('RAN_MW');
-    await expect(harness.query(`UPDATE workflow_stage_actions SET notes = 'x' WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
-    await expect(harness.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/permission denied/);
+    await expect(
+      harness.query(`UPDATE workflow_stage_actions SET notes = 'x' WHERE workflow_instance_id = $1`, [instance.id]),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      harness.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id]),
+    ).rejects.toThrow(/permission denied/);
     // The owner past row-level security (FORCEd for it too), so the DELETE reaches the rows and their trigger.
-    const owner = new Client({ connectionString: process.env.WORKFLOW_MIGRATION_DATABASE_URL, options: '-c app.rls_bypass=on' });
+    const owner = new Client({
+      connectionString: process.env.WORKFLOW_MIGRATION_DATABASE_URL,
+      options: '-c app.rls_bypass=on',
+    });
     await owner.connect();
     try {
-      await expect(owner.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id])).rejects.toThrow(/append-only/);
+      await expect(
+        owner.query(`DELETE FROM workflow_stage_actions WHERE workflow_instance_id = $1`, [instance.id]),
+      ).rejects.toThrow(/append-only/);
     } finally {
       await owner.end();
     }
@@ -243,8 +360,14 @@ describe('parallel stages and config versions (C4)', () => {
       [2, 'PMO', 'B', 'WAITING'],
       [3, 'RTH', null, 'WAITING'],
     ]);
-    expect((await decide(onV2.id, v2Stages[0].id, primary('ROH'), { decision: 'APPROVE', comment: 'ok' })).body.activatedStageIds).toHaveLength(2);
-    const groupA = await decide(onV2.id, v2Stages[1].id, primary('REGION_TEAM'), { decision: 'APPROVE', comment: 'A ok' });
+    expect(
+      (await decide(onV2.id, v2Stages[0].id, primary('ROH'), { decision: 'APPROVE', comment: 'ok' })).body
+        .activatedStageIds,
+    ).toHaveLength(2);
+    const groupA = await decide(onV2.id, v2Stages[1].id, primary('REGION_TEAM'), {
+      decision: 'APPROVE',
+      comment: 'A ok',
+    });
     expect(groupA.body).toMatchObject({ currentStageNumber: 2, activatedStageIds: [] });
     expect((await harness.stages(onV2.id))[3].status).toBe('WAITING');
     const groupB = await decide(onV2.id, v2Stages[2].id, primary('PMO'), { decision: 'APPROVE', comment: 'B ok' });
@@ -252,7 +375,9 @@ describe('parallel stages and config versions (C4)', () => {
 
     const deciders = await approveToCompletion(onV1.id);
     expect(deciders).toEqual([primary('FOP_RTS'), primary('REGION_TEAM'), primary('RTH')]);
-    const [row] = await harness.query(`SELECT config_version_id, status FROM workflow_instances WHERE id = $1`, [onV1.id]);
+    const [row] = await harness.query(`SELECT config_version_id, status FROM workflow_instances WHERE id = $1`, [
+      onV1.id,
+    ]);
     expect(row).toEqual({ config_version_id: v1.approvalMatrix, status: 'COMPLETED' });
   });
 });
@@ -261,7 +386,9 @@ describe('SLA', () => {
   it('marks a breach once, escalates to the backup, who can then decide; the inbox shows the SLA state', async () => {
     const { instance } = await startWorkflow('SOFTWARE_LICENSE');
     const [first] = await harness.stages(instance.id);
-    const inbox = await request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox?atpCategory=SOFTWARE_LICENSE&limit=200`).set(bearer(primary('BO')));
+    const inbox = await request(harness.app.getHttpServer())
+      .get(`/api/v1/workspaces/${workspaceId}/inbox?atpCategory=SOFTWARE_LICENSE&limit=200`)
+      .set(bearer(primary('BO')));
     expect(inbox.status).toBe(200);
     expect(inbox.body.items.find((i: { stageId: string }) => i.stageId === first.id).sla.state).toBe('ON_TRACK');
 
@@ -281,16 +408,24 @@ describe('SLA', () => {
       const [stage] = await harness.stages(instance.id);
       expect(stage.approver_user_id).toBe(backup('BO'));
       expect(stage.sla_breached_at).not.toBeNull();
-      const actions = (await harness.actions(instance.id)).filter((a) => a.workflow_stage_id === first.id).map((a) => a.action_type);
+      const actions = (await harness.actions(instance.id))
+        .filter((a) => a.workflow_stage_id === first.id)
+        .map((a) => a.action_type);
       expect(actions.filter((a) => a === 'SLA_BREACHED')).toHaveLength(1);
       expect(actions).toContain('ESCALATED');
       const events = await harness.eventTypes(instance.id);
       expect(events.filter((e) => e === 'workflow.stage.sla-breached')).toHaveLength(1);
       expect(events).toContain('workflow.stage.escalated');
-      const violations = await request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/sla/violations`).set(bearer(`admin-${suffix}`));
+      const violations = await request(harness.app.getHttpServer())
+        .get(`/api/v1/workspaces/${workspaceId}/sla/violations`)
+        .set(bearer(`admin-${suffix}`));
       expect(violations.body.items.map((v: { stageId: string }) => v.stageId)).toContain(first.id);
-      expect((await decide(instance.id, first.id, primary('BO'), { decision: 'APPROVE', comment: 'late' })).status).toBe(403);
-      expect((await decide(instance.id, first.id, backup('BO'), { decision: 'APPROVE', comment: 'covered' })).status).toBe(200);
+      expect(
+        (await decide(instance.id, first.id, primary('BO'), { decision: 'APPROVE', comment: 'late' })).status,
+      ).toBe(403);
+      expect(
+        (await decide(instance.id, first.id, backup('BO'), { decision: 'APPROVE', comment: 'covered' })).status,
+      ).toBe(200);
     } finally {
       harness.clock.set(new Date());
     }
@@ -305,7 +440,16 @@ describe('overrides', () => {
         `INSERT INTO approver_overrides (workspace_id, override_type, submission_id, cluster_code, region, approval_role_id, role_code, from_user_id,
            to_user_id, override_reason, requestor_user_id, approval_status, approved_by, approved_at, effective_date)
          VALUES ($1,$2,$3,$4,$5,'role:ROH','ROH',$6,$7,'cover',$8,'APPROVED',$8, now(), CURRENT_DATE - 1)`,
-        [workspaceId, type, target.submissionId ?? null, target.clusterCode ?? null, target.region ?? null, primary('ROH'), to, `admin-${suffix}`],
+        [
+          workspaceId,
+          type,
+          target.submissionId ?? null,
+          target.clusterCode ?? null,
+          target.region ?? null,
+          primary('ROH'),
+          to,
+          `admin-${suffix}`,
+        ],
       );
     await insert('REGION', { region: 'JABO' }, backup('RTH'));
     await insert('CLUSTER', { clusterCode: cluster }, backup('SME'));

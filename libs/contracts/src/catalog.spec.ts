@@ -43,7 +43,10 @@ describe('event catalog', () => {
 
   it('accepts an envelope with a field added after this consumer was built', () => {
     const [first] = eventCatalog;
-    expect(validator.validate({ ...first.fixture, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }).ok).toBe(true);
+    expect(
+      validator.validate({ ...first.fixture, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' })
+        .ok,
+    ).toBe(true);
   });
 
   it('reads the envelope of an event type it does not know, so a consumer can route on it', () => {
@@ -57,7 +60,11 @@ describe('event catalog', () => {
 
   it('reads a newer schema version of a known event with the newest schema it knows', () => {
     const [first] = eventCatalog;
-    const newer = { ...first.fixture, schemaVersion: first.schemaVersion + 1, payload: { ...(first.fixture.payload as object), extra: 1 } };
+    const newer = {
+      ...first.fixture,
+      schemaVersion: first.schemaVersion + 1,
+      payload: { ...(first.fixture.payload as object), extra: 1 },
+    };
     expect(validator.validate(newer).ok).toBe(true);
   });
 });

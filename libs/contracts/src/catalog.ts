@@ -1,12 +1,22 @@
 import type { EventDefinition } from './event-definition';
 import { WorkspaceCreatedV1, WorkspaceDeactivatedV1, WorkspaceUpdatedV1 } from './events/config/workspace-events.v1';
 import {
-  ConfigVersionActivatedV1, ConfigVersionArchivedV1, ConfigVersionDeletedV1, ConfigVersionDraftEditedV1, ConfigVersionImportedV1,
-  ConfigVersionRolledBackV1, ConfigVersionSupersededV1,
+  ConfigVersionActivatedV1,
+  ConfigVersionArchivedV1,
+  ConfigVersionDeletedV1,
+  ConfigVersionDraftEditedV1,
+  ConfigVersionImportedV1,
+  ConfigVersionRolledBackV1,
+  ConfigVersionSupersededV1,
 } from './events/config/config-version-events.v1';
 import { ConfigVersionSnapshotV1 } from './events/config/config-snapshot.v1';
 import {
-  MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1, UserCreatedV1, UserUpdatedV1,
+  MembershipCreatedV1,
+  MembershipUpdatedV1,
+  SiteCreatedV1,
+  SiteUpdatedV1,
+  UserCreatedV1,
+  UserUpdatedV1,
 } from './events/config/directory-reference-events.v1';
 import { SubmissionQaApprovedV1 } from './events/submission/qa-approved.v1';
 import { SubmissionCreatedV1 } from './events/submission/submission-created.v1';
@@ -15,14 +25,29 @@ import { SubmissionSubmittedV1 } from './events/submission/submission-submitted.
 import { SubmissionQaRejectedV1 } from './events/submission/submission-qa-rejected.v1';
 import { SubmissionStatusChangedV1 } from './events/submission/submission-status-changed.v1';
 import {
-  StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageEscalatedV1, StageReassignedV1, StageRejectedV1,
-  StageSlaBreachedV1, StageUnassignedV1,
+  StageActivatedV1,
+  StageApprovedV1,
+  StageApprovedWithPunchlistV1,
+  StageEscalatedV1,
+  StageReassignedV1,
+  StageRejectedV1,
+  StageSlaBreachedV1,
+  StageUnassignedV1,
 } from './events/workflow/stage-events.v1';
 import {
-  WorkflowCancelledV1, WorkflowCompletedV1, WorkflowOnHoldV1, WorkflowRejectedV1, WorkflowResumedV1, WorkflowStartedV1,
+  WorkflowCancelledV1,
+  WorkflowCompletedV1,
+  WorkflowOnHoldV1,
+  WorkflowRejectedV1,
+  WorkflowResumedV1,
+  WorkflowStartedV1,
   WorkflowStartRefusedV1,
 } from './events/workflow/workflow-lifecycle-events.v1';
-import { ApproverOverrideApprovedV1, ApproverOverrideRejectedV1, ApproverOverrideRequestedV1 } from './events/workflow/override-events.v1';
+import {
+  ApproverOverrideApprovedV1,
+  ApproverOverrideRejectedV1,
+  ApproverOverrideRequestedV1,
+} from './events/workflow/override-events.v1';
 import { StageSkippedV1 } from './events/workflow/stage-skipped.v1';
 import { WorkflowPinsAssertedV1 } from './events/workflow/workflow-pins-asserted.v1';
 import { PunchlistCreatedV1 } from './events/punchlist/punchlist-created.v1';
@@ -41,16 +66,52 @@ export const eventCatalog: readonly EventDefinition[] = [
   WorkspaceCreatedV1,
   WorkspaceUpdatedV1,
   WorkspaceDeactivatedV1,
-  ConfigVersionImportedV1, ConfigVersionDraftEditedV1, ConfigVersionActivatedV1, ConfigVersionSupersededV1, ConfigVersionArchivedV1,
-  ConfigVersionRolledBackV1, ConfigVersionDeletedV1, ConfigVersionSnapshotV1,
-  UserCreatedV1, UserUpdatedV1, MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1,
-  SubmissionQaApprovedV1, SubmissionCreatedV1, SubmissionDocumentUploadedV1, SubmissionSubmittedV1, SubmissionQaRejectedV1,
+  ConfigVersionImportedV1,
+  ConfigVersionDraftEditedV1,
+  ConfigVersionActivatedV1,
+  ConfigVersionSupersededV1,
+  ConfigVersionArchivedV1,
+  ConfigVersionRolledBackV1,
+  ConfigVersionDeletedV1,
+  ConfigVersionSnapshotV1,
+  UserCreatedV1,
+  UserUpdatedV1,
+  MembershipCreatedV1,
+  MembershipUpdatedV1,
+  SiteCreatedV1,
+  SiteUpdatedV1,
+  SubmissionQaApprovedV1,
+  SubmissionCreatedV1,
+  SubmissionDocumentUploadedV1,
+  SubmissionSubmittedV1,
+  SubmissionQaRejectedV1,
   SubmissionStatusChangedV1,
-  WorkflowStartedV1, WorkflowStartRefusedV1, WorkflowOnHoldV1, WorkflowResumedV1, WorkflowCancelledV1, WorkflowCompletedV1, WorkflowRejectedV1,
-  StageActivatedV1, StageApprovedV1, StageApprovedWithPunchlistV1, StageRejectedV1, StageUnassignedV1, StageSlaBreachedV1,
-  StageEscalatedV1, StageReassignedV1,
-  StageSkippedV1, WorkflowPinsAssertedV1, ApproverOverrideRequestedV1, ApproverOverrideApprovedV1, ApproverOverrideRejectedV1,
-  PunchlistCreatedV1, PunchlistItemsAddedV1, PunchItemStatusChangedV1, PunchlistReminderV1, PunchlistStalledV1, PunchlistClearedV1,
+  WorkflowStartedV1,
+  WorkflowStartRefusedV1,
+  WorkflowOnHoldV1,
+  WorkflowResumedV1,
+  WorkflowCancelledV1,
+  WorkflowCompletedV1,
+  WorkflowRejectedV1,
+  StageActivatedV1,
+  StageApprovedV1,
+  StageApprovedWithPunchlistV1,
+  StageRejectedV1,
+  StageUnassignedV1,
+  StageSlaBreachedV1,
+  StageEscalatedV1,
+  StageReassignedV1,
+  StageSkippedV1,
+  WorkflowPinsAssertedV1,
+  ApproverOverrideRequestedV1,
+  ApproverOverrideApprovedV1,
+  ApproverOverrideRejectedV1,
+  PunchlistCreatedV1,
+  PunchlistItemsAddedV1,
+  PunchItemStatusChangedV1,
+  PunchlistReminderV1,
+  PunchlistStalledV1,
+  PunchlistClearedV1,
   ReferenceRejectedV1,
   IntegrityOrphansDetectedV1,
 ] as EventDefinition[];

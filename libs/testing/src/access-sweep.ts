@@ -78,9 +78,11 @@ export async function sweepRouteAccess(app: INestApplication, options: AccessSwe
 
   const after = await options.rowCounts();
   for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (before[table] !== after[table]) misses.push(`refused requests changed ${table}: ${before[table]} → ${after[table]} rows`);
+    if (before[table] !== after[table])
+      misses.push(`refused requests changed ${table}: ${before[table]} → ${after[table]} rows`);
   }
-  if (misses.length > 0) throw new Error(`access sweep: ${misses.length} of ${checks.length} checks failed\n  - ${misses.join('\n  - ')}`);
+  if (misses.length > 0)
+    throw new Error(`access sweep: ${misses.length} of ${checks.length} checks failed\n  - ${misses.join('\n  - ')}`);
   return { checks };
 }
 
@@ -118,7 +120,18 @@ function fillPath(path: string, workspaceId: string, params: Record<string, stri
 
 async function send(app: INestApplication, method: string, path: string, token: string | null): Promise<number> {
   const agent = request(app.getHttpServer());
-  const verb = ({ GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete', HEAD: 'head', OPTIONS: 'options' } as const)[method] ?? 'get';
+  const verb =
+    (
+      {
+        GET: 'get',
+        POST: 'post',
+        PUT: 'put',
+        PATCH: 'patch',
+        DELETE: 'delete',
+        HEAD: 'head',
+        OPTIONS: 'options',
+      } as const
+    )[method] ?? 'get';
   const call = agent[verb](path);
   if (token !== null) void call.set('authorization', `Bearer ${token}`);
   return (await call).status;
@@ -137,6 +150,8 @@ export async function tableRowCounts(
     .map((row) => String(row.tablename))
     .filter((table) => !exclude.includes(table));
   if (tables.length === 0) return {};
-  const [counts] = await query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(', ')}`);
+  const [counts] = await query(
+    `SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(', ')}`,
+  );
   return Object.fromEntries(tables.map((table) => [table, Number(counts[table])]));
 }

@@ -31,5 +31,15 @@ export function serviceTestEnv(
   const prefix = service.toUpperCase();
   const url = process.env[`${prefix}_DATABASE_URL`];
   if (!url) throw new Error(`${prefix}_DATABASE_URL is not set: run the tests with \`npm test\``);
-  return { ...process.env, ...testIssuerEnv(), NODE_ENV: 'test', SERVICE_NAME: serviceName, PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200', ...extra };
+  return {
+    ...process.env,
+    ...testIssuerEnv(),
+    NODE_ENV: 'test',
+    SERVICE_NAME: serviceName,
+    PORT: '0',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'warn',
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    ...extra,
+  };
 }

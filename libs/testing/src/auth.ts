@@ -58,14 +58,22 @@ function issuerKeys(): IssuerKeys {
   }
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const file = join(mkdtempSync(join(tmpdir(), 'atp-test-issuer-')), 'jwks.json');
-  writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }),
+  );
   keys = { privateKey, kid: KID, jwksFile: file };
   return keys;
 }
 
 /** The AUTH_* environment of a service under test (spread it into the env the service loads). */
 export function testIssuerEnv(): TestIssuerEnv {
-  return { AUTH_ISSUER: TEST_ISSUER, AUTH_AUDIENCE: TEST_AUDIENCE, AUTH_JWKS_FILE: issuerKeys().jwksFile, AUTH_JWKS_URL: '' };
+  return {
+    AUTH_ISSUER: TEST_ISSUER,
+    AUTH_AUDIENCE: TEST_AUDIENCE,
+    AUTH_JWKS_FILE: issuerKeys().jwksFile,
+    AUTH_JWKS_URL: '',
+  };
 }
 
 /** A token of the test issuer, synchronously. */
@@ -93,7 +101,9 @@ export function testIssuer(): Promise<TestIssuer> {
  * Tokens the services must refuse, for access sweeps: each is well formed and names `userId`, and each
  * breaks exactly one rule (expiry, signature, audience, algorithm).
  */
-export function refusedTokens(userId: string): Record<'expired' | 'wronglySigned' | 'wrongAudience' | 'algNone', string> {
+export function refusedTokens(
+  userId: string,
+): Record<'expired' | 'wronglySigned' | 'wrongAudience' | 'algNone', string> {
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const body = claims(userId, {});
   const unsigned = (header: object, payload: object) =>

@@ -34,15 +34,57 @@ function nested(depth: number): string {
 function edgeCases(limitBytes: number): EdgeCase[] {
   const json = 'application/json';
   return [
-    { name: 'an oversized body', contentType: json, body: JSON.stringify({ comment: 'x'.repeat(limitBytes) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
-    { name: 'a truncated body', contentType: json, body: '{"siteCode": "S-1", "scopeCo', status: 400, code: 'MALFORMED_JSON' },
-    { name: 'a body that is not JSON', contentType: json, body: 'siteCode=S-1&scopeCode=X', status: 400, code: 'MALFORMED_JSON' },
+    {
+      name: 'an oversized body',
+      contentType: json,
+      body: JSON.stringify({ comment: 'x'.repeat(limitBytes) }),
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    },
+    {
+      name: 'a truncated body',
+      contentType: json,
+      body: '{"siteCode": "S-1", "scopeCo',
+      status: 400,
+      code: 'MALFORMED_JSON',
+    },
+    {
+      name: 'a body that is not JSON',
+      contentType: json,
+      body: 'siteCode=S-1&scopeCode=X',
+      status: 400,
+      code: 'MALFORMED_JSON',
+    },
     { name: 'a bare JSON string', contentType: json, body: '"just a string"', status: 400, code: 'MALFORMED_JSON' },
-    { name: 'a text/plain body', contentType: 'text/plain', body: '{"siteCode":"S-1"}', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-    { name: 'a form body', contentType: 'application/x-www-form-urlencoded', body: 'siteCode=S-1', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      name: 'a text/plain body',
+      contentType: 'text/plain',
+      body: '{"siteCode":"S-1"}',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      name: 'a form body',
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'siteCode=S-1',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
     { name: 'an XML body', contentType: 'application/xml', body: '<a/>', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-    { name: 'a Latin-1 charset', contentType: 'application/json; charset=latin1', body: '{"comment":"caf\u00e9"}', status: 415, code: 'UNSUPPORTED_CHARSET' },
-    { name: 'an unknown charset', contentType: 'application/json; charset=klingon', body: '{}', status: 415, code: 'UNSUPPORTED_CHARSET' },
+    {
+      name: 'a Latin-1 charset',
+      contentType: 'application/json; charset=latin1',
+      body: '{"comment":"caf\u00e9"}',
+      status: 415,
+      code: 'UNSUPPORTED_CHARSET',
+    },
+    {
+      name: 'an unknown charset',
+      contentType: 'application/json; charset=klingon',
+      body: '{}',
+      status: 415,
+      code: 'UNSUPPORTED_CHARSET',
+    },
     { name: '10,000 levels of nesting', contentType: json, body: nested(10_000), status: 400, code: 'JSON_TOO_DEEP' },
   ];
 }
@@ -61,7 +103,9 @@ function abortedUpload(app: INestApplication, path: string, announced: number, s
     socket.on('error', () => resolve(answer));
     socket.on('close', () => resolve(answer));
     socket.on('connect', () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${announced}\r\n\r\n`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${announced}\r\n\r\n`,
+      );
       socket.write(`{"comment":"${'x'.repeat(sent)}`);
       socket.end();
     });
@@ -81,7 +125,10 @@ export function describeHttpEdge(serviceName: string, options: HttpEdgeOptions):
 
     beforeAll(async () => {
       app = await options.boot();
-      const server = app.getHttpServer() as { listening: boolean; listen(port: number, host: string, cb: () => void): void };
+      const server = app.getHttpServer() as {
+        listening: boolean;
+        listen(port: number, host: string, cb: () => void): void;
+      };
       if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
 
@@ -90,11 +137,16 @@ export function describeHttpEdge(serviceName: string, options: HttpEdgeOptions):
     });
 
     const cases = edgeCases(options.limitBytes ?? 1024 * 1024);
-    const table = options.routes.flatMap((route) => cases.map((c) => ({ ...c, route, label: `${route.method.toUpperCase()} ${route.path}: ${c.name}` })));
+    const table = options.routes.flatMap((route) =>
+      cases.map((c) => ({ ...c, route, label: `${route.method.toUpperCase()} ${route.path}: ${c.name}` })),
+    );
 
     it.each(table)('$label → $status $code, nothing written', async ({ route, contentType, body, status, code }) => {
       const before = await options.countWrites(app);
-      const response = await request(app.getHttpServer())[route.method](route.path).set('content-type', contentType).send(body);
+      const response = await request(app.getHttpServer())
+        [route.method](route.path)
+        .set('content-type', contentType)
+        .send(body);
       expect({ status: response.status, contentType: response.headers['content-type'] }).toEqual({
         status,
         contentType: expect.stringContaining('application/problem+json'),
@@ -110,7 +162,10 @@ export function describeHttpEdge(serviceName: string, options: HttpEdgeOptions):
       const answer = await abortedUpload(app, route.path, 500_000, 1_000);
       if (answer) expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(await options.countWrites(app)).toBe(before);
-      const next = await request(app.getHttpServer())[route.method](route.path).set('content-type', 'text/plain').send('x');
+      const next = await request(app.getHttpServer())
+        [route.method](route.path)
+        .set('content-type', 'text/plain')
+        .send('x');
       expect(next.status).toBe(415);
     });
   });

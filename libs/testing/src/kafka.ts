@@ -10,7 +10,10 @@ export async function createTestTopics(kafka: Kafka, topics: string[], partition
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -42,7 +45,11 @@ export async function countMessages(kafka: Kafka, topic: string): Promise<number
  * Every message of the topics from offset 0 up to their high watermarks when called, parsed as JSON, in each
  * partition's order: what a consumer group replaying the topics from the beginning would see.
  */
-export async function readTopicsFromStart<T = unknown>(kafka: Kafka, topics: string[], timeoutMs = 60_000): Promise<T[]> {
+export async function readTopicsFromStart<T = unknown>(
+  kafka: Kafka,
+  topics: string[],
+  timeoutMs = 60_000,
+): Promise<T[]> {
   const admin = kafka.admin();
   await admin.connect();
   const pending = new Map<string, bigint>();
@@ -62,20 +69,25 @@ export async function readTopicsFromStart<T = unknown>(kafka: Kafka, topics: str
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`topics ${topics.join(', ')} not read to their end in ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ topic, partition, message }) => {
-          const key = `${topic}/${partition}`;
-          const last = pending.get(key);
-          if (last === undefined) return;
-          if (message.value) values.push(JSON.parse(message.value.toString('utf8')) as T);
-          if (BigInt(message.offset) >= last) pending.delete(key);
-          if (pending.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      const timer = setTimeout(
+        () => reject(new Error(`topics ${topics.join(', ')} not read to their end in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer
+        .run({
+          eachMessage: async ({ topic, partition, message }) => {
+            const key = `${topic}/${partition}`;
+            const last = pending.get(key);
+            if (last === undefined) return;
+            if (message.value) values.push(JSON.parse(message.value.toString('utf8')) as T);
+            if (BigInt(message.offset) >= last) pending.delete(key);
+            if (pending.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();

@@ -34,14 +34,22 @@ function freePort(): Promise<number> {
  * Resolves once the process reports ready (database, Kafka and every consumer up).
  */
 export async function startServiceProcess(
-  service: ServiceKey, extra: Record<string, string> = {}, options: { readyTimeoutMs?: number } = {},
+  service: ServiceKey,
+  extra: Record<string, string> = {},
+  options: { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const app = `${service}-service`;
-  const env = { ...serviceTestEnv(service, app, { LOG_LEVEL: 'warn', ...extra }), PORT: String(port), NODE_ENV: 'development' };
+  const env = {
+    ...serviceTestEnv(service, app, { LOG_LEVEL: 'warn', ...extra }),
+    PORT: String(port),
+    NODE_ENV: 'development',
+  };
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['-r', './scripts/register.cjs', `apps/${app}/src/main.ts`], {
-    cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -64,7 +72,9 @@ export async function startServiceProcess(
   try {
     await Promise.race([
       waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200, {
-        timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 500, what: `${app} (child process) to be ready`,
+        timeoutMs: options.readyTimeoutMs ?? 120_000,
+        intervalMs: 500,
+        what: `${app} (child process) to be ready`,
       }),
       exitedEarly,
     ]);

@@ -9,14 +9,17 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the stack and sets it`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the stack and sets it`);
   return value;
 }
 
 /** The real PostgreSQL and Kafka the suite runs against (started by scripts/test.mjs). */
 export function testStack(): { kafkaBrokers: string[]; pgAdminUrl: string } {
   return {
-    kafkaBrokers: required('KAFKA_BROKERS').split(',').map((b) => b.trim()),
+    kafkaBrokers: required('KAFKA_BROKERS')
+      .split(',')
+      .map((b) => b.trim()),
     pgAdminUrl: required('ATP_PG_ADMIN_URL'),
   };
 }
@@ -84,11 +87,17 @@ export async function controlPostgres(action: 'stop' | 'start'): Promise<void> {
   const attempts = action === 'start' ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      await promisify(execFile)(process.execPath, ['scripts/pg-control.mjs', action], { cwd: repoRoot, env: process.env, timeout: 180000 });
+      await promisify(execFile)(process.execPath, ['scripts/pg-control.mjs', action], {
+        cwd: repoRoot,
+        env: process.env,
+        timeout: 180000,
+      });
       return;
     } catch (err) {
       const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
-      process.stderr.write(`pg-control ${action} failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n${stdout}${stderr}\n`);
+      process.stderr.write(
+        `pg-control ${action} failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n${stdout}${stderr}\n`,
+      );
       if (attempt >= attempts) throw err;
       await new Promise((resolve) => setTimeout(resolve, 5000));
     }
@@ -97,11 +106,19 @@ export async function controlPostgres(action: 'stop' | 'start'): Promise<void> {
 
 /** Restarts the local Kafka broker and waits until it serves again. */
 export async function restartKafkaBroker(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], { cwd: repoRoot, env: process.env, timeout: 180000 });
+  await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], {
+    cwd: repoRoot,
+    env: process.env,
+    timeout: 180000,
+  });
 }
 
 /** Env values that satisfy a service's schema for reading its module metadata (nothing connects). */
 export const STATIC_SERVICE_ENV = {
-  SERVICE_NAME: 'access-declarations', PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', KAFKA_BROKERS: '127.0.0.1:1',
-  AUTH_ISSUER: 'https://issuer.invalid', AUTH_JWKS_FILE: '/nonexistent/jwks.json',
+  SERVICE_NAME: 'access-declarations',
+  PORT: '0',
+  DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+  KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.invalid',
+  AUTH_JWKS_FILE: '/nonexistent/jwks.json',
 };

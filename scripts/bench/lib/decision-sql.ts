@@ -12,9 +12,22 @@ import { pgbenchScript } from './pgbench';
 
 const INSTANCES = 20000;
 const ENVELOPE = JSON.stringify({
-  eventType: 'workflow.stage-approved', schemaVersion: 1, workspaceId: '00000000-0000-4000-8000-000000000000', aggregateType: 'workflow',
-  correlationId: 'bench', causationId: null, actorId: 'u-approver',
-  payload: { stageId: 'x'.repeat(36), stageNumber: 1, stageCode: 'RAN_QA', approverRole: 'RAN_QA_ENGINEER', decidedBy: 'u-approver', comment: 'bench', decidedAt: '2026-01-01T00:00:00.000Z' },
+  eventType: 'workflow.stage-approved',
+  schemaVersion: 1,
+  workspaceId: '00000000-0000-4000-8000-000000000000',
+  aggregateType: 'workflow',
+  correlationId: 'bench',
+  causationId: null,
+  actorId: 'u-approver',
+  payload: {
+    stageId: 'x'.repeat(36),
+    stageNumber: 1,
+    stageCode: 'RAN_QA',
+    approverRole: 'RAN_QA_ENGINEER',
+    decidedBy: 'u-approver',
+    comment: 'bench',
+    decidedAt: '2026-01-01T00:00:00.000Z',
+  },
 }).replace(/'/g, "''");
 
 const SETUP_TEMPLATE = `
@@ -88,15 +101,31 @@ export interface NotifyLockFigures {
  * 4 clients committing decisions at `ratePerDatabase`/s, once with the trigger notifying on every commit
  * and once silent (the adaptive relay under load). Latency is pgbench's average per transaction.
  */
-export async function notifyLockCost(options: { durable: boolean; notify: boolean; databases?: number; ratePerDatabase?: number; seconds?: number }): Promise<NotifyLockFigures> {
+export async function notifyLockCost(options: {
+  durable: boolean;
+  notify: boolean;
+  databases?: number;
+  ratePerDatabase?: number;
+  seconds?: number;
+}): Promise<NotifyLockFigures> {
   const databases = options.databases ?? 5;
   const latencies: number[] = [];
-  const tps = await Promise.all(Array.from({ length: databases }, () => pgbenchDecision({
-    durable: options.durable, notify: options.notify, clients: 4, seconds: options.seconds ?? 10, rate: options.ratePerDatabase ?? 100,
-    onOutput: (output) => latencies.push(Number(/latency average = ([\d.]+) ms/.exec(output)?.[1])),
-  })));
+  const tps = await Promise.all(
+    Array.from({ length: databases }, () =>
+      pgbenchDecision({
+        durable: options.durable,
+        notify: options.notify,
+        clients: 4,
+        seconds: options.seconds ?? 10,
+        rate: options.ratePerDatabase ?? 100,
+        onOutput: (output) => latencies.push(Number(/latency average = ([\d.]+) ms/.exec(output)?.[1])),
+      }),
+    ),
+  );
   return {
-    notify: options.notify, databases, tps: tps.reduce((a, b) => a + b, 0),
+    notify: options.notify,
+    databases,
+    tps: tps.reduce((a, b) => a + b, 0),
     latencyAverageMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
   };
 }

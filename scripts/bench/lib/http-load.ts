@@ -24,7 +24,9 @@ export interface LoadResult {
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
@@ -91,5 +93,11 @@ export async function load(options: LoadOptions & { cpuPids?: number[] }, expect
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuOf() - cpuBefore;
   agent.destroy();
-  return { perSecond: ok / elapsed, requests: ok, unexpected, statuses, cpuMicrosPerRequest: ok ? (cpu * 1e6) / ok : Number.NaN };
+  return {
+    perSecond: ok / elapsed,
+    requests: ok,
+    unexpected,
+    statuses,
+    cpuMicrosPerRequest: ok ? (cpu * 1e6) / ok : Number.NaN,
+  };
 }

@@ -34,7 +34,17 @@ export async function pgbenchTpcb(options: PgbenchOptions): Promise<number> {
   try {
     await setDurableCommits(db.url, options.durable);
     await pgbench(db.url, ['-i', '-q', '-s', '10']);
-    return tpsOf(await pgbench(db.url, ['-n', '-c', String(options.clients ?? 32), '-j', '2', '-T', String(options.seconds ?? 10)]));
+    return tpsOf(
+      await pgbench(db.url, [
+        '-n',
+        '-c',
+        String(options.clients ?? 32),
+        '-j',
+        '2',
+        '-T',
+        String(options.seconds ?? 10),
+      ]),
+    );
   } finally {
     await db.drop();
   }
@@ -42,7 +52,13 @@ export async function pgbenchTpcb(options: PgbenchOptions): Promise<number> {
 
 /** A custom script run by pgbench after `prepare` and the set-up SQL (run once, through pgbench itself). */
 export async function pgbenchScript(
-  options: PgbenchOptions & { setup: string; script: string; prefix: string; prepare?: (url: string) => Promise<void>; onOutput?: (output: string) => void },
+  options: PgbenchOptions & {
+    setup: string;
+    script: string;
+    prefix: string;
+    prepare?: (url: string) => Promise<void>;
+    onOutput?: (output: string) => void;
+  },
 ): Promise<number> {
   const db = await createScratchDatabase(options.prefix);
   const dir = mkdtempSync(path.join(tmpdir(), 'atp-pgbench-'));
@@ -55,7 +71,18 @@ export async function pgbenchScript(
     writeFileSync(script, options.script);
     await pgbench(db.url, ['-n', '-t', '1', '-c', '1', '-f', setup]);
     const rate = options.rate ? ['-R', String(options.rate)] : [];
-    const output = await pgbench(db.url, ['-n', '-c', String(options.clients ?? 32), '-j', '2', '-T', String(options.seconds ?? 10), ...rate, '-f', script]);
+    const output = await pgbench(db.url, [
+      '-n',
+      '-c',
+      String(options.clients ?? 32),
+      '-j',
+      '2',
+      '-T',
+      String(options.seconds ?? 10),
+      ...rate,
+      '-f',
+      script,
+    ]);
     options.onOutput?.(output);
     return tpsOf(output);
   } finally {

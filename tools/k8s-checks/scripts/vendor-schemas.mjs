@@ -53,7 +53,6 @@ function convert(node) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, convert(child)]));
     } else if (key === 'nullable' || (key === 'pattern' && !isJsRegExp(value))) {
       continue; // nullable is folded into `type` below; Go-only regex syntax such as (?i) cannot be checked here
-
     } else {
       out[key] = convert(value);
     }

@@ -14,10 +14,13 @@ const LOCAL_ONLY: { pattern: RegExp; why: string }[] = [
   { pattern: /^ATP_/, why: 'the local stack (scripts/stack.mjs): ports, state folder, server binaries' },
   { pattern: /^NX_/, why: 'the build tool' },
   { pattern: /^BLOB_STORE_DIR$/, why: 'the local blob backend; pods keep files in S3 (BLOB_STORE=s3)' },
-  { pattern: /^AUTH_JWKS_FILE$/, why: 'the local development issuer writes a JWKS file; clusters read the issuer\'s AUTH_JWKS_URL' },
+  {
+    pattern: /^AUTH_JWKS_FILE$/,
+    why: "the local development issuer writes a JWKS file; clusters read the issuer's AUTH_JWKS_URL",
+  },
   {
     pattern: new RegExp(`^(${APPS.map((a) => a.key.toUpperCase()).join('|')})_(TEST_)?(MIGRATION_)?DATABASE_URL$`),
-    why: 'the local stack\'s per-service names; a pod gets its own as DATABASE_URL / DATABASE_MIGRATION_URL',
+    why: "the local stack's per-service names; a pod gets its own as DATABASE_URL / DATABASE_MIGRATION_URL",
   },
 ];
 
@@ -30,8 +33,9 @@ function variablesOfEnvExample(): string[] {
 type Container = { env?: { name: string }[]; envFrom?: { configMapRef?: { name: string } }[] };
 
 function variablesOfPods(objects: K8sObject[], kinds = ['Deployment', 'Job']): Set<string> {
-  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap')
-    .map((c) => [c.metadata.name, Object.keys((c.data as object) ?? {})]));
+  const configMaps = new Map(
+    objects.filter((o) => o.kind === 'ConfigMap').map((c) => [c.metadata.name, Object.keys((c.data as object) ?? {})]),
+  );
   const names = new Set<string>();
   for (const workload of objects.filter((o) => kinds.includes(o.kind))) {
     const { containers } = (workload.spec as { template: { spec: { containers: Container[] } } }).template.spec;
@@ -52,7 +56,7 @@ describe('.env.example on Kubernetes', () => {
     expect(variables).toEqual(expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS', 'NODE_ENV']));
   });
 
-  it.each(OVERLAYS)('reaches the pods of overlay %s, except the local stack\'s own variables', (overlay) => {
+  it.each(OVERLAYS)("reaches the pods of overlay %s, except the local stack's own variables", (overlay) => {
     const inPods = variablesOfPods(renderOverlay(overlay));
     const localOnly = (name: string) => LOCAL_ONLY.some(({ pattern }) => pattern.test(name));
     const missing = variables.filter((name) => !inPods.has(name) && !localOnly(name));

@@ -8,7 +8,9 @@ import { APPS, discoverConsumers, repoRoot } from './manifests/platform';
 
 type Doc = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
 const docsOf = (file: string) =>
-  YAML.parseAllDocuments(readFileSync(path.join(repoRoot, file), 'utf8')).map((d) => d.toJSON() as Doc).filter(Boolean);
+  YAML.parseAllDocuments(readFileSync(path.join(repoRoot, file), 'utf8'))
+    .map((d) => d.toJSON() as Doc)
+    .filter(Boolean);
 
 describe('generated k8s manifests', () => {
   it('match the topic catalog, the consumers and the app table (run `npx nx run k8s-checks:generate` if not)', () => {
@@ -39,7 +41,8 @@ describe('generated k8s manifests', () => {
     for (const { app } of APPS) {
       const acls = (users.find((u) => u.metadata.name === `atp-${app}`)?.spec.authorization as { acls: Acl[] }).acls;
       const topicAcls = (operation: string) =>
-        acls.filter((a) => a.resource.type === 'topic' && a.operations.includes(operation))
+        acls
+          .filter((a) => a.resource.type === 'topic' && a.operations.includes(operation))
           .map((a) => a.resource.name ?? '');
       const written = topicAcls('Write');
       const consumed = consumers.filter((c) => c.app === app).flatMap((c) => c.topics);
@@ -63,8 +66,7 @@ describe('generated k8s manifests', () => {
       cpSync(path.join(repoRoot, 'apps'), path.join(dir, 'apps'), { recursive: true, filter });
       const consumerFile = discoverConsumers()[0].file;
       const file = path.join(dir, consumerFile);
-      const resubscribed = readFileSync(file, 'utf8')
-        .replace(/topics: \[[^\]]*\]/, 'topics: [Topics.punchlistEvents]');
+      const resubscribed = readFileSync(file, 'utf8').replace(/topics: \[[^\]]*\]/, 'topics: [Topics.punchlistEvents]');
       writeFileSync(file, resubscribed);
       const users = generatedFiles(dir).get('k8s/base/kafka/users.yaml');
       expect(users).not.toEqual(generatedFiles().get('k8s/base/kafka/users.yaml'));

@@ -35,12 +35,17 @@ const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.k
 const unknownField = (at: string, field: string) => `${at}: must NOT have additional properties "${field}"`;
 
 /** Secrets no overlay renders: the operators write them, or the platform team provides them (README). */
-const secretsFromOperators = (objects: K8sObject[]) => new Set([
-  'atp-kafka-cluster-ca-cert', // Strimzi: the cluster CA
-  ...ofKind(objects, 'KafkaUser').map((u) => u.metadata.name), // Strimzi: each user's SCRAM password
-  ...APPS.map((a) => `pg-${a.key}-app`), // CloudNativePG: the owner role of initdb
+const secretsFromOperators = (objects: K8sObject[]) =>
+  new Set([
+    'atp-kafka-cluster-ca-cert', // Strimzi: the cluster CA
+    ...ofKind(objects, 'KafkaUser').map((u) => u.metadata.name), // Strimzi: each user's SCRAM password
+    ...APPS.map((a) => `pg-${a.key}-app`), // CloudNativePG: the owner role of initdb
+  ]);
+const secretsFromPlatformTeam = new Set([
+  ...APPS.map((a) => `pg-${a.key}-runtime`),
+  'atp-pg-backup-s3',
+  'atp-blob-store',
 ]);
-const secretsFromPlatformTeam = new Set([...APPS.map((a) => `pg-${a.key}-runtime`), 'atp-pg-backup-s3', 'atp-blob-store']);
 
 describe('k8s manifests', () => {
   it('render with Kustomize v5 or later (kubectl kustomize)', () => {
@@ -72,7 +77,9 @@ describe('k8s manifests', () => {
       const [container] = pod.containers;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(container.securityContext).toMatchObject({
-        readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
       });
       expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(container.startupProbe?.httpGet?.path).toBe('/health/live');
@@ -93,7 +100,7 @@ describe('k8s manifests', () => {
       expect(ownerSecret).toMatch(/^pg-\w+-app$/);
     });
 
-    it('scales consumer apps with KEDA on their groups\' lag and the others with an HPA, never both', () => {
+    it("scales consumer apps with KEDA on their groups' lag and the others with an HPA, never both", () => {
       const consumers = discoverConsumers();
       for (const { app } of APPS) {
         const groups = consumers.filter((c) => c.app === app).map((c) => c.consumerName);
@@ -166,7 +173,11 @@ describe('k8s manifests', () => {
       ],
       ['KafkaTopic', (o: K8sObject) => Object.assign(spec(o), { partitons: 6 }), unknownField('/spec', 'partitons')],
       ['Cluster', (o: K8sObject) => Object.assign(spec(o), { instances: 'three' }), '/spec/instances: must be integer'],
-      ['ScaledObject', (o: K8sObject) => Object.assign(spec(o), { maxReplicas: 6 }), unknownField('/spec', 'maxReplicas')],
+      [
+        'ScaledObject',
+        (o: K8sObject) => Object.assign(spec(o), { maxReplicas: 6 }),
+        unknownField('/spec', 'maxReplicas'),
+      ],
       ['KafkaUser', (o: K8sObject) => Object.assign(o.metadata, { label: {} }), unknownField('/metadata', 'label')],
     ] as const)('in a %s', (kind, mutate, expected) => {
       const object = copyOf(kind);
@@ -181,14 +192,17 @@ describe('k8s manifests', () => {
         cpSync(path.join(repoRoot, 'k8s'), path.join(dir, 'k8s'), { recursive: true });
         const overlay = path.join(dir, 'k8s/overlays/typo');
         mkdirSync(overlay);
-        writeFileSync(path.join(overlay, 'kustomization.yaml'), [
-          'resources: [../dev]',
-          'patches:',
-          '  - target: { kind: Deployment, name: workflow-service }',
-          '    patch: |-',
-          '      - { op: add, path: /spec/template/spec/terminationGracePeriod, value: 60 }',
-          '',
-        ].join('\n'));
+        writeFileSync(
+          path.join(overlay, 'kustomization.yaml'),
+          [
+            'resources: [../dev]',
+            'patches:',
+            '  - target: { kind: Deployment, name: workflow-service }',
+            '    patch: |-',
+            '      - { op: add, path: /spec/template/spec/terminationGracePeriod, value: 60 }',
+            '',
+          ].join('\n'),
+        );
         const problems = render(overlay).flatMap((o) => validator.problems(o));
         const typo = unknownField('/spec/template/spec', 'terminationGracePeriod');
         expect(problems).toEqual([`Deployment/workflow-service ${typo}`]);

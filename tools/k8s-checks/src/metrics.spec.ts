@@ -38,8 +38,9 @@ async function runtimeMetrics(): Promise<string[]> {
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 /** Metrics an app registers itself: `atp_…` string literals of its prom-client files (e.g. the SLA sweeper). */
@@ -90,16 +91,21 @@ describe('metrics of the dashboard and the alerts', () => {
 
   it('finds the metric names of a PromQL expression', () => {
     const latency = 'sum by (service, le) (rate(atp_http_request_duration_seconds_bucket{status=~"5.."}[5m])) > 1';
-    expect(metricNamesOf(latency))
-      .toEqual(['atp_http_request_duration_seconds_bucket']);
-    expect(metricNamesOf('a_total / on (job) group_left b_total and up == 0').sort())
-      .toEqual(['a_total', 'b_total', 'up']);
+    expect(metricNamesOf(latency)).toEqual(['atp_http_request_duration_seconds_bucket']);
+    expect(metricNamesOf('a_total / on (job) group_left b_total and up == 0').sort()).toEqual([
+      'a_total',
+      'b_total',
+      'up',
+    ]);
   });
 
   it('reads something: the alerts and panels use the core signals', () => {
     const all = new Set(used.flatMap((u) => metricNamesOf(u.expr)));
     const core = [
-      'atp_http_requests_total', 'atp_outbox_backlog', 'atp_outbox_oldest_unpublished_age_seconds', 'kafka_consumergroup_lag',
+      'atp_http_requests_total',
+      'atp_outbox_backlog',
+      'atp_outbox_oldest_unpublished_age_seconds',
+      'kafka_consumergroup_lag',
     ];
     for (const name of core) {
       expect(all).toContain(name);
@@ -110,7 +116,8 @@ describe('metrics of the dashboard and the alerts', () => {
     const unknown = used.flatMap(({ where, expr }) =>
       metricNamesOf(expr)
         .filter((n) => !exported.has(n) && !EXPORTERS[n] && !EXPECTED_FROM_LATER_WORK[n])
-        .map((n) => `${where}: ${n}`));
+        .map((n) => `${where}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 

@@ -1,6 +1,18 @@
 /** PromQL words that are neither functions (followed by `(`) nor metric names. */
 const KEYWORDS = new Set([
-  'and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
 ]);
 
 /**

@@ -24,7 +24,9 @@ export function kustomizeVersion(): string {
 export function render(dir: string): K8sObject[] {
   const absolute = path.isAbsolute(dir) ? dir : path.join(repoRoot, dir);
   const out = execFileSync('kubectl', ['kustomize', absolute], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return YAML.parseAllDocuments(out).map((doc) => doc.toJSON() as K8sObject).filter(Boolean);
+  return YAML.parseAllDocuments(out)
+    .map((doc) => doc.toJSON() as K8sObject)
+    .filter(Boolean);
 }
 
 export const renderOverlay = (overlay: string) => render(`k8s/overlays/${overlay}`);

@@ -18,7 +18,9 @@ interface ComposeService {
   healthcheck?: unknown;
 }
 
-const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 
 // The same table as scripts/lib/services.mjs (an ES module jest cannot load): compared below.
 const services = [
@@ -69,9 +71,13 @@ describe('docker-compose.yml', () => {
     for (const { app } of services) {
       const env = compose.services[app].environment ?? {};
       expect({ app, iss: env.AUTH_ISSUER, jwks: env.AUTH_JWKS_URL, aud: env.AUTH_AUDIENCE }).toEqual({
-        app, iss: 'http://127.0.0.1:3009', jwks: 'http://issuer:3009/.well-known/jwks.json', aud: 'atp-api',
+        app,
+        iss: 'http://127.0.0.1:3009',
+        jwks: 'http://issuer:3009/.well-known/jwks.json',
+        aud: 'atp-api',
       });
-      if (app !== 'gateway') expect(compose.services[app].depends_on).toMatchObject({ issuer: { condition: 'service_healthy' } });
+      if (app !== 'gateway')
+        expect(compose.services[app].depends_on).toMatchObject({ issuer: { condition: 'service_healthy' } });
     }
   });
 

@@ -16,7 +16,14 @@ interface LintMessage {
 function lint(filePath: string, code: string): LintMessage[] {
   const run = spawnSync(
     process.execPath,
-    [path.join(repoRoot, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', filePath, '--format', 'json'],
+    [
+      path.join(repoRoot, 'node_modules/eslint/bin/eslint.js'),
+      '--stdin',
+      '--stdin-filename',
+      filePath,
+      '--format',
+      'json',
+    ],
     { cwd: repoRoot, input: code, encoding: 'utf8' },
   );
   if (!run.stdout) throw new Error(`eslint produced no report: ${run.stderr}`);
@@ -26,7 +33,9 @@ function lint(filePath: string, code: string): LintMessage[] {
 }
 
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
-  return lint(filePath, code).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  return lint(filePath, code)
+    .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+    .map((m) => m.message);
 }
 
 describe('module boundaries', () => {
@@ -35,11 +44,15 @@ describe('module boundaries', () => {
   // The rule silently skips itself without a cached project graph; computing it first makes these
   // cases (and their failures) real, the way `nx lint` runs it.
   beforeAll(() => {
-    const graph = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    });
+    const graph = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      },
+    );
     if (graph.status !== 0) throw new Error(`nx could not compute the project graph: ${graph.stderr}`);
   });
 
@@ -77,7 +90,10 @@ describe('module boundaries', () => {
   });
 
   it('keeps the testing library out of production code', async () => {
-    const messages = lint('apps/workflow-service/src/boundary-probe.ts', `import { waitFor } from '@atp/testing';\nexport const probe = waitFor;\n`);
+    const messages = lint(
+      'apps/workflow-service/src/boundary-probe.ts',
+      `import { waitFor } from '@atp/testing';\nexport const probe = waitFor;\n`,
+    );
     expect(messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
   });
 });

@@ -1,7 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  ApproverOverrideRequestedV1, Topics, WorkflowStartedV1, type ApproverOverridePayloadV1, type WorkflowStartedPayloadV1,
+  ApproverOverrideRequestedV1,
+  Topics,
+  WorkflowStartedV1,
+  type ApproverOverridePayloadV1,
+  type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';

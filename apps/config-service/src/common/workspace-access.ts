@@ -5,10 +5,17 @@ import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platfo
  * Locks the workspace row for the rest of the transaction: config writes of one workspace are serialised,
  * which keeps version numbers gap-free and the demote-then-promote of activation race-free.
  */
-export async function lockWorkspace(manager: EntityManager, workspaceId: string, { mustBeActive = true } = {}): Promise<void> {
-  const rows = (await manager.query(`SELECT is_active FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId])) as Array<{ is_active: boolean }>;
+export async function lockWorkspace(
+  manager: EntityManager,
+  workspaceId: string,
+  { mustBeActive = true } = {},
+): Promise<void> {
+  const rows = (await manager.query(`SELECT is_active FROM workspaces WHERE id = $1 FOR UPDATE`, [
+    workspaceId,
+  ])) as Array<{ is_active: boolean }>;
   if (rows.length === 0) throw new NotFoundError('workspace', workspaceId);
-  if (mustBeActive && !rows[0].is_active) throw new ConflictError('WORKSPACE_INACTIVE', `workspace ${workspaceId} is deactivated`);
+  if (mustBeActive && !rows[0].is_active)
+    throw new ConflictError('WORKSPACE_INACTIVE', `workspace ${workspaceId} is deactivated`);
 }
 
 export async function assertWorkspaceExists(manager: EntityManager, workspaceId: string): Promise<void> {

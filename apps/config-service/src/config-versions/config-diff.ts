@@ -17,11 +17,16 @@ function keyedCollections(snapshot: ConfigSnapshot): Record<string, Map<string, 
   const by = (rows: Row[], key: (row: Row) => string) => new Map(rows.map((row) => [key(row), row]));
   switch (snapshot.sourceType) {
     case 'APPROVAL_MATRIX': {
-      const policyKey = new Map(snapshot.policies.map((p) => [p.id, `${p.scopeCode}|${p.vendorCode ?? '*'}|${p.atpCategory}`]));
+      const policyKey = new Map(
+        snapshot.policies.map((p) => [p.id, `${p.scopeCode}|${p.vendorCode ?? '*'}|${p.atpCategory}`]),
+      );
       return {
         roles: by(snapshot.roles as unknown as Row[], (r) => String(r.roleCode)),
         policies: by(snapshot.policies as unknown as Row[], (p) => policyKey.get(String(p.id)) ?? ''),
-        policyStages: by(snapshot.policyStages as unknown as Row[], (s) => `${policyKey.get(String(s.policyId))}|${s.stageNumber}|${s.roleCode}|${s.parallelGroup ?? ''}`),
+        policyStages: by(
+          snapshot.policyStages as unknown as Row[],
+          (s) => `${policyKey.get(String(s.policyId))}|${s.stageNumber}|${s.roleCode}|${s.parallelGroup ?? ''}`,
+        ),
       };
     }
     case 'CLUSTER_MAPPING':
@@ -52,7 +57,8 @@ export function diffSnapshots(active: ConfigSnapshot | null, draft: ConfigSnapsh
     for (const [key, row] of rows) {
       const previous = old.get(key);
       if (!previous) diff.added.push(key);
-      else if (JSON.stringify(comparable(previous)) !== JSON.stringify(comparable(row))) diff.changed.push({ key, before: comparable(previous), after: comparable(row) });
+      else if (JSON.stringify(comparable(previous)) !== JSON.stringify(comparable(row)))
+        diff.changed.push({ key, before: comparable(previous), after: comparable(row) });
     }
     for (const key of old.keys()) if (!rows.has(key)) diff.removed.push(key);
     result[name] = diff;

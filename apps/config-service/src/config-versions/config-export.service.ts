@@ -28,10 +28,16 @@ export class ConfigExportService {
     const readme = workbook.addWorksheet('readme');
     readme.addRow(['sheet', 'column', 'required', 'meaning']).font = { bold: true };
     for (const layout of SheetLayouts[sourceType]) {
-      for (const column of layout.columns) readme.addRow([layout.sheet, column.name, column.required ? 'yes' : 'no', column.help]);
+      for (const column of layout.columns)
+        readme.addRow([layout.sheet, column.name, column.required ? 'yes' : 'no', column.help]);
     }
     readme.addRow([]);
-    readme.addRow(['CSV', '', '', 'A CSV file carries the same sheets as sections: a line [sheet_name], then the header line, then rows.']);
+    readme.addRow([
+      'CSV',
+      '',
+      '',
+      'A CSV file carries the same sheets as sections: a line [sheet_name], then the header line, then rows.',
+    ]);
     return Buffer.from(await workbook.xlsx.writeBuffer());
   }
 
@@ -44,7 +50,12 @@ export class ConfigExportService {
       const columns = layout.columns.map((c) => c.name);
       sheet.addRow(columns).font = { bold: true };
       const rows = (await manager.query(EXPORT_QUERIES[layout.sheet], [versionId])) as Array<Record<string, unknown>>;
-      for (const row of rows) sheet.addRow(columns.map((c) => (row[c] === null || row[c] === undefined ? null : typeof row[c] === 'boolean' ? String(row[c]) : row[c])));
+      for (const row of rows)
+        sheet.addRow(
+          columns.map((c) =>
+            row[c] === null || row[c] === undefined ? null : typeof row[c] === 'boolean' ? String(row[c]) : row[c],
+          ),
+        );
     }
     return {
       fileName: `${version.sourceType.toLowerCase()}-v${version.versionNumber}.xlsx`,

@@ -60,46 +60,67 @@ export class ConfigImportService {
   ): Promise<ImportResult> {
     const sheets = await readSpreadsheet(file, limits, SheetLayouts[sourceType][0].sheet);
     const checksum = createHash('sha256').update(file.buffer).digest('hex');
-    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
-      await assertActorExists(manager, actorId);
-      await lockWorkspace(manager, workspaceId);
-      const current = await this.versions.findActive(manager, workspaceId, sourceType);
-      const duplicate = await this.versions.findByChecksum(manager, workspaceId, sourceType, checksum);
-      // A DRAFT of the same file imported against an older ACTIVE version can never be activated (DRAFT_STALE);
-      // importing the file again is what that refusal asks for, so the stale draft is replaced, not a 409 (#7).
-      const staleDraft = duplicate && duplicate.status === 'DRAFT' && duplicate.previousVersionId !== (current?.id ?? null) ? duplicate : null;
-      if (duplicate && !staleDraft) {
-        throw new ConflictError('DUPLICATE_FILE', `this file was already imported as version ${duplicate.versionNumber}`, {
-          existingVersionId: duplicate.id, checksum,
+    return inTransaction(this.dataSource, (manager) =>
+      this.idempotency.once(manager, idempotency, async () => {
+        await assertActorExists(manager, actorId);
+        await lockWorkspace(manager, workspaceId);
+        const current = await this.versions.findActive(manager, workspaceId, sourceType);
+        const duplicate = await this.versions.findByChecksum(manager, workspaceId, sourceType, checksum);
+        // A DRAFT of the same file imported against an older ACTIVE version can never be activated (DRAFT_STALE);
+        // importing the file again is what that refusal asks for, so the stale draft is replaced, not a 409 (#7).
+        const staleDraft =
+          duplicate && duplicate.status === 'DRAFT' && duplicate.previousVersionId !== (current?.id ?? null)
+            ? duplicate
+            : null;
+        if (duplicate && !staleDraft) {
+          throw new ConflictError(
+            'DUPLICATE_FILE',
+            `this file was already imported as version ${duplicate.versionNumber}`,
+            {
+              existingVersionId: duplicate.id,
+              checksum,
+            },
+          );
+        }
+        const versionId = randomUUID();
+        const context = await this.contextLoader.load(manager, workspaceId, versionId, randomUUID);
+        const validated = validateImport(sourceType, sheets, context);
+        const { rows } = validated;
+        if (validated.report.status === 'INVALID') throw new ImportInvalidError(validated.report);
+        if (staleDraft) {
+          await this.masterRows.deleteAll(manager, staleDraft.id);
+          await this.versions.delete(manager, staleDraft.id);
+          await this.events.lifecycle(manager, ConfigVersionEvent.deleted, staleDraft, actorId);
+        }
+        let report = validated.report;
+        await this.versions.insert(manager, {
+          id: versionId,
+          workspaceId,
+          sourceType,
+          sourceFileName: file.fileName.slice(0, 255),
+          sourceChecksum: checksum,
+          rowCount: report.rowCount,
+          validationStatus: report.status,
+          validationErrors: report.errors,
+          validationWarnings: report.warnings,
+          importedBy: actorId,
+          previousVersionId: current?.id ?? null,
+          isRollback: false,
+          rolledBackFromId: null,
+          notes,
         });
-      }
-      const versionId = randomUUID();
-      const context = await this.contextLoader.load(manager, workspaceId, versionId, randomUUID);
-      const validated = validateImport(sourceType, sheets, context);
-      const { rows } = validated;
-      if (validated.report.status === 'INVALID') throw new ImportInvalidError(validated.report);
-      if (staleDraft) {
-        await this.masterRows.deleteAll(manager, staleDraft.id);
-        await this.versions.delete(manager, staleDraft.id);
-        await this.events.lifecycle(manager, ConfigVersionEvent.deleted, staleDraft, actorId);
-      }
-      let report = validated.report;
-      await this.versions.insert(manager, {
-        id: versionId, workspaceId, sourceType, sourceFileName: file.fileName.slice(0, 255), sourceChecksum: checksum, rowCount: report.rowCount,
-        validationStatus: report.status, validationErrors: report.errors, validationWarnings: report.warnings, importedBy: actorId,
-        previousVersionId: current?.id ?? null, isRollback: false, rolledBackFromId: null, notes,
-      });
-      await this.masterRows.insert(manager, rows);
-      let version = await this.versions.find(manager, workspaceId, versionId);
-      const same = await this.sameAsActiveWarning(manager, current, version);
-      if (same) {
-        report = buildReport([...report.errors, ...report.warnings, same], report.rowCount);
-        await this.versions.setValidation(manager, versionId, report);
-        version = await this.versions.find(manager, workspaceId, versionId);
-      }
-      await this.events.lifecycle(manager, ConfigVersionEvent.imported, version, actorId);
-      return { version, report, replacedStaleDraftId: staleDraft?.id ?? null };
-    }));
+        await this.masterRows.insert(manager, rows);
+        let version = await this.versions.find(manager, workspaceId, versionId);
+        const same = await this.sameAsActiveWarning(manager, current, version);
+        if (same) {
+          report = buildReport([...report.errors, ...report.warnings, same], report.rowCount);
+          await this.versions.setValidation(manager, versionId, report);
+          version = await this.versions.find(manager, workspaceId, versionId);
+        }
+        await this.events.lifecycle(manager, ConfigVersionEvent.imported, version, actorId);
+        return { version, report, replacedStaleDraftId: staleDraft?.id ?? null };
+      }),
+    );
   }
 
   /**
@@ -107,13 +128,23 @@ export class ConfigImportService {
    * that changes nothing. It is still imported, with a warning naming the ACTIVE version. Content is compared by
    * the activation preview's diff over snapshots, so ids and file bytes do not matter.
    */
-  private async sameAsActiveWarning(manager: EntityManager, current: ConfigVersionRecord | null, draft: ConfigVersionRecord): Promise<Finding | null> {
+  private async sameAsActiveWarning(
+    manager: EntityManager,
+    current: ConfigVersionRecord | null,
+    draft: ConfigVersionRecord,
+  ): Promise<Finding | null> {
     if (!current) return null;
     const diff = diffSnapshots(await this.snapshots.read(manager, current), await this.snapshots.read(manager, draft));
-    const unchanged = Object.values(diff).every((c) => c.added.length === 0 && c.removed.length === 0 && c.changed.length === 0);
+    const unchanged = Object.values(diff).every(
+      (c) => c.added.length === 0 && c.removed.length === 0 && c.changed.length === 0,
+    );
     if (!unchanged) return null;
     return {
-      sheet: '*', row: 0, column: null, code: 'SAME_AS_ACTIVE', severity: 'WARNING',
+      sheet: '*',
+      row: 0,
+      column: null,
+      code: 'SAME_AS_ACTIVE',
+      severity: 'WARNING',
       message: `the content is identical to the ACTIVE version ${current.versionNumber}: activating it would change nothing`,
     };
   }

@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ConfigSnapshot } from '@atp/approval-routing';
 import {
-  ConfigVersionActivatedV1, ConfigVersionArchivedV1, ConfigVersionDeletedV1, ConfigVersionDraftEditedV1, ConfigVersionImportedV1,
-  ConfigVersionRolledBackV1, ConfigVersionSnapshotV1, ConfigVersionSupersededV1, type ConfigSnapshotPayloadV1, type ConfigVersionPayloadV1,
+  ConfigVersionActivatedV1,
+  ConfigVersionArchivedV1,
+  ConfigVersionDeletedV1,
+  ConfigVersionDraftEditedV1,
+  ConfigVersionImportedV1,
+  ConfigVersionRolledBackV1,
+  ConfigVersionSnapshotV1,
+  ConfigVersionSupersededV1,
+  type ConfigSnapshotPayloadV1,
+  type ConfigVersionPayloadV1,
   type EventDefinition,
 } from '@atp/contracts';
 import { OutboxWriter } from '@atp/platform-messaging';
@@ -25,9 +33,19 @@ export const ConfigVersionEvent = {
 export class ConfigVersionEvents {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async lifecycle(manager: EntityManager, definition: EventDefinition<ConfigVersionPayloadV1>, version: ConfigVersionRecord, actorId: string): Promise<void> {
+  async lifecycle(
+    manager: EntityManager,
+    definition: EventDefinition<ConfigVersionPayloadV1>,
+    version: ConfigVersionRecord,
+    actorId: string,
+  ): Promise<void> {
     await this.outbox.append(manager, {
-      definition, workspaceId: version.workspaceId, aggregateId: version.id, payload: toEventPayload(version), correlationId: correlationId(), actorId,
+      definition,
+      workspaceId: version.workspaceId,
+      aggregateId: version.id,
+      payload: toEventPayload(version),
+      correlationId: correlationId(),
+      actorId,
     });
   }
 

@@ -3,7 +3,9 @@ import { assertActivatable, assertTransition, canTransition, CONFIG_STATUSES } f
 
 describe('config version lifecycle', () => {
   it('allows exactly DRAFT→ACTIVE, ACTIVE→SUPERSEDED and ACTIVE→ARCHIVED', () => {
-    const allowed = CONFIG_STATUSES.flatMap((from) => CONFIG_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
+    const allowed = CONFIG_STATUSES.flatMap((from) =>
+      CONFIG_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`),
+    );
     expect(allowed.sort()).toEqual(['ACTIVE->ARCHIVED', 'ACTIVE->SUPERSEDED', 'DRAFT->ACTIVE']);
   });
 

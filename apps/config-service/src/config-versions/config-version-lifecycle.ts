@@ -20,13 +20,21 @@ export function canTransition(from: ConfigStatus, to: ConfigStatus): boolean {
 
 export function assertTransition(versionId: string, from: ConfigStatus, to: ConfigStatus): void {
   if (!canTransition(from, to)) {
-    throw new ConflictError('ILLEGAL_TRANSITION', `config version ${versionId} is ${from}; ${from} → ${to} is not allowed`, { from, to });
+    throw new ConflictError(
+      'ILLEGAL_TRANSITION',
+      `config version ${versionId} is ${from}; ${from} → ${to} is not allowed`,
+      { from, to },
+    );
   }
 }
 
-/** Only VALID and WARNINGS versions may be activated (INVALID ones are never stored, PENDING ones are not checked yet). */
+/**
+ * Only VALID and WARNINGS versions may be activated (INVALID ones are never stored, PENDING ones are not checked yet).
+ */
 export function assertActivatable(versionId: string, validationStatus: string): void {
   if (validationStatus !== 'VALID' && validationStatus !== 'WARNINGS') {
-    throw new ConflictError('NOT_VALIDATED', `config version ${versionId} has validation status ${validationStatus}`, { validationStatus });
+    throw new ConflictError('NOT_VALIDATED', `config version ${versionId} has validation status ${validationStatus}`, {
+      validationStatus,
+    });
   }
 }

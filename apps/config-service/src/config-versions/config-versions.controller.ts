@@ -1,5 +1,17 @@
 import {
-  Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, UploadedFile, UseInterceptors,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
@@ -19,11 +31,19 @@ import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 import { SnapshotReader } from './snapshot.reader';
 import { ApiBinaryResponse, ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
 import {
-  ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, getSchemaPath,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CONFIG_SNAPSHOT_SCHEMAS } from './dto/config-snapshot.view';
 import {
-  CollectionDiffSchema, ConfigDiffSchema, ConfigVersionSchema, ImportResultSchema, PatchedPolicyStageSchema,
+  CollectionDiffSchema,
+  ConfigDiffSchema,
+  ConfigVersionSchema,
+  ImportResultSchema,
+  PatchedPolicyStageSchema,
 } from './dto/config-version.view';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -41,7 +61,10 @@ export class ConfigVersionsController {
     private readonly snapshots: SnapshotReader,
   ) {}
 
-  /** Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report; 409 duplicate. */
+  /**
+   * Multipart: `file` (XLSX or sectioned CSV), `source_type`, optional `notes`. 201 DRAFT + report; 422 INVALID report;
+   * 409 duplicate.
+   */
   @Post('config-versions/import')
   @ApiFileUpload('the configuration workbook (XLSX) or sectioned CSV', ImportConfigDto)
   @ApiCreatedResponse({ type: ImportResultSchema, description: 'a new DRAFT and its validation report' })
@@ -56,7 +79,15 @@ export class ConfigVersionsController {
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
     const upload = { fileName: file.originalname, buffer: file.buffer };
-    return this.importer.import(workspaceId, body.sourceType, upload, actorId, body.notes ?? null, undefined, idempotency);
+    return this.importer.import(
+      workspaceId,
+      body.sourceType,
+      upload,
+      actorId,
+      body.notes ?? null,
+      undefined,
+      idempotency,
+    );
   }
 
   @Get('config-versions')
@@ -86,7 +117,12 @@ export class ConfigVersionsController {
   @ApiOkResponse({ type: ConfigVersionSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
-  activate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  activate(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.lifecycle.activate(workspaceId, id, actorId, idempotency);
   }
 
@@ -94,7 +130,12 @@ export class ConfigVersionsController {
   @ApiOkResponse({ type: ConfigVersionSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
-  archive(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  archive(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.lifecycle.archive(workspaceId, id, actorId, idempotency);
   }
 
@@ -102,7 +143,12 @@ export class ConfigVersionsController {
   @Post('config-versions/:id/rollback')
   @ApiCreatedResponse({ type: ConfigVersionSchema, description: 'the new ACTIVE version' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  rollback(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  rollback(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.lifecycle.rollback(workspaceId, id, actorId, idempotency);
   }
 
@@ -110,7 +156,11 @@ export class ConfigVersionsController {
   @ApiNoContentResponse({ description: 'the DRAFT is gone' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(204)
-  async remove(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @CallerId() actorId: string): Promise<void> {
+  async remove(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @CallerId() actorId: string,
+  ): Promise<void> {
     await this.lifecycle.delete(workspaceId, id, actorId);
   }
 
@@ -139,14 +189,21 @@ export class ConfigVersionsController {
     return {
       versionId: id,
       activeVersionId: active?.id ?? null,
-      changes: diffSnapshots(active ? await this.snapshots.read(manager, active) : null, await this.snapshots.read(manager, version)),
+      changes: diffSnapshots(
+        active ? await this.snapshots.read(manager, active) : null,
+        await this.snapshots.read(manager, version),
+      ),
     };
   }
 
   @Get('config-versions/:id/export')
   @ApiBinaryResponse('the version as a workbook (attachment)', XLSX_TYPE)
   @RequireMember()
-  async export(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('id') id: string, @Res() response: Response): Promise<void> {
+  async export(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('id') id: string,
+    @Res() response: Response,
+  ): Promise<void> {
     const { fileName, content } = await this.exporter.export(workspaceId, id);
     response.type(XLSX_TYPE).attachment(fileName).send(content);
   }
@@ -157,7 +214,9 @@ export class ConfigVersionsController {
   @RequireMember()
   async template(@Param('sourceType') sourceType: string, @Res() response: Response): Promise<void> {
     if (!(SOURCE_TYPES as readonly string[]).includes(sourceType)) {
-      throw new ValidationFailedError([{ field: 'sourceType', message: `must be one of ${SOURCE_TYPES.join(', ')}`, value: sourceType }]);
+      throw new ValidationFailedError([
+        { field: 'sourceType', message: `must be one of ${SOURCE_TYPES.join(', ')}`, value: sourceType },
+      ]);
     }
     const content = await this.exporter.template(sourceType as SourceType);
     response.type(XLSX_TYPE).attachment(`${sourceType.toLowerCase()}-template.xlsx`).send(content);

@@ -13,9 +13,17 @@ import { SnapshotReader } from './snapshot.reader';
 
 @Module({
   controllers: [ConfigVersionsController],
-  providers: [IdempotencyStore, 
-    ConfigVersionsRepository, MasterRowsRepository, SnapshotReader, ConfigVersionEvents, ConfigVersionsService, ConfigImportService,
-    DraftEditService, ConfigExportService, ImportContextLoader,
+  providers: [
+    IdempotencyStore,
+    ConfigVersionsRepository,
+    MasterRowsRepository,
+    SnapshotReader,
+    ConfigVersionEvents,
+    ConfigVersionsService,
+    ConfigImportService,
+    DraftEditService,
+    ConfigExportService,
+    ImportContextLoader,
   ],
   exports: [ConfigVersionsService, ConfigImportService, ConfigVersionsRepository, SnapshotReader],
 })

@@ -24,7 +24,12 @@ export interface NewConfigVersion {
 /** config_versions, always filtered by workspace: a foreign workspace's version answers 404. */
 @Injectable()
 export class ConfigVersionsRepository {
-  async find(manager: EntityManager, workspaceId: string, id: string, { lock = false } = {}): Promise<ConfigVersionRecord> {
+  async find(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    { lock = false } = {},
+  ): Promise<ConfigVersionRecord> {
     const rows = (await manager.query(
       `SELECT ${CONFIG_VERSION_COLUMNS} FROM config_versions WHERE workspace_id = $1 AND id = $2 ${lock ? 'FOR UPDATE' : ''}`,
       [workspaceId, id],
@@ -41,7 +46,12 @@ export class ConfigVersionsRepository {
     )) as ConfigVersionRecord[];
   }
 
-  async findActive(manager: EntityManager, workspaceId: string, sourceType: SourceType, { lock = false } = {}): Promise<ConfigVersionRecord | null> {
+  async findActive(
+    manager: EntityManager,
+    workspaceId: string,
+    sourceType: SourceType,
+    { lock = false } = {},
+  ): Promise<ConfigVersionRecord | null> {
     const rows = (await manager.query(
       `SELECT ${CONFIG_VERSION_COLUMNS} FROM config_versions WHERE workspace_id = $1 AND source_type = $2 AND status = 'ACTIVE' ${lock ? 'FOR UPDATE' : ''}`,
       [workspaceId, sourceType],
@@ -49,7 +59,12 @@ export class ConfigVersionsRepository {
     return rows[0] ?? null;
   }
 
-  async findByChecksum(manager: EntityManager, workspaceId: string, sourceType: SourceType, checksum: string): Promise<ConfigVersionRecord | null> {
+  async findByChecksum(
+    manager: EntityManager,
+    workspaceId: string,
+    sourceType: SourceType,
+    checksum: string,
+  ): Promise<ConfigVersionRecord | null> {
     const rows = (await manager.query(
       `SELECT ${CONFIG_VERSION_COLUMNS} FROM config_versions WHERE workspace_id = $1 AND source_type = $2 AND source_checksum = $3 AND NOT is_rollback
        ORDER BY version_number DESC LIMIT 1`,
@@ -67,9 +82,20 @@ export class ConfigVersionsRepository {
        SELECT $1, $2::uuid, $3::text, $4, $5, coalesce(max(version_number), 0) + 1, 'DRAFT', $6, $7, $8, $9, $10, $11, $12, $13, $14
        FROM config_versions WHERE workspace_id = $2::uuid AND source_type = $3::text`,
       [
-        version.id, version.workspaceId, version.sourceType, version.sourceFileName, version.sourceChecksum, version.rowCount,
-        version.validationStatus, JSON.stringify(version.validationErrors), JSON.stringify(version.validationWarnings), version.importedBy,
-        version.previousVersionId, version.isRollback, version.rolledBackFromId, version.notes,
+        version.id,
+        version.workspaceId,
+        version.sourceType,
+        version.sourceFileName,
+        version.sourceChecksum,
+        version.rowCount,
+        version.validationStatus,
+        JSON.stringify(version.validationErrors),
+        JSON.stringify(version.validationWarnings),
+        version.importedBy,
+        version.previousVersionId,
+        version.isRollback,
+        version.rolledBackFromId,
+        version.notes,
       ],
     );
     return this.find(manager, version.workspaceId, version.id);
@@ -99,7 +125,11 @@ export class ConfigVersionsRepository {
   }
 
   /** A DRAFT's report after a check that needs its stored rows (e.g. "same as ACTIVE"). */
-  async setValidation(manager: EntityManager, id: string, report: { status: string; errors: unknown[]; warnings: unknown[] }): Promise<void> {
+  async setValidation(
+    manager: EntityManager,
+    id: string,
+    report: { status: string; errors: unknown[]; warnings: unknown[] },
+  ): Promise<void> {
     await manager.query(
       `UPDATE config_versions SET validation_status = $2, validation_errors = $3, validation_warnings = $4, updated_at = now() WHERE id = $1 AND status = 'DRAFT'`,
       [id, report.status, JSON.stringify(report.errors), JSON.stringify(report.warnings)],
@@ -114,7 +144,10 @@ export class ConfigVersionsRepository {
    * Running workflows and open submissions that pin the version, counted from their own rows (GIN indexes
    * idx_workflow_pins_running, idx_submission_pins_open_versions).
    */
-  async pinnedCount(manager: EntityManager, id: string): Promise<{ workflows: number; submissions: number; total: number }> {
+  async pinnedCount(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ workflows: number; submissions: number; total: number }> {
     const [row] = (await manager.query(
       `SELECT (SELECT count(*) FROM workflow_pins WHERE ended_at IS NULL AND config_version_ids @> ARRAY[$1]::text[])::int AS workflows,
               (SELECT count(*) FROM submission_pins WHERE closed_at IS NULL AND config_version_ids @> ARRAY[$1]::text[])::int AS submissions`,

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { MASTER_TABLES_IN_INSERT_ORDER, type MasterRow, type MasterRowSet, type MasterTable } from '../import/master-rows';
+import {
+  MASTER_TABLES_IN_INSERT_ORDER,
+  type MasterRow,
+  type MasterRowSet,
+  type MasterTable,
+} from '../import/master-rows';
 import { insertColumnsOf } from './master-columns';
 
 /** Columns that point at another row of the same version: a clone must remap them to the new ids. */
@@ -19,7 +24,10 @@ export class MasterRowsRepository {
       const list = insertColumnsOf(table, rows).join(', ');
       for (let start = 0; start < rows.length; start += ROW_CHUNK) {
         const chunk = rows.slice(start, start + ROW_CHUNK);
-        await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(chunk)]);
+        await manager.query(
+          `INSERT INTO ${table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`,
+          [JSON.stringify(chunk)],
+        );
       }
       written += rows.length;
     }
@@ -33,12 +41,19 @@ export class MasterRowsRepository {
   }
 
   /** Copies every row of one version into another with fresh ids, keeping references inside the copy. */
-  async clone(manager: EntityManager, fromVersionId: string, toVersionId: string, newId: () => string): Promise<number> {
+  async clone(
+    manager: EntityManager,
+    fromVersionId: string,
+    toVersionId: string,
+    newId: () => string,
+  ): Promise<number> {
     const source: MasterRowSet = {};
     const idMap = new Map<string, string>();
     for (const table of MASTER_TABLES_IN_INSERT_ORDER) {
       // to_jsonb keeps DATE columns as 'YYYY-MM-DD' text; pg would turn them into local-time Dates.
-      const found = (await manager.query(`SELECT to_jsonb(t.*) AS row FROM ${table} t WHERE config_version_id = $1`, [fromVersionId])) as Array<{ row: MasterRow }>;
+      const found = (await manager.query(`SELECT to_jsonb(t.*) AS row FROM ${table} t WHERE config_version_id = $1`, [
+        fromVersionId,
+      ])) as Array<{ row: MasterRow }>;
       const rows = found.map((f) => f.row);
       source[table] = rows;
       for (const row of rows) idMap.set(row.id as string, newId());
@@ -47,7 +62,11 @@ export class MasterRowsRepository {
     for (const table of Object.keys(source) as MasterTable[]) {
       copy[table] = (source[table] ?? []).map((row) => {
         const { created_at: _created, updated_at: _updated, ...rest } = row;
-        const cloned: MasterRow = { ...rest, id: idMap.get(row.id as string) as string, config_version_id: toVersionId };
+        const cloned: MasterRow = {
+          ...rest,
+          id: idMap.get(row.id as string) as string,
+          config_version_id: toVersionId,
+        };
         for (const column of INTRA_VERSION_REFERENCES) {
           const target = row[column];
           if (typeof target === 'string' && idMap.has(target)) cloned[column] = idMap.get(target) as string;

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ApprovalMatrixSnapshot, ClusterMappingSnapshot, ConfigSnapshot, ScopeConfigSnapshot } from '@atp/approval-routing';
+import type {
+  ApprovalMatrixSnapshot,
+  ClusterMappingSnapshot,
+  ConfigSnapshot,
+  ScopeConfigSnapshot,
+} from '@atp/approval-routing';
 import type { ConfigVersionRecord } from './config-version.record';
 
 /**
@@ -11,7 +16,11 @@ import type { ConfigVersionRecord } from './config-version.record';
 @Injectable()
 export class SnapshotReader {
   async read(manager: EntityManager, version: ConfigVersionRecord): Promise<ConfigSnapshot> {
-    const header = { configVersionId: version.id, workspaceId: version.workspaceId, versionNumber: version.versionNumber };
+    const header = {
+      configVersionId: version.id,
+      workspaceId: version.workspaceId,
+      versionNumber: version.versionNumber,
+    };
     const id = version.id;
     switch (version.sourceType) {
       case 'APPROVAL_MATRIX': {

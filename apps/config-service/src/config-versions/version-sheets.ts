@@ -30,17 +30,25 @@ export const EXPORT_QUERIES: Record<string, string> = {
  * A stored version as the sheets its import would have produced (the export's rows, cells as text), so the
  * import validator can check an edited DRAFT with exactly the rules of an import.
  */
-export async function readVersionSheets(manager: EntityManager, sourceType: SourceType, versionId: string): Promise<Sheet[]> {
+export async function readVersionSheets(
+  manager: EntityManager,
+  sourceType: SourceType,
+  versionId: string,
+): Promise<Sheet[]> {
   const sheets: Sheet[] = [];
   for (const layout of SheetLayouts[sourceType]) {
     const columns = layout.columns.map((c) => c.name);
-    const rows = (await manager.query(EXPORT_QUERIES[layout.sheet] as string, [versionId])) as Array<Record<string, unknown>>;
+    const rows = (await manager.query(EXPORT_QUERIES[layout.sheet] as string, [versionId])) as Array<
+      Record<string, unknown>
+    >;
     sheets.push({
       name: layout.sheet,
       columns,
       rows: rows.map((row, i) => ({
         rowNumber: i + 2,
-        cells: Object.fromEntries(columns.map((c) => [c, row[c] === null || row[c] === undefined ? '' : String(row[c])])),
+        cells: Object.fromEntries(
+          columns.map((c) => [c, row[c] === null || row[c] === undefined ? '' : String(row[c])]),
+        ),
       })),
     });
   }

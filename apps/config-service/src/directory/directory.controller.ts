@@ -1,9 +1,37 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Idempotency, PageQueryDto, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
-import { Authenticated, Caller, CallerId, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
+import {
+  Authenticated,
+  Caller,
+  CallerId,
+  RequireMember,
+  RequirePlatformRole,
+  RequireWorkspaceRole,
+  type AuthenticatedCaller,
+} from '@atp/platform-auth';
 import { ImportLimits } from '../import/import-limits';
-import { AddMemberDto, CreateUserDto, CreateWorkspaceDto, UpdateMemberDto, UpdateUserStatusDto, UpsertSiteDto } from './dto/directory.dto';
+import {
+  AddMemberDto,
+  CreateUserDto,
+  CreateWorkspaceDto,
+  UpdateMemberDto,
+  UpdateUserStatusDto,
+  UpsertSiteDto,
+} from './dto/directory.dto';
 import { MembershipsService } from './memberships.service';
 import { SitesService } from './sites.service';
 import { UsersService } from './users.service';
@@ -12,7 +40,12 @@ import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiFileUpload, ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import { WorkspaceViewSchema } from './dto/workspace.view';
 import {
-  MembershipViewSchema, MyWorkspaceListSchema, SiteImportSchema, SiteUpsertSchema, SiteViewSchema, UserViewSchema,
+  MembershipViewSchema,
+  MyWorkspaceListSchema,
+  SiteImportSchema,
+  SiteUpsertSchema,
+  SiteViewSchema,
+  UserViewSchema,
 } from './dto/directory.view';
 
 @ApiProblems()
@@ -29,7 +62,11 @@ export class DirectoryController {
   @Post('workspaces')
   @ApiCreatedResponse({ type: WorkspaceViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
-  createWorkspace(@Body() dto: CreateWorkspaceDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  createWorkspace(
+    @Body() dto: CreateWorkspaceDto,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.workspaces.create(dto, actorId, idempotency);
   }
 
@@ -53,14 +90,22 @@ export class DirectoryController {
   @ApiOkResponse({ type: WorkspaceViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
   @HttpCode(200)
-  deactivate(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  deactivate(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.workspaces.deactivate(workspaceId, actorId, idempotency);
   }
 
   @Post('users')
   @ApiCreatedResponse({ type: UserViewSchema })
   @RequirePlatformRole('PLATFORM_ADMIN')
-  createUser(@Body() dto: CreateUserDto, @CallerId() actorId: string, @Idempotency() idempotency: IdempotentRequest | null) {
+  createUser(
+    @Body() dto: CreateUserDto,
+    @CallerId() actorId: string,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return this.users.create(dto, actorId, idempotency);
   }
 
@@ -111,7 +156,12 @@ export class DirectoryController {
   @Patch('workspaces/:workspaceId/members/:membershipId')
   @ApiOkResponse({ type: MembershipViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  updateMember(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Param('membershipId') membershipId: string, @Body() dto: UpdateMemberDto, @CallerId() actorId: string) {
+  updateMember(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Param('membershipId') membershipId: string,
+    @Body() dto: UpdateMemberDto,
+    @CallerId() actorId: string,
+  ) {
     return this.memberships.update(workspaceId, membershipId, dto, actorId);
   }
 
@@ -119,10 +169,21 @@ export class DirectoryController {
   @Put('workspaces/:workspaceId/sites')
   @ApiOkResponse({ type: SiteUpsertSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  async upsertSite(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Body() dto: UpsertSiteDto, @CallerId() actorId: string) {
+  async upsertSite(
+    @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
+    @Body() dto: UpsertSiteDto,
+    @CallerId() actorId: string,
+  ) {
     const written = await this.sites.upsert(
       workspaceId,
-      { siteCode: dto.siteCode, siteName: dto.siteName, region: dto.region ?? null, city: dto.city ?? null, clusterCode: dto.clusterCode?.toUpperCase() ?? null, isActive: dto.isActive ?? true },
+      {
+        siteCode: dto.siteCode,
+        siteName: dto.siteName,
+        region: dto.region ?? null,
+        city: dto.city ?? null,
+        clusterCode: dto.clusterCode?.toUpperCase() ?? null,
+        isActive: dto.isActive ?? true,
+      },
       actorId,
     );
     return { changed: written !== null, site: written };
@@ -142,7 +203,9 @@ export class DirectoryController {
     return this.sites.get(workspaceId, siteId);
   }
 
-  /** Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing. */
+  /**
+   * Multipart `file`: XLSX with a `sites` sheet or CSV; same report style as config imports; INVALID writes nothing.
+   */
   @Post('workspaces/:workspaceId/sites/import')
   @ApiFileUpload('the site list (XLSX or CSV)')
   @ApiCreatedResponse({ type: SiteImportSchema })
@@ -155,6 +218,11 @@ export class DirectoryController {
     @Idempotency() idempotency: IdempotentRequest | null,
   ) {
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a file part named "file" is required' }]);
-    return this.sites.bulkImport(workspaceId, { fileName: file.originalname, buffer: file.buffer }, actorId, idempotency);
+    return this.sites.bulkImport(
+      workspaceId,
+      { fileName: file.originalname, buffer: file.buffer },
+      actorId,
+      idempotency,
+    );
   }
 }

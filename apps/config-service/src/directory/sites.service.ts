@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SitePayloadV1 } from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, decodeCursor, DomainError, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
+import {
+  ConflictError,
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  NotFoundError,
+  IdempotencyStore,
+  type IdempotentRequest,
+  type Page,
+} from '@atp/platform-http';
 import { assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { buildReport, type Finding, type ValidationReport } from '../import/findings';
 import { ImportLimits } from '../import/import-limits';
@@ -38,7 +47,12 @@ export class SitesService {
   }
 
   /** Writes only when something changed, so re-importing the same list publishes nothing (seed idempotency). */
-  private async upsertLocked(manager: EntityManager, workspaceId: string, site: SiteInput, actorId: string | null): Promise<SitePayloadV1 | null> {
+  private async upsertLocked(
+    manager: EntityManager,
+    workspaceId: string,
+    site: SiteInput,
+    actorId: string | null,
+  ): Promise<SitePayloadV1 | null> {
     if (!site.isActive) await this.refuseDeactivationWhenPinned(manager, workspaceId, site.siteCode);
     const rows = (await manager.query(
       `INSERT INTO sites (workspace_id, site_code, site_name, region, city, cluster_code, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -60,7 +74,11 @@ export class SitesService {
    * submission events), so an active site they name is not deactivated. The row lock serialises with the pin
    * consumer, which takes FOR SHARE on the site before it records a pin.
    */
-  private async refuseDeactivationWhenPinned(manager: EntityManager, workspaceId: string, siteCode: string): Promise<void> {
+  private async refuseDeactivationWhenPinned(
+    manager: EntityManager,
+    workspaceId: string,
+    siteCode: string,
+  ): Promise<void> {
     const rows = (await manager.query(
       `SELECT s.id, (SELECT count(*)::int FROM submission_pins p WHERE p.site_id = s.id AND p.closed_at IS NULL) AS pinned
        FROM sites s WHERE s.workspace_id = $1 AND s.site_code = $2 AND s.is_active FOR UPDATE OF s`,
@@ -68,24 +86,39 @@ export class SitesService {
     )) as Array<{ id: string; pinned: number }>;
     const pinned = rows[0]?.pinned ?? 0;
     if (pinned > 0) {
-      throw new ConflictError('SITE_PINNED', `site ${siteCode} is named by ${pinned} open submission(s) and cannot be deactivated`, {
-        siteId: rows[0].id, pinnedCount: pinned,
-      });
+      throw new ConflictError(
+        'SITE_PINNED',
+        `site ${siteCode} is named by ${pinned} open submission(s) and cannot be deactivated`,
+        {
+          siteId: rows[0].id,
+          pinnedCount: pinned,
+        },
+      );
     }
   }
 
-  async bulkImport(workspaceId: string, file: UploadedSpreadsheet, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<{ report: ValidationReport; written: number }> {
+  async bulkImport(
+    workspaceId: string,
+    file: UploadedSpreadsheet,
+    actorId: string | null,
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<{ report: ValidationReport; written: number }> {
     const sheets = await readSpreadsheet(file, ImportLimits, 'sites');
     const findings: Finding[] = [];
     const sites = validateSites(sheets, findings);
-    const report = buildReport(findings, sheets.reduce((n, s) => n + s.rows.length, 0));
+    const report = buildReport(
+      findings,
+      sheets.reduce((n, s) => n + s.rows.length, 0),
+    );
     if (report.status === 'INVALID') throw new SiteImportInvalidError(report);
-    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
-      await lockWorkspace(manager, workspaceId);
-      let written = 0;
-      for (const site of sites) if (await this.upsertLocked(manager, workspaceId, site, actorId)) written++;
-      return { report, written };
-    })).finally(() => this.routingContexts.invalidate(workspaceId));
+    return inTransaction(this.dataSource, (manager) =>
+      this.idempotency.once(manager, idempotency, async () => {
+        await lockWorkspace(manager, workspaceId);
+        let written = 0;
+        for (const site of sites) if (await this.upsertLocked(manager, workspaceId, site, actorId)) written++;
+        return { report, written };
+      }),
+    ).finally(() => this.routingContexts.invalidate(workspaceId));
   }
 
   /** By site code (unique in a workspace), keyset-paginated on it. */
@@ -102,7 +135,10 @@ export class SitesService {
   }
 
   async get(workspaceId: string, siteId: string): Promise<SitePayloadV1> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 AND id = $2`, [workspaceId, siteId])) as SitePayloadV1[];
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM sites WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      siteId,
+    ])) as SitePayloadV1[];
     if (rows.length === 0) throw new NotFoundError('site', siteId);
     return rows[0];
   }

@@ -3,7 +3,15 @@ import { DataSource } from 'typeorm';
 import type { UserPayloadV1 } from '@atp/contracts';
 import { MembershipSource, type AuthenticatedCaller } from '@atp/platform-auth';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, decodeCursor, encodeCursor, NotFoundError, IdempotencyStore, type IdempotentRequest, type Page } from '@atp/platform-http';
+import {
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  IdempotencyStore,
+  type IdempotentRequest,
+  type Page,
+} from '@atp/platform-http';
 import { DirectoryEvents } from './directory-events';
 import { withOwnMemberships } from './own-memberships';
 import type { CreateUserDto, UpdateUserStatusDto } from './dto/directory.dto';
@@ -20,17 +28,29 @@ export class UsersService {
     private readonly access: MembershipSource,
   ) {}
 
-  create(dto: CreateUserDto, actorId: string | null, idempotency: IdempotentRequest | null = null): Promise<UserPayloadV1> {
-    return inTransaction(this.dataSource, (manager) => this.idempotency.once(manager, idempotency, async () => {
-      const clash = (await manager.query(`SELECT id, email FROM users WHERE id = $1 OR lower(email) = lower($2)`, [dto.id, dto.email])) as Array<{ id: string }>;
-      if (clash.length > 0) throw new ConflictError('USER_EXISTS', `a user with id ${dto.id} or e-mail ${dto.email} exists`, { existingUserId: clash[0].id });
-      const [user] = (await manager.query(
-        `INSERT INTO users (id, email, full_name, user_type, status, is_active) VALUES ($1, $2, $3, $4, 'ACTIVE', true) RETURNING ${COLUMNS}`,
-        [dto.id, dto.email, dto.fullName, dto.userType ?? 'INTERNAL'],
-      )) as UserPayloadV1[];
-      await this.events.user(manager, true, user, actorId);
-      return user;
-    }));
+  create(
+    dto: CreateUserDto,
+    actorId: string | null,
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<UserPayloadV1> {
+    return inTransaction(this.dataSource, (manager) =>
+      this.idempotency.once(manager, idempotency, async () => {
+        const clash = (await manager.query(`SELECT id, email FROM users WHERE id = $1 OR lower(email) = lower($2)`, [
+          dto.id,
+          dto.email,
+        ])) as Array<{ id: string }>;
+        if (clash.length > 0)
+          throw new ConflictError('USER_EXISTS', `a user with id ${dto.id} or e-mail ${dto.email} exists`, {
+            existingUserId: clash[0].id,
+          });
+        const [user] = (await manager.query(
+          `INSERT INTO users (id, email, full_name, user_type, status, is_active) VALUES ($1, $2, $3, $4, 'ACTIVE', true) RETURNING ${COLUMNS}`,
+          [dto.id, dto.email, dto.fullName, dto.userType ?? 'INTERNAL'],
+        )) as UserPayloadV1[];
+        await this.events.user(manager, true, user, actorId);
+        return user;
+      }),
+    );
   }
 
   /** Every user of the platform by id, keyset-paginated on it (platform admins only). */
@@ -53,7 +73,10 @@ export class UsersService {
 
   /** `get`, for a caller who is the user, a platform admin, or an active member of a workspace the user is in. */
   async getVisibleTo(id: string, caller: AuthenticatedCaller): Promise<UserPayloadV1> {
-    const mayRead = caller.userId === id || caller.platformRoles.includes('PLATFORM_ADMIN') || (await this.shareWorkspace(caller.userId, id));
+    const mayRead =
+      caller.userId === id ||
+      caller.platformRoles.includes('PLATFORM_ADMIN') ||
+      (await this.shareWorkspace(caller.userId, id));
     // The same 404 as for a missing user: e-mail addresses of other tenants cannot be probed.
     if (!mayRead) throw new NotFoundError('user', id);
     return this.get(id);
@@ -64,14 +87,18 @@ export class UsersService {
    * active workspaces, then whether the user is in one of them.
    */
   private async shareWorkspace(callerId: string, userId: string): Promise<boolean> {
-    const mine = await withOwnMemberships(this.dataSource, callerId, (manager) => manager.query(
-      `SELECT DISTINCT workspace_id AS "workspaceId" FROM workspace_members WHERE user_id = $1 AND status = 'ACTIVE'`,
-      [callerId],
+    const mine = (await withOwnMemberships(this.dataSource, callerId, (manager) =>
+      manager.query(
+        `SELECT DISTINCT workspace_id AS "workspaceId" FROM workspace_members WHERE user_id = $1 AND status = 'ACTIVE'`,
+        [callerId],
+      ),
     )) as Array<{ workspaceId: string }>;
     if (mine.length === 0) return false;
-    const shared = await withOwnMemberships(this.dataSource, userId, (manager) => manager.query(
-      `SELECT 1 FROM workspace_members WHERE user_id = $1 AND workspace_id = ANY($2::uuid[]) LIMIT 1`,
-      [userId, mine.map((m) => m.workspaceId)],
+    const shared = (await withOwnMemberships(this.dataSource, userId, (manager) =>
+      manager.query(`SELECT 1 FROM workspace_members WHERE user_id = $1 AND workspace_id = ANY($2::uuid[]) LIMIT 1`, [
+        userId,
+        mine.map((m) => m.workspaceId),
+      ]),
     )) as unknown[];
     return shared.length > 0;
   }

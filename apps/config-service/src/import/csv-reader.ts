@@ -23,7 +23,8 @@ export function readSectionedCsv(buffer: Buffer, limits: ImportLimitsConfig, def
       current = { name: normaliseHeader(marker[1]), columns: [], rows: [] };
       sheets.push(current);
       expectHeader = true;
-      if (sheets.length > limits.maxSheets) throw new FileRejectedError('TOO_MANY_SHEETS', `More than ${limits.maxSheets} sheets`);
+      if (sheets.length > limits.maxSheets)
+        throw new FileRejectedError('TOO_MANY_SHEETS', `More than ${limits.maxSheets} sheets`);
       continue;
     }
     if (!current) {
@@ -33,7 +34,10 @@ export function readSectionedCsv(buffer: Buffer, limits: ImportLimitsConfig, def
     }
     for (const f of record.fields) {
       if (f.length > limits.maxCellLength) {
-        throw new FileRejectedError('CELL_TOO_LONG', `Sheet ${current.name} line ${record.line}: a cell exceeds ${limits.maxCellLength} characters`);
+        throw new FileRejectedError(
+          'CELL_TOO_LONG',
+          `Sheet ${current.name} line ${record.line}: a cell exceeds ${limits.maxCellLength} characters`,
+        );
       }
     }
     if (expectHeader) {
@@ -42,7 +46,10 @@ export function readSectionedCsv(buffer: Buffer, limits: ImportLimitsConfig, def
       continue;
     }
     if (current.rows.length >= limits.maxRowsPerSheet) {
-      throw new FileRejectedError('TOO_MANY_ROWS', `Sheet ${current.name} has more than ${limits.maxRowsPerSheet} rows`);
+      throw new FileRejectedError(
+        'TOO_MANY_ROWS',
+        `Sheet ${current.name} has more than ${limits.maxRowsPerSheet} rows`,
+      );
     }
     const cells: Record<string, string> = {};
     current.columns.forEach((column, index) => {

@@ -32,7 +32,11 @@ export function headerHint(sheet: Sheet, layout: SheetLayout): Finding | null {
     const parts = named[0].split(';').map(normaliseHeader);
     if (parts.some((part) => known.has(part))) {
       return {
-        sheet: layout.sheet, row: 1, column: null, code: 'SEMICOLON_DELIMITER', severity: 'ERROR',
+        sheet: layout.sheet,
+        row: 1,
+        column: null,
+        code: 'SEMICOLON_DELIMITER',
+        severity: 'ERROR',
         message: 'the header is separated by ";": save the file as comma-separated CSV (CSV UTF-8, comma delimited)',
       };
     }
@@ -41,7 +45,11 @@ export function headerHint(sheet: Sheet, layout: SheetLayout): Finding | null {
     const values = Object.values(row.cells).map(normaliseHeader);
     if (values.some((value) => known.has(value))) {
       return {
-        sheet: layout.sheet, row: row.rowNumber, column: null, code: 'HEADER_NOT_IN_FIRST_ROW', severity: 'ERROR',
+        sheet: layout.sheet,
+        row: row.rowNumber,
+        column: null,
+        code: 'HEADER_NOT_IN_FIRST_ROW',
+        severity: 'ERROR',
         message: `row ${row.rowNumber} looks like the header: the header must be the first row of the sheet; remove the title rows above it`,
       };
     }
@@ -54,12 +62,18 @@ export function encodingFindings(sheets: Sheet[]): Finding[] {
   const findings: Finding[] = [];
   for (const sheet of sheets) {
     const bad = sheet.rows.flatMap((row) =>
-      Object.entries(row.cells).filter(([, value]) => value.includes('\uFFFD')).map(([column]) => ({ row: row.rowNumber, column })),
+      Object.entries(row.cells)
+        .filter(([, value]) => value.includes('\uFFFD'))
+        .map(([column]) => ({ row: row.rowNumber, column })),
     );
     const first = bad[0];
     if (!first) continue;
     findings.push({
-      sheet: sheet.name, row: first.row, column: first.column, code: 'INVALID_ENCODING', severity: 'ERROR',
+      sheet: sheet.name,
+      row: first.row,
+      column: first.column,
+      code: 'INVALID_ENCODING',
+      severity: 'ERROR',
       message: `the file is not UTF-8 (${bad.length} cell(s) in this sheet hold undecodable characters): save it as "CSV UTF-8"`,
     });
   }

@@ -25,20 +25,35 @@ const MINIMUM_CONTENT: Record<SourceType, string[]> = {
 };
 
 /** Pure: parsed sheets + reference context → rows to insert and the validation report. */
-export function validateImport(sourceType: SourceType, sheets: Sheet[], context: ImportContext): { rows: MasterRowSet; report: ValidationReport } {
+export function validateImport(
+  sourceType: SourceType,
+  sheets: Sheet[],
+  context: ImportContext,
+): { rows: MasterRowSet; report: ValidationReport } {
   const findings: Finding[] = encodingFindings(sheets);
   const rows = validators[sourceType](sheets, context, findings);
   // Only the layout's sheets hold data: the template's readme (or any other sheet) is not counted (#14).
   const dataSheets = sheets.filter((sheet) => SheetLayouts[sourceType].some((layout) => layout.sheet === sheet.name));
   const rowCount = dataSheets.reduce((sum, sheet) => sum + sheet.rows.length, 0);
   if (rowCount === 0) {
-    findings.push({ sheet: '*', row: 0, column: null, code: 'EMPTY_FILE', message: 'the file holds no data rows', severity: 'ERROR' });
+    findings.push({
+      sheet: '*',
+      row: 0,
+      column: null,
+      code: 'EMPTY_FILE',
+      message: 'the file holds no data rows',
+      severity: 'ERROR',
+    });
   } else {
     for (const name of MINIMUM_CONTENT[sourceType]) {
       const sheet = dataSheets.find((s) => s.name === name);
       if (sheet && sheet.rows.length === 0) {
         findings.push({
-          sheet: name, row: 0, column: null, code: 'SHEET_EMPTY', severity: 'ERROR',
+          sheet: name,
+          row: 0,
+          column: null,
+          code: 'SHEET_EMPTY',
+          severity: 'ERROR',
           message: `sheet "${name}" has no rows: a ${sourceType} needs at least one row in ${MINIMUM_CONTENT[sourceType].join(', ')}`,
         });
       }

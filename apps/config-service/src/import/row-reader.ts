@@ -53,7 +53,10 @@ export class RowReader {
   }
 
   /** An integer in `min..max` (default max: the database's integer range). */
-  int(column: string, { min, max = MAX_INTEGER, fallback }: { min: number; max?: number; fallback: number | null }): number | null {
+  int(
+    column: string,
+    { min, max = MAX_INTEGER, fallback }: { min: number; max?: number; fallback: number | null },
+  ): number | null {
     const value = this.raw(column);
     if (value === '') return fallback;
     if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -80,7 +83,11 @@ export class RowReader {
     return fallback;
   }
 
-  oneOf<T extends string>(column: string, allowed: readonly T[], { required, fallback }: { required: boolean; fallback: T | null }): T | null {
+  oneOf<T extends string>(
+    column: string,
+    allowed: readonly T[],
+    { required, fallback }: { required: boolean; fallback: T | null },
+  ): T | null {
     const value = this.raw(column).trim().toUpperCase();
     if (value === '') {
       if (required) this.error(column, 'REQUIRED', `${column} is required`);
@@ -98,7 +105,11 @@ export class RowReader {
     if (value === '') return null;
     if (!isCalendarDate(value)) {
       const hint = excelSerialDateHint(value);
-      this.error(column, 'INVALID_DATE', `${column} must be a calendar date YYYY-MM-DD, got "${value}"${hint ? `; ${hint}` : ''}`);
+      this.error(
+        column,
+        'INVALID_DATE',
+        `${column} must be a calendar date YYYY-MM-DD, got "${value}"${hint ? `; ${hint}` : ''}`,
+      );
       return null;
     }
     return value;

@@ -23,7 +23,11 @@ export const SheetLayouts: Readonly<Record<SourceType, SheetLayout[]>> = {
     {
       sheet: 'roles',
       columns: [
-        col('role_code', true, 'BO, SME, HEAD_NOC, FOP_RTS, REGION_TEAM, RTH, ROH, PMO… (legacy NOC_HEAD, RTH_HEAD, RTS_FOP accepted)'),
+        col(
+          'role_code',
+          true,
+          'BO, SME, HEAD_NOC, FOP_RTS, REGION_TEAM, RTH, ROH, PMO… (legacy NOC_HEAD, RTH_HEAD, RTS_FOP accepted)',
+        ),
         col('role_name', true, 'display name'),
         col('hierarchy_order', true, 'integer ≥ 1, 1 = first in the chain'),
         col('stage_group', false, 'REVIEW | SIGN | VALIDATION | FINAL'),
@@ -38,7 +42,11 @@ export const SheetLayouts: Readonly<Record<SourceType, SheetLayout[]>> = {
         col('policy_key', true, 'unique key of the row inside this file; stages refer to it'),
         col('scope_code', true, 'scope of the ACTIVE SCOPE_CONFIG'),
         col('vendor_code', false, 'vendor of the ACTIVE SCOPE_CONFIG; empty = any vendor'),
-        col('atp_category', true, 'RAN_MW | PLN_UPGRADE | DISMANTLE_DROP | DISMANTLE_KEEP | SOFTWARE_LICENSE (legacy HARDWARE, SOFTWARE, BOTH accepted)'),
+        col(
+          'atp_category',
+          true,
+          'RAN_MW | PLN_UPGRADE | DISMANTLE_DROP | DISMANTLE_KEEP | SOFTWARE_LICENSE (legacy HARDWARE, SOFTWARE, BOTH accepted)',
+        ),
         col('fallback_priority', false, 'integer ≥ 0 (0 exact, 1 any vendor, 2 broader)'),
         col('policy_version', false, 'e.g. v1.0'),
         col('policy_name', false, 'display name'),
@@ -58,7 +66,11 @@ export const SheetLayouts: Readonly<Record<SourceType, SheetLayout[]>> = {
         col('sla_hours', false, 'integer ≥ 1 (default: 24 for HEAD_NOC/RTH, else 48)'),
         col('stage_group', false, 'REVIEW | SIGN | VALIDATION | FINAL'),
         col('assignment_mode', false, 'CLUSTER (default) | STATIC_USER | RULE | AUTO'),
-        col('auto_assign_rule', false, 'JSON: STATIC_USER {"userId"}; RULE {"strategy":"ROUND_ROBIN"|"LEAST_LOADED","pool":[ids]}'),
+        col(
+          'auto_assign_rule',
+          false,
+          'JSON: STATIC_USER {"userId"}; RULE {"strategy":"ROUND_ROBIN"|"LEAST_LOADED","pool":[ids]}',
+        ),
         col('is_required', false, 'true/false (default true)'),
         col('is_parallel', false, 'true/false (default false)'),
         col('parallel_group', false, 'A, B, C… for parallel stages'),

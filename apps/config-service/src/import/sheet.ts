@@ -12,5 +12,8 @@ export interface Sheet {
 
 /** Header cells "Role Code", "role-code" and "role_code" all mean the column `role_code`. */
 export function normaliseHeader(raw: string): string {
-  return raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }

@@ -29,12 +29,18 @@ export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Prom
     throw new FileRejectedError('NOT_AN_XLSX', `The file is not a readable XLSX workbook: ${(error as Error).message}`);
   }
   if (workbook.worksheets.length > limits.maxSheets) {
-    throw new FileRejectedError('TOO_MANY_SHEETS', `The workbook has ${workbook.worksheets.length} sheets; at most ${limits.maxSheets} are accepted`);
+    throw new FileRejectedError(
+      'TOO_MANY_SHEETS',
+      `The workbook has ${workbook.worksheets.length} sheets; at most ${limits.maxSheets} are accepted`,
+    );
   }
   return workbook.worksheets.map((worksheet) => {
     const name = normaliseHeader(worksheet.name);
     if (worksheet.actualRowCount - 1 > limits.maxRowsPerSheet) {
-      throw new FileRejectedError('TOO_MANY_ROWS', `Sheet ${worksheet.name} has more than ${limits.maxRowsPerSheet} rows`);
+      throw new FileRejectedError(
+        'TOO_MANY_ROWS',
+        `Sheet ${worksheet.name} has more than ${limits.maxRowsPerSheet} rows`,
+      );
     }
     const sheet: Sheet = { name, columns: [], rows: [] };
     worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -42,7 +48,10 @@ export async function readXlsx(buffer: Buffer, limits: ImportLimitsConfig): Prom
       row.eachCell({ includeEmpty: true }, (cell, column) => {
         const text = cellText(cell.value).trim();
         if (text.length > limits.maxCellLength) {
-          throw new FileRejectedError('CELL_TOO_LONG', `Sheet ${worksheet.name} row ${rowNumber}: a cell exceeds ${limits.maxCellLength} characters`);
+          throw new FileRejectedError(
+            'CELL_TOO_LONG',
+            `Sheet ${worksheet.name} row ${rowNumber}: a cell exceeds ${limits.maxCellLength} characters`,
+          );
         }
         values[column - 1] = text;
       });

@@ -16,7 +16,11 @@ export const XlsxInflateLimits: ZipLimits = {
 function xlsxRefusal(error: ZipRejectedError, limits: ZipLimits): FileRejectedError {
   switch (error.code) {
     case 'ZIP_TOO_MANY_ENTRIES':
-      return new FileRejectedError('TOO_MANY_ENTRIES', `The workbook has too many parts; at most ${limits.maxEntries} are accepted`, 413);
+      return new FileRejectedError(
+        'TOO_MANY_ENTRIES',
+        `The workbook has too many parts; at most ${limits.maxEntries} are accepted`,
+        413,
+      );
     case 'ZIP_ENTRY_TOO_LARGE':
     case 'ZIP_INFLATES_TOO_LARGE':
       return new FileRejectedError(

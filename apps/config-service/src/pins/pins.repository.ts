@@ -15,8 +15,14 @@ export class PinsRepository {
    * Records a started workflow with the claimed versions this service knows in that workspace. A second start of
    * the same instance (another event id) or a start after its end changes nothing.
    */
-  async started(manager: EntityManager, workflowInstanceId: string, workspaceId: string | null, claimedVersionIds: string[]): Promise<string[]> {
-    // FOR KEY SHARE: a concurrent archive/delete of the version (which locks it FOR UPDATE) is serialised with the count.
+  async started(
+    manager: EntityManager,
+    workflowInstanceId: string,
+    workspaceId: string | null,
+    claimedVersionIds: string[],
+  ): Promise<string[]> {
+    // FOR KEY SHARE: a concurrent archive/delete of the version (which locks it FOR UPDATE) is serialised with the
+    // count.
     const known = (await manager.query(
       `SELECT id FROM config_versions WHERE id = ANY($1::text[]) AND workspace_id = $2::uuid ORDER BY id FOR KEY SHARE`,
       [[...new Set(claimedVersionIds)], workspaceId],
@@ -31,7 +37,12 @@ export class PinsRepository {
   }
 
   /** Releases the pins of an ended workflow, once; an end without a known start leaves a tombstone. */
-  async ended(manager: EntityManager, workflowInstanceId: string, workspaceId: string | null, eventType: WorkflowEndEventType): Promise<string[]> {
+  async ended(
+    manager: EntityManager,
+    workflowInstanceId: string,
+    workspaceId: string | null,
+    eventType: WorkflowEndEventType,
+  ): Promise<string[]> {
     const [rows] = (await manager.query(
       `UPDATE workflow_pins SET ended_at = now(), end_event_type = $2, updated_at = now()
        WHERE workflow_instance_id = $1 AND ended_at IS NULL RETURNING config_version_ids`,

@@ -24,7 +24,11 @@ export class RoutingContextCache {
   private readonly entries = new Map<string, { loadedAt: number; context: Promise<RoutingContext> }>();
   private readonly generations = new Map<string, number>();
 
-  async get(workspaceId: string, load: () => Promise<RoutingContext>, ttlMs = ROUTING_CONTEXT_TTL_MS): Promise<RoutingContext> {
+  async get(
+    workspaceId: string,
+    load: () => Promise<RoutingContext>,
+    ttlMs = ROUTING_CONTEXT_TTL_MS,
+  ): Promise<RoutingContext> {
     const now = Date.now();
     const cached = this.entries.get(workspaceId);
     if (cached && now - cached.loadedAt < ttlMs) return cached.context;

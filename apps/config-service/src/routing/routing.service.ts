@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  compileRouting, CompiledRoutingCache, normaliseRouteCodes, normaliseSiteCode, type SiteLocation, type ApprovalMatrixSnapshot, type ClusterMappingSnapshot, type CompiledRouting, type RouteResolution, type ScopeConfigSnapshot,
+  compileRouting,
+  CompiledRoutingCache,
+  normaliseRouteCodes,
+  normaliseSiteCode,
+  type SiteLocation,
+  type ApprovalMatrixSnapshot,
+  type ClusterMappingSnapshot,
+  type CompiledRouting,
+  type RouteResolution,
+  type ScopeConfigSnapshot,
 } from '@atp/approval-routing';
 import { ConflictError, NotFoundError, UnknownReferenceError } from '@atp/platform-http';
 import { ConfigVersionsRepository } from '../config-versions/config-versions.repository';
@@ -45,7 +54,11 @@ export class RoutingService {
     const codes = normaliseRouteCodes(dto);
     const route = routing.resolveRoute(
       {
-        workspaceId, ...codes, atpCategory: dto.atpCategory, asOf: dto.asOf ?? new Date().toISOString().slice(0, 10), site: site ?? null,
+        workspaceId,
+        ...codes,
+        atpCategory: dto.atpCategory,
+        asOf: dto.asOf ?? new Date().toISOString().slice(0, 10),
+        site: site ?? null,
         submittedBy: dto.submittedBy ?? null,
       },
       // Workload lives in workflow-service; a dry run assumes nobody is loaded.
@@ -58,10 +71,13 @@ export class RoutingService {
   private warnings(routing: CompiledRouting, codes: { vendorCode: string | null }): DryRunWarning[] {
     const { scopeConfig } = routing.snapshots;
     if (codes.vendorCode === null || scopeConfig.vendors.some((v) => v.vendorCode === codes.vendorCode)) return [];
-    return [{
-      code: 'UNKNOWN_VENDOR', field: 'vendorCode',
-      message: `vendor ${codes.vendorCode} is not in SCOPE_CONFIG v${scopeConfig.versionNumber}; only policies without a vendor can apply`,
-    }];
+    return [
+      {
+        code: 'UNKNOWN_VENDOR',
+        field: 'vendorCode',
+        message: `vendor ${codes.vendorCode} is not in SCOPE_CONFIG v${scopeConfig.versionNumber}; only policies without a vendor can apply`,
+      },
+    ];
   }
 
   /** One round trip for everything a dry run reads about the workspace besides the (cached) compiled versions. */
@@ -73,7 +89,12 @@ export class RoutingService {
            WHERE workspace_id = $1) AS sites,
          (SELECT coalesce(json_agg(DISTINCT user_id), '[]'::json) FROM workspace_members WHERE workspace_id = $1 AND status = 'ACTIVE') AS members`,
       [workspaceId],
-    )) as Array<{ workspaceExists: boolean | null; activeIds: Record<string, string> | null; sites: SiteLocation[]; members: string[] }>;
+    )) as Array<{
+      workspaceExists: boolean | null;
+      activeIds: Record<string, string> | null;
+      sites: SiteLocation[];
+      members: string[];
+    }>;
     return {
       workspaceExists: row.workspaceExists === true,
       activeIds: row.activeIds ?? {},
@@ -85,7 +106,13 @@ export class RoutingService {
   /** `activeIds`: source type → ACTIVE version id, when the caller has read them already. */
   async routingFor(workspaceId: string, activeIds?: Record<string, string>): Promise<CompiledRouting> {
     const manager = this.dataSource.manager;
-    const cached = activeIds && this.compiled.find({ approvalMatrix: activeIds.APPROVAL_MATRIX, clusterMapping: activeIds.CLUSTER_MAPPING, scopeConfig: activeIds.SCOPE_CONFIG });
+    const cached =
+      activeIds &&
+      this.compiled.find({
+        approvalMatrix: activeIds.APPROVAL_MATRIX,
+        clusterMapping: activeIds.CLUSTER_MAPPING,
+        scopeConfig: activeIds.SCOPE_CONFIG,
+      });
     if (cached) return cached;
     const [matrix, mapping, scopes] = await Promise.all([
       this.versions.findActive(manager, workspaceId, 'APPROVAL_MATRIX'),
@@ -93,9 +120,15 @@ export class RoutingService {
       this.versions.findActive(manager, workspaceId, 'SCOPE_CONFIG'),
     ]);
     if (!matrix || !mapping || !scopes) {
-      throw new ConflictError('NO_ACTIVE_CONFIG', 'routing needs an ACTIVE APPROVAL_MATRIX, CLUSTER_MAPPING and SCOPE_CONFIG', {
-        missing: [!matrix && 'APPROVAL_MATRIX', !mapping && 'CLUSTER_MAPPING', !scopes && 'SCOPE_CONFIG'].filter(Boolean),
-      });
+      throw new ConflictError(
+        'NO_ACTIVE_CONFIG',
+        'routing needs an ACTIVE APPROVAL_MATRIX, CLUSTER_MAPPING and SCOPE_CONFIG',
+        {
+          missing: [!matrix && 'APPROVAL_MATRIX', !mapping && 'CLUSTER_MAPPING', !scopes && 'SCOPE_CONFIG'].filter(
+            Boolean,
+          ),
+        },
+      );
     }
     const ids = { approvalMatrix: matrix.id, clusterMapping: mapping.id, scopeConfig: scopes.id };
     let routing = this.compiled.find(ids);

@@ -14,8 +14,20 @@ import { WorkspacesService } from '../directory/workspaces.service';
 import { csvOf } from './csv-writer';
 import { DataSource } from 'typeorm';
 import {
-  APPROVAL_ROLES, approverId, CHAINS, DEMO_WORKSPACE, PLATFORM_ADMIN_USER, POLICIES, REGIONS, SCOPES, SECOND_SITES, SECOND_STAFF,
-  SECOND_WORKSPACE, SITES, STAFF, VENDORS,
+  APPROVAL_ROLES,
+  approverId,
+  CHAINS,
+  DEMO_WORKSPACE,
+  PLATFORM_ADMIN_USER,
+  POLICIES,
+  REGIONS,
+  SCOPES,
+  SECOND_SITES,
+  SECOND_STAFF,
+  SECOND_WORKSPACE,
+  SITES,
+  STAFF,
+  VENDORS,
 } from './demo-workspace.data';
 
 const SEED_ACTOR = 'u-admin';
@@ -26,7 +38,12 @@ const SEED_ACTOR = 'u-admin';
  * only activated if it is still a DRAFT.
  */
 async function main(): Promise<void> {
-  const env = loadAppEnv({ ...process.env, SERVICE_NAME: 'config-service-seed', PORT: process.env.PORT ?? '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const env = loadAppEnv({
+    ...process.env,
+    SERVICE_NAME: 'config-service-seed',
+    PORT: process.env.PORT ?? '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { logger: ['error', 'warn'] });
   const log = (line: string) => console.log(`[seed] ${line}`);
   try {
@@ -38,7 +55,12 @@ async function main(): Promise<void> {
     const lifecycle = app.get(ConfigVersionsService);
     let created = 0;
 
-    const ensureUser = async (id: string, email: string, fullName: string, userType: 'INTERNAL' | 'CUSTOMER' | 'VENDOR') => {
+    const ensureUser = async (
+      id: string,
+      email: string,
+      fullName: string,
+      userType: 'INTERNAL' | 'CUSTOMER' | 'VENDOR',
+    ) => {
       try {
         await users.get(id);
       } catch (error) {
@@ -47,11 +69,14 @@ async function main(): Promise<void> {
         created++;
       }
     };
-    for (const [id, email, name, type] of [...STAFF, ...SECOND_STAFF, PLATFORM_ADMIN_USER]) await ensureUser(id, email, name, type);
-    const granted = (await app.get(DataSource).query(
-      `INSERT INTO platform_role_grants (user_id, role, granted_by) VALUES ($1, 'PLATFORM_ADMIN', 'seed') ON CONFLICT DO NOTHING RETURNING user_id`,
-      [PLATFORM_ADMIN_USER[0]],
-    )) as unknown[];
+    for (const [id, email, name, type] of [...STAFF, ...SECOND_STAFF, PLATFORM_ADMIN_USER])
+      await ensureUser(id, email, name, type);
+    const granted = (await app
+      .get(DataSource)
+      .query(
+        `INSERT INTO platform_role_grants (user_id, role, granted_by) VALUES ($1, 'PLATFORM_ADMIN', 'seed') ON CONFLICT DO NOTHING RETURNING user_id`,
+        [PLATFORM_ADMIN_USER[0]],
+      )) as unknown[];
     created += granted.length;
     const approvers: string[] = [];
     for (const region of REGIONS) {
@@ -59,15 +84,23 @@ async function main(): Promise<void> {
         for (const backup of [false, true]) {
           const id = approverId(role, region.code, backup);
           approvers.push(id);
-          await ensureUser(id, `${id.slice(2)}@xlsmart.example`, `${roleName} ${region.name}${backup ? ' (backup)' : ''}`, 'CUSTOMER');
+          await ensureUser(
+            id,
+            `${id.slice(2)}@xlsmart.example`,
+            `${roleName} ${region.name}${backup ? ' (backup)' : ''}`,
+            'CUSTOMER',
+          );
         }
       }
     }
 
-    const workspace = (await workspaces.findByCode(DEMO_WORKSPACE.code)) ?? (created++, await workspaces.create(DEMO_WORKSPACE, SEED_ACTOR));
+    const workspace =
+      (await workspaces.findByCode(DEMO_WORKSPACE.code)) ??
+      (created++, await workspaces.create(DEMO_WORKSPACE, SEED_ACTOR));
     const workspaceId = workspace.workspaceId;
     // Row-level security: each workspace's members, sites and config are written in that workspace's scope.
-    const membersOf = async (id: string) => (await runInWorkspace(id, () => members.all(id))).map((m) => `${m.userId}|${m.role}`);
+    const membersOf = async (id: string) =>
+      (await runInWorkspace(id, () => members.all(id))).map((m) => `${m.userId}|${m.role}`);
     const existing = new Set(await membersOf(workspaceId));
     const wanted: Array<[string, 'WORKSPACE_ADMIN' | 'DOC_CONTROL' | 'QA_ENGINEER' | 'APPROVER' | 'AUDITOR']> = [
       ...STAFF.map(([id, , , , role]) => [id, role] as [string, typeof role]),
@@ -106,29 +139,67 @@ async function main(): Promise<void> {
       vendors: VENDORS.map(([vendor_code, vendor_name, vendor_type]) => ({ vendor_code, vendor_name, vendor_type })),
     });
     await importAndActivate('SCOPE_CONFIG', scopeConfig);
-    await importAndActivate('APPROVAL_MATRIX', csvOf({
-      roles: APPROVAL_ROLES.map(([role_code, role_name, hierarchy_order, stage_group, is_final_approver]) => ({ role_code, role_name, hierarchy_order, stage_group, is_final_approver })),
-      policies: POLICIES.map(([scope, vendor, category], i) => ({
-        policy_key: `P${i + 1}`, scope_code: scope, vendor_code: vendor ?? '', atp_category: category, fallback_priority: vendor ? 0 : 1,
-        policy_name: `${scope} ${vendor ?? 'any vendor'} ${category}`,
-      })),
-      stages: POLICIES.flatMap(([, , category], i) => CHAINS[category].map(({ roleCode: role, stageName, slaHours: sla }, s) => ({
-        policy_key: `P${i + 1}`, stage_number: s + 1, stage_name: stageName, role_code: role, sequence_order: s + 1, sla_hours: sla,
-      }))),
-    }));
-    await importAndActivate('CLUSTER_MAPPING', csvOf({
-      clusters: REGIONS.flatMap((region) => region.clusters.map((cluster, i) => ({
-        cluster_code: cluster, scope_code: 'MW_NEW', region_name: region.name, region_code: region.code, m_sequence: `M${i + 1}`,
-      }))),
-      cluster_approvers: REGIONS.flatMap((region) => region.clusters.flatMap((cluster) => APPROVAL_ROLES.map(([role]) => ({
-        cluster_code: cluster, role_code: role, primary_user: approverId(role, region.code, false), backup_user: approverId(role, region.code, true),
-      })))),
-    }));
+    await importAndActivate(
+      'APPROVAL_MATRIX',
+      csvOf({
+        roles: APPROVAL_ROLES.map(([role_code, role_name, hierarchy_order, stage_group, is_final_approver]) => ({
+          role_code,
+          role_name,
+          hierarchy_order,
+          stage_group,
+          is_final_approver,
+        })),
+        policies: POLICIES.map(([scope, vendor, category], i) => ({
+          policy_key: `P${i + 1}`,
+          scope_code: scope,
+          vendor_code: vendor ?? '',
+          atp_category: category,
+          fallback_priority: vendor ? 0 : 1,
+          policy_name: `${scope} ${vendor ?? 'any vendor'} ${category}`,
+        })),
+        stages: POLICIES.flatMap(([, , category], i) =>
+          CHAINS[category].map(({ roleCode: role, stageName, slaHours: sla }, s) => ({
+            policy_key: `P${i + 1}`,
+            stage_number: s + 1,
+            stage_name: stageName,
+            role_code: role,
+            sequence_order: s + 1,
+            sla_hours: sla,
+          })),
+        ),
+      }),
+    );
+    await importAndActivate(
+      'CLUSTER_MAPPING',
+      csvOf({
+        clusters: REGIONS.flatMap((region) =>
+          region.clusters.map((cluster, i) => ({
+            cluster_code: cluster,
+            scope_code: 'MW_NEW',
+            region_name: region.name,
+            region_code: region.code,
+            m_sequence: `M${i + 1}`,
+          })),
+        ),
+        cluster_approvers: REGIONS.flatMap((region) =>
+          region.clusters.flatMap((cluster) =>
+            APPROVAL_ROLES.map(([role]) => ({
+              cluster_code: cluster,
+              role_code: role,
+              primary_user: approverId(role, region.code, false),
+              backup_user: approverId(role, region.code, true),
+            })),
+          ),
+        ),
+      }),
+    );
     log(`workspace ${DEMO_WORKSPACE.code} (${workspaceId}) ready`);
 
     // The second workspace: created by its own admin, who becomes its first WORKSPACE_ADMIN.
     const secondAdmin = SECOND_STAFF[0][0];
-    const second = (await workspaces.findByCode(SECOND_WORKSPACE.code)) ?? (created++, await workspaces.create(SECOND_WORKSPACE, secondAdmin));
+    const second =
+      (await workspaces.findByCode(SECOND_WORKSPACE.code)) ??
+      (created++, await workspaces.create(SECOND_WORKSPACE, secondAdmin));
     const secondMembers = new Set(await membersOf(second.workspaceId));
     for (const [userId, , , , role] of SECOND_STAFF) {
       if (secondMembers.has(`${userId}|${role}`)) continue;
@@ -137,10 +208,13 @@ async function main(): Promise<void> {
     }
     for (const [siteCode, siteName, region, city, clusterCode] of SECOND_SITES) {
       const site = { siteCode, siteName, region, city, clusterCode, isActive: true };
-      if (await runInWorkspace(second.workspaceId, () => sites.upsert(second.workspaceId, site, secondAdmin))) created++;
+      if (await runInWorkspace(second.workspaceId, () => sites.upsert(second.workspaceId, site, secondAdmin)))
+        created++;
     }
     await importAndActivate('SCOPE_CONFIG', scopeConfig, second.workspaceId, secondAdmin);
-    log(`workspace ${SECOND_WORKSPACE.code} (${second.workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`);
+    log(
+      `workspace ${SECOND_WORKSPACE.code} (${second.workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`,
+    );
   } finally {
     await app.close();
   }

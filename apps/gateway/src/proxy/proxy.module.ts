@@ -7,6 +7,13 @@ import { ProxyService } from './proxy.service';
 
 @Module({
   controllers: [ProxyController],
-  providers: [ProxyService, { provide: TokenVerifier, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => new TokenVerifier(authSettingsFrom(env)) }],
+  providers: [
+    ProxyService,
+    {
+      provide: TokenVerifier,
+      inject: [SERVICE_ENV],
+      useFactory: (env: AppEnv) => new TokenVerifier(authSettingsFrom(env)),
+    },
+  ],
 })
 export class ProxyModule {}

@@ -12,19 +12,33 @@ import { limitsOf, routeClassOf } from './route-classes';
 import { upstreamFor, type UpstreamService } from './service-routes';
 
 /** Connection-level headers that describe one hop and must not be forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 /** Never taken from a client: the caller is the verified token's subject, the services verify it again. */
 const CLIENT_HEADERS_DROPPED = new Set(['x-user-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
 function forwardable(headers: IncomingHttpHeaders, dropped: ReadonlySet<string> = new Set()): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) && !dropped.has(name.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) && !dropped.has(name.toLowerCase())),
+  );
 }
 
 const WORKSPACE_OF = /^\/api\/v1\/workspaces\/([^/?]+)/;
 
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number) {
-    super(413, 'PAYLOAD_TOO_LARGE', `The body is larger than the ${limitBytes} bytes this route accepts`, { limitBytes });
+    super(413, 'PAYLOAD_TOO_LARGE', `The body is larger than the ${limitBytes} bytes this route accepts`, {
+      limitBytes,
+    });
   }
 }
 
@@ -71,7 +85,8 @@ export class ProxyService {
 
   async forward(request: Request, response: Response): Promise<void> {
     const service = upstreamFor(request.originalUrl);
-    if (service === null) throw new DomainError(404, 'NOT_FOUND', `No service serves ${request.method} ${request.path}`);
+    if (service === null)
+      throw new DomainError(404, 'NOT_FOUND', `No service serves ${request.method} ${request.path}`);
     const limits = limitsOf(routeClassOf(request.originalUrl), this.env);
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limits.maxBodyBytes) {
@@ -116,19 +131,32 @@ export class ProxyService {
   private admit(key: string, limit: number, scope: 'user' | 'workspace'): void {
     const decision = this.limiter.take(key, limit);
     if (decision.allowed) return;
-    throw new DomainError(429, 'RATE_LIMITED', `Too many requests for this ${scope}; retry in ${decision.retryAfterSeconds} s`, {
-      scope,
-      retryAfterSeconds: decision.retryAfterSeconds,
-    });
+    throw new DomainError(
+      429,
+      'RATE_LIMITED',
+      `Too many requests for this ${scope}; retry in ${decision.retryAfterSeconds} s`,
+      {
+        scope,
+        retryAfterSeconds: decision.retryAfterSeconds,
+      },
+    );
   }
 
   /** The total time limit, and a client that leaves: both end the upstream request. */
-  private superviseExchange(request: Request, response: Response, upstream: ClientRequest, service: UpstreamService, totalMs: number): void {
+  private superviseExchange(
+    request: Request,
+    response: Response,
+    upstream: ClientRequest,
+    service: UpstreamService,
+    totalMs: number,
+  ): void {
     const timer = setTimeout(() => {
       upstream.destroy(Object.assign(new Error(`no complete answer within ${totalMs} ms`), { code: 'ETIMEDOUT' }));
     }, totalMs);
     timer.unref();
-    upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('upstream went idle'), { code: 'ETIMEDOUT' })));
+    upstream.on('timeout', () =>
+      upstream.destroy(Object.assign(new Error('upstream went idle'), { code: 'ETIMEDOUT' })),
+    );
     response.on('close', () => {
       clearTimeout(timer);
       if (!response.writableFinished) {
@@ -139,7 +167,10 @@ export class ProxyService {
     request.on('aborted', () => upstream.destroy());
   }
 
-  /** The service could not be reached, broke off or took too long: 502/504 problem+json, unless the answer already started. */
+  /**
+   * The service could not be reached, broke off or took too long: 502/504 problem+json, unless the answer already
+   * started.
+   */
   private fail(response: Response, service: UpstreamService, error: NodeJS.ErrnoException): void {
     if (response.headersSent) {
       response.destroy(error);
@@ -152,14 +183,32 @@ export class ProxyService {
     }
     const timedOut = error.code === 'ETIMEDOUT';
     const code = timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
-    this.problem(response, timedOut ? 504 : 502, code, `${service}-service did not answer: ${error.message}`, { service });
+    this.problem(response, timedOut ? 504 : 502, code, `${service}-service did not answer: ${error.message}`, {
+      service,
+    });
   }
 
-  private problem(response: Response, status: number, code: string, detail: string, extensions: Record<string, unknown>): void {
+  private problem(
+    response: Response,
+    status: number,
+    code: string,
+    detail: string,
+    extensions: Record<string, unknown>,
+  ): void {
     const title = status === 504 ? 'Gateway Timeout' : status === 413 ? 'Content Too Large' : 'Bad Gateway';
     response
       .status(status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ type: problemType(code), title, status, code, detail, instance: response.req.originalUrl, ...extensions }));
+      .send(
+        JSON.stringify({
+          type: problemType(code),
+          title,
+          status,
+          code,
+          detail,
+          instance: response.req.originalUrl,
+          ...extensions,
+        }),
+      );
   }
 }

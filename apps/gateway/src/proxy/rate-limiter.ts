@@ -27,7 +27,10 @@ export class RateLimiter {
       this.windows.set(key, window);
     }
     if (window.count >= limit) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000)),
+      };
     }
     window.count++;
     return { allowed: true, retryAfterSeconds: 0 };

@@ -25,10 +25,20 @@ describe('upstreamFor', () => {
     expect(upstreamFor(path)).toBe(service);
   });
 
-  it.each(['/api/v1', '/api/v2/users', '/health/ready', '/api/v1/nothing', '/api/v1/workspaces/ws-1/unknown', '/api/v1/workspaces/ws-1/integrity/nobody/audits',
+  it.each([
+    '/api/v1',
+    '/api/v2/users',
+    '/health/ready',
+    '/api/v1/nothing',
+    '/api/v1/workspaces/ws-1/unknown',
+    '/api/v1/workspaces/ws-1/integrity/nobody/audits',
     // Object's own members are no resources (the security sweep found these answered 500).
-    '/api/v1/workspaces/ws-1/integrity/__proto__/audits', '/api/v1/workspaces/ws-1/integrity/constructor/audits',
-    '/api/v1/workspaces/ws-1/constructor', '/api/v1/toString', '/api/v1/__proto__'])('%s → nobody', (path) => {
+    '/api/v1/workspaces/ws-1/integrity/__proto__/audits',
+    '/api/v1/workspaces/ws-1/integrity/constructor/audits',
+    '/api/v1/workspaces/ws-1/constructor',
+    '/api/v1/toString',
+    '/api/v1/__proto__',
+  ])('%s → nobody', (path) => {
     expect(upstreamFor(path)).toBeNull();
   });
 });

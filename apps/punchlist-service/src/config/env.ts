@@ -9,9 +9,27 @@ export const punchlist_serviceEnvSchema = {
   ...authEnvSchema,
   ...integrityEnvSchema,
   ...blobStoreEnvSchema,
-  PUNCHLIST_REMINDER_AFTER_DAYS: { kind: 'int', min: 1, max: 3650, default: 30, description: 'days without progress before a reminder' },
-  PUNCHLIST_STALLED_AFTER_DAYS: { kind: 'int', min: 1, max: 3650, default: 60, description: 'days without progress before STALLED' },
-  PUNCHLIST_STALL_SWEEP_INTERVAL_MS: { kind: 'int', min: 0, max: 86_400_000, default: 3_600_000, description: 'stall sweeper period; 0 disables it (tests call it)' },
+  PUNCHLIST_REMINDER_AFTER_DAYS: {
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    default: 30,
+    description: 'days without progress before a reminder',
+  },
+  PUNCHLIST_STALLED_AFTER_DAYS: {
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    default: 60,
+    description: 'days without progress before STALLED',
+  },
+  PUNCHLIST_STALL_SWEEP_INTERVAL_MS: {
+    kind: 'int',
+    min: 0,
+    max: 86_400_000,
+    default: 3_600_000,
+    description: 'stall sweeper period; 0 disables it (tests call it)',
+  },
 } as const;
 
 export type AppEnv = EnvOf<typeof punchlist_serviceEnvSchema>;

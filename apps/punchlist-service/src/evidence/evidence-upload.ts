@@ -16,11 +16,20 @@ export interface ReceivedEvidence {
  * the blob store, type decided from the content, size limited while streaming; every refusal is a 4xx
  * and leaves nothing stored.
  */
-export async function receiveEvidence(request: Request, store: BlobStore, blobKey: string, maxBytes: number): Promise<ReceivedEvidence> {
+export async function receiveEvidence(
+  request: Request,
+  store: BlobStore,
+  blobKey: string,
+  maxBytes: number,
+): Promise<ReceivedEvidence> {
   const { fields, file } = await receiveMultipartUpload(request, { store, blobKey, maxBytes, textFields: ['comment'] });
   const comment = fields.comment?.trim() ? fields.comment : null;
   return {
-    blobKey: file.blob.key, fileName: file.fileName.slice(0, 255), contentType: file.type.contentType, sizeBytes: file.blob.sizeBytes,
-    sha256: file.blob.sha256, comment,
+    blobKey: file.blob.key,
+    fileName: file.fileName.slice(0, 255),
+    contentType: file.type.contentType,
+    sizeBytes: file.blob.sizeBytes,
+    sha256: file.blob.sha256,
+    comment,
   };
 }

@@ -25,7 +25,13 @@ export interface MoveCommand {
 export interface MoveResult {
   punchlistId: string;
   punchlistStatus: 'OPEN' | 'CLEARED';
-  item: { id: string; itemNumber: number; status: ItemStatus; previousStatus: ItemStatus; evidence: PunchEvidenceRefV1 | null };
+  item: {
+    id: string;
+    itemNumber: number;
+    status: ItemStatus;
+    previousStatus: ItemStatus;
+    evidence: PunchEvidenceRefV1 | null;
+  };
 }
 
 /**
@@ -44,16 +50,23 @@ export class ItemLifecycle {
   ) {}
 
   /** A cheap check before an upload is streamed: refuses a move that cannot happen without storing anything. */
-  async precheck(command: Pick<MoveCommand, 'workspaceId' | 'punchlistId' | 'itemId' | 'action' | 'actorId' | 'actorRoles'>): Promise<void> {
+  async precheck(
+    command: Pick<MoveCommand, 'workspaceId' | 'punchlistId' | 'itemId' | 'action' | 'actorId' | 'actorRoles'>,
+  ): Promise<void> {
     const manager = this.dataSource.manager;
     const punchlist = await this.punchlists.findPunchlist(manager, command.workspaceId, command.punchlistId);
     const item = await this.punchlists.itemOf(manager, punchlist.id, command.itemId);
-    decideMove(command.action, item.status, { workspaceRoles: command.actorRoles, isIssuer: punchlist.issuedBy === command.actorId });
+    decideMove(command.action, item.status, {
+      workspaceRoles: command.actorRoles,
+      isIssuer: punchlist.issuedBy === command.actorId,
+    });
   }
 
   /** Whether an evidence row points at this blob (an upload answered by an idempotent replay does not). */
   async blobInUse(blobKey: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM punchlist_evidence WHERE blob_key = $1`, [blobKey])) as unknown[];
+    const rows = (await this.dataSource.query(`SELECT 1 FROM punchlist_evidence WHERE blob_key = $1`, [
+      blobKey,
+    ])) as unknown[];
     return rows.length > 0;
   }
 
@@ -67,9 +80,10 @@ export class ItemLifecycle {
         route,
         fingerprintBody,
         async () => ({
-        status: 200,
-        body: await this.apply(manager, command),
-      }));
+          status: 200,
+          body: await this.apply(manager, command),
+        }),
+      );
     });
   }
 
@@ -77,22 +91,52 @@ export class ItemLifecycle {
     const now = this.clock.now();
     const locked = await this.punchlists.lockItem(manager, command.workspaceId, command.punchlistId, command.itemId);
     const { item } = locked;
-    const transition = decideMove(command.action, item.status, { workspaceRoles: command.actorRoles, isIssuer: locked.punchlist.issuedBy === command.actorId });
+    const transition = decideMove(command.action, item.status, {
+      workspaceRoles: command.actorRoles,
+      isIssuer: locked.punchlist.issuedBy === command.actorId,
+    });
     // Only a CLOSE can leave no item open: closes of one punchlist serialise, so the last one sees 0 exactly.
-    const punchlist = transition.to === 'CLOSED' ? await this.punchlists.lockPunchlist(manager, command.workspaceId, locked.punchlist.id) : locked.punchlist;
+    const punchlist =
+      transition.to === 'CLOSED'
+        ? await this.punchlists.lockPunchlist(manager, command.workspaceId, locked.punchlist.id)
+        : locked.punchlist;
     if (punchlist.status !== 'OPEN') {
-      throw new ConflictError('PUNCHLIST_CLEARED', `punchlist ${punchlist.id} is ${punchlist.status}`, { currentStatus: punchlist.status });
+      throw new ConflictError('PUNCHLIST_CLEARED', `punchlist ${punchlist.id} is ${punchlist.status}`, {
+        currentStatus: punchlist.status,
+      });
     }
-    const evidence = command.evidence ? await this.insertEvidence(manager, punchlist, item, command.evidence, command.actorId, now) : null;
+    const evidence = command.evidence
+      ? await this.insertEvidence(manager, punchlist, item, command.evidence, command.actorId, now)
+      : null;
     const { openItems } = await this.punchlists.applyMove(manager, {
-      punchlist, item, to: transition.to, at: now, actorId: command.actorId, comment: command.comment, evidenceId: evidence?.evidenceId ?? null,
+      punchlist,
+      item,
+      to: transition.to,
+      at: now,
+      actorId: command.actorId,
+      comment: command.comment,
+      evidenceId: evidence?.evidenceId ?? null,
     });
     const context = { workspaceId: punchlist.workspaceId, actorId: command.actorId, occurredAt: now };
-    await this.events.publish(manager, PunchItemStatusChangedV1, punchlist.id, {
-      punchlistId: punchlist.id, workflowInstanceId: punchlist.workflowInstanceId, submissionId: punchlist.submissionId, itemId: item.id,
-      itemNumber: item.itemNumber, fromStatus: item.status, toStatus: transition.to, actorId: command.actorId, comment: command.comment,
-      changedAt: now.toISOString(), evidence,
-    }, context);
+    await this.events.publish(
+      manager,
+      PunchItemStatusChangedV1,
+      punchlist.id,
+      {
+        punchlistId: punchlist.id,
+        workflowInstanceId: punchlist.workflowInstanceId,
+        submissionId: punchlist.submissionId,
+        itemId: item.id,
+        itemNumber: item.itemNumber,
+        fromStatus: item.status,
+        toStatus: transition.to,
+        actorId: command.actorId,
+        comment: command.comment,
+        changedAt: now.toISOString(),
+        evidence,
+      },
+      context,
+    );
     let punchlistStatus: 'OPEN' | 'CLEARED' = 'OPEN';
     if (openItems === 0) {
       await this.clear(manager, punchlist, command.actorId, now);
@@ -109,12 +153,29 @@ export class ItemLifecycle {
     await this.punchlists.clear(manager, punchlist.id, actorId, now);
     // Punchlists of one workflow clear under different locks; two clearing at once could both count the
     // other as open. The workflow-wide advisory lock makes the last one see 0.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`punchlists-of:${punchlist.workflowInstanceId}`]);
-    const open = await this.punchlists.openPunchlistsOfWorkflow(manager, punchlist.workspaceId, punchlist.workflowInstanceId);
-    await this.events.publish(manager, PunchlistClearedV1, punchlist.id, {
-      punchlistId: punchlist.id, workflowInstanceId: punchlist.workflowInstanceId, workflowStageId: punchlist.workflowStageId,
-      submissionId: punchlist.submissionId, clearedBy: actorId, clearedAt: now.toISOString(), openPunchlistsOfWorkflow: open,
-    }, { workspaceId: punchlist.workspaceId, actorId, occurredAt: now });
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `punchlists-of:${punchlist.workflowInstanceId}`,
+    ]);
+    const open = await this.punchlists.openPunchlistsOfWorkflow(
+      manager,
+      punchlist.workspaceId,
+      punchlist.workflowInstanceId,
+    );
+    await this.events.publish(
+      manager,
+      PunchlistClearedV1,
+      punchlist.id,
+      {
+        punchlistId: punchlist.id,
+        workflowInstanceId: punchlist.workflowInstanceId,
+        workflowStageId: punchlist.workflowStageId,
+        submissionId: punchlist.submissionId,
+        clearedBy: actorId,
+        clearedAt: now.toISOString(),
+        openPunchlistsOfWorkflow: open,
+      },
+      { workspaceId: punchlist.workspaceId, actorId, occurredAt: now },
+    );
   }
 
   private async insertEvidence(
@@ -130,9 +191,26 @@ export class ItemLifecycle {
          uploaded_by, uploaded_at, comment)
        SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10 FROM punchlist_evidence WHERE punchlist_item_id = $2
        RETURNING id, version`,
-      [punchlist.workspaceId, item.id, evidence.blobKey, evidence.fileName, evidence.contentType, evidence.sizeBytes, evidence.sha256, actorId, now,
-        evidence.comment],
+      [
+        punchlist.workspaceId,
+        item.id,
+        evidence.blobKey,
+        evidence.fileName,
+        evidence.contentType,
+        evidence.sizeBytes,
+        evidence.sha256,
+        actorId,
+        now,
+        evidence.comment,
+      ],
     )) as Array<{ id: string; version: number }>;
-    return { evidenceId: row.id, version: row.version, fileName: evidence.fileName, contentType: evidence.contentType, sizeBytes: evidence.sizeBytes, sha256: evidence.sha256 };
+    return {
+      evidenceId: row.id,
+      version: row.version,
+      fileName: evidence.fileName,
+      contentType: evidence.contentType,
+      sizeBytes: evidence.sizeBytes,
+      sha256: evidence.sha256,
+    };
   }
 }

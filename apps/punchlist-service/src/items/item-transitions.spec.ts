@@ -17,11 +17,19 @@ describe('punch item transition table', () => {
   });
 
   const actions: ItemAction[] = ['RECTIFY', 'VERIFY', 'CLOSE', 'REJECT'];
-  const illegal = PUNCH_ITEM_STATUSES.flatMap((from) => actions.filter((a) => !transitionFor(a, from)).map((a) => [a, from] as const));
+  const illegal = PUNCH_ITEM_STATUSES.flatMap((from) =>
+    actions.filter((a) => !transitionFor(a, from)).map((a) => [a, from] as const),
+  );
 
   it.each(illegal)('refuses %s from %s with a 409 naming the current status', (action, from) => {
-    expect(() => decideMove(action, from, { workspaceRoles: ['DOC_CONTROL', 'QA_ENGINEER', 'APPROVER'], isIssuer: true })).toThrow(
-      expect.objectContaining({ status: 409, code: 'ILLEGAL_ITEM_TRANSITION', extensions: expect.objectContaining({ currentStatus: from }) }),
+    expect(() =>
+      decideMove(action, from, { workspaceRoles: ['DOC_CONTROL', 'QA_ENGINEER', 'APPROVER'], isIssuer: true }),
+    ).toThrow(
+      expect.objectContaining({
+        status: 409,
+        code: 'ILLEGAL_ITEM_TRANSITION',
+        extensions: expect.objectContaining({ currentStatus: from }),
+      }),
     );
   });
 
@@ -32,9 +40,13 @@ describe('punch item transition table', () => {
   });
 
   it('lets only the issuer close, and only DOC_CONTROL rectify and QA verify', () => {
-    expect(() => decideMove('CLOSE', 'QA_VERIFIED', otherApprover)).toThrow(expect.objectContaining({ status: 403, code: 'NOT_ISSUER' }));
+    expect(() => decideMove('CLOSE', 'QA_VERIFIED', otherApprover)).toThrow(
+      expect.objectContaining({ status: 403, code: 'NOT_ISSUER' }),
+    );
     expect(() => decideMove('CLOSE', 'QA_VERIFIED', qa)).toThrow(expect.objectContaining({ status: 403 }));
-    expect(() => decideMove('VERIFY', 'RECTIFIED', docControl)).toThrow(expect.objectContaining({ status: 403, code: 'ROLE_REQUIRED' }));
+    expect(() => decideMove('VERIFY', 'RECTIFIED', docControl)).toThrow(
+      expect.objectContaining({ status: 403, code: 'ROLE_REQUIRED' }),
+    );
     expect(() => decideMove('RECTIFY', 'OPEN', qa)).toThrow(expect.objectContaining({ status: 403 }));
     expect(() => decideMove('REJECT', 'RECTIFIED', issuer)).toThrow(expect.objectContaining({ status: 403 }));
     expect(() => decideMove('REJECT', 'QA_VERIFIED', qa)).toThrow(expect.objectContaining({ code: 'NOT_ISSUER' }));

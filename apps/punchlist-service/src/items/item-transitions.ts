@@ -44,16 +44,26 @@ export function decideMove(action: ItemAction, from: ItemStatus, mover: Mover): 
   const transition = transitionFor(action, from);
   if (!transition) {
     const allowed = itemTransitions.filter((t) => t.action === action).map((t) => t.from);
-    throw new ConflictError('ILLEGAL_ITEM_TRANSITION', `The item is ${from}: ${action.toLowerCase()} needs it ${allowed.join(' or ')}`, {
-      currentStatus: from,
-      action,
-    });
+    throw new ConflictError(
+      'ILLEGAL_ITEM_TRANSITION',
+      `The item is ${from}: ${action.toLowerCase()} needs it ${allowed.join(' or ')}`,
+      {
+        currentStatus: from,
+        action,
+      },
+    );
   }
   if (!mayMove(transition, mover)) {
     if (transition.by === 'ISSUER') {
-      throw new DomainError(403, 'NOT_ISSUER', `Only the approver who issued this punchlist may ${action.toLowerCase()} a ${from} item`);
+      throw new DomainError(
+        403,
+        'NOT_ISSUER',
+        `Only the approver who issued this punchlist may ${action.toLowerCase()} a ${from} item`,
+      );
     }
-    throw new DomainError(403, 'ROLE_REQUIRED', `This move needs the workspace role ${transition.by}`, { requiredRoles: [transition.by] });
+    throw new DomainError(403, 'ROLE_REQUIRED', `This move needs the workspace role ${transition.by}`, {
+      requiredRoles: [transition.by],
+    });
   }
   return transition;
 }

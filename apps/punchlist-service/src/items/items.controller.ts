@@ -56,7 +56,13 @@ export class ItemsController {
     @Caller() caller: AuthenticatedCaller,
     @Body() body: AssignItemDto,
   ) {
-    return this.editing.assign(workspaceId, punchlistId, itemId, { id: caller.userId, roles: caller.workspaceRoles }, body);
+    return this.editing.assign(
+      workspaceId,
+      punchlistId,
+      itemId,
+      { id: caller.userId, roles: caller.workspaceRoles },
+      body,
+    );
   }
 
   /** Multipart `file` (evidence, streamed into the store) + `comment` → RECTIFIED. */
@@ -73,7 +79,14 @@ export class ItemsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const target = { workspaceId, punchlistId, itemId, action: 'RECTIFY' as const, actorId: caller.userId, actorRoles: caller.workspaceRoles };
+    const target = {
+      workspaceId,
+      punchlistId,
+      itemId,
+      action: 'RECTIFY' as const,
+      actorId: caller.userId,
+      actorRoles: caller.workspaceRoles,
+    };
     await this.lifecycle.precheck(target);
     const blobKey = `punchlist-evidence/${workspaceId}/${punchlistId}/${itemId}/${randomUUID()}`;
     const evidence = await receiveEvidence(request, this.store, blobKey, this.env.UPLOAD_MAX_FILE_BYTES);
@@ -101,7 +114,15 @@ export class ItemsController {
     @Body() body: MoveCommentDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.move('VERIFY', { workspaceId, punchlistId, itemId, caller, idempotencyKey, comment: body.comment, response });
+    return this.move('VERIFY', {
+      workspaceId,
+      punchlistId,
+      itemId,
+      caller,
+      idempotencyKey,
+      comment: body.comment,
+      response,
+    });
   }
 
   /** Only the approver who issued the punchlist (checked against the punchlist, not just the role). */
@@ -117,7 +138,15 @@ export class ItemsController {
     @Body() body: MoveCommentDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.move('CLOSE', { workspaceId, punchlistId, itemId, caller, idempotencyKey, comment: body.comment, response });
+    return this.move('CLOSE', {
+      workspaceId,
+      punchlistId,
+      itemId,
+      caller,
+      idempotencyKey,
+      comment: body.comment,
+      response,
+    });
   }
 
   /** QA rejects a RECTIFIED item, the issuer a QA_VERIFIED one: back to the vendor. */
@@ -133,13 +162,27 @@ export class ItemsController {
     @Body() body: RejectDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.move('REJECT', { workspaceId, punchlistId, itemId, caller, idempotencyKey, comment: body.comment, response });
+    return this.move('REJECT', {
+      workspaceId,
+      punchlistId,
+      itemId,
+      caller,
+      idempotencyKey,
+      comment: body.comment,
+      response,
+    });
   }
 
   private async move(action: ItemAction, call: MoveCall) {
     const command: MoveCommand = {
-      workspaceId: call.workspaceId, punchlistId: call.punchlistId, itemId: call.itemId, action, actorId: call.caller.userId,
-      actorRoles: call.caller.workspaceRoles, comment: call.comment?.trim() || null, idempotencyKey: call.idempotencyKey,
+      workspaceId: call.workspaceId,
+      punchlistId: call.punchlistId,
+      itemId: call.itemId,
+      action,
+      actorId: call.caller.userId,
+      actorRoles: call.caller.workspaceRoles,
+      comment: call.comment?.trim() || null,
+      idempotencyKey: call.idempotencyKey,
     };
     const result = await this.lifecycle.move(command);
     call.response.status(result.status);

@@ -16,15 +16,24 @@ export interface NewPunchItem {
 }
 
 /** Field errors for items that do not belong on a punchlist of `origin` (empty = all fine). */
-export function punchItemErrors(origin: PunchlistOriginV1, items: readonly NewPunchItem[], field = 'items'): FieldError[] {
+export function punchItemErrors(
+  origin: PunchlistOriginV1,
+  items: readonly NewPunchItem[],
+  field = 'items',
+): FieldError[] {
   const allowed = severitiesOf[origin];
   const errors: FieldError[] = [];
   if (items.length === 0) errors.push({ field, message: 'at least one item is required' });
   items.forEach((item, index) => {
     if (!allowed.includes(item.severity)) {
-      errors.push({ field: `${field}.${index}.severity`, message: `${item.severity} is not allowed on a ${origin} punchlist (allowed: ${allowed.join(', ')})`, value: item.severity });
+      errors.push({
+        field: `${field}.${index}.severity`,
+        message: `${item.severity} is not allowed on a ${origin} punchlist (allowed: ${allowed.join(', ')})`,
+        value: item.severity,
+      });
     }
-    if (item.description.trim() === '') errors.push({ field: `${field}.${index}.description`, message: 'must not be blank' });
+    if (item.description.trim() === '')
+      errors.push({ field: `${field}.${index}.description`, message: 'must not be blank' });
   });
   return errors;
 }

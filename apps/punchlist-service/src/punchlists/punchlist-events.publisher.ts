@@ -18,7 +18,13 @@ export interface PublishContext {
 export class PunchlistEventsPublisher {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async publish<P>(manager: EntityManager, definition: EventDefinition<P>, punchlistId: string, payload: P, context: PublishContext): Promise<void> {
+  async publish<P>(
+    manager: EntityManager,
+    definition: EventDefinition<P>,
+    punchlistId: string,
+    payload: P,
+    context: PublishContext,
+  ): Promise<void> {
     await this.outbox.append(manager, {
       definition,
       workspaceId: context.workspaceId,

@@ -37,15 +37,34 @@ export class PunchlistRepository {
   /** Null when the stage has a punchlist already (a redelivered or replayed decision). */
   async insertPunchlist(
     manager: EntityManager,
-    row: { workspaceId: string; workflowInstanceId: string; workflowStageId: string; submissionId: string; origin: PunchlistOriginV1;
-      issuedBy: string; issuedAt: Date; notes: string | null; sourceEventId: string },
+    row: {
+      workspaceId: string;
+      workflowInstanceId: string;
+      workflowStageId: string;
+      submissionId: string;
+      origin: PunchlistOriginV1;
+      issuedBy: string;
+      issuedAt: Date;
+      notes: string | null;
+      sourceEventId: string;
+    },
   ): Promise<string | null> {
     const inserted = (await manager.query(
       `INSERT INTO punchlists (workspace_id, workflow_instance_id, workflow_stage_id, submission_id, origin, issued_by, issued_at, notes,
          source_event_id, last_progress_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7)
        ON CONFLICT (workflow_stage_id) DO NOTHING RETURNING id`,
-      [row.workspaceId, row.workflowInstanceId, row.workflowStageId, row.submissionId, row.origin, row.issuedBy, row.issuedAt, row.notes, row.sourceEventId],
+      [
+        row.workspaceId,
+        row.workflowInstanceId,
+        row.workflowStageId,
+        row.submissionId,
+        row.origin,
+        row.issuedBy,
+        row.issuedAt,
+        row.notes,
+        row.sourceEventId,
+      ],
     )) as Array<{ id: string }>;
     return inserted[0]?.id ?? null;
   }
@@ -64,9 +83,10 @@ export class PunchlistRepository {
   ): Promise<PunchlistItemIssuedV1[]> {
     let next = firstNumber;
     if (next === undefined) {
-      const [row] = (await manager.query(`SELECT COALESCE(max(item_number), 0) + 1 AS next FROM punchlist_items WHERE punchlist_id = $1`, [
-        punchlist.id,
-      ])) as Array<{ next: number }>;
+      const [row] = (await manager.query(
+        `SELECT COALESCE(max(item_number), 0) + 1 AS next FROM punchlist_items WHERE punchlist_id = $1`,
+        [punchlist.id],
+      )) as Array<{ next: number }>;
       next = Number(row.next);
     }
     const numbers = items.map((_, index) => (next as number) + index);
@@ -82,7 +102,11 @@ export class PunchlistRepository {
          SELECT $1, $2, id, 'CREATED', NULL, 'OPEN', $3, $4 FROM inserted)
        SELECT id AS "itemId", item_number AS "itemNumber", item_code AS "itemCode", description, severity FROM inserted ORDER BY item_number`,
       [
-        punchlist.workspaceId, punchlist.id, identifiedBy, at, numbers,
+        punchlist.workspaceId,
+        punchlist.id,
+        identifiedBy,
+        at,
+        numbers,
         items.map((item, index) => itemCodeOf(item.itemCode, numbers[index])),
         items.map((item) => item.description),
         items.map((item) => item.severity),
@@ -95,9 +119,10 @@ export class PunchlistRepository {
 
   /** The punchlist, locked: moves of one punchlist serialise, which makes "every item CLOSED" exact. */
   async lockPunchlist(manager: EntityManager, workspaceId: string, punchlistId: string): Promise<PunchlistRow> {
-    const rows = (await manager.query(`SELECT ${PUNCHLIST_COLUMNS} FROM punchlists WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
-      workspaceId, punchlistId,
-    ])) as PunchlistRow[];
+    const rows = (await manager.query(
+      `SELECT ${PUNCHLIST_COLUMNS} FROM punchlists WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, punchlistId],
+    )) as PunchlistRow[];
     if (!rows[0]) throw new NotFoundError('punchlist', punchlistId);
     return rows[0];
   }
@@ -107,7 +132,12 @@ export class PunchlistRepository {
    * missing. Moves of one item serialise on the item's lock; only a CLOSE also needs the punchlist's
    * (`lockPunchlist`, always taken after the item's, so the order is the same everywhere).
    */
-  async lockItem(manager: EntityManager, workspaceId: string, punchlistId: string, itemId: string): Promise<{ punchlist: PunchlistRow; item: ItemRow }> {
+  async lockItem(
+    manager: EntityManager,
+    workspaceId: string,
+    punchlistId: string,
+    itemId: string,
+  ): Promise<{ punchlist: PunchlistRow; item: ItemRow }> {
     const rows = (await manager.query(
       `SELECT row_to_json(p_cols) AS punchlist, row_to_json(i_cols) AS item
        FROM punchlists p JOIN punchlist_items i ON i.punchlist_id = p.id,
@@ -135,7 +165,15 @@ export class PunchlistRepository {
    */
   async applyMove(
     manager: EntityManager,
-    move: { punchlist: PunchlistRow; item: ItemRow; to: ItemStatus; at: Date; actorId: string; comment: string | null; evidenceId: string | null },
+    move: {
+      punchlist: PunchlistRow;
+      item: ItemRow;
+      to: ItemStatus;
+      at: Date;
+      actorId: string;
+      comment: string | null;
+      evidenceId: string | null;
+    },
   ): Promise<{ openItems: number }> {
     const { punchlist, item } = move;
     const rows = (await manager.query(
@@ -155,38 +193,63 @@ export class PunchlistRepository {
        SELECT (SELECT count(*)::int FROM moved) AS moved,
          (SELECT count(*)::int FROM punchlist_items WHERE punchlist_id = $8::text AND id <> $1::text AND status <> 'CLOSED')
            + CASE WHEN $3::text = 'CLOSED' THEN 0 ELSE 1 END AS "openItems"`,
-      [item.id, item.status, move.to, move.evidenceId, move.at, move.actorId, punchlist.workspaceId, punchlist.id, move.comment],
+      [
+        item.id,
+        item.status,
+        move.to,
+        move.evidenceId,
+        move.at,
+        move.actorId,
+        punchlist.workspaceId,
+        punchlist.id,
+        move.comment,
+      ],
     )) as Array<{ moved: number; openItems: number }>;
     if (rows[0].moved !== 1) throw new Error(`item ${item.id} changed under its lock`);
     return { openItems: rows[0].openItems };
   }
 
   async findPunchlist(manager: EntityManager, workspaceId: string, punchlistId: string): Promise<PunchlistRow> {
-    const rows = (await manager.query(`SELECT ${PUNCHLIST_COLUMNS} FROM punchlists WHERE workspace_id = $1 AND id = $2`, [workspaceId, punchlistId])) as PunchlistRow[];
+    const rows = (await manager.query(
+      `SELECT ${PUNCHLIST_COLUMNS} FROM punchlists WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, punchlistId],
+    )) as PunchlistRow[];
     if (!rows[0]) throw new NotFoundError('punchlist', punchlistId);
     return rows[0];
   }
 
   async itemOf(manager: EntityManager, punchlistId: string, itemId: string): Promise<ItemRow> {
-    const rows = (await manager.query(`SELECT ${ITEM_COLUMNS} FROM punchlist_items WHERE punchlist_id = $1 AND id = $2`, [punchlistId, itemId])) as ItemRow[];
+    const rows = (await manager.query(
+      `SELECT ${ITEM_COLUMNS} FROM punchlist_items WHERE punchlist_id = $1 AND id = $2`,
+      [punchlistId, itemId],
+    )) as ItemRow[];
     if (!rows[0]) throw new NotFoundError('punch item', itemId);
     return rows[0];
   }
 
   async recordProgress(manager: EntityManager, punchlistId: string, at: Date): Promise<void> {
-    await manager.query(`UPDATE punchlists SET last_progress_at = $2, reminded_at = NULL, stalled_at = NULL, updated_at = now() WHERE id = $1`, [punchlistId, at]);
+    await manager.query(
+      `UPDATE punchlists SET last_progress_at = $2, reminded_at = NULL, stalled_at = NULL, updated_at = now() WHERE id = $1`,
+      [punchlistId, at],
+    );
   }
 
   async clear(manager: EntityManager, punchlistId: string, by: string, at: Date): Promise<void> {
-    await manager.query(`UPDATE punchlists SET status = 'CLEARED', cleared_by = $2, cleared_at = $3, stalled_at = NULL, updated_at = now() WHERE id = $1`, [
-      punchlistId, by, at,
-    ]);
+    await manager.query(
+      `UPDATE punchlists SET status = 'CLEARED', cleared_by = $2, cleared_at = $3, stalled_at = NULL, updated_at = now() WHERE id = $1`,
+      [punchlistId, by, at],
+    );
   }
 
-  async openPunchlistsOfWorkflow(manager: EntityManager, workspaceId: string, workflowInstanceId: string): Promise<number> {
-    const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM punchlists WHERE workspace_id = $1 AND workflow_instance_id = $2 AND status = 'OPEN'`, [
-      workspaceId, workflowInstanceId,
-    ])) as Array<{ n: number }>;
+  async openPunchlistsOfWorkflow(
+    manager: EntityManager,
+    workspaceId: string,
+    workflowInstanceId: string,
+  ): Promise<number> {
+    const [{ n }] = (await manager.query(
+      `SELECT count(*)::int AS n FROM punchlists WHERE workspace_id = $1 AND workflow_instance_id = $2 AND status = 'OPEN'`,
+      [workspaceId, workflowInstanceId],
+    )) as Array<{ n: number }>;
     return n;
   }
 }

@@ -50,10 +50,24 @@ export class PunchlistQueries {
          AND ($7::boolean IS NULL OR (p.stalled_at IS NOT NULL) = $7)
          AND ($8::timestamptz IS NULL OR (p.issued_at, p.id) < ($8, $9))
        ORDER BY p.issued_at DESC, p.id DESC LIMIT $10`,
-      [workspaceId, query.workflowInstanceId ?? null, query.submissionId ?? null, query.siteCode ?? null, query.vendorCode ?? null,
-        query.status ?? null, query.stalled === undefined ? null : query.stalled === 'true', after?.issuedAt ?? null, after?.id ?? null, limit + 1],
+      [
+        workspaceId,
+        query.workflowInstanceId ?? null,
+        query.submissionId ?? null,
+        query.siteCode ?? null,
+        query.vendorCode ?? null,
+        query.status ?? null,
+        query.stalled === undefined ? null : query.stalled === 'true',
+        after?.issuedAt ?? null,
+        after?.id ?? null,
+        limit + 1,
+      ],
     )) as Array<PunchlistSummary & { issuedAt: Date }>;
-    return this.page(rows.map((r) => this.summary(r)), limit, (last) => ({ issuedAt: last.issuedAt, id: last.id }));
+    return this.page(
+      rows.map((r) => this.summary(r)),
+      limit,
+      (last) => ({ issuedAt: last.issuedAt, id: last.id }),
+    );
   }
 
   async one(workspaceId: string, punchlistId: string) {
@@ -96,10 +110,17 @@ export class PunchlistQueries {
         ...item,
         closedAt: iso(item.closedAt),
         lastActionAt: iso(item.lastActionAt),
-        evidence: evidence.filter((e) => e.itemId === item.id).map(({ itemId, ...e }) => ({
-          ...e, uploadedAt: iso(e.uploadedAt), current: e.id === item.currentEvidenceId, contentUrl: `${base}/${itemId}/evidence/${e.id}/content`,
-        })),
-        history: history.filter((h) => h.itemId === item.id).map(({ itemId: _itemId, ...h }) => ({ ...h, at: iso(h.at) })),
+        evidence: evidence
+          .filter((e) => e.itemId === item.id)
+          .map(({ itemId, ...e }) => ({
+            ...e,
+            uploadedAt: iso(e.uploadedAt),
+            current: e.id === item.currentEvidenceId,
+            contentUrl: `${base}/${itemId}/evidence/${e.id}/content`,
+          })),
+        history: history
+          .filter((h) => h.itemId === item.id)
+          .map(({ itemId: _itemId, ...h }) => ({ ...h, at: iso(h.at) })),
       })),
     };
   }
@@ -135,7 +156,12 @@ export class PunchlistQueries {
   }
 
   private summary<T extends PunchlistSummary>(row: T): T {
-    return { ...row, issuedAt: iso(row.issuedAt), clearedAt: iso(row.clearedAt), lastProgressAt: iso(row.lastProgressAt) } as T;
+    return {
+      ...row,
+      issuedAt: iso(row.issuedAt),
+      clearedAt: iso(row.clearedAt),
+      lastProgressAt: iso(row.lastProgressAt),
+    } as T;
   }
 
   private page<T>(rows: T[], limit: number, position: (last: T) => Record<string, string>): Page<T> {

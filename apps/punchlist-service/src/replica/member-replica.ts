@@ -14,7 +14,9 @@ export class MemberReplica extends MembershipSource {
       `SELECT role FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active`,
       [workspaceId, userId],
     )) as Array<{ role: string }>;
-    return rows.map((row) => row.role).filter((role): role is WorkspaceRole => (WORKSPACE_ROLES as readonly string[]).includes(role));
+    return rows
+      .map((row) => row.role)
+      .filter((role): role is WorkspaceRole => (WORKSPACE_ROLES as readonly string[]).includes(role));
   }
 
   /**
@@ -23,7 +25,14 @@ export class MemberReplica extends MembershipSource {
    */
   async upsert(
     manager: EntityManager,
-    row: { membershipId: string; workspaceId: string; userId: string; role: string; isActive: boolean; version: number },
+    row: {
+      membershipId: string;
+      workspaceId: string;
+      userId: string;
+      role: string;
+      isActive: boolean;
+      version: number;
+    },
   ): Promise<void> {
     await manager.query(
       `INSERT INTO member_replica (membership_id, workspace_id, user_id, role, is_active, source_version, updated_at)

@@ -6,7 +6,9 @@ import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { MemberReplica } from './member-replica';
 
 export const REFERENCE_CONSUMER: InboxConsumerSpec = {
-  name: 'punchlist-service.reference-replica', topics: [Topics.configReference], fromBeginning: true,
+  name: 'punchlist-service.reference-replica',
+  topics: [Topics.configReference],
+  fromBeginning: true,
 };
 
 /** Memberships from the compacted reference topic (from offset 0); every event carries the full state. */
@@ -17,6 +19,10 @@ export class ReferenceConsumer {
   @EventPattern([MembershipCreatedV1.eventType, MembershipUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })
   async onMembership(@Payload() event: ConsumedEvent<MembershipPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
     const p = event.envelope.payload;
-    await this.members.upsert(inbox.manager, { ...p, isActive: p.status === 'ACTIVE', version: event.envelope.aggregateVersion });
+    await this.members.upsert(inbox.manager, {
+      ...p,
+      isActive: p.status === 'ACTIVE',
+      version: event.envelope.aggregateVersion,
+    });
   }
 }

@@ -58,9 +58,12 @@ export class StallSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     const result: StallSweepResult = { reminded: [], stalled: [] };
     const batchSize = options.batchSize ?? 200;
     for (;;) {
-      const sweep = () => inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
+      const sweep = () =>
+        inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, options.workspaceId ?? null, batchSize));
       // The sweep looks at every workspace's punchlists (one named bypass of row-level security), or at one.
-      const batch = await (options.workspaceId ? runInWorkspace(options.workspaceId, sweep) : runAcrossWorkspaces('punchlist stall sweep', sweep));
+      const batch = await (options.workspaceId
+        ? runInWorkspace(options.workspaceId, sweep)
+        : runAcrossWorkspaces('punchlist stall sweep', sweep));
       result.reminded.push(...batch.result.reminded);
       result.stalled.push(...batch.result.stalled);
       if (batch.claimed < batchSize) return result;
@@ -88,13 +91,21 @@ export class StallSweeper implements OnApplicationBootstrap, OnApplicationShutdo
       const step = stallStep(row, now, reminderDays, stalledDays);
       if (!step) continue;
       const payload = {
-        punchlistId: row.id, workflowInstanceId: row.workflowInstanceId, submissionId: row.submissionId, issuedBy: row.issuedBy,
-        lastProgressAt: row.lastProgressAt.toISOString(), idleDays: idleDays(row.lastProgressAt, now), openItems: row.openItems,
+        punchlistId: row.id,
+        workflowInstanceId: row.workflowInstanceId,
+        submissionId: row.submissionId,
+        issuedBy: row.issuedBy,
+        lastProgressAt: row.lastProgressAt.toISOString(),
+        idleDays: idleDays(row.lastProgressAt, now),
+        openItems: row.openItems,
         detectedAt: now.toISOString(),
       };
       const context = { workspaceId: row.workspaceId, actorId: null, occurredAt: now };
       if (step === 'STALL') {
-        await manager.query(`UPDATE punchlists SET stalled_at = $2, reminded_at = COALESCE(reminded_at, $2), updated_at = now() WHERE id = $1`, [row.id, now]);
+        await manager.query(
+          `UPDATE punchlists SET stalled_at = $2, reminded_at = COALESCE(reminded_at, $2), updated_at = now() WHERE id = $1`,
+          [row.id, now],
+        );
         await this.events.publish(manager, PunchlistStalledV1, row.id, payload, context);
         result.stalled.push(row.id);
       } else {

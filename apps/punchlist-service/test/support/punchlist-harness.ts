@@ -8,8 +8,14 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { runAcrossWorkspaces } from '@atp/platform-database';
 import {
-  MembershipCreatedV1, StageApprovedWithPunchlistV1, StageRejectedV1, WorkflowStartedV1, type EventDefinition, type EventEnvelope,
-  type PunchItemV1, type WorkflowStartedPayloadV1,
+  MembershipCreatedV1,
+  StageApprovedWithPunchlistV1,
+  StageRejectedV1,
+  WorkflowStartedV1,
+  type EventDefinition,
+  type EventEnvelope,
+  type PunchItemV1,
+  type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
 import type { WorkspaceRole } from '@atp/platform-auth';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
@@ -66,7 +72,10 @@ export class PunchlistHarness {
       ...this.issuer.env,
       ...extraEnv,
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).overrideProvider(Clock).useValue(this.clock).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] })
+      .overrideProvider(Clock)
+      .useValue(this.clock)
+      .compile();
     this.app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
     configureHttp(this.app);
     await this.app.init();
@@ -77,7 +86,9 @@ export class PunchlistHarness {
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
     await this.waitForConsumerGroups([
-      'punchlist-service.workflow-decisions', 'punchlist-service.reference-replica', 'punchlist-service.reference-rejections',
+      'punchlist-service.workflow-decisions',
+      'punchlist-service.reference-replica',
+      'punchlist-service.reference-rejections',
     ]);
   }
 
@@ -104,73 +115,160 @@ export class PunchlistHarness {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await waitFor(async () => {
-        const { groups: described } = await admin.describeGroups(groups);
-        return described.every((g) => g.state === 'Stable' && g.members.length > 0);
-      }, { timeoutMs: 60_000, intervalMs: 250, what: 'punchlist-service consumer groups to be stable' });
+      await waitFor(
+        async () => {
+          const { groups: described } = await admin.describeGroups(groups);
+          return described.every((g) => g.state === 'Stable' && g.members.length > 0);
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'punchlist-service consumer groups to be stable' },
+      );
     } finally {
       await admin.disconnect();
     }
   }
 
-  async produce<P>(definition: EventDefinition<P>, workspaceId: string, aggregateId: string, payload: P, eventId: string = randomUUID()): Promise<EventEnvelope<P>> {
+  async produce<P>(
+    definition: EventDefinition<P>,
+    workspaceId: string,
+    aggregateId: string,
+    payload: P,
+    eventId: string = randomUUID(),
+  ): Promise<EventEnvelope<P>> {
     const envelope: EventEnvelope<P> = {
-      eventId, eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: this.clock.now().toISOString(), workspaceId,
-      aggregateType: definition.aggregateType, aggregateId, aggregateVersion: 1, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
+      eventId,
+      eventType: definition.eventType,
+      schemaVersion: definition.schemaVersion,
+      occurredAt: this.clock.now().toISOString(),
+      workspaceId,
+      aggregateType: definition.aggregateType,
+      aggregateId,
+      aggregateVersion: 1,
+      correlationId: randomUUID(),
+      causationId: null,
+      actorId: 'test',
+      payload,
     };
-    await this.producer.send({ topic: definition.topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope) }] });
+    await this.producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: [{ key: aggregateId, value: JSON.stringify(envelope) }],
+    });
     return envelope;
   }
 
   async addMembers(workspaceId: string, members: Array<[userId: string, role: WorkspaceRole]>): Promise<void> {
     for (const [userId, role] of members) {
       const membershipId = `m-${workspaceId}-${userId}-${role}`;
-      await this.produce(MembershipCreatedV1, workspaceId, membershipId, { membershipId, workspaceId, userId, role, status: 'ACTIVE' });
+      await this.produce(MembershipCreatedV1, workspaceId, membershipId, {
+        membershipId,
+        workspaceId,
+        userId,
+        role,
+        status: 'ACTIVE',
+      });
     }
-    await waitFor(async () => Number((await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= members.length, {
-      what: `${members.length} members in the replica`,
-    });
+    await waitFor(
+      async () =>
+        Number(
+          (await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n,
+        ) >= members.length,
+      {
+        what: `${members.length} members in the replica`,
+      },
+    );
   }
 
-  async workflowStarted(workspaceId: string, facts: { workflowInstanceId: string; submissionId: string; siteCode: string; vendorCode: string | null }) {
+  async workflowStarted(
+    workspaceId: string,
+    facts: { workflowInstanceId: string; submissionId: string; siteCode: string; vendorCode: string | null },
+  ) {
     const payload: WorkflowStartedPayloadV1 = {
-      workflowInstanceId: facts.workflowInstanceId, submissionId: facts.submissionId, attemptNumber: 1, siteId: `site-${facts.siteCode}`,
-      siteCode: facts.siteCode, vendorCode: facts.vendorCode, scopeId: 'scope-1', scopeCode: 'MW_NEW', vendorId: null, atpCategory: 'RAN_MW',
-      configVersionId: 'cv-1', approvalPolicyId: 'pol-1', pinnedConfigVersions: { approvalMatrix: 'cv-1', clusterMapping: 'cv-2', scopeConfig: 'cv-3' },
+      workflowInstanceId: facts.workflowInstanceId,
+      submissionId: facts.submissionId,
+      attemptNumber: 1,
+      siteId: `site-${facts.siteCode}`,
+      siteCode: facts.siteCode,
+      vendorCode: facts.vendorCode,
+      scopeId: 'scope-1',
+      scopeCode: 'MW_NEW',
+      vendorId: null,
+      atpCategory: 'RAN_MW',
+      configVersionId: 'cv-1',
+      approvalPolicyId: 'pol-1',
+      pinnedConfigVersions: { approvalMatrix: 'cv-1', clusterMapping: 'cv-2', scopeConfig: 'cv-3' },
       totalStages: 1,
-      stages: [{ stageId: 'stg-x', stageNumber: 1, stageName: 'Review', approvalRoleId: 'role-1', roleCode: 'FOP_RTS', parallelGroup: null, approverUserId: null, slaHours: 48 }],
+      stages: [
+        {
+          stageId: 'stg-x',
+          stageNumber: 1,
+          stageName: 'Review',
+          approvalRoleId: 'role-1',
+          roleCode: 'FOP_RTS',
+          parallelGroup: null,
+          approverUserId: null,
+          slaHours: 48,
+        },
+      ],
     };
     return this.produce(WorkflowStartedV1, workspaceId, facts.workflowInstanceId, payload);
   }
 
   private stageRef(decision: StageDecision) {
     return {
-      workflowInstanceId: decision.workflowInstanceId, submissionId: decision.submissionId, stageId: decision.stageId, stageNumber: decision.stageNumber ?? 1,
-      stageName: 'Review', approvalRoleId: 'role-1', roleCode: 'FOP_RTS', parallelGroup: null, approverUserId: decision.decidedBy,
-      decidedBy: decision.decidedBy, decidedAt: this.clock.now().toISOString(), comment: 'see items',
+      workflowInstanceId: decision.workflowInstanceId,
+      submissionId: decision.submissionId,
+      stageId: decision.stageId,
+      stageNumber: decision.stageNumber ?? 1,
+      stageName: 'Review',
+      approvalRoleId: 'role-1',
+      roleCode: 'FOP_RTS',
+      parallelGroup: null,
+      approverUserId: decision.decidedBy,
+      decidedBy: decision.decidedBy,
+      decidedAt: this.clock.now().toISOString(),
+      comment: 'see items',
     };
   }
 
   approvedWithPunchlist(workspaceId: string, decision: StageDecision, items: PunchItemV1[], eventId?: string) {
-    return this.produce(StageApprovedWithPunchlistV1, workspaceId, decision.workflowInstanceId, { ...this.stageRef(decision), items }, eventId);
+    return this.produce(
+      StageApprovedWithPunchlistV1,
+      workspaceId,
+      decision.workflowInstanceId,
+      { ...this.stageRef(decision), items },
+      eventId,
+    );
   }
 
   rejected(workspaceId: string, decision: StageDecision, findings: PunchItemV1[], eventId?: string) {
-    return this.produce(StageRejectedV1, workspaceId, decision.workflowInstanceId, { ...this.stageRef(decision), findings }, eventId);
+    return this.produce(
+      StageRejectedV1,
+      workspaceId,
+      decision.workflowInstanceId,
+      { ...this.stageRef(decision), findings },
+      eventId,
+    );
   }
 
   async punchlistOfStage(stageId: string): Promise<{ id: string; status: string }> {
-    return waitFor(async () => (await this.query(`SELECT id, status FROM punchlists WHERE workflow_stage_id = $1`, [stageId]))[0], {
-      what: `the punchlist of stage ${stageId}`,
-    });
+    return waitFor(
+      async () => (await this.query(`SELECT id, status FROM punchlists WHERE workflow_stage_id = $1`, [stageId]))[0],
+      {
+        what: `the punchlist of stage ${stageId}`,
+      },
+    );
   }
 
   async consumed(eventId: string): Promise<void> {
-    await waitFor(async () => (await this.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length > 0, { what: `event ${eventId} consumed` });
+    await waitFor(async () => (await this.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length > 0, {
+      what: `event ${eventId} consumed`,
+    });
   }
 
   async outbox(punchlistId: string): Promise<Array<{ eventType: string; payload: Record<string, unknown> }>> {
-    const rows = (await this.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [punchlistId])) as Array<{
+    const rows = (await this.query(`SELECT event_type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [
+      punchlistId,
+    ])) as Array<{
       event_type: string;
       envelope: { payload: Record<string, unknown> };
     }>;
@@ -179,5 +277,8 @@ export class PunchlistHarness {
 }
 
 /** Tiny but real files: the service judges type by content. */
-export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body for a test')]);
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('fake png body for a test'),
+]);
 export const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n');

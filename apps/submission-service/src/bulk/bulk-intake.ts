@@ -29,7 +29,10 @@ function badRequest(code: string, message: string, field?: string): DomainError 
 }
 
 function tooLarge(field: string, maxBytes: number): DomainError {
-  return new DomainError(413, 'FILE_TOO_LARGE', `${field} is larger than the limit of ${maxBytes} bytes`, { field, maxBytes });
+  return new DomainError(413, 'FILE_TOO_LARGE', `${field} is larger than the limit of ${maxBytes} bytes`, {
+    field,
+    maxBytes,
+  });
 }
 
 /**
@@ -60,7 +63,12 @@ export async function receiveBulkUpload(request: IncomingMessage, limits: BulkIn
   }
 }
 
-function parse(request: IncomingMessage, parser: busboy.Busboy, limits: BulkIntakeLimits, path: string): Promise<BulkUpload> {
+function parse(
+  request: IncomingMessage,
+  parser: busboy.Busboy,
+  limits: BulkIntakeLimits,
+  path: string,
+): Promise<BulkUpload> {
   return new Promise<BulkUpload>((resolve, reject) => {
     let failure: Error | null = null;
     const fail = (error: Error) => {
@@ -89,29 +97,37 @@ function parse(request: IncomingMessage, parser: busboy.Busboy, limits: BulkInta
       stream.on('error', (error: Error) => pass.destroy(error));
       stream.on('limit', () => pass.destroy(tooLarge(name, maxBytes)));
       stream.pipe(pass);
-      const task = name === 'manifest'
-        ? (async () => {
-          const chunks: Buffer[] = [];
-          meter.on('data', (chunk: Buffer) => chunks.push(chunk));
-          await pipeline(pass, meter);
-          manifest = { fileName: info.filename || 'manifest', bytes: Buffer.concat(chunks), sha256: meter.digest() };
-        })()
-        : (async () => {
-          await pipeline(pass, meter, createWriteStream(path, { flags: 'wx' }));
-          documents = { path, sizeBytes: meter.sizeBytes, sha256: meter.digest() };
-        })();
-      work.push(task.catch((error: Error) => {
-        fail(error instanceof FileTooLargeError ? tooLarge(name, maxBytes) : error);
-        stream.unpipe(pass);
-        stream.resume(); // drain the rest so the client still gets the answer
-      }));
+      const task =
+        name === 'manifest'
+          ? (async () => {
+              const chunks: Buffer[] = [];
+              meter.on('data', (chunk: Buffer) => chunks.push(chunk));
+              await pipeline(pass, meter);
+              manifest = {
+                fileName: info.filename || 'manifest',
+                bytes: Buffer.concat(chunks),
+                sha256: meter.digest(),
+              };
+            })()
+          : (async () => {
+              await pipeline(pass, meter, createWriteStream(path, { flags: 'wx' }));
+              documents = { path, sizeBytes: meter.sizeBytes, sha256: meter.digest() };
+            })();
+      work.push(
+        task.catch((error: Error) => {
+          fail(error instanceof FileTooLargeError ? tooLarge(name, maxBytes) : error);
+          stream.unpipe(pass);
+          stream.resume(); // drain the rest so the client still gets the answer
+        }),
+      );
     });
     let finished = false;
     const finish = async () => {
       if (finished) return;
       finished = true;
       await Promise.all(work);
-      if (!failure && !manifest) fail(badRequest('FILE_REQUIRED', 'the form has no manifest (CSV or XLSX)', 'manifest'));
+      if (!failure && !manifest)
+        fail(badRequest('FILE_REQUIRED', 'the form has no manifest (CSV or XLSX)', 'manifest'));
       if (!failure && !documents) fail(badRequest('FILE_REQUIRED', 'the form has no documents zip', 'documents'));
       if (failure) reject(failure);
       else resolve({ manifest: manifest as BulkUpload['manifest'], documents: documents as BulkUpload['documents'] });

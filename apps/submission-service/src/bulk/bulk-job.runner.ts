@@ -32,7 +32,11 @@ export interface BulkJob {
 
 // The manifest's header for each request field a refusal names.
 const COLUMN_OF_FIELD: Record<string, string> = {
-  siteCode: 'site_code', scopeCode: 'scope_code', vendorCode: 'vendor_code', atpCategory: 'atp_category', file: 'file_name',
+  siteCode: 'site_code',
+  scopeCode: 'scope_code',
+  vendorCode: 'vendor_code',
+  atpCategory: 'atp_category',
+  file: 'file_name',
   documentType: 'document_type',
 };
 
@@ -76,19 +80,30 @@ export class BulkJobRunner implements OnApplicationShutdown {
 
   private async run(job: BulkJob): Promise<void> {
     const { manifest } = job;
-    const report: BulkReport = newBulkReport(manifest.rows.length, manifest.findings.filter((f) => f.severity === 'WARNING'));
+    const report: BulkReport = newBulkReport(
+      manifest.rows.length,
+      manifest.findings.filter((f) => f.severity === 'WARNING'),
+    );
     let done = 0;
     let failed = 0;
     try {
       for (const row of manifest.rows) {
-        if (this.stopping) throw new Error('the service stopped while the job ran; rows not reported were not registered');
+        if (this.stopping)
+          throw new Error('the service stopped while the job ran; rows not reported were not registered');
         const findings = manifest.findings.filter((f) => f.row === row.row && f.severity === 'ERROR');
         const outcome = findings.length > 0 ? { findings } : await this.register(job, row, report, done + 1, failed);
         if ('findings' in outcome) {
           failed += 1;
-          report.rows.push({ row: row.row, fileName: row.fileName, status: 'FAILED', submissionId: null, documentId: null });
+          report.rows.push({
+            row: row.row,
+            fileName: row.fileName,
+            status: 'FAILED',
+            submissionId: null,
+            documentId: null,
+          });
           report.errors.push(...outcome.findings);
-          if (!(await this.jobs.progress(this.dataSource.manager, job.jobId, done, failed, report))) throw new BulkJobStopped();
+          if (!(await this.jobs.progress(this.dataSource.manager, job.jobId, done, failed, report)))
+            throw new BulkJobStopped();
         } else {
           done += 1;
         }
@@ -98,9 +113,14 @@ export class BulkJobRunner implements OnApplicationShutdown {
     } catch (error) {
       this.logger.error({ err: error, jobId: job.jobId }, 'bulk registration failed');
       report.status = done > 0 ? 'PARTIAL' : 'NONE_CREATED';
-      await this.jobs.finish(this.dataSource.manager, job.jobId, 'FAILED', report, (error as Error).message).catch((finishError: unknown) =>
-        this.logger.error({ err: finishError, jobId: job.jobId }, 'bulk job could not be marked FAILED; the sweeper will'),
-      );
+      await this.jobs
+        .finish(this.dataSource.manager, job.jobId, 'FAILED', report, (error as Error).message)
+        .catch((finishError: unknown) =>
+          this.logger.error(
+            { err: finishError, jobId: job.jobId },
+            'bulk job could not be marked FAILED; the sweeper will',
+          ),
+        );
     } finally {
       job.archive.close();
       await rm(job.zipPath, { force: true });
@@ -108,32 +128,69 @@ export class BulkJobRunner implements OnApplicationShutdown {
   }
 
   /** One row: a CREATED outcome committed with the job's progress, or the findings that refused it. */
-  private async register(job: BulkJob, row: ManifestRow, report: BulkReport, done: number, failed: number): Promise<{ findings: Finding[] } | { created: true }> {
+  private async register(
+    job: BulkJob,
+    row: ManifestRow,
+    report: BulkReport,
+    done: number,
+    failed: number,
+  ): Promise<{ findings: Finding[] } | { created: true }> {
     const { sheet } = job.manifest;
-    const finding = (column: string | null, code: string, message: string): Finding => ({ sheet, row: row.row, column, code, message, severity: 'ERROR' });
+    const finding = (column: string | null, code: string, message: string): Finding => ({
+      sheet,
+      row: row.row,
+      column,
+      code,
+      message,
+      severity: 'ERROR',
+    });
     const fileName = this.entryName(job.archive, row.fileName);
-    if (!fileName) return { findings: [finding('file_name', 'FILE_NOT_IN_ZIP', `the zip has no entry ${row.fileName}`)] };
+    if (!fileName)
+      return { findings: [finding('file_name', 'FILE_NOT_IN_ZIP', `the zip has no entry ${row.fileName}`)] };
     const documentType = row.documentType?.toUpperCase() ?? 'ATP_DOCUMENT';
     if (!(DOCUMENT_TYPES as readonly string[]).includes(documentType)) {
-      return { findings: [finding('document_type', 'INVALID_VALUE', `document_type must be one of ${DOCUMENT_TYPES.join(', ')}`)] };
+      return {
+        findings: [
+          finding('document_type', 'INVALID_VALUE', `document_type must be one of ${DOCUMENT_TYPES.join(', ')}`),
+        ],
+      };
     }
     const blobKey = newBlobKey(`submissions/${job.workspaceId}`);
     await this.documents.recordIntent(job.workspaceId, blobKey);
     try {
       const entry = await job.archive.openEntry(fileName);
       const inspected = await inspectUpload(entry, { fileName });
-      const blob = await this.store.put(inspected.stream, { key: blobKey, maxBytes: this.env.UPLOAD_MAX_FILE_BYTES, contentType: inspected.type.contentType });
+      const blob = await this.store.put(inspected.stream, {
+        key: blobKey,
+        maxBytes: this.env.UPLOAD_MAX_FILE_BYTES,
+        contentType: inspected.type.contentType,
+      });
       await inTransaction(this.dataSource, async (manager) => {
         const { id } = await this.submissions.insert(manager, job.workspaceId, job.actorId, {
-          siteCode: row.siteCode, scopeCode: row.scopeCode, vendorCode: row.vendorCode ?? undefined, atpCategory: row.atpCategory ?? undefined,
+          siteCode: row.siteCode,
+          scopeCode: row.scopeCode,
+          vendorCode: row.vendorCode ?? undefined,
+          atpCategory: row.atpCategory ?? undefined,
           title: row.title ?? undefined,
         });
         const submission = await this.repository.lock(manager, job.workspaceId, id);
         const document = await this.documents.addDocument(manager, submission, job.actorId, {
-          blobKey, fileName: (fileName.split('/').pop() ?? fileName).slice(0, 255), contentType: inspected.type.contentType, sizeBytes: blob.sizeBytes,
-          sha256: blob.sha256, documentType, notes: null, sourceBatchId: job.jobId,
+          blobKey,
+          fileName: (fileName.split('/').pop() ?? fileName).slice(0, 255),
+          contentType: inspected.type.contentType,
+          sizeBytes: blob.sizeBytes,
+          sha256: blob.sha256,
+          documentType,
+          notes: null,
+          sourceBatchId: job.jobId,
         });
-        report.rows.push({ row: row.row, fileName: row.fileName, status: 'CREATED', submissionId: id, documentId: String(document.documentId) });
+        report.rows.push({
+          row: row.row,
+          fileName: row.fileName,
+          status: 'CREATED',
+          submissionId: id,
+          documentId: String(document.documentId),
+        });
         // Failed meanwhile (a refused workspace, the sweeper): this row rolls back and the job registers nothing more.
         if (!(await this.jobs.progress(manager, job.jobId, done, failed, report))) throw new BulkJobStopped();
       });
@@ -145,7 +202,7 @@ export class BulkJobRunner implements OnApplicationShutdown {
       await this.documents.discard(blobKey);
       if (!(error instanceof DomainError)) throw error;
       const field = (error.extensions as { field?: string }).field ?? null;
-      return { findings: [finding(field ? COLUMN_OF_FIELD[field] ?? field : null, error.code, error.message)] };
+      return { findings: [finding(field ? (COLUMN_OF_FIELD[field] ?? field) : null, error.code, error.message)] };
     }
   }
 

@@ -26,7 +26,14 @@ const COLUMNS = `id AS "jobId", kind, status, total, done, failed, report, error
 /** Long jobs of a workspace (api-contract `GET /jobs/{jobId}`): `done` rows succeeded, `failed` rows were refused. */
 @Injectable()
 export class BulkJobsRepository {
-  async insert(manager: EntityManager, workspaceId: string, kind: string, total: number, actorId: string, report: BulkReport): Promise<string> {
+  async insert(
+    manager: EntityManager,
+    workspaceId: string,
+    kind: string,
+    total: number,
+    actorId: string,
+    report: BulkReport,
+  ): Promise<string> {
     const [row] = (await manager.query(
       `INSERT INTO bulk_jobs (workspace_id, kind, status, total, report, created_by) VALUES ($1, $2, 'RUNNING', $3, $4, $5) RETURNING id`,
       [workspaceId, kind, total, JSON.stringify(report), actorId],
@@ -35,13 +42,17 @@ export class BulkJobsRepository {
   }
 
   async get(manager: EntityManager, workspaceId: string, jobId: string): Promise<JobView> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM bulk_jobs WHERE workspace_id = $1 AND id = $2`, [workspaceId, jobId])) as Array<
-      JobView & { createdAt: Date; updatedAt: Date; finishedAt: Date | null }
-    >;
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM bulk_jobs WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      jobId,
+    ])) as Array<JobView & { createdAt: Date; updatedAt: Date; finishedAt: Date | null }>;
     if (!rows[0]) throw new NotFoundError('job', jobId);
     const row = rows[0];
     return {
-      ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,
+      ...row,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
     };
   }
 
@@ -49,7 +60,13 @@ export class BulkJobsRepository {
    * Records the progress after a row (in the row's transaction when it created something). False when the job is no
    * longer RUNNING (failed by a compensation, or by the sweeper): the caller stops.
    */
-  async progress(manager: EntityManager, jobId: string, done: number, failed: number, report: BulkReport): Promise<boolean> {
+  async progress(
+    manager: EntityManager,
+    jobId: string,
+    done: number,
+    failed: number,
+    report: BulkReport,
+  ): Promise<boolean> {
     const [, affected] = (await manager.query(
       `UPDATE bulk_jobs SET done = $2, failed = $3, report = $4, updated_at = now() WHERE id = $1 AND status = 'RUNNING'`,
       [jobId, done, failed, JSON.stringify(report)],
@@ -57,7 +74,13 @@ export class BulkJobsRepository {
     return affected > 0;
   }
 
-  async finish(manager: EntityManager, jobId: string, status: Exclude<JobStatus, 'RUNNING'>, report: BulkReport, error: string | null): Promise<void> {
+  async finish(
+    manager: EntityManager,
+    jobId: string,
+    status: Exclude<JobStatus, 'RUNNING'>,
+    report: BulkReport,
+    error: string | null,
+  ): Promise<void> {
     await manager.query(
       `UPDATE bulk_jobs SET status = $2, report = $3, error = $4, updated_at = now(), finished_at = now() WHERE id = $1 AND status = 'RUNNING'`,
       [jobId, status, JSON.stringify(report), error],

@@ -32,9 +32,17 @@ export class BulkRegistrationService {
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
   ) {}
 
-  async start(workspaceId: string, actorId: string, key: string | null, request: IncomingMessage): Promise<StoredResponse> {
+  async start(
+    workspaceId: string,
+    actorId: string,
+    key: string | null,
+    request: IncomingMessage,
+  ): Promise<StoredResponse> {
     await this.lookup.requireActiveWorkspace(this.dataSource.manager, workspaceId);
-    const upload = await receiveBulkUpload(request, { maxManifestBytes: this.env.BULK_MAX_MANIFEST_BYTES, maxZipBytes: this.env.BULK_MAX_ZIP_BYTES });
+    const upload = await receiveBulkUpload(request, {
+      maxManifestBytes: this.env.BULK_MAX_MANIFEST_BYTES,
+      maxZipBytes: this.env.BULK_MAX_ZIP_BYTES,
+    });
     let archive: ZipArchive | null = null;
     let started = false;
     try {
@@ -45,19 +53,43 @@ export class BulkRegistrationService {
         maxCompressionRatio: 100,
         ratioCheckedAboveBytes: 1024 * 1024,
       });
-      const manifest = await readManifest(upload.manifest.bytes, upload.manifest.fileName, this.env.BULK_MAX_ZIP_ENTRIES);
+      const manifest = await readManifest(
+        upload.manifest.bytes,
+        upload.manifest.fileName,
+        this.env.BULK_MAX_ZIP_ENTRIES,
+      );
       const fingerprint = { manifestSha256: upload.manifest.sha256, documentsSha256: upload.documents.sha256 };
       let createdJobId: string | null = null;
       const response = await inTransaction(this.dataSource, (manager) =>
-        this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, 'POST submissions/bulk', fingerprint, async () => {
-          const warnings = manifest.findings.filter((finding) => finding.severity === 'WARNING');
-          createdJobId = await this.jobs.insert(manager, workspaceId, BULK_REGISTRATION, manifest.rows.length, actorId, newBulkReport(manifest.rows.length, warnings));
-          return { status: 202, body: { jobId: createdJobId } };
-        }),
+        this.idempotency.run(
+          manager,
+          { workspaceId, callerId: actorId, key },
+          'POST submissions/bulk',
+          fingerprint,
+          async () => {
+            const warnings = manifest.findings.filter((finding) => finding.severity === 'WARNING');
+            createdJobId = await this.jobs.insert(
+              manager,
+              workspaceId,
+              BULK_REGISTRATION,
+              manifest.rows.length,
+              actorId,
+              newBulkReport(manifest.rows.length, warnings),
+            );
+            return { status: 202, body: { jobId: createdJobId } };
+          },
+        ),
       );
       // A replay answers the first job; this copy of the upload is not needed.
       if (createdJobId) {
-        this.runner.launch({ jobId: createdJobId, workspaceId, actorId, manifest, archive, zipPath: upload.documents.path });
+        this.runner.launch({
+          jobId: createdJobId,
+          workspaceId,
+          actorId,
+          manifest,
+          archive,
+          zipPath: upload.documents.path,
+        });
         started = true;
       }
       return response;

@@ -20,7 +20,11 @@ export class BulkController {
       type: 'object',
       required: ['manifest', 'documents'],
       properties: {
-        manifest: { type: 'string', format: 'binary', description: 'CSV or XLSX with columns site_code, scope_code, vendor_code, atp_category, file_name' },
+        manifest: {
+          type: 'string',
+          format: 'binary',
+          description: 'CSV or XLSX with columns site_code, scope_code, vendor_code, atp_category, file_name',
+        },
         documents: { type: 'string', format: 'binary', description: 'a zip of the documents the manifest names' },
       },
     },

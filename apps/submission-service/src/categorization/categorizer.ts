@@ -9,7 +9,13 @@ import { editDistance, filenameTokens } from './filename-tokens';
  * SOFTWARE_LICENSE at confidence 0.
  */
 /** The original's order: on a tie of scores the earlier category wins. */
-const CATEGORY_ORDER: readonly AtpCategory[] = ['SOFTWARE_LICENSE', 'PLN_UPGRADE', 'DISMANTLE_DROP', 'DISMANTLE_KEEP', 'RAN_MW'];
+const CATEGORY_ORDER: readonly AtpCategory[] = [
+  'SOFTWARE_LICENSE',
+  'PLN_UPGRADE',
+  'DISMANTLE_DROP',
+  'DISMANTLE_KEEP',
+  'RAN_MW',
+];
 
 export const CATEGORIZATION_METHOD = 'filename_analysis';
 /** Below this a suggestion needs a person's look (domain §5.4). */
@@ -25,8 +31,17 @@ const kw = (phrase: string, weight: number): Keyword => ({ words: phrase.split('
 
 export const KEYWORDS: Readonly<Record<AtpCategory, readonly Keyword[]>> = {
   SOFTWARE_LICENSE: [
-    kw('sw license', 100), kw('sw lic*', 100), kw('license ug', 90), kw('ug bw', 80), kw('bw ug', 80), kw('ug', 50),
-    kw('bw', 50), kw('modulation', 70), kw('modulations', 70), kw('software', 60), kw('license', 60),
+    kw('sw license', 100),
+    kw('sw lic*', 100),
+    kw('license ug', 90),
+    kw('ug bw', 80),
+    kw('bw ug', 80),
+    kw('ug', 50),
+    kw('bw', 50),
+    kw('modulation', 70),
+    kw('modulations', 70),
+    kw('software', 60),
+    kw('license', 60),
   ],
   PLN_UPGRADE: [kw('pln', 100), kw('power', 80), kw('rectifier', 60), kw('battery', 60)],
   DISMANTLE_DROP: [kw('dismantle drop', 120), kw('drop', 50)],
@@ -74,9 +89,21 @@ export function scoreTokens(tokens: readonly string[]): { scores: Record<AtpCate
   return { scores, matched };
 }
 
-function suggestion(category: AtpCategory | null, confidence: number, reason: string, scores: Record<AtpCategory, number>): CategorySuggestion {
+function suggestion(
+  category: AtpCategory | null,
+  confidence: number,
+  reason: string,
+  scores: Record<AtpCategory, number>,
+): CategorySuggestion {
   const rounded = Math.round(confidence * 1000) / 1000;
-  return { category, confidence: rounded, method: CATEGORIZATION_METHOD, reason, needsReview: rounded < REVIEW_THRESHOLD, scores };
+  return {
+    category,
+    confidence: rounded,
+    method: CATEGORIZATION_METHOD,
+    reason,
+    needsReview: rounded < REVIEW_THRESHOLD,
+    scores,
+  };
 }
 
 export function categorizeFileName(fileName: string): CategorySuggestion {
@@ -91,6 +118,7 @@ export function categorizeFileName(fileName: string): CategorySuggestion {
   }
   const category = CATEGORY_ORDER.find((c) => scores[c] === best) as AtpCategory;
   const total = CATEGORY_ORDER.reduce((sum, c) => sum + scores[c], 0);
-  const confidence = category === 'SOFTWARE_LICENSE' ? Math.min(best / (total + 1), 0.95) : category === 'RAN_MW' ? 0.7 : 0.9;
+  const confidence =
+    category === 'SOFTWARE_LICENSE' ? Math.min(best / (total + 1), 0.95) : category === 'RAN_MW' ? 0.7 : 0.9;
   return suggestion(category, confidence, `matched ${matched.join(', ')}`, scores);
 }

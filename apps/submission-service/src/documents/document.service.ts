@@ -3,7 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SubmissionDocumentUploadedV1 } from '@atp/contracts';
 import {
-  BLOB_STORE, BlobNotFoundError, type BlobContent, type BlobStore, newBlobKey, receiveMultipartUpload, type ReceivedFile,
+  BLOB_STORE,
+  BlobNotFoundError,
+  type BlobContent,
+  type BlobStore,
+  newBlobKey,
+  receiveMultipartUpload,
+  type ReceivedFile,
 } from '@atp/platform-blob-store';
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, DomainError, IdempotencyStore, NotFoundError, type StoredResponse } from '@atp/platform-http';
@@ -17,7 +23,14 @@ import { documentViewOf } from '../submissions/submission-view';
 import { SubmissionService } from '../submissions/submission.service';
 
 export const DOCUMENT_TYPES = [
-  'ATP_DOCUMENT', 'ATP_SOFTWARE', 'ATP_HARDWARE', 'ATP_COMBINED', 'ATP_BULK', 'SITE_PHOTO', 'INSTALLATION_PHOTO', 'COMPLETION_CERT',
+  'ATP_DOCUMENT',
+  'ATP_SOFTWARE',
+  'ATP_HARDWARE',
+  'ATP_COMBINED',
+  'ATP_BULK',
+  'SITE_PHOTO',
+  'INSTALLATION_PHOTO',
+  'COMPLETION_CERT',
 ] as const;
 
 export interface StoredDocument {
@@ -48,14 +61,23 @@ export class DocumentService {
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
   ) {}
 
-  async upload(workspaceId: string, submissionId: string, actorId: string, key: string | null, request: IncomingMessage): Promise<StoredResponse> {
+  async upload(
+    workspaceId: string,
+    submissionId: string,
+    actorId: string,
+    key: string | null,
+    request: IncomingMessage,
+  ): Promise<StoredResponse> {
     const blobKey = newBlobKey(`submissions/${workspaceId}`);
     // Refuses before reading the body when the submission cannot take a document.
     await this.recordIntentFor(workspaceId, submissionId, blobKey);
     let file: ReceivedFile | null = null;
     try {
       const upload = await receiveMultipartUpload(request, {
-        store: this.store, blobKey, maxBytes: this.env.UPLOAD_MAX_FILE_BYTES, textFields: ['documentType', 'notes'],
+        store: this.store,
+        blobKey,
+        maxBytes: this.env.UPLOAD_MAX_FILE_BYTES,
+        textFields: ['documentType', 'notes'],
       });
       file = upload.file;
       const documentType = upload.fields.documentType ?? 'ATP_DOCUMENT';
@@ -65,15 +87,27 @@ export class DocumentService {
         ]);
       }
       const stored: StoredDocument = {
-        blobKey, fileName: file.fileName.slice(0, 255), contentType: file.type.contentType, sizeBytes: file.blob.sizeBytes,
-        sha256: file.blob.sha256, documentType, notes: upload.fields.notes ?? null, sourceBatchId: null,
+        blobKey,
+        fileName: file.fileName.slice(0, 255),
+        contentType: file.type.contentType,
+        sizeBytes: file.blob.sizeBytes,
+        sha256: file.blob.sha256,
+        documentType,
+        notes: upload.fields.notes ?? null,
+        sourceBatchId: null,
       };
       const fingerprintBody = { sha256: stored.sha256, fileName: stored.fileName, documentType };
       const response = await inTransaction(this.dataSource, (manager) =>
-        this.idempotency.run(manager, { workspaceId, callerId: actorId, key }, `POST documents ${submissionId}`, fingerprintBody, async () => {
-          const submission = await this.repository.lock(manager, workspaceId, submissionId);
-          return { status: 201, body: await this.addDocument(manager, submission, actorId, stored) };
-        }),
+        this.idempotency.run(
+          manager,
+          { workspaceId, callerId: actorId, key },
+          `POST documents ${submissionId}`,
+          fingerprintBody,
+          async () => {
+            const submission = await this.repository.lock(manager, workspaceId, submissionId);
+            return { status: 201, body: await this.addDocument(manager, submission, actorId, stored) };
+          },
+        ),
       );
       // A replay answered the first upload's document: this copy of the bytes is not needed.
       if (response.replayed) await this.discard(blobKey);
@@ -85,7 +119,12 @@ export class DocumentService {
   }
 
   /** Inserts the next version of the submission's documents (caller holds the submission's row lock). */
-  async addDocument(manager: EntityManager, submission: SubmissionRow, actorId: string, stored: StoredDocument): Promise<Record<string, unknown>> {
+  async addDocument(
+    manager: EntityManager,
+    submission: SubmissionRow,
+    actorId: string,
+    stored: StoredDocument,
+  ): Promise<Record<string, unknown>> {
     assertEditable(submission.status, 'new document');
     const suggestion = categorizeFileName(stored.fileName);
     // One statement: the next version, the submission's count and primary document, and the claim of the
@@ -107,32 +146,75 @@ export class DocumentService {
        )
        SELECT * FROM document`,
       [
-        submission.workspaceId, submission.id, stored.blobKey, stored.documentType, stored.fileName, stored.contentType, stored.sizeBytes,
-        stored.sha256, suggestion.category, suggestion.confidence, suggestion.method, actorId, stored.sourceBatchId, stored.notes,
+        submission.workspaceId,
+        submission.id,
+        stored.blobKey,
+        stored.documentType,
+        stored.fileName,
+        stored.contentType,
+        stored.sizeBytes,
+        stored.sha256,
+        suggestion.category,
+        suggestion.confidence,
+        suggestion.method,
+        actorId,
+        stored.sourceBatchId,
+        stored.notes,
       ],
     )) as Array<Record<string, unknown>>;
     if (!row) {
-      throw new DomainError(409, 'UPLOAD_EXPIRED', 'the upload took longer than its grace period and was swept; upload the file again');
+      throw new DomainError(
+        409,
+        'UPLOAD_EXPIRED',
+        'the upload took longer than its grace period and was swept; upload the file again',
+      );
     }
     // An explicit or overridden category is never replaced by a suggestion (api-contract "Submissions").
     if (!submission.atpCategory && suggestion.category) {
-      await this.submissions.setCategory(manager, submission, suggestion.category, 'SUGGESTED').catch((error: unknown) => {
-        if (!(error instanceof ConflictError)) throw error; // the suggestion collides with another submission: stay unset
-      });
+      await this.submissions
+        .setCategory(manager, submission, suggestion.category, 'SUGGESTED')
+        .catch((error: unknown) => {
+          // the suggestion collides with another submission: stay unset
+          if (!(error instanceof ConflictError)) throw error;
+        });
     }
     const view = documentViewOf(row);
-    await this.events.append(manager, SubmissionDocumentUploadedV1, submission.workspaceId, submission.id, {
-      submissionId: submission.id, documentId: view.documentId, version: view.version, documentType: view.documentType,
-      fileName: view.fileName, contentType: view.contentType, sizeBytes: view.sizeBytes, sha256: view.sha256,
-      suggestedCategory: suggestion.category, uploadedBy: actorId, uploadedAt: view.uploadedAt,
-    }, actorId);
+    await this.events.append(
+      manager,
+      SubmissionDocumentUploadedV1,
+      submission.workspaceId,
+      submission.id,
+      {
+        submissionId: submission.id,
+        documentId: view.documentId,
+        version: view.version,
+        documentType: view.documentType,
+        fileName: view.fileName,
+        contentType: view.contentType,
+        sizeBytes: view.sizeBytes,
+        sha256: view.sha256,
+        suggestedCategory: suggestion.category,
+        uploadedBy: actorId,
+        uploadedAt: view.uploadedAt,
+      },
+      actorId,
+    );
     return {
       ...view,
-      suggestedCategory: { category: suggestion.category, confidence: suggestion.confidence, method: suggestion.method, reason: suggestion.reason },
+      suggestedCategory: {
+        category: suggestion.category,
+        confidence: suggestion.confidence,
+        method: suggestion.method,
+        reason: suggestion.reason,
+      },
     };
   }
 
-  async content(workspaceId: string, submissionId: string, documentId: string): Promise<{ blob: BlobContent; contentType: string; fileName: string; sha256: string }> {
+  async content(
+    workspaceId: string,
+    submissionId: string,
+    documentId: string,
+  ): Promise<{ blob: BlobContent; contentType: string; fileName: string; sha256: string }> {
     const rows = (await this.dataSource.query(
       `SELECT document_id AS "blobKey", content_type AS "contentType", file_name AS "fileName", sha256
        FROM atp_submission_documents WHERE workspace_id = $1 AND submission_id = $2 AND id = $3`,
@@ -142,13 +224,17 @@ export class DocumentService {
     try {
       return { blob: await this.store.get(rows[0].blobKey), ...rows[0] };
     } catch (error) {
-      if (error instanceof BlobNotFoundError) throw new DomainError(500, 'BLOB_MISSING', `the bytes of document ${documentId} are missing`);
+      if (error instanceof BlobNotFoundError)
+        throw new DomainError(500, 'BLOB_MISSING', `the bytes of document ${documentId} are missing`);
       throw error;
     }
   }
 
   async recordIntent(workspaceId: string, blobKey: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [blobKey, workspaceId]);
+    await this.dataSource.query(`INSERT INTO blob_upload_intents (blob_key, workspace_id) VALUES ($1, $2)`, [
+      blobKey,
+      workspaceId,
+    ]);
   }
 
   /**
@@ -205,8 +291,13 @@ export class DocumentService {
     }
   }
 
-  private async documentIdOfBlob(blobKey: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
-    const rows = (await manager.query(`SELECT id FROM atp_submission_documents WHERE document_id = $1`, [blobKey])) as Array<{
+  private async documentIdOfBlob(
+    blobKey: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
+    const rows = (await manager.query(`SELECT id FROM atp_submission_documents WHERE document_id = $1`, [
+      blobKey,
+    ])) as Array<{
       id: string;
     }>;
     return rows[0]?.id ?? null;

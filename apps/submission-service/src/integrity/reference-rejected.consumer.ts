@@ -13,7 +13,10 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
 };
 
 /** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
-export const SUBMISSION_COMPENSATIONS: readonly CompensationName[] = ['submission.markInvalidReference', 'submission.failBulkJob'];
+export const SUBMISSION_COMPENSATIONS: readonly CompensationName[] = [
+  'submission.markInvalidReference',
+  'submission.failBulkJob',
+];
 
 /**
  * Compensation of `reference.rejected` about a submission (architecture §5.3): the submission and its current attempt

@@ -1,11 +1,23 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  ApproverOverrideRequestedV1, PunchlistCreatedV1, Topics, WorkflowStartedV1, type ApproverOverridePayloadV1,
-  type ClaimantAggregateTypeV1, type EventEnvelope, type PunchlistCreatedPayloadV1, type ValidatorName,
+  ApproverOverrideRequestedV1,
+  PunchlistCreatedV1,
+  Topics,
+  WorkflowStartedV1,
+  type ApproverOverridePayloadV1,
+  type ClaimantAggregateTypeV1,
+  type EventEnvelope,
+  type PunchlistCreatedPayloadV1,
+  type ValidatorName,
   type WorkflowStartedPayloadV1,
 } from '@atp/contracts';
-import { OutboxWriter, publishReferenceRejections, type ConsumedEvent, type RefusedReference } from '@atp/platform-messaging';
+import {
+  OutboxWriter,
+  publishReferenceRejections,
+  type ConsumedEvent,
+  type RefusedReference,
+} from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import type { EntityManager } from 'typeorm';
 
@@ -22,17 +34,27 @@ export const SUBMISSION_CLAIM_VALIDATORS: readonly ValidatorName[] = ['submissio
  * UNKNOWN; a workflow started for an attempt the submission never made is a MISMATCH.
  */
 export async function judgeSubmissionClaim(
-  manager: EntityManager, workspaceId: string, submissionId: string, attemptNumber?: number,
+  manager: EntityManager,
+  workspaceId: string,
+  submissionId: string,
+  attemptNumber?: number,
 ): Promise<RefusedReference[]> {
   const [row] = (await manager.query(
     `SELECT s.id, EXISTS (SELECT 1 FROM atp_submission_attempts a WHERE a.submission_id = s.id AND a.attempt_number = $3) AS "hasAttempt"
        FROM atp_submissions s WHERE s.workspace_id = $1 AND s.id = $2`,
     [workspaceId, submissionId, attemptNumber ?? 0],
   )) as Array<{ id: string; hasAttempt: boolean }>;
-  const refused = (reasonCode: RefusedReference['reasonCode'], field = 'submissionId', referencedId = submissionId) =>
-    [{ field, entity: field === 'submissionId' ? 'atp_submissions' : 'atp_submission_attempts', referencedId, reasonCode }];
+  const refused = (reasonCode: RefusedReference['reasonCode'], field = 'submissionId', referencedId = submissionId) => [
+    {
+      field,
+      entity: field === 'submissionId' ? 'atp_submissions' : 'atp_submission_attempts',
+      referencedId,
+      reasonCode,
+    },
+  ];
   if (!row) return refused('UNKNOWN');
-  if (attemptNumber !== undefined && !row.hasAttempt) return refused('MISMATCH', 'attemptNumber', `${submissionId}#${attemptNumber}`);
+  if (attemptNumber !== undefined && !row.hasAttempt)
+    return refused('MISMATCH', 'attemptNumber', `${submissionId}#${attemptNumber}`);
   return [];
 }
 
@@ -51,7 +73,15 @@ export class SubmissionClaimsConsumer {
     @Ctx() inbox: InboxContext,
   ): Promise<void> {
     const p = event.envelope.payload;
-    await this.verify(inbox, event.envelope, 'workflow-service', 'workflow', p.workflowInstanceId, p.submissionId, p.attemptNumber);
+    await this.verify(
+      inbox,
+      event.envelope,
+      'workflow-service',
+      'workflow',
+      p.workflowInstanceId,
+      p.submissionId,
+      p.attemptNumber,
+    );
   }
 
   @EventPattern(PunchlistCreatedV1.eventType, { consumer: SUBMISSION_CLAIMS_CONSUMER })
@@ -75,8 +105,13 @@ export class SubmissionClaimsConsumer {
   }
 
   private async verify(
-    inbox: InboxContext, claim: EventEnvelope, claimantService: string, aggregateType: ClaimantAggregateTypeV1,
-    aggregateId: string, submissionId: string, attemptNumber?: number,
+    inbox: InboxContext,
+    claim: EventEnvelope,
+    claimantService: string,
+    aggregateType: ClaimantAggregateTypeV1,
+    aggregateId: string,
+    submissionId: string,
+    attemptNumber?: number,
   ): Promise<void> {
     if (!claim.workspaceId) return;
     const refused = await judgeSubmissionClaim(inbox.manager, claim.workspaceId, submissionId, attemptNumber);

@@ -42,7 +42,12 @@ export class ProjectionService {
   async started(
     manager: EntityManager,
     envelope: EventEnvelope,
-    p: { workflowInstanceId: string; submissionId: string; attemptNumber: number; stages: Array<{ stageNumber: number; stageName: string }> },
+    p: {
+      workflowInstanceId: string;
+      submissionId: string;
+      attemptNumber: number;
+      stages: Array<{ stageNumber: number; stageName: string }>;
+    },
   ): Promise<void> {
     const rows = (await manager.query(
       `SELECT ${ATTEMPT_COLUMNS} FROM atp_submissions s JOIN atp_submission_attempts a ON a.submission_id = s.id
@@ -66,7 +71,12 @@ export class ProjectionService {
   }
 
   /** Any later event of the workflow aggregate, guarded by its aggregateVersion. */
-  async workflowEvent(manager: EntityManager, envelope: EventEnvelope, workflowInstanceId: string, change: WorkflowChange): Promise<void> {
+  async workflowEvent(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    workflowInstanceId: string,
+    change: WorkflowChange,
+  ): Promise<void> {
     const attempt = await this.attemptOfWorkflow(manager, workflowInstanceId);
     if (!attempt) {
       // Its workflow.started precedes it on the same partition; missing means not ours.
@@ -89,7 +99,11 @@ export class ProjectionService {
   }
 
   /** A stage decided APPROVE_WITH_PUNCHLIST (workflow topic side of the gate). */
-  async stageWithPunchlist(manager: EntityManager, envelope: EventEnvelope, p: { workflowInstanceId: string; stageId: string; submissionId: string }): Promise<void> {
+  async stageWithPunchlist(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    p: { workflowInstanceId: string; stageId: string; submissionId: string },
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO atp_punchlist_gates (workflow_instance_id, workflow_stage_id, workspace_id, submission_id, decided_with_punchlist)
        VALUES ($1, $2, $3, $4, true)
@@ -102,7 +116,13 @@ export class ProjectionService {
   async punchlist(
     manager: EntityManager,
     envelope: EventEnvelope,
-    p: { punchlistId: string; workflowInstanceId: string; workflowStageId: string; submissionId: string; clearedAt?: string },
+    p: {
+      punchlistId: string;
+      workflowInstanceId: string;
+      workflowStageId: string;
+      submissionId: string;
+      clearedAt?: string;
+    },
     status: 'OPEN' | 'CLEARED',
   ): Promise<void> {
     await manager.query(
@@ -112,7 +132,15 @@ export class ProjectionService {
        ON CONFLICT (workflow_instance_id, workflow_stage_id) DO UPDATE SET punchlist_id = EXCLUDED.punchlist_id,
          punchlist_status = CASE WHEN atp_punchlist_gates.punchlist_status = 'CLEARED' THEN 'CLEARED' ELSE EXCLUDED.punchlist_status END,
          cleared_at = COALESCE(atp_punchlist_gates.cleared_at, EXCLUDED.cleared_at), updated_at = now()`,
-      [p.workflowInstanceId, p.workflowStageId, envelope.workspaceId, p.submissionId, p.punchlistId, status, p.clearedAt ?? null],
+      [
+        p.workflowInstanceId,
+        p.workflowStageId,
+        envelope.workspaceId,
+        p.submissionId,
+        p.punchlistId,
+        status,
+        p.clearedAt ?? null,
+      ],
     );
     const attempt = await this.attemptOfWorkflow(manager, p.workflowInstanceId);
     if (attempt) await this.apply(manager, attempt, envelope, {});
@@ -131,7 +159,12 @@ export class ProjectionService {
    * When the journey completed: the later of the workflow's completion and its last punchlist clearing.
    * Taken from the events' own times, so the answer does not depend on which topic was read first.
    */
-  private async completedAt(manager: EntityManager, attempt: AttemptState, workflowInstanceId: string, approvedAt?: string): Promise<Date> {
+  private async completedAt(
+    manager: EntityManager,
+    attempt: AttemptState,
+    workflowInstanceId: string,
+    approvedAt?: string,
+  ): Promise<Date> {
     const rows = (await manager.query(
       `SELECT GREATEST($3::timestamptz, (SELECT approved_at FROM atp_submission_attempts WHERE submission_id = $1 AND attempt_number = $2),
          (SELECT max(cleared_at) FROM atp_punchlist_gates WHERE workflow_instance_id = $4)) AS at`,
@@ -149,15 +182,22 @@ export class ProjectionService {
     return rows[0].n;
   }
 
-  private async apply(manager: EntityManager, attempt: AttemptState, envelope: EventEnvelope, change: WorkflowChange): Promise<void> {
+  private async apply(
+    manager: EntityManager,
+    attempt: AttemptState,
+    envelope: EventEnvelope,
+    change: WorkflowChange,
+  ): Promise<void> {
     const workflowInstanceId = attempt.workflowInstanceId as string;
     const isWorkflowEvent = envelope.aggregateType === 'workflow';
     const outcome = change.outcome ?? outcomeOf(attempt.status, attempt.workflowCompleted);
     const open = await this.openPunchlistStages(manager, workflowInstanceId);
     // INVALID_REFERENCE is a compensation (architecture §5.3): workflow progress does not undo it, a resubmit does.
     const status = attempt.status === 'INVALID_REFERENCE' ? 'INVALID_REFERENCE' : attemptStatus(outcome, open);
-    const stageNumber = change.currentStage === undefined ? attempt.currentStageNumber : (change.currentStage?.number ?? null);
-    const completedAt = status === 'COMPLETED' ? await this.completedAt(manager, attempt, workflowInstanceId, change.approvedAt) : null;
+    const stageNumber =
+      change.currentStage === undefined ? attempt.currentStageNumber : (change.currentStage?.number ?? null);
+    const completedAt =
+      status === 'COMPLETED' ? await this.completedAt(manager, attempt, workflowInstanceId, change.approvedAt) : null;
     await manager.query(
       `UPDATE atp_submission_attempts SET status = $3::varchar,
          workflow_version = CASE WHEN $4::boolean THEN $5::bigint ELSE workflow_version END,
@@ -168,8 +208,17 @@ export class ProjectionService {
          updated_at = now()
        WHERE submission_id = $1 AND attempt_number = $2`,
       [
-        attempt.submissionId, attempt.attemptNumber, status, isWorkflowEvent, envelope.aggregateVersion, outcome === 'COMPLETED',
-        stageNumber, change.currentStage?.name ?? null, change.approvedAt ?? null, completedAt, change.rejectedAt ?? null,
+        attempt.submissionId,
+        attempt.attemptNumber,
+        status,
+        isWorkflowEvent,
+        envelope.aggregateVersion,
+        outcome === 'COMPLETED',
+        stageNumber,
+        change.currentStage?.name ?? null,
+        change.approvedAt ?? null,
+        completedAt,
+        change.rejectedAt ?? null,
         change.rejectionComment ?? null,
       ],
     );
@@ -180,11 +229,26 @@ export class ProjectionService {
          rejected_at = CASE WHEN $2::varchar = 'REJECTED' THEN COALESCE($7::timestamptz, now()) ELSE rejected_at END,
          last_action_at = now(), updated_at = now()
        WHERE id = $1`,
-      [attempt.submissionId, status, workflowInstanceId, stageNumber, change.approvedAt ?? null, completedAt, change.rejectedAt ?? null],
+      [
+        attempt.submissionId,
+        status,
+        workflowInstanceId,
+        stageNumber,
+        change.approvedAt ?? null,
+        completedAt,
+        change.rejectedAt ?? null,
+      ],
     );
     await this.events.statusChanged(manager, {
-      workspaceId: attempt.workspaceId, submissionId: attempt.submissionId, attemptNumber: attempt.attemptNumber, from: attempt.status,
-      to: status, workflowInstanceId, currentStageNumber: stageNumber, actorId: envelope.actorId, causationId: envelope.eventId,
+      workspaceId: attempt.workspaceId,
+      submissionId: attempt.submissionId,
+      attemptNumber: attempt.attemptNumber,
+      from: attempt.status,
+      to: status,
+      workflowInstanceId,
+      currentStageNumber: stageNumber,
+      actorId: envelope.actorId,
+      causationId: envelope.eventId,
     });
   }
 }

@@ -1,14 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  PunchlistClearedV1, PunchlistCreatedV1, Topics, type PunchlistClearedPayloadV1, type PunchlistCreatedPayloadV1,
+  PunchlistClearedV1,
+  PunchlistCreatedV1,
+  Topics,
+  type PunchlistClearedPayloadV1,
+  type PunchlistCreatedPayloadV1,
 } from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ProjectionService } from './projection.service';
 
 export const PUNCHLIST_PROJECTION: InboxConsumerSpec = {
-  name: 'submission-service.punchlist-projection', topics: [Topics.punchlistEvents],
+  name: 'submission-service.punchlist-projection',
+  topics: [Topics.punchlistEvents],
 };
 
 /**
@@ -20,13 +25,19 @@ export class PunchlistEventsConsumer {
   constructor(private readonly projection: ProjectionService) {}
 
   @EventPattern(PunchlistCreatedV1.eventType, { consumer: PUNCHLIST_PROJECTION })
-  async onCreated(@Payload() event: ConsumedEvent<PunchlistCreatedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onCreated(
+    @Payload() event: ConsumedEvent<PunchlistCreatedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     if (event.envelope.payload.origin === 'REJECTED') return;
     await this.projection.punchlist(inbox.manager, event.envelope, event.envelope.payload, 'OPEN');
   }
 
   @EventPattern(PunchlistClearedV1.eventType, { consumer: PUNCHLIST_PROJECTION })
-  async onCleared(@Payload() event: ConsumedEvent<PunchlistClearedPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onCleared(
+    @Payload() event: ConsumedEvent<PunchlistClearedPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     await this.projection.punchlist(inbox.manager, event.envelope, event.envelope.payload, 'CLEARED');
   }
 }

@@ -6,7 +6,9 @@ import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ReplicaRepository, type SnapshotRows } from './replica.repository';
 
 export const CONFIG_SNAPSHOT_CONSUMER: InboxConsumerSpec = {
-  name: 'submission-service.config-snapshot-replica', topics: [Topics.configSnapshots], fromBeginning: true,
+  name: 'submission-service.config-snapshot-replica',
+  topics: [Topics.configSnapshots],
+  fromBeginning: true,
 };
 
 /**
@@ -18,7 +20,10 @@ export class ConfigSnapshotConsumer {
   constructor(private readonly replica: ReplicaRepository) {}
 
   @EventPattern(ConfigVersionSnapshotV1.eventType, { consumer: CONFIG_SNAPSHOT_CONSUMER })
-  async onSnapshot(@Payload() event: ConsumedEvent<ConfigSnapshotPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
+  async onSnapshot(
+    @Payload() event: ConsumedEvent<ConfigSnapshotPayloadV1>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
     await this.replica.saveSnapshot(inbox.manager, event.envelope.payload.snapshot as unknown as SnapshotRows);
   }
 }

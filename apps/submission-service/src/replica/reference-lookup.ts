@@ -28,7 +28,11 @@ export interface NewSubmissionReferences {
 }
 
 function workspaceInactive(workspaceId: string): DomainError {
-  return new DomainError(422, 'WORKSPACE_INACTIVE', `workspace ${workspaceId} is deactivated and takes no new submission`);
+  return new DomainError(
+    422,
+    'WORKSPACE_INACTIVE',
+    `workspace ${workspaceId} is deactivated and takes no new submission`,
+  );
 }
 
 /**
@@ -63,9 +67,14 @@ export class ReferenceLookup {
     const versions = await this.activeVersions(manager, workspaceId);
     const missing = (['approvalMatrix', 'clusterMapping', 'scopeConfig'] as const).filter((key) => !versions[key]);
     if (missing.length > 0) {
-      throw new DomainError(422, 'NO_ACTIVE_CONFIG', `the workspace has no ACTIVE config version for ${missing.join(', ')}`, {
-        missing,
-      });
+      throw new DomainError(
+        422,
+        'NO_ACTIVE_CONFIG',
+        `the workspace has no ACTIVE config version for ${missing.join(', ')}`,
+        {
+          missing,
+        },
+      );
     }
     return versions as ActiveConfigVersions;
   }
@@ -75,7 +84,11 @@ export class ReferenceLookup {
    * must not be deactivated, the site active in it, the scope (and the vendor, when given) active in the
    * ACTIVE scope configuration. Refusals come in that order, each a 422 naming its field.
    */
-  async newSubmissionReferences(manager: EntityManager, workspaceId: string, codes: SubmissionCodes): Promise<NewSubmissionReferences> {
+  async newSubmissionReferences(
+    manager: EntityManager,
+    workspaceId: string,
+    codes: SubmissionCodes,
+  ): Promise<NewSubmissionReferences> {
     const [row] = (await manager.query(
       `WITH scope_config AS (
          SELECT config_version_id AS id FROM config_version_replica
@@ -94,9 +107,14 @@ export class ReferenceLookup {
     )) as Array<{ workspaceActive: boolean | null } & NewSubmissionReferences>;
     if (row.workspaceActive === false) throw workspaceInactive(workspaceId);
     if (!row.site) throw new UnknownReferenceError('siteCode', codes.siteCode, 'active site of this workspace');
-    if (!row.scope) throw new UnknownReferenceError('scopeCode', codes.scopeCode, 'active scope of the ACTIVE scope configuration');
+    if (!row.scope)
+      throw new UnknownReferenceError('scopeCode', codes.scopeCode, 'active scope of the ACTIVE scope configuration');
     if (codes.vendorCode && !row.vendor) {
-      throw new UnknownReferenceError('vendorCode', codes.vendorCode, 'active vendor of the ACTIVE scope configuration');
+      throw new UnknownReferenceError(
+        'vendorCode',
+        codes.vendorCode,
+        'active vendor of the ACTIVE scope configuration',
+      );
     }
     return { site: row.site, scope: row.scope, vendor: row.vendor ?? null };
   }

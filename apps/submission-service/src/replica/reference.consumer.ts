@@ -1,15 +1,26 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  MembershipCreatedV1, MembershipUpdatedV1, SiteCreatedV1, SiteUpdatedV1, Topics, WorkspaceCreatedV1, WorkspaceDeactivatedV1,
-  WorkspaceUpdatedV1, type MembershipPayloadV1, type SitePayloadV1, type WorkspacePayloadV1,
+  MembershipCreatedV1,
+  MembershipUpdatedV1,
+  SiteCreatedV1,
+  SiteUpdatedV1,
+  Topics,
+  WorkspaceCreatedV1,
+  WorkspaceDeactivatedV1,
+  WorkspaceUpdatedV1,
+  type MembershipPayloadV1,
+  type SitePayloadV1,
+  type WorkspacePayloadV1,
 } from '@atp/contracts';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ReplicaRepository } from './replica.repository';
 
 export const REFERENCE_CONSUMER: InboxConsumerSpec = {
-  name: 'submission-service.reference-replica', topics: [Topics.configReference], fromBeginning: true,
+  name: 'submission-service.reference-replica',
+  topics: [Topics.configReference],
+  fromBeginning: true,
 };
 
 /** Workspaces, memberships and sites from the compacted reference topic (each event is the full state). */
@@ -17,7 +28,9 @@ export const REFERENCE_CONSUMER: InboxConsumerSpec = {
 export class ReferenceConsumer {
   constructor(private readonly replica: ReplicaRepository) {}
 
-  @EventPattern([WorkspaceCreatedV1.eventType, WorkspaceUpdatedV1.eventType, WorkspaceDeactivatedV1.eventType], { consumer: REFERENCE_CONSUMER })
+  @EventPattern([WorkspaceCreatedV1.eventType, WorkspaceUpdatedV1.eventType, WorkspaceDeactivatedV1.eventType], {
+    consumer: REFERENCE_CONSUMER,
+  })
   async onWorkspace(@Payload() event: ConsumedEvent<WorkspacePayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
     await this.replica.upsertWorkspace(inbox.manager, event.envelope.payload, event.envelope.aggregateVersion);
   }

@@ -64,13 +64,25 @@ export class ReplicaRepository {
       `INSERT INTO scope_replica (config_version_id, scope_id, workspace_id, scope_code, is_active)
        SELECT $1, s.id, $2, s.code, s.active FROM unnest($3::text[], $4::text[], $5::boolean[]) AS s(id, code, active)
        ON CONFLICT (config_version_id, scope_id) DO NOTHING`,
-      [snapshot.configVersionId, snapshot.workspaceId, scopes.map((s) => s.id), scopes.map((s) => s.scopeCode), scopes.map((s) => s.isActive !== false)],
+      [
+        snapshot.configVersionId,
+        snapshot.workspaceId,
+        scopes.map((s) => s.id),
+        scopes.map((s) => s.scopeCode),
+        scopes.map((s) => s.isActive !== false),
+      ],
     );
     await manager.query(
       `INSERT INTO vendor_replica (config_version_id, vendor_id, workspace_id, vendor_code, is_active)
        SELECT $1, v.id, $2, v.code, v.active FROM unnest($3::text[], $4::text[], $5::boolean[]) AS v(id, code, active)
        ON CONFLICT (config_version_id, vendor_id) DO NOTHING`,
-      [snapshot.configVersionId, snapshot.workspaceId, vendors.map((v) => v.id), vendors.map((v) => v.vendorCode), vendors.map((v) => v.isActive !== false)],
+      [
+        snapshot.configVersionId,
+        snapshot.workspaceId,
+        vendors.map((v) => v.id),
+        vendors.map((v) => v.vendorCode),
+        vendors.map((v) => v.isActive !== false),
+      ],
     );
   }
 }

@@ -24,7 +24,8 @@ export class SubmissionQueries {
     if (query.scopeCode) add('upper(s.scope_code) = upper(?)', query.scopeCode);
     if (query.vendorCode) add('upper(s.vendor_code) = upper(?)', query.vendorCode);
     if (query.atpCategory) add('s.atp_category = ?', query.atpCategory);
-    if (query.region) add('EXISTS (SELECT 1 FROM site_replica r WHERE r.site_id = s.site_id AND r.region = ?)', query.region);
+    if (query.region)
+      add('EXISTS (SELECT 1 FROM site_replica r WHERE r.site_id = s.site_id AND r.region = ?)', query.region);
     if (query.submittedFrom) add('s.submitted_at >= ?::timestamptz', query.submittedFrom);
     if (query.submittedTo) add('s.submitted_at < ?::timestamptz', query.submittedTo);
     const cursor = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
@@ -40,12 +41,16 @@ export class SubmissionQueries {
     const items = rows.slice(0, limit).map(summaryOf);
     const last = rows.length > limit ? items[items.length - 1] : null;
     // The cursor keeps the database's microseconds (a JS Date would drop them and repeat rows).
-    const nextCursor = last ? encodeCursor({ createdAt: await this.exactCreatedAt(last.id as string), id: last.id as string }) : null;
+    const nextCursor = last
+      ? encodeCursor({ createdAt: await this.exactCreatedAt(last.id as string), id: last.id as string })
+      : null;
     return { items, nextCursor };
   }
 
   private async exactCreatedAt(id: string): Promise<string> {
-    const rows = (await this.dataSource.query(`SELECT created_at::text AS t FROM atp_submissions WHERE id = $1`, [id])) as Array<{ t: string }>;
+    const rows = (await this.dataSource.query(`SELECT created_at::text AS t FROM atp_submissions WHERE id = $1`, [
+      id,
+    ])) as Array<{ t: string }>;
     return rows[0].t;
   }
 }

@@ -1,4 +1,10 @@
-import { assertEditable, canTransition, SUBMISSION_STATUSES, TRANSITIONS, type SubmissionStatus } from './submission-status';
+import {
+  assertEditable,
+  canTransition,
+  SUBMISSION_STATUSES,
+  TRANSITIONS,
+  type SubmissionStatus,
+} from './submission-status';
 
 describe('submission transitions', () => {
   it.each<[SubmissionStatus, SubmissionStatus, boolean]>([
@@ -23,8 +29,12 @@ describe('submission transitions', () => {
   });
 
   it('refuses edits of COMPLETED and in-flight submissions with the current status', () => {
-    expect(() => assertEditable('COMPLETED', 'new document')).toThrow(expect.objectContaining({ code: 'SUBMISSION_COMPLETED', status: 409 }));
-    expect(() => assertEditable('IN_REVIEW', 'new document')).toThrow(expect.objectContaining({ code: 'SUBMISSION_IN_PROGRESS' }));
+    expect(() => assertEditable('COMPLETED', 'new document')).toThrow(
+      expect.objectContaining({ code: 'SUBMISSION_COMPLETED', status: 409 }),
+    );
+    expect(() => assertEditable('IN_REVIEW', 'new document')).toThrow(
+      expect.objectContaining({ code: 'SUBMISSION_IN_PROGRESS' }),
+    );
     expect(() => assertEditable('REJECTED', 'new document')).not.toThrow();
   });
 });

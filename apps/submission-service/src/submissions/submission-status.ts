@@ -2,7 +2,14 @@ import { DomainError } from '@atp/platform-http';
 
 /** Submission statuses (architecture §6 Q3); the same vocabulary describes each attempt. */
 export const SUBMISSION_STATUSES = [
-  'DRAFT', 'SUBMITTED', 'REJECTED_PRE_QA', 'IN_REVIEW', 'APPROVED_WITH_PUNCHLIST', 'COMPLETED', 'REJECTED', 'INVALID_REFERENCE',
+  'DRAFT',
+  'SUBMITTED',
+  'REJECTED_PRE_QA',
+  'IN_REVIEW',
+  'APPROVED_WITH_PUNCHLIST',
+  'COMPLETED',
+  'REJECTED',
+  'INVALID_REFERENCE',
 ] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
@@ -20,7 +27,12 @@ export const TRANSITIONS: Readonly<Record<SubmissionStatus, readonly SubmissionS
 };
 
 /** Statuses a document controller may still change (documents, category) and submit from. */
-export const EDITABLE_STATUSES: readonly SubmissionStatus[] = ['DRAFT', 'REJECTED_PRE_QA', 'REJECTED', 'INVALID_REFERENCE'];
+export const EDITABLE_STATUSES: readonly SubmissionStatus[] = [
+  'DRAFT',
+  'REJECTED_PRE_QA',
+  'REJECTED',
+  'INVALID_REFERENCE',
+];
 
 /** A submit from one of these starts the next attempt (attemptNumber + 1). */
 export const RESUBMIT_STATUSES: readonly SubmissionStatus[] = ['REJECTED_PRE_QA', 'REJECTED', 'INVALID_REFERENCE'];
@@ -31,17 +43,27 @@ export function canTransition(from: SubmissionStatus, to: SubmissionStatus): boo
 
 export function assertTransition(from: SubmissionStatus, to: SubmissionStatus): void {
   if (!canTransition(from, to)) {
-    throw new DomainError(409, 'ILLEGAL_TRANSITION', `a ${from} submission cannot become ${to}`, { currentStatus: from, requestedStatus: to });
+    throw new DomainError(409, 'ILLEGAL_TRANSITION', `a ${from} submission cannot become ${to}`, {
+      currentStatus: from,
+      requestedStatus: to,
+    });
   }
 }
 
 export function assertEditable(status: SubmissionStatus, action: string): void {
   if (status === 'COMPLETED') {
-    throw new DomainError(409, 'SUBMISSION_COMPLETED', `a COMPLETED submission takes no ${action}`, { currentStatus: status });
-  }
-  if (!EDITABLE_STATUSES.includes(status)) {
-    throw new DomainError(409, 'SUBMISSION_IN_PROGRESS', `a ${status} submission takes no ${action} until it is decided`, {
+    throw new DomainError(409, 'SUBMISSION_COMPLETED', `a COMPLETED submission takes no ${action}`, {
       currentStatus: status,
     });
+  }
+  if (!EDITABLE_STATUSES.includes(status)) {
+    throw new DomainError(
+      409,
+      'SUBMISSION_IN_PROGRESS',
+      `a ${status} submission takes no ${action} until it is decided`,
+      {
+        currentStatus: status,
+      },
+    );
   }
 }

@@ -35,7 +35,9 @@ export interface AttemptView {
   rejectedAt: string | null;
 }
 
-/** The summary's columns, on a table aliased `s` (a SELECT, or the RETURNING of an `INSERT INTO atp_submissions AS s`). */
+/**
+ * The summary's columns, on a table aliased `s` (a SELECT, or the RETURNING of an `INSERT INTO atp_submissions AS s`).
+ */
 export const SUMMARY_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.status, s.site_id AS "siteId", s.site_code AS "siteCode",
   s.scope_code AS "scopeCode", s.vendor_code AS "vendorCode", s.atp_category AS "atpCategory",
   s.category_method AS "categoryMethod", s.title, s.attempt_number AS "attemptNumber",
@@ -50,7 +52,8 @@ const iso = (value: unknown): string | null => (value instanceof Date ? value.to
 
 export function summaryOf(row: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = { ...row };
-  for (const key of ['submittedAt', 'approvedAt', 'completedAt', 'rejectedAt', 'lastActionAt', 'createdAt']) view[key] = iso(row[key]);
+  for (const key of ['submittedAt', 'approvedAt', 'completedAt', 'rejectedAt', 'lastActionAt', 'createdAt'])
+    view[key] = iso(row[key]);
   return view;
 }
 
@@ -58,19 +61,30 @@ export function summaryOf(row: Record<string, unknown>): Record<string, unknown>
 @Injectable()
 export class SubmissionViews {
   async get(manager: EntityManager, workspaceId: string, submissionId: string): Promise<Record<string, unknown>> {
-    const rows = (await manager.query(`${SUMMARY_SELECT} WHERE s.workspace_id = $1 AND s.id = $2`, [workspaceId, submissionId])) as Array<
-      Record<string, unknown>
-    >;
+    const rows = (await manager.query(`${SUMMARY_SELECT} WHERE s.workspace_id = $1 AND s.id = $2`, [
+      workspaceId,
+      submissionId,
+    ])) as Array<Record<string, unknown>>;
     if (!rows[0]) throw new NotFoundError('submission', submissionId);
-    // One after the other: a transaction's one connection runs one query at a time anyway (and pg deprecates queueing them).
+    // One after the other: a transaction's one connection runs one query at a time anyway (and pg deprecates queueing
+    // them).
     const documents = await this.documents(manager, submissionId);
     const attempts = await this.attempts(manager, submissionId);
     const referenceRejections = await ReferenceRejectionLog.ofAggregate(manager, workspaceId, submissionId);
     const current = attempts.find((attempt) => attempt.attemptNumber === rows[0].attemptNumber);
-    return { ...summaryOf(rows[0]), startRefusal: current?.startRefusal ?? null, documents, attempts, referenceRejections };
+    return {
+      ...summaryOf(rows[0]),
+      startRefusal: current?.startRefusal ?? null,
+      documents,
+      attempts,
+      referenceRejections,
+    };
   }
 
-  /** `get` of a submission inserted by this transaction (its summary row returned by the INSERT): nothing refers to it yet. */
+  /**
+   * `get` of a submission inserted by this transaction (its summary row returned by the INSERT): nothing refers to it
+   * yet.
+   */
   ofNew(summary: Record<string, unknown>): Record<string, unknown> {
     return { ...summaryOf(summary), startRefusal: null, documents: [], attempts: [], referenceRejections: [] };
   }

@@ -43,7 +43,11 @@ export class SubmissionRepository {
     return rows[0];
   }
 
-  async currentAttempt(manager: EntityManager, submissionId: string, attemptNumber: number): Promise<AttemptRow | null> {
+  async currentAttempt(
+    manager: EntityManager,
+    submissionId: string,
+    attemptNumber: number,
+  ): Promise<AttemptRow | null> {
     const rows = (await manager.query(
       `SELECT attempt_number AS "attemptNumber", status, document_id AS "documentId", qa_decision AS "qaDecision"
        FROM atp_submission_attempts WHERE submission_id = $1 AND attempt_number = $2`,
@@ -60,7 +64,12 @@ export class SubmissionRepository {
     return rows[0] ?? null;
   }
 
-  async setStatus(manager: EntityManager, submissionId: string, status: SubmissionStatus, extra: Record<string, unknown> = {}): Promise<void> {
+  async setStatus(
+    manager: EntityManager,
+    submissionId: string,
+    status: SubmissionStatus,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const columns = Object.keys(extra);
     const assignments = columns.map((column, index) => `${column} = $${index + 3}`);
     await manager.query(

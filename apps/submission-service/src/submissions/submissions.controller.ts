@@ -4,7 +4,13 @@ import { DataSource } from 'typeorm';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
 import { categorizeFileName } from '../categorization/categorizer';
-import { CategorizeDto, CategoryOverrideDto, CreateSubmissionDto, ListSubmissionsQueryDto, QaReviewDto } from './dto/submission.dto';
+import {
+  CategorizeDto,
+  CategoryOverrideDto,
+  CreateSubmissionDto,
+  ListSubmissionsQueryDto,
+  QaReviewDto,
+} from './dto/submission.dto';
 import { SubmissionQueries } from './submission-queries';
 import { SubmissionViews } from './submission-view';
 import { SubmissionService } from './submission.service';

@@ -24,6 +24,14 @@ import { SubmissionViews } from './submission-view';
     DocumentService,
     { provide: BLOB_STORE, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => createBlobStore(env) },
   ],
-  exports: [SubmissionRepository, SubmissionEvents, SubmissionService, DocumentService, SubmissionViews, BLOB_STORE, IdempotencyStore],
+  exports: [
+    SubmissionRepository,
+    SubmissionEvents,
+    SubmissionService,
+    DocumentService,
+    SubmissionViews,
+    BLOB_STORE,
+    IdempotencyStore,
+  ],
 })
 export class SubmissionsModule {}

@@ -34,10 +34,15 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(SERVICE_ENV) private readonly env: AppEnv,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    this.schedule = new PeriodicTask('upload sweep', async () => {
-      const result = await this.sweepOnce();
-      if (result.abandonedBlobs + result.temporaryFiles + result.staleJobs.length > 0) this.logger.info(result, 'upload sweep');
-    }, this.logger);
+    this.schedule = new PeriodicTask(
+      'upload sweep',
+      async () => {
+        const result = await this.sweepOnce();
+        if (result.abandonedBlobs + result.temporaryFiles + result.staleJobs.length > 0)
+          this.logger.info(result, 'upload sweep');
+      },
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -8,8 +8,15 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 import {
-  ConfigVersionSnapshotV1, ContractValidator, eventCatalog, MembershipCreatedV1, SiteCreatedV1, WorkspaceCreatedV1,
-  type EventDefinition, type EventEnvelope, type MembershipPayloadV1,
+  ConfigVersionSnapshotV1,
+  ContractValidator,
+  eventCatalog,
+  MembershipCreatedV1,
+  SiteCreatedV1,
+  WorkspaceCreatedV1,
+  type EventDefinition,
+  type EventEnvelope,
+  type MembershipPayloadV1,
 } from '@atp/contracts';
 import { runAcrossWorkspaces } from '@atp/platform-database';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
@@ -67,8 +74,11 @@ export class SubmissionHarness {
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
     await this.producer.connect();
     await this.waitForConsumerGroups([
-      'submission-service.reference-replica', 'submission-service.config-snapshot-replica',
-      'submission-service.workflow-projection', 'submission-service.punchlist-projection', 'submission-service.reference-rejections',
+      'submission-service.reference-replica',
+      'submission-service.config-snapshot-replica',
+      'submission-service.workflow-projection',
+      'submission-service.punchlist-projection',
+      'submission-service.reference-rejections',
       'submission-service.submission-claims',
     ]);
   }
@@ -112,15 +122,32 @@ export class SubmissionHarness {
     }
   }
 
-  /** An envelope as its producer would write it: aggregateVersion counted per aggregate, checked against the contract. */
-  envelope<P>(definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, version?: number): EventEnvelope<P> {
+  /**
+   * An envelope as its producer would write it: aggregateVersion counted per aggregate, checked against the contract.
+   */
+  envelope<P>(
+    definition: EventDefinition<P>,
+    workspaceId: string | null,
+    aggregateId: string,
+    payload: P,
+    version?: number,
+  ): EventEnvelope<P> {
     const key = `${definition.aggregateType}:${aggregateId}`;
     const aggregateVersion = version ?? (this.versions.get(key) ?? 0) + 1;
     this.versions.set(key, Math.max(aggregateVersion, this.versions.get(key) ?? 0));
     const envelope: EventEnvelope<P> = {
-      eventId: randomUUID(), eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: new Date().toISOString(),
-      workspaceId, aggregateType: definition.aggregateType, aggregateId, aggregateVersion, correlationId: randomUUID(), causationId: null,
-      actorId: 'test', payload,
+      eventId: randomUUID(),
+      eventType: definition.eventType,
+      schemaVersion: definition.schemaVersion,
+      occurredAt: new Date().toISOString(),
+      workspaceId,
+      aggregateType: definition.aggregateType,
+      aggregateId,
+      aggregateVersion,
+      correlationId: randomUUID(),
+      causationId: null,
+      actorId: 'test',
+      payload,
     };
     const verdict = this.validator.validate(envelope);
     if (!verdict.ok) throw new Error(`test event breaks its contract: ${verdict.reason}`);
@@ -136,7 +163,13 @@ export class SubmissionHarness {
     });
   }
 
-  async publish<P>(definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, version?: number): Promise<EventEnvelope<P>> {
+  async publish<P>(
+    definition: EventDefinition<P>,
+    workspaceId: string | null,
+    aggregateId: string,
+    payload: P,
+    version?: number,
+  ): Promise<EventEnvelope<P>> {
     const envelope = this.envelope(definition, workspaceId, aggregateId, payload, version);
     await this.send(envelope);
     return envelope;
@@ -144,15 +177,34 @@ export class SubmissionHarness {
 
   async addMember(workspaceId: string, userId: string, role: Role): Promise<void> {
     const membershipId = `m-${workspaceId}-${userId}-${role}`;
-    await this.publish(MembershipCreatedV1, workspaceId, membershipId, { membershipId, workspaceId, userId, role, status: 'ACTIVE' });
+    await this.publish(MembershipCreatedV1, workspaceId, membershipId, {
+      membershipId,
+      workspaceId,
+      userId,
+      role,
+      status: 'ACTIVE',
+    });
   }
 
-  async publishScopeConfig(workspaceId: string, versionNumber: number, scopes: string[], vendors: string[]): Promise<string> {
+  async publishScopeConfig(
+    workspaceId: string,
+    versionNumber: number,
+    scopes: string[],
+    vendors: string[],
+  ): Promise<string> {
     const configVersionId = randomUUID();
     await this.publish(ConfigVersionSnapshotV1, workspaceId, configVersionId, {
       snapshot: {
-        configVersionId, workspaceId, versionNumber, sourceType: 'SCOPE_CONFIG',
-        scopes: scopes.map((code) => ({ id: `scope-${code}-${configVersionId}`, scopeCode: code, scopeGroup: 'MICROWAVE', isActive: true })),
+        configVersionId,
+        workspaceId,
+        versionNumber,
+        sourceType: 'SCOPE_CONFIG',
+        scopes: scopes.map((code) => ({
+          id: `scope-${code}-${configVersionId}`,
+          scopeCode: code,
+          scopeGroup: 'MICROWAVE',
+          isActive: true,
+        })),
         vendors: vendors.map((code) => ({ id: `vendor-${code}-${configVersionId}`, vendorCode: code, isActive: true })),
       },
     });
@@ -162,7 +214,15 @@ export class SubmissionHarness {
   async publishMatrix(workspaceId: string, versionNumber: number): Promise<string> {
     const configVersionId = randomUUID();
     await this.publish(ConfigVersionSnapshotV1, workspaceId, configVersionId, {
-      snapshot: { configVersionId, workspaceId, versionNumber, sourceType: 'APPROVAL_MATRIX', roles: [], policies: [], policyStages: [] },
+      snapshot: {
+        configVersionId,
+        workspaceId,
+        versionNumber,
+        sourceType: 'APPROVAL_MATRIX',
+        roles: [],
+        policies: [],
+        policyStages: [],
+      },
     });
     return configVersionId;
   }
@@ -170,50 +230,83 @@ export class SubmissionHarness {
   async publishClusterMapping(workspaceId: string, versionNumber: number): Promise<string> {
     const configVersionId = randomUUID();
     await this.publish(ConfigVersionSnapshotV1, workspaceId, configVersionId, {
-      snapshot: { configVersionId, workspaceId, versionNumber, sourceType: 'CLUSTER_MAPPING', clusters: [], clusterApprovers: [] },
+      snapshot: {
+        configVersionId,
+        workspaceId,
+        versionNumber,
+        sourceType: 'CLUSTER_MAPPING',
+        clusters: [],
+        clusterApprovers: [],
+      },
     });
     return configVersionId;
   }
 
   async waitForVersion(configVersionId: string): Promise<void> {
-    await waitFor(async () => (await this.query(`SELECT 1 FROM config_version_replica WHERE config_version_id = $1`, [configVersionId])).length > 0, {
-      what: `config version ${configVersionId} in the replica`,
-    });
+    await waitFor(
+      async () =>
+        (await this.query(`SELECT 1 FROM config_version_replica WHERE config_version_id = $1`, [configVersionId]))
+          .length > 0,
+      {
+        what: `config version ${configVersionId} in the replica`,
+      },
+    );
   }
 
   /** A workspace with a site, members of every role and an ACTIVE version of each source type. */
   async workspace(members: Array<[string, Role]>): Promise<TestWorkspace> {
     const workspaceId = randomUUID();
-    await this.publish(WorkspaceCreatedV1, workspaceId, workspaceId, { workspaceId, code: `WS-${workspaceId.slice(0, 8)}`, name: 'Test workspace', isActive: true });
+    await this.publish(WorkspaceCreatedV1, workspaceId, workspaceId, {
+      workspaceId,
+      code: `WS-${workspaceId.slice(0, 8)}`,
+      name: 'Test workspace',
+      isActive: true,
+    });
     for (const [userId, role] of members) await this.addMember(workspaceId, userId, role);
     const siteId = `site-${randomUUID()}`;
     const siteCode = `JKT-${workspaceId.slice(0, 6)}`;
     await this.publish(SiteCreatedV1, workspaceId, siteId, {
-      siteId, workspaceId, siteCode, siteName: 'Jakarta Tower', region: 'JABODETABEK', city: 'Jakarta', clusterCode: 'JKT-C1', isActive: true,
+      siteId,
+      workspaceId,
+      siteCode,
+      siteName: 'Jakarta Tower',
+      region: 'JABODETABEK',
+      city: 'Jakarta',
+      clusterCode: 'JKT-C1',
+      isActive: true,
     });
     const scopeConfig = await this.publishScopeConfig(workspaceId, 1, ['MW_NEW', 'PLN_UPGRADE'], ['AVIAT', 'ZTE']);
     const approvalMatrix = await this.publishMatrix(workspaceId, 1);
     const clusterMapping = await this.publishClusterMapping(workspaceId, 1);
     for (const id of [scopeConfig, approvalMatrix, clusterMapping]) await this.waitForVersion(id);
-    await waitFor(async () => {
-      const [{ n }] = await this.query(`SELECT count(*)::int AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]);
-      const sites = await this.query(`SELECT 1 FROM site_replica WHERE site_id = $1`, [siteId]);
-      return n === members.length && sites.length === 1;
-    }, { what: 'members and site in the replica' });
+    await waitFor(
+      async () => {
+        const [{ n }] = await this.query(`SELECT count(*)::int AS n FROM member_replica WHERE workspace_id = $1`, [
+          workspaceId,
+        ]);
+        const sites = await this.query(`SELECT 1 FROM site_replica WHERE site_id = $1`, [siteId]);
+        return n === members.length && sites.length === 1;
+      },
+      { what: 'members and site in the replica' },
+    );
     return { workspaceId, siteCode, siteId, versions: { approvalMatrix, clusterMapping, scopeConfig } };
   }
 
   async blobFiles(): Promise<string[]> {
     const list = async (dir: string): Promise<string[]> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-      const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? list(join(dir, e.name)) : [join(dir, e.name)])));
+      const nested = await Promise.all(
+        entries.map((e) => (e.isDirectory() ? list(join(dir, e.name)) : [join(dir, e.name)])),
+      );
       return nested.flat();
     };
     return list(this.blobDir);
   }
 
   async outboxEvents(submissionId: string): Promise<EventEnvelope[]> {
-    const rows = (await this.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [submissionId])) as Array<{
+    const rows = (await this.query(`SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [
+      submissionId,
+    ])) as Array<{
       envelope: EventEnvelope;
     }>;
     return rows.map((row) => row.envelope);

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { WorkflowCancelledV1, WorkflowOnHoldV1, WorkflowResumedV1, type EventDefinition, type WorkflowAdminActionPayloadV1 } from '@atp/contracts';
+import {
+  WorkflowCancelledV1,
+  WorkflowOnHoldV1,
+  WorkflowResumedV1,
+  type EventDefinition,
+  type WorkflowAdminActionPayloadV1,
+} from '@atp/contracts';
 import { inTransaction } from '@atp/platform-database';
 import { ConflictError, DomainError, UnknownReferenceError } from '@atp/platform-http';
 import { Clock } from '../clock/clock';
@@ -41,11 +47,17 @@ export class AdminActionsService {
   async reassign(command: AdminCommand & { stageId: string }, body: ReassignStageDto): Promise<StoredResponse> {
     return this.run(command, `reassign:${command.stageId}`, body, async (manager, instance, context) => {
       if (instance.status !== 'IN_PROGRESS' && instance.status !== 'ON_HOLD') {
-        throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, { workflowStatus: instance.status });
+        throw new ConflictError('WORKFLOW_CLOSED', `workflow ${instance.id} is ${instance.status}`, {
+          workflowStatus: instance.status,
+        });
       }
       const stage = await this.workflows.stageOf(manager, instance.id, command.stageId);
       if (!OPEN_STAGE_STATUSES.includes(stage.status)) {
-        throw new ConflictError('STAGE_CLOSED', `stage ${stage.id} is ${stage.status}: only an open stage can be reassigned`, { stageStatus: stage.status });
+        throw new ConflictError(
+          'STAGE_CLOSED',
+          `stage ${stage.id} is ${stage.status}: only an open stage can be reassigned`,
+          { stageStatus: stage.status },
+        );
       }
       if (body.toUserId === instance.submittedBy) {
         throw new DomainError(422, 'SUBMITTER_CANNOT_DECIDE', 'The submitter never approves their own submission', {}, [
@@ -59,9 +71,22 @@ export class AdminActionsService {
         throw new UnknownReferenceError('toUserId', body.toUserId, 'active workspace member');
       }
       const updated = await this.progress.reassign(
-        manager, instance, stage, { toUserId: body.toUserId, reason: body.reason.trim(), overrideId: null, mode: body.mode ?? 'REASSIGN' }, context,
+        manager,
+        instance,
+        stage,
+        { toUserId: body.toUserId, reason: body.reason.trim(), overrideId: null, mode: body.mode ?? 'REASSIGN' },
+        context,
       );
-      return { workflowInstanceId: instance.id, workflowStatus: instance.status, stage: { id: updated.id, status: updated.status, approverUserId: updated.approverUserId, previousApproverUserId: stage.approverUserId } };
+      return {
+        workflowInstanceId: instance.id,
+        workflowStatus: instance.status,
+        stage: {
+          id: updated.id,
+          status: updated.status,
+          approverUserId: updated.approverUserId,
+          previousApproverUserId: stage.approverUserId,
+        },
+      };
     });
   }
 
@@ -69,8 +94,18 @@ export class AdminActionsService {
   async hold(command: AdminCommand, body: AdminReasonDto): Promise<StoredResponse> {
     return this.run(command, 'hold', body, async (manager, instance, context) => {
       assertWorkflowTransition(instance.status, 'ON_HOLD');
-      await this.workflows.setInstanceStatus(manager, instance.id, 'ON_HOLD', { holdReason: body.reason.trim(), heldAt: context.occurredAt });
-      await this.auditOnPending(manager, instance, 'HELD', context, { oldStatus: 'IN_PROGRESS', newStatus: 'ON_HOLD' }, body.reason);
+      await this.workflows.setInstanceStatus(manager, instance.id, 'ON_HOLD', {
+        holdReason: body.reason.trim(),
+        heldAt: context.occurredAt,
+      });
+      await this.auditOnPending(
+        manager,
+        instance,
+        'HELD',
+        context,
+        { oldStatus: 'IN_PROGRESS', newStatus: 'ON_HOLD' },
+        body.reason,
+      );
       await this.publish(manager, WorkflowOnHoldV1, instance, body.reason, context);
       return { workflowInstanceId: instance.id, workflowStatus: 'ON_HOLD', heldAt: context.occurredAt.toISOString() };
     });
@@ -84,21 +119,42 @@ export class AdminActionsService {
   async resume(command: AdminCommand, body: AdminReasonDto): Promise<StoredResponse> {
     return this.run(command, 'resume', body, async (manager, instance, context) => {
       assertWorkflowTransition(instance.status, 'IN_PROGRESS');
-      const heldMs = instance.heldAt ? Math.max(0, context.occurredAt.getTime() - new Date(instance.heldAt).getTime()) : 0;
+      const heldMs = instance.heldAt
+        ? Math.max(0, context.occurredAt.getTime() - new Date(instance.heldAt).getTime())
+        : 0;
       const shifted = await this.workflows.shiftPendingSla(manager, instance.id, heldMs);
       await this.workflows.setInstanceStatus(manager, instance.id, 'IN_PROGRESS', { holdReason: null, heldAt: null });
       const byStage = new Map(shifted.map((s) => [s.stage.id, s]));
-      await this.auditOnPending(manager, instance, 'RESUMED', context, { oldStatus: 'ON_HOLD', newStatus: 'IN_PROGRESS', heldMs }, body.reason, (stageId) => {
-        const s = byStage.get(stageId);
-        return s ? { oldSlaDueAt: s.oldDueAt.toISOString(), newSlaDueAt: s.stage.slaDueAt?.toISOString() ?? null } : {};
-      });
+      await this.auditOnPending(
+        manager,
+        instance,
+        'RESUMED',
+        context,
+        { oldStatus: 'ON_HOLD', newStatus: 'IN_PROGRESS', heldMs },
+        body.reason,
+        (stageId) => {
+          const s = byStage.get(stageId);
+          return s
+            ? { oldSlaDueAt: s.oldDueAt.toISOString(), newSlaDueAt: s.stage.slaDueAt?.toISOString() ?? null }
+            : {};
+        },
+      );
       // Consumers hold the due times of stage.activated: the resumed event carries the new ones (#19).
       await this.publish(manager, WorkflowResumedV1, instance, body.reason, context, {
-        pendingStages: shifted.map((s) => ({ stageId: s.stage.id, slaDueAt: s.stage.slaDueAt?.toISOString() ?? s.oldDueAt.toISOString() })),
+        pendingStages: shifted.map((s) => ({
+          stageId: s.stage.id,
+          slaDueAt: s.stage.slaDueAt?.toISOString() ?? s.oldDueAt.toISOString(),
+        })),
       });
       return {
-        workflowInstanceId: instance.id, workflowStatus: 'IN_PROGRESS', heldMs,
-        stages: shifted.map((s) => ({ id: s.stage.id, slaDueAt: s.stage.slaDueAt?.toISOString() ?? null, previousSlaDueAt: s.oldDueAt.toISOString() })),
+        workflowInstanceId: instance.id,
+        workflowStatus: 'IN_PROGRESS',
+        heldMs,
+        stages: shifted.map((s) => ({
+          id: s.stage.id,
+          slaDueAt: s.stage.slaDueAt?.toISOString() ?? null,
+          previousSlaDueAt: s.oldDueAt.toISOString(),
+        })),
       };
     });
   }
@@ -108,11 +164,28 @@ export class AdminActionsService {
     return this.run(command, 'cancel', body, async (manager, instance, context) => {
       assertWorkflowTransition(instance.status, 'CANCELLED');
       const stages = await this.workflows.stagesOf(manager, instance.id);
-      for (const stage of stages) if (OPEN_STAGE_STATUSES.includes(stage.status)) assertStageTransition(stage.status, 'CANCELLED');
-      const cancelled = await this.progress.cancelOpenStages(manager, instance, command.actorId, context.occurredAt, body.reason.trim());
-      await this.workflows.setInstanceStatus(manager, instance.id, 'CANCELLED', { completedAt: context.occurredAt, currentStageNumber: null, heldAt: null });
-      await this.publish(manager, WorkflowCancelledV1, instance, body.reason, context, { cancelledStageIds: cancelled.map((s) => s.id) });
-      return { workflowInstanceId: instance.id, workflowStatus: 'CANCELLED', cancelledStageIds: cancelled.map((s) => s.id) };
+      for (const stage of stages)
+        if (OPEN_STAGE_STATUSES.includes(stage.status)) assertStageTransition(stage.status, 'CANCELLED');
+      const cancelled = await this.progress.cancelOpenStages(
+        manager,
+        instance,
+        command.actorId,
+        context.occurredAt,
+        body.reason.trim(),
+      );
+      await this.workflows.setInstanceStatus(manager, instance.id, 'CANCELLED', {
+        completedAt: context.occurredAt,
+        currentStageNumber: null,
+        heldAt: null,
+      });
+      await this.publish(manager, WorkflowCancelledV1, instance, body.reason, context, {
+        cancelledStageIds: cancelled.map((s) => s.id),
+      });
+      return {
+        workflowInstanceId: instance.id,
+        workflowStatus: 'CANCELLED',
+        cancelledStageIds: cancelled.map((s) => s.id),
+      };
     });
   }
 
@@ -120,16 +193,26 @@ export class AdminActionsService {
     command: AdminCommand,
     action: string,
     body: unknown,
-    work: (manager: EntityManager, instance: InstanceRow, context: PublishContext & { actorId: string }) => Promise<unknown>,
+    work: (
+      manager: EntityManager,
+      instance: InstanceRow,
+      context: PublishContext & { actorId: string },
+    ) => Promise<unknown>,
   ): Promise<StoredResponse> {
     const { workspaceId, actorId } = command;
     return inTransaction(this.dataSource, (manager) =>
-      this.idempotency.run(manager, { workspaceId, callerId: actorId, key: command.idempotencyKey }, `admin:${action}:${command.workflowInstanceId}`, body, async () => {
-        await this.members.requireWorkspaceAdmin(manager, workspaceId, actorId);
-        const instance = await this.workflows.lockInstance(manager, workspaceId, command.workflowInstanceId);
-        const result = await work(manager, instance, { workspaceId, actorId, occurredAt: this.clock.now() });
-        return { status: 200, body: result };
-      }),
+      this.idempotency.run(
+        manager,
+        { workspaceId, callerId: actorId, key: command.idempotencyKey },
+        `admin:${action}:${command.workflowInstanceId}`,
+        body,
+        async () => {
+          await this.members.requireWorkspaceAdmin(manager, workspaceId, actorId);
+          const instance = await this.workflows.lockInstance(manager, workspaceId, command.workflowInstanceId);
+          const result = await work(manager, instance, { workspaceId, actorId, occurredAt: this.clock.now() });
+          return { status: 200, body: result };
+        },
+      ),
     );
   }
 
@@ -147,18 +230,38 @@ export class AdminActionsService {
     await this.workflows.appendActions(
       manager,
       pending.map((stage) => ({
-        workspaceId: instance.workspaceId, workflowInstanceId: instance.id, workflowStageId: stage.id, actionType, actorUserId: context.actorId,
-        actionAt: context.occurredAt, payload: { ...payload, ...extra(stage.id) }, notes: reason.trim(),
+        workspaceId: instance.workspaceId,
+        workflowInstanceId: instance.id,
+        workflowStageId: stage.id,
+        actionType,
+        actorUserId: context.actorId,
+        actionAt: context.occurredAt,
+        payload: { ...payload, ...extra(stage.id) },
+        notes: reason.trim(),
       })),
     );
   }
 
   private async publish(
-    manager: EntityManager, definition: EventDefinition<WorkflowAdminActionPayloadV1>, instance: InstanceRow, reason: string, context: PublishContext & { actorId: string },
+    manager: EntityManager,
+    definition: EventDefinition<WorkflowAdminActionPayloadV1>,
+    instance: InstanceRow,
+    reason: string,
+    context: PublishContext & { actorId: string },
     extra: Pick<WorkflowAdminActionPayloadV1, 'pendingStages' | 'cancelledStageIds'> = {},
   ): Promise<void> {
-    await this.events.publish(manager, definition, instance.id, {
-      workflowInstanceId: instance.id, submissionId: instance.submissionId, reason: reason.trim(), actorUserId: context.actorId, ...extra,
-    }, context);
+    await this.events.publish(
+      manager,
+      definition,
+      instance.id,
+      {
+        workflowInstanceId: instance.id,
+        submissionId: instance.submissionId,
+        reason: reason.trim(),
+        actorUserId: context.actorId,
+        ...extra,
+      },
+      context,
+    );
   }
 }

@@ -6,7 +6,10 @@ import { AdminReasonDto, ReassignStageDto } from './dto/admin-action.dto';
 import { ApiProblems } from '@atp/platform-openapi';
 import { ApiOkResponse } from '@nestjs/swagger';
 import {
-  CancelResultSchema, HoldResultSchema, ReassignResultSchema, ResumeResultSchema,
+  CancelResultSchema,
+  HoldResultSchema,
+  ReassignResultSchema,
+  ResumeResultSchema,
 } from './dto/admin-action.view';
 
 /** WORKSPACE_ADMIN only (declared here; the service checks it again inside the action's transaction). */

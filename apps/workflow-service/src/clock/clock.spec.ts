@@ -5,8 +5,12 @@ import { loadAppEnv } from '../config/env';
 import { OffsetFileClock, SystemClock, clockFromEnv } from './clock';
 
 const base = {
-  SERVICE_NAME: 'workflow-service', PORT: '0', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1',
-  AUTH_ISSUER: 'https://issuer.test', AUTH_JWKS_URL: 'https://issuer.test/jwks',
+  SERVICE_NAME: 'workflow-service',
+  PORT: '0',
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db',
+  KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_ISSUER: 'https://issuer.test',
+  AUTH_JWKS_URL: 'https://issuer.test/jwks',
 };
 const DAY = 86_400_000;
 
@@ -35,11 +39,15 @@ describe('OffsetFileClock', () => {
 describe('clockFromEnv', () => {
   it('is the system clock unless CLOCK_OFFSET_FILE is set', () => {
     expect(clockFromEnv(loadAppEnv(base))).toBeInstanceOf(SystemClock);
-    expect(clockFromEnv(loadAppEnv({ ...base, NODE_ENV: 'test', CLOCK_OFFSET_FILE: '/tmp/x.json' }))).toBeInstanceOf(OffsetFileClock);
+    expect(clockFromEnv(loadAppEnv({ ...base, NODE_ENV: 'test', CLOCK_OFFSET_FILE: '/tmp/x.json' }))).toBeInstanceOf(
+      OffsetFileClock,
+    );
   });
 
   it('refuses CLOCK_OFFSET_FILE outside NODE_ENV=test', () => {
-    expect(() => loadAppEnv({ ...base, NODE_ENV: 'production', CLOCK_OFFSET_FILE: '/tmp/x.json' })).toThrow(/only accepted with NODE_ENV=test/);
+    expect(() => loadAppEnv({ ...base, NODE_ENV: 'production', CLOCK_OFFSET_FILE: '/tmp/x.json' })).toThrow(
+      /only accepted with NODE_ENV=test/,
+    );
     expect(() => loadAppEnv({ ...base, CLOCK_OFFSET_FILE: '/tmp/x.json' })).toThrow(/only accepted with NODE_ENV=test/);
   });
 });

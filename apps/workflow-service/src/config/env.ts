@@ -7,9 +7,17 @@ export const workflow_serviceEnvSchema = {
   ...serviceEnvSchema,
   ...authEnvSchema,
   ...integrityEnvSchema,
-  SLA_SWEEP_INTERVAL_MS: { kind: 'int', min: 0, max: 3_600_000, default: 60_000, description: 'SLA sweeper period; 0 disables it (tests call it)' },
+  SLA_SWEEP_INTERVAL_MS: {
+    kind: 'int',
+    min: 0,
+    max: 3_600_000,
+    default: 60_000,
+    description: 'SLA sweeper period; 0 disables it (tests call it)',
+  },
   CLOCK_OFFSET_FILE: {
-    kind: 'string', default: '', description: 'tests only (NODE_ENV=test): a JSON file {"offsetMs": N} that shifts the service clock',
+    kind: 'string',
+    default: '',
+    description: 'tests only (NODE_ENV=test): a JSON file {"offsetMs": N} that shifts the service clock',
   },
 } as const;
 

@@ -5,7 +5,9 @@ describe('decision item rules', () => {
     expect(itemErrors('APPROVE_WITH_PUNCHLIST', [{ severity: 'MAJOR' }, { severity: 'MINOR' }])).toEqual([]);
     expect(itemErrors('REJECT', [{ severity: 'CRITICAL' }])).toEqual([]);
     expect(itemErrors('REJECT', [])).toEqual([]);
-    expect(itemErrors('APPROVE_WITH_PUNCHLIST', [{ severity: 'CRITICAL' }]).map((e) => e.field)).toEqual(['items.0.severity']);
+    expect(itemErrors('APPROVE_WITH_PUNCHLIST', [{ severity: 'CRITICAL' }]).map((e) => e.field)).toEqual([
+      'items.0.severity',
+    ]);
     expect(itemErrors('REJECT', [{ severity: 'MINOR' }]).map((e) => e.field)).toEqual(['items.0.severity']);
   });
 

@@ -21,7 +21,8 @@ export function itemErrors(decision: Decision, items: ReadonlyArray<{ severity: 
   if (decision === 'APPROVE_WITH_PUNCHLIST' && items.length === 0) {
     errors.push({ field: 'items', message: 'APPROVE_WITH_PUNCHLIST needs at least one MAJOR or MINOR item' });
   }
-  if (decision === 'APPROVE' && items.length > 0) errors.push({ field: 'items', message: 'APPROVE carries no items; use APPROVE_WITH_PUNCHLIST' });
+  if (decision === 'APPROVE' && items.length > 0)
+    errors.push({ field: 'items', message: 'APPROVE carries no items; use APPROVE_WITH_PUNCHLIST' });
   items.forEach((item, index) => {
     if (decision !== 'APPROVE' && !allowedSeverities[decision].includes(item.severity)) {
       errors.push({

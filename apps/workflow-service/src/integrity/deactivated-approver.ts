@@ -26,7 +26,8 @@ export class DeactivatedApproverReassigner {
 
   async onMembership(manager: EntityManager, envelope: EventEnvelope<MembershipPayloadV1>): Promise<string[]> {
     const { workspaceId, userId } = envelope.payload;
-    // The replica decides (an older event than the replica's state changed nothing); another active membership keeps them.
+    // The replica decides (an older event than the replica's state changed nothing); another active membership keeps
+    // them.
     if (await this.isActiveMember(manager, workspaceId, userId)) return [];
     const instances = (await manager.query(
       `SELECT DISTINCT s.workflow_instance_id AS id FROM workflow_stages s JOIN workflow_instances i ON i.id = s.workflow_instance_id
@@ -46,10 +47,19 @@ export class DeactivatedApproverReassigner {
         const backup = stage.backupUserId;
         if (!backup || backup === userId || !(await this.isActiveMember(manager, workspaceId, backup))) continue;
         const context = {
-          workspaceId, actorId: DEACTIVATION_ACTOR, causationId: envelope.eventId, correlationId: envelope.correlationId,
+          workspaceId,
+          actorId: DEACTIVATION_ACTOR,
+          causationId: envelope.eventId,
+          correlationId: envelope.correlationId,
           occurredAt: this.clock.now(),
         };
-        await this.progress.reassign(manager, instance, stage, { toUserId: backup, reason, overrideId: null, mode: 'REASSIGN' }, context);
+        await this.progress.reassign(
+          manager,
+          instance,
+          stage,
+          { toUserId: backup, reason, overrideId: null, mode: 'REASSIGN' },
+          context,
+        );
         moved.push(stage.id);
       }
     }
@@ -58,7 +68,8 @@ export class DeactivatedApproverReassigner {
 
   private async isActiveMember(manager: EntityManager, workspaceId: string, userId: string): Promise<boolean> {
     const rows = (await manager.query(
-      `SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active LIMIT 1`, [workspaceId, userId],
+      `SELECT 1 FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active LIMIT 1`,
+      [workspaceId, userId],
     )) as unknown[];
     return rows.length > 0;
   }

@@ -8,7 +8,10 @@ import { invalidReferenceNote, ReferenceRejectionLog } from '@atp/platform-messa
  * recorded decision), with the refusal in its notes; the rejection is recorded in `reference_rejections`. Already
  * EXPIRED or REJECTED: only recorded. Idempotent by state as well as by the inbox.
  */
-export async function expireOverride(manager: EntityManager, envelope: EventEnvelope<ReferenceRejectedPayloadV1>): Promise<void> {
+export async function expireOverride(
+  manager: EntityManager,
+  envelope: EventEnvelope<ReferenceRejectedPayloadV1>,
+): Promise<void> {
   const p = envelope.payload;
   const [row] = (await manager.query(
     `SELECT approval_status AS status FROM approver_overrides WHERE workspace_id = $1 AND id::text = $2 FOR UPDATE`,

@@ -1,10 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  PunchlistClearedV1, PunchlistCreatedV1, Topics, type PunchlistClearedPayloadV1, type PunchlistCreatedPayloadV1,
+  PunchlistClearedV1,
+  PunchlistCreatedV1,
+  Topics,
+  type PunchlistClearedPayloadV1,
+  type PunchlistCreatedPayloadV1,
   type ValidatorName,
 } from '@atp/contracts';
-import { OutboxWriter, publishReferenceRejections, type ConsumedEvent, type RefusedReference } from '@atp/platform-messaging';
+import {
+  OutboxWriter,
+  publishReferenceRejections,
+  type ConsumedEvent,
+  type RefusedReference,
+} from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import type { EntityManager } from 'typeorm';
 
@@ -14,7 +23,10 @@ export const PUNCHLIST_CLAIMS_CONSUMER: InboxConsumerSpec = {
 };
 
 /** The registry's validators (libs/contracts integrity/reference-handlers.ts) this consumer implements. */
-export const PUNCHLIST_CLAIM_VALIDATORS: readonly ValidatorName[] = ['workflow.workflowInstance', 'workflow.workflowStage'];
+export const PUNCHLIST_CLAIM_VALIDATORS: readonly ValidatorName[] = [
+  'workflow.workflowInstance',
+  'workflow.workflowStage',
+];
 
 type PunchlistClaim = Pick<PunchlistCreatedPayloadV1, 'punchlistId' | 'workflowInstanceId' | 'workflowStageId'>;
 
@@ -24,17 +36,32 @@ type PunchlistClaim = Pick<PunchlistCreatedPayloadV1, 'punchlistId' | 'workflowI
  * workflow is one rejection; its stage is then not looked at. A stage of another workflow is a MISMATCH.
  */
 export async function judgePunchlistClaim(manager: EntityManager, p: PunchlistClaim): Promise<RefusedReference[]> {
-  const [instance] = (await manager.query(`SELECT id FROM workflow_instances WHERE id = $1`, [p.workflowInstanceId])) as unknown[];
+  const [instance] = (await manager.query(`SELECT id FROM workflow_instances WHERE id = $1`, [
+    p.workflowInstanceId,
+  ])) as unknown[];
   if (!instance) {
-    return [{ field: 'workflowInstanceId', entity: 'workflow_instances', referencedId: p.workflowInstanceId, reasonCode: 'UNKNOWN' }];
+    return [
+      {
+        field: 'workflowInstanceId',
+        entity: 'workflow_instances',
+        referencedId: p.workflowInstanceId,
+        reasonCode: 'UNKNOWN',
+      },
+    ];
   }
-  const [stage] = (await manager.query(`SELECT workflow_instance_id AS "instanceId" FROM workflow_stages WHERE id = $1`, [
-    p.workflowStageId,
-  ])) as Array<{ instanceId: string }>;
+  const [stage] = (await manager.query(
+    `SELECT workflow_instance_id AS "instanceId" FROM workflow_stages WHERE id = $1`,
+    [p.workflowStageId],
+  )) as Array<{ instanceId: string }>;
   if (stage && stage.instanceId === p.workflowInstanceId) return [];
-  return [{
-    field: 'workflowStageId', entity: 'workflow_stages', referencedId: p.workflowStageId, reasonCode: stage ? 'MISMATCH' : 'UNKNOWN',
-  }];
+  return [
+    {
+      field: 'workflowStageId',
+      entity: 'workflow_stages',
+      referencedId: p.workflowStageId,
+      reasonCode: stage ? 'MISMATCH' : 'UNKNOWN',
+    },
+  ];
 }
 
 /**

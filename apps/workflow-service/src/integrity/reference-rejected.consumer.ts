@@ -1,7 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  ReferenceRejectedV1, Topics, WorkflowOnHoldV1, type CompensationName, type ReferenceRejectedPayloadV1,
+  ReferenceRejectedV1,
+  Topics,
+  WorkflowOnHoldV1,
+  type CompensationName,
+  type ReferenceRejectedPayloadV1,
 } from '@atp/contracts';
 import { invalidReferenceNote, ReferenceRejectionLog, type ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
@@ -16,7 +20,10 @@ export const REFERENCE_REJECTIONS_CONSUMER: InboxConsumerSpec = {
 };
 
 /** The registry's compensations (libs/contracts integrity/reference-handlers.ts) this consumer applies. */
-export const WORKFLOW_COMPENSATIONS: readonly CompensationName[] = ['workflow.holdInvalidReference', 'workflow.expireOverride'];
+export const WORKFLOW_COMPENSATIONS: readonly CompensationName[] = [
+  'workflow.holdInvalidReference',
+  'workflow.expireOverride',
+];
 
 /** Who holds a workflow when an owner refused one of its references (the trail's actor). */
 export const INTEGRITY_ACTOR = 'system:integrity';

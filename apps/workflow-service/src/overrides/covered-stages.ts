@@ -34,17 +34,32 @@ export class CoveredStageReassigner {
                            WHEN 'CLUSTER' THEN i.routing_snapshot->'request'->>'clusterCode' = $6
                            WHEN 'REGION' THEN i.routing_snapshot->'request'->>'region' = $6 END
        ORDER BY s.workflow_instance_id, s.stage_number, s.id`,
-      [row.workspaceId, row.roleCode, OPEN_STAGE_STATUSES, row.approvalRoleId, row.overrideType, row.submissionId ?? row.clusterCode ?? row.region],
+      [
+        row.workspaceId,
+        row.roleCode,
+        OPEN_STAGE_STATUSES,
+        row.approvalRoleId,
+        row.overrideType,
+        row.submissionId ?? row.clusterCode ?? row.region,
+      ],
     )) as Array<{ stageId: string; instanceId: string }>;
     if (candidates.length === 0) return [];
-    const approved = [...(await this.overrides.approvedForRouting(manager, row.workspaceId, row.roleCode)), toRoutingOverride(row)];
+    const approved = [
+      ...(await this.overrides.approvedForRouting(manager, row.workspaceId, row.roleCode)),
+      toRoutingOverride(row),
+    ];
     const activeMembers = await this.members.activeMemberIds(manager, row.workspaceId);
     const moved: string[] = [];
     // Workflow rows are locked in id order (after the override row), the order every multi-row writer uses.
     for (const candidate of candidates) {
       const instance = await this.workflows.lockInstance(manager, row.workspaceId, candidate.instanceId);
       const stage = await this.workflows.stageOf(manager, instance.id, candidate.stageId);
-      if (isTerminalWorkflow(instance.status) || !OPEN_STAGE_STATUSES.includes(stage.status) || stage.approverUserId === null) continue;
+      if (
+        isTerminalWorkflow(instance.status) ||
+        !OPEN_STAGE_STATUSES.includes(stage.status) ||
+        stage.approverUserId === null
+      )
+        continue;
       // The approver an override replaced still counts: a CLUSTER override beats the REGION one that moved the stage.
       const fromUserIds = [stage.approverUserId, await replacedUserOf(manager, stage.id)];
       if (!fromUserIds.includes(row.fromUserId) || stage.approverUserId === row.toUserId) continue;
@@ -52,14 +67,25 @@ export class CoveredStageReassigner {
       const pick = pickOverride(
         approved,
         {
-          approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, fromUserIds, stageId: stage.id,
-          submissionId: instance.submissionId, clusterCode: routing.clusterCode, region: routing.region,
+          approvalRoleId: stage.approvalRoleId,
+          roleCode: stage.roleCode,
+          fromUserIds,
+          stageId: stage.id,
+          submissionId: instance.submissionId,
+          clusterCode: routing.clusterCode,
+          region: routing.region,
         },
         today,
         (userId) => activeMembers.has(userId) && userId !== instance.submittedBy,
       );
       if (pick?.override.id !== row.id) continue;
-      await this.progress.reassign(manager, instance, stage, { toUserId: row.toUserId, reason: row.overrideReason, overrideId: row.id, mode: 'OVERRIDE' }, context);
+      await this.progress.reassign(
+        manager,
+        instance,
+        stage,
+        { toUserId: row.toUserId, reason: row.overrideReason, overrideId: row.id, mode: 'OVERRIDE' },
+        context,
+      );
       moved.push(stage.id);
     }
     return moved;

@@ -80,32 +80,62 @@ export function toRoutingOverride(row: OverrideRow): ApproverOverride {
 export class OverrideRepository {
   async insert(
     manager: EntityManager,
-    row: Omit<OverrideRow, 'id' | 'approvalStatus' | 'approvedBy' | 'approvedAt' | 'workflowInstanceId' | 'notes' | 'createdAt' | 'cursorAt'>,
+    row: Omit<
+      OverrideRow,
+      'id' | 'approvalStatus' | 'approvedBy' | 'approvedAt' | 'workflowInstanceId' | 'notes' | 'createdAt' | 'cursorAt'
+    >,
   ): Promise<OverrideRow> {
     const inserted = (await manager.query(
       `INSERT INTO approver_overrides (workspace_id, override_type, workflow_stage_id, submission_id, cluster_code, region, approval_role_id,
          role_code, from_user_id, to_user_id, override_reason, requestor_user_id, effective_date, expiry_date)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING ${COLUMNS}`,
       [
-        row.workspaceId, row.overrideType, row.workflowStageId, row.submissionId, row.clusterCode, row.region, row.approvalRoleId, row.roleCode,
-        row.fromUserId, row.toUserId, row.overrideReason, row.requestorUserId, row.effectiveDate, row.expiryDate,
+        row.workspaceId,
+        row.overrideType,
+        row.workflowStageId,
+        row.submissionId,
+        row.clusterCode,
+        row.region,
+        row.approvalRoleId,
+        row.roleCode,
+        row.fromUserId,
+        row.toUserId,
+        row.overrideReason,
+        row.requestorUserId,
+        row.effectiveDate,
+        row.expiryDate,
       ],
     )) as OverrideRow[];
     return inserted[0];
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string): Promise<OverrideRow | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id::text = $2`, [workspaceId, id])) as OverrideRow[];
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id::text = $2`,
+      [workspaceId, id],
+    )) as OverrideRow[];
     return rows[0] ?? null;
   }
 
   async lock(manager: EntityManager, workspaceId: string, id: string): Promise<OverrideRow | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id])) as OverrideRow[];
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM approver_overrides WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, id],
+    )) as OverrideRow[];
     return rows[0] ?? null;
   }
 
-  /** Records the admin's decision; `approved_by/approved_at` hold the decider of either outcome, `notes` the comment. */
-  async decide(manager: EntityManager, id: string, status: 'APPROVED' | 'REJECTED', by: string, at: Date, comment: string | null): Promise<OverrideRow> {
+  /**
+   * Records the admin's decision; `approved_by/approved_at` hold the decider of either outcome, `notes` the comment.
+   */
+  async decide(
+    manager: EntityManager,
+    id: string,
+    status: 'APPROVED' | 'REJECTED',
+    by: string,
+    at: Date,
+    comment: string | null,
+  ): Promise<OverrideRow> {
     const result = (await manager.query(
       `UPDATE approver_overrides SET approval_status = $2, approved_by = $3, approved_at = $4, notes = COALESCE($5, notes), updated_at = now()
        WHERE id = $1 AND approval_status = 'PENDING' RETURNING ${COLUMNS}`,
@@ -125,14 +155,27 @@ export class OverrideRepository {
          AND ($9::timestamptz IS NULL OR (created_at, id) < ($9::timestamptz, $10::text))
        ORDER BY created_at DESC, id DESC LIMIT $11`,
       [
-        workspaceId, f.overrideType ?? null, f.approvalStatus ?? null, f.workflowStageId ?? null, f.submissionId ?? null, f.roleCode ?? null,
-        f.fromUserId ?? null, f.toUserId ?? null, f.after?.at ?? null, f.after?.id ?? null, f.limit,
+        workspaceId,
+        f.overrideType ?? null,
+        f.approvalStatus ?? null,
+        f.workflowStageId ?? null,
+        f.submissionId ?? null,
+        f.roleCode ?? null,
+        f.fromUserId ?? null,
+        f.toUserId ?? null,
+        f.after?.at ?? null,
+        f.after?.id ?? null,
+        f.limit,
       ],
     )) as OverrideRow[];
   }
 
   /** APPROVED, active overrides of the workspace in the routing library's shape (dates are checked there). */
-  async approvedForRouting(manager: EntityManager, workspaceId: string, roleCode?: string): Promise<ApproverOverride[]> {
+  async approvedForRouting(
+    manager: EntityManager,
+    workspaceId: string,
+    roleCode?: string,
+  ): Promise<ApproverOverride[]> {
     return (await manager.query(
       `SELECT ${ROUTING_OVERRIDE_COLUMNS} FROM approver_overrides
        WHERE workspace_id = $1 AND ${ROUTABLE_OVERRIDE} AND ($2::text IS NULL OR role_code = $2)`,

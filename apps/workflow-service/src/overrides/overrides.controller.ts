@@ -12,7 +12,9 @@ import { OverrideAnswerSchema, OverrideViewSchema } from './dto/override.view';
 export class OverridesController {
   constructor(private readonly overrides: OverrideService) {}
 
-  /** Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it. */
+  /**
+   * Request an override (an approver delegating, or an admin); it has no effect until a workspace admin approves it.
+   */
   @Post()
   @ApiCreatedResponse({ type: OverrideAnswerSchema })
   @RequireWorkspaceRole('APPROVER', 'WORKSPACE_ADMIN')
@@ -54,14 +56,22 @@ export class OverridesController {
   @Get()
   @ApiPageResponse(OverrideViewSchema)
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
-  async list(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: ListOverridesQueryDto) {
+  async list(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @CallerId() actorId: string,
+    @Query() query: ListOverridesQueryDto,
+  ) {
     return this.overrides.list(workspaceId, actorId, query);
   }
 
   @Get(':overrideId')
   @ApiOkResponse({ type: OverrideViewSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'APPROVER', 'AUDITOR')
-  get(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('overrideId') overrideId: string, @CallerId() actorId: string) {
+  get(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('overrideId') overrideId: string,
+    @CallerId() actorId: string,
+  ) {
     return this.overrides.get(workspaceId, actorId, overrideId);
   }
 }

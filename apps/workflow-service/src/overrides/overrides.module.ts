@@ -4,5 +4,9 @@ import { OverrideRepository } from './override.repository';
 import { OverridesController } from './overrides.controller';
 import { OverrideService } from './override.service';
 
-@Module({ controllers: [OverridesController], providers: [OverrideRepository, OverrideService, CoveredStageReassigner], exports: [OverrideRepository] })
+@Module({
+  controllers: [OverridesController],
+  providers: [OverrideRepository, OverrideService, CoveredStageReassigner],
+  exports: [OverrideRepository],
+})
 export class OverridesModule {}

@@ -43,10 +43,18 @@ export class PinsReassertService {
         )) as RunningWorkflow[];
         const now = this.clock.now();
         for (const row of rows) {
-          await this.events.publish(manager, WorkflowPinsAssertedV1, row.id, {
-            workflowInstanceId: row.id, submissionId: row.submissionId, pinnedConfigVersions: row.pinned,
-            assertedAt: now.toISOString(),
-          }, { workspaceId, actorId, occurredAt: now });
+          await this.events.publish(
+            manager,
+            WorkflowPinsAssertedV1,
+            row.id,
+            {
+              workflowInstanceId: row.id,
+              submissionId: row.submissionId,
+              pinnedConfigVersions: row.pinned,
+              assertedAt: now.toISOString(),
+            },
+            { workspaceId, actorId, occurredAt: now },
+          );
         }
         return rows;
       });

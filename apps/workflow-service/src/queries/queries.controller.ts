@@ -18,11 +18,18 @@ export class QueriesController {
   @Get('inbox')
   @ApiPageResponse(InboxItemSchema)
   @RequireMember()
-  inbox(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @CallerId() actorId: string, @Query() query: InboxQueryDto) {
+  inbox(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @CallerId() actorId: string,
+    @Query() query: InboxQueryDto,
+  ) {
     return this.queries.inbox(workspaceId, actorId, { ...query, limit: query.limit ?? 50 });
   }
 
-  /** The workspace's workflows, newest first, optionally of one submission (its attempts); same audience as one workflow. */
+  /**
+   * The workspace's workflows, newest first, optionally of one submission (its attempts); same audience as one
+   * workflow.
+   */
   @Get('workflows')
   @ApiPageResponse(WorkflowSummarySchema)
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'QA_ENGINEER', 'APPROVER', 'AUDITOR')

@@ -45,8 +45,18 @@ export class WorkflowQueries {
     const now = this.clock.now();
     const after = decodeCursor<{ due: string; id: string }>(filters.cursor, ['due', 'id']);
     // SLA state filters become due-time ranges, which the index can use.
-    const dueFrom = filters.slaState === 'ON_TRACK' ? new Date(now.getTime() + AT_RISK_MS) : filters.slaState === 'AT_RISK' ? now : null;
-    const dueBefore = filters.slaState === 'OVERDUE' ? now : filters.slaState === 'AT_RISK' ? new Date(now.getTime() + AT_RISK_MS) : null;
+    const dueFrom =
+      filters.slaState === 'ON_TRACK'
+        ? new Date(now.getTime() + AT_RISK_MS)
+        : filters.slaState === 'AT_RISK'
+          ? now
+          : null;
+    const dueBefore =
+      filters.slaState === 'OVERDUE'
+        ? now
+        : filters.slaState === 'AT_RISK'
+          ? new Date(now.getTime() + AT_RISK_MS)
+          : null;
     const rows = (await this.dataSource.query(
       `SELECT s.id AS "stageId", s.workflow_instance_id AS "workflowInstanceId", i.submission_id AS "submissionId", s.stage_number AS "stageNumber",
          s.stage_name AS "stageName", s.role_code AS "roleCode", s.parallel_group AS "parallelGroup", i.atp_category AS "atpCategory",
@@ -57,13 +67,31 @@ export class WorkflowQueries {
          AND ($5::timestamptz IS NULL OR s.sla_due_at >= $5) AND ($6::timestamptz IS NULL OR s.sla_due_at < $6)
          AND ($7::timestamptz IS NULL OR (s.sla_due_at, s.id) > ($7::timestamptz, $8::text))
        ORDER BY s.sla_due_at, s.id LIMIT $9`,
-      [userId, workspaceId, filters.atpCategory ?? null, filters.roleCode ?? null, dueFrom, dueBefore, after?.due ?? null, after?.id ?? null, filters.limit + 1],
+      [
+        userId,
+        workspaceId,
+        filters.atpCategory ?? null,
+        filters.roleCode ?? null,
+        dueFrom,
+        dueBefore,
+        after?.due ?? null,
+        after?.id ?? null,
+        filters.limit + 1,
+      ],
     )) as InboxRow[];
     const page = rows.slice(0, filters.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => ({ ...row, slaDueAt: row.slaDueAt.toISOString(), slaBreachedAt: row.slaBreachedAt?.toISOString() ?? null, sla: slaState(row.slaDueAt, now) })),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor({ due: last.slaDueAt.toISOString(), id: last.stageId }) : null,
+      items: page.map((row) => ({
+        ...row,
+        slaDueAt: row.slaDueAt.toISOString(),
+        slaBreachedAt: row.slaBreachedAt?.toISOString() ?? null,
+        sla: slaState(row.slaDueAt, now),
+      })),
+      nextCursor:
+        rows.length > filters.limit && last
+          ? encodeCursor({ due: last.slaDueAt.toISOString(), id: last.stageId })
+          : null,
     };
   }
 
@@ -92,12 +120,19 @@ export class WorkflowQueries {
        FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
       [instanceId],
     )) as Array<Record<string, unknown>>;
-    const referenceRejections = await ReferenceRejectionLog.ofAggregate(this.dataSource.manager, workspaceId, instanceId);
+    const referenceRejections = await ReferenceRejectionLog.ofAggregate(
+      this.dataSource.manager,
+      workspaceId,
+      instanceId,
+    );
     return { ...instance, stages, actions, referenceRejections };
   }
 
   /** Newest first, keyset-paginated on (started_at, id); started_at as text keeps its microseconds. */
-  async workflows(workspaceId: string, f: { submissionId?: string; limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
+  async workflows(
+    workspaceId: string,
+    f: { submissionId?: string; limit: number; cursor?: string },
+  ): Promise<Page<Record<string, unknown>>> {
     const after = decodeCursor<{ at: string; id: string }>(f.cursor, ['at', 'id']);
     const rows = (await this.dataSource.query(
       `SELECT id AS "workflowId", submission_id AS "submissionId", attempt_number AS "attemptNumber", status, atp_category AS "atpCategory",
@@ -120,7 +155,10 @@ export class WorkflowQueries {
   }
 
   /** Breached or overdue stages, most overdue first, keyset-paginated on (sla_due_at, id). */
-  async slaViolations(workspaceId: string, f: { limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
+  async slaViolations(
+    workspaceId: string,
+    f: { limit: number; cursor?: string },
+  ): Promise<Page<Record<string, unknown>>> {
     const now = this.clock.now();
     const after = decodeCursor<{ due: string; id: string }>(f.cursor, ['due', 'id']);
     const rows = (await this.dataSource.query(

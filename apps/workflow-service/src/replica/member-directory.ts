@@ -18,22 +18,28 @@ export class MemberDirectory {
   /** Callers must be active members of the workspace (domain §2.5): 403 otherwise. */
   async requireMember(manager: EntityManager, workspaceId: string, userId: string): Promise<string[]> {
     const roles = await this.activeRoles(manager, workspaceId, userId);
-    if (roles.length === 0) throw new DomainError(403, 'NOT_A_MEMBER', `user ${userId} is not an active member of workspace ${workspaceId}`);
+    if (roles.length === 0)
+      throw new DomainError(403, 'NOT_A_MEMBER', `user ${userId} is not an active member of workspace ${workspaceId}`);
     return roles;
   }
 
   async requireWorkspaceAdmin(manager: EntityManager, workspaceId: string, userId: string): Promise<void> {
     const roles = await this.requireMember(manager, workspaceId, userId);
     if (!roles.includes(WORKSPACE_ADMIN)) {
-      throw new DomainError(403, 'WORKSPACE_ADMIN_REQUIRED', `user ${userId} is not a workspace admin of ${workspaceId}`);
+      throw new DomainError(
+        403,
+        'WORKSPACE_ADMIN_REQUIRED',
+        `user ${userId} is not a workspace admin of ${workspaceId}`,
+      );
     }
   }
 
   /** Every active member, for resolving approvers at start (backup when the primary is not active, Q6). */
   async activeMemberIds(manager: EntityManager, workspaceId: string): Promise<Set<string>> {
-    const rows = (await manager.query(`SELECT DISTINCT user_id AS "userId" FROM member_replica WHERE workspace_id = $1 AND is_active`, [
-      workspaceId,
-    ])) as Array<{ userId: string }>;
+    const rows = (await manager.query(
+      `SELECT DISTINCT user_id AS "userId" FROM member_replica WHERE workspace_id = $1 AND is_active`,
+      [workspaceId],
+    )) as Array<{ userId: string }>;
     return new Set(rows.map((row) => row.userId));
   }
 }

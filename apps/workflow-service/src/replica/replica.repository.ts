@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ApprovalMatrixSnapshot, ClusterMappingSnapshot, ConfigSnapshot, ScopeConfigSnapshot } from '@atp/approval-routing';
+import type {
+  ApprovalMatrixSnapshot,
+  ClusterMappingSnapshot,
+  ConfigSnapshot,
+  ScopeConfigSnapshot,
+} from '@atp/approval-routing';
 
 export interface PinnedVersionIds {
   approvalMatrix: string;
@@ -9,7 +14,12 @@ export interface PinnedVersionIds {
 }
 
 export type PinnedSnapshots =
-  | { ok: true; approvalMatrix: ApprovalMatrixSnapshot; clusterMapping: ClusterMappingSnapshot; scopeConfig: ScopeConfigSnapshot }
+  | {
+      ok: true;
+      approvalMatrix: ApprovalMatrixSnapshot;
+      clusterMapping: ClusterMappingSnapshot;
+      scopeConfig: ScopeConfigSnapshot;
+    }
   | { ok: false; reason: 'CONFIG_SNAPSHOT_MISSING' | 'CONFIG_SNAPSHOT_MISMATCH'; detail: string };
 
 /**
@@ -28,7 +38,14 @@ export class ReplicaRepository {
        ON CONFLICT (config_version_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, version_number = EXCLUDED.version_number, received_at = now(),
          aggregate_version = EXCLUDED.aggregate_version
        WHERE config_snapshot_replica.aggregate_version <= EXCLUDED.aggregate_version`,
-      [snapshot.configVersionId, snapshot.workspaceId, snapshot.sourceType, snapshot.versionNumber, JSON.stringify(snapshot), aggregateVersion],
+      [
+        snapshot.configVersionId,
+        snapshot.workspaceId,
+        snapshot.sourceType,
+        snapshot.versionNumber,
+        JSON.stringify(snapshot),
+        aggregateVersion,
+      ],
     );
   }
 
@@ -50,7 +67,11 @@ export class ReplicaRepository {
     const scopeConfig = byId.get(pinned.scopeConfig);
     if (!approvalMatrix || !clusterMapping || !scopeConfig) {
       const missing = expected.filter(([key]) => !byId.has(pinned[key])).map(([key, type]) => `${type} ${pinned[key]}`);
-      return { ok: false, reason: 'CONFIG_SNAPSHOT_MISSING', detail: `config versions not in the replica: ${missing.join(', ')}` };
+      return {
+        ok: false,
+        reason: 'CONFIG_SNAPSHOT_MISSING',
+        detail: `config versions not in the replica: ${missing.join(', ')}`,
+      };
     }
     const found = { approvalMatrix, clusterMapping, scopeConfig };
     for (const [key, type] of expected) {
@@ -71,7 +92,11 @@ export class ReplicaRepository {
     };
   }
 
-  async upsertWorkspace(manager: EntityManager, row: { workspaceId: string; code: string; name: string; isActive: boolean }, aggregateVersion: number): Promise<void> {
+  async upsertWorkspace(
+    manager: EntityManager,
+    row: { workspaceId: string; code: string; name: string; isActive: boolean },
+    aggregateVersion: number,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO workspace_replica (workspace_id, code, name, is_active, updated_at, aggregate_version) VALUES ($1, $2, $3, $4, now(), $5)
        ON CONFLICT (workspace_id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, is_active = EXCLUDED.is_active, updated_at = now(),
@@ -98,7 +123,14 @@ export class ReplicaRepository {
 
   async upsertSite(
     manager: EntityManager,
-    row: { siteId: string; workspaceId: string; siteCode: string; clusterCode: string | null; region: string | null; isActive: boolean },
+    row: {
+      siteId: string;
+      workspaceId: string;
+      siteCode: string;
+      clusterCode: string | null;
+      region: string | null;
+      isActive: boolean;
+    },
     aggregateVersion: number,
   ): Promise<void> {
     await manager.query(

@@ -47,11 +47,13 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.breaches = (registry.getSingleMetric(SLA_BREACHES_TOTAL) as Counter | undefined) ?? new Counter({
-      name: SLA_BREACHES_TOTAL,
-      help: 'Stage SLA breaches recorded by the sweeper (each stage at most once), counted after commit',
-      registers: [registry],
-    });
+    this.breaches =
+      (registry.getSingleMetric(SLA_BREACHES_TOTAL) as Counter | undefined) ??
+      new Counter({
+        name: SLA_BREACHES_TOTAL,
+        help: 'Stage SLA breaches recorded by the sweeper (each stage at most once), counted after commit',
+        registers: [registry],
+      });
     this.schedule = new PeriodicTask('SLA sweep', () => this.sweepOnce(), this.logger);
   }
 
@@ -74,7 +76,9 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     const pass = async (): Promise<SweepResult> => {
       const result: SweepResult = { breached: [], escalated: [] };
       for (;;) {
-        const batch = await inTransaction(this.dataSource, (manager) => this.sweepBatch(manager, workspaceId ?? null, batchSize));
+        const batch = await inTransaction(this.dataSource, (manager) =>
+          this.sweepBatch(manager, workspaceId ?? null, batchSize),
+        );
         this.breaches.inc(batch.breached.length);
         result.breached.push(...batch.breached);
         result.escalated.push(...batch.escalated);
@@ -85,7 +89,11 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     return workspaceId ? runInWorkspace(workspaceId, pass) : runAcrossWorkspaces('workflow-service SLA sweep', pass);
   }
 
-  private async sweepBatch(manager: EntityManager, workspaceId: string | null, batchSize: number): Promise<SweepResult & { workflows: number }> {
+  private async sweepBatch(
+    manager: EntityManager,
+    workspaceId: string | null,
+    batchSize: number,
+  ): Promise<SweepResult & { workflows: number }> {
     const now = this.clock.now();
     const instances = await this.lockOverdueWorkflows(manager, now, workspaceId, batchSize);
     if (instances.length === 0) return { breached: [], escalated: [], workflows: 0 };
@@ -98,7 +106,10 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     )) as StageRow[];
     const escalations = due.filter((s) => s.backupUserId !== null && s.backupUserId !== s.approverUserId);
     const escalated = new Set(escalations.map((s) => s.id));
-    await manager.query(`UPDATE workflow_stages SET sla_breached_at = $2, updated_at = now() WHERE id = ANY($1::text[])`, [due.map((s) => s.id), now]);
+    await manager.query(
+      `UPDATE workflow_stages SET sla_breached_at = $2, updated_at = now() WHERE id = ANY($1::text[])`,
+      [due.map((s) => s.id), now],
+    );
     await manager.query(
       `UPDATE workflow_stages SET approver_user_id = backup_user_id, escalated_at = $2, updated_at = now() WHERE id = ANY($1::text[])`,
       [escalations.map((s) => s.id), now],
@@ -107,10 +118,24 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     const byId = new Map(instances.map((i) => [i.id, i]));
     const actions: ActionDraft[] = [];
     for (const stage of due) {
-      const base = { workspaceId: stage.workspaceId, workflowInstanceId: stage.workflowInstanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
-      actions.push({ ...base, actionType: 'SLA_BREACHED', payload: { slaDueAt: stage.slaDueAt?.toISOString(), approverUserId: stage.approverUserId } });
+      const base = {
+        workspaceId: stage.workspaceId,
+        workflowInstanceId: stage.workflowInstanceId,
+        workflowStageId: stage.id,
+        actorUserId: null,
+        actionAt: now,
+      };
+      actions.push({
+        ...base,
+        actionType: 'SLA_BREACHED',
+        payload: { slaDueAt: stage.slaDueAt?.toISOString(), approverUserId: stage.approverUserId },
+      });
       if (escalated.has(stage.id)) {
-        actions.push({ ...base, actionType: 'ESCALATED', payload: { fromUserId: stage.approverUserId, toUserId: stage.backupUserId, reason: 'SLA_BREACHED' } });
+        actions.push({
+          ...base,
+          actionType: 'ESCALATED',
+          payload: { fromUserId: stage.approverUserId, toUserId: stage.backupUserId, reason: 'SLA_BREACHED' },
+        });
       }
     }
     await this.workflows.appendActions(manager, actions);
@@ -118,14 +143,32 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     for (const stage of due) {
       const instance = byId.get(stage.workflowInstanceId) as InstanceRow;
       const context = { workspaceId: stage.workspaceId, actorId: null, occurredAt: now };
-      await this.events.publish(manager, StageSlaBreachedV1, instance.id, {
-        ...stageRef(instance, stage), slaDueAt: (stage.slaDueAt ?? now).toISOString(), breachedAt: now.toISOString(),
-      }, context);
+      await this.events.publish(
+        manager,
+        StageSlaBreachedV1,
+        instance.id,
+        {
+          ...stageRef(instance, stage),
+          slaDueAt: (stage.slaDueAt ?? now).toISOString(),
+          breachedAt: now.toISOString(),
+        },
+        context,
+      );
       if (!escalated.has(stage.id)) continue;
-      await this.events.publish(manager, StageEscalatedV1, instance.id, {
-        ...stageRef(instance, { ...stage, approverUserId: stage.backupUserId }), fromUserId: stage.approverUserId, toUserId: stage.backupUserId as string,
-        reason: 'SLA_BREACHED', overrideId: null, changedAt: now.toISOString(),
-      }, context);
+      await this.events.publish(
+        manager,
+        StageEscalatedV1,
+        instance.id,
+        {
+          ...stageRef(instance, { ...stage, approverUserId: stage.backupUserId }),
+          fromUserId: stage.approverUserId,
+          toUserId: stage.backupUserId as string,
+          reason: 'SLA_BREACHED',
+          overrideId: null,
+          changedAt: now.toISOString(),
+        },
+        context,
+      );
     }
     return { breached: due.map((s) => s.id), escalated: escalations.map((s) => s.id), workflows: instances.length };
   }
@@ -134,7 +177,12 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
    * The oldest-overdue IN_PROGRESS workflows, locked. Instances are the first lock every writer of a
    * workflow takes; SKIP LOCKED leaves one that is being decided, held or swept elsewhere for later.
    */
-  private async lockOverdueWorkflows(manager: EntityManager, now: Date, workspaceId: string | null, limit: number): Promise<InstanceRow[]> {
+  private async lockOverdueWorkflows(
+    manager: EntityManager,
+    now: Date,
+    workspaceId: string | null,
+    limit: number,
+  ): Promise<InstanceRow[]> {
     return (await manager.query(
       `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances
        JOIN (SELECT workflow_instance_id, min(sla_due_at) AS first_due FROM workflow_stages

@@ -9,7 +9,11 @@ export interface StartRequest {
   correlationId: string;
 }
 
-export function toStartRequest(payload: SubmissionQaApprovedPayloadV1, eventId: string, correlationId: string): StartRequest {
+export function toStartRequest(
+  payload: SubmissionQaApprovedPayloadV1,
+  eventId: string,
+  correlationId: string,
+): StartRequest {
   return { payload, category: canonicalCategory(payload.atpCategory), eventId, correlationId };
 }
 
@@ -18,10 +22,15 @@ export function toStartRequest(payload: SubmissionQaApprovedPayloadV1, eventId: 
  * submitter (who never decides their own submission).
  */
 export function backupOf(
-  plan: RoutePlan, stageKey: string, clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>, submittedBy: string | null = null,
+  plan: RoutePlan,
+  stageKey: string,
+  clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>,
+  submittedBy: string | null = null,
 ): string | null {
   const stage = plan.stages.find((s) => s.key === stageKey);
-  const row = stage?.assignment.clusterApproverId ? clusterApprovers.find((a) => a.id === stage.assignment.clusterApproverId) : undefined;
+  const row = stage?.assignment.clusterApproverId
+    ? clusterApprovers.find((a) => a.id === stage.assignment.clusterApproverId)
+    : undefined;
   const backup = row?.backupUserId ?? null;
   return backup && backup !== stage?.approverUserId && backup !== submittedBy ? backup : null;
 }

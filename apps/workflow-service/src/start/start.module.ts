@@ -3,5 +3,10 @@ import { OverridesModule } from '../overrides/overrides.module';
 import { QaApprovedConsumer } from './qa-approved.consumer';
 import { WorkflowStarter } from './workflow-starter.service';
 
-@Module({ imports: [OverridesModule], controllers: [QaApprovedConsumer], providers: [WorkflowStarter], exports: [WorkflowStarter] })
+@Module({
+  imports: [OverridesModule],
+  controllers: [QaApprovedConsumer],
+  providers: [WorkflowStarter],
+  exports: [WorkflowStarter],
+})
 export class StartModule {}

@@ -2,11 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
-  StageActivatedV1, StageSkippedV1, StageUnassignedV1, WorkflowStartedV1, WorkflowStartRefusedV1, type EventDefinition, type StartRefusalReason,
+  StageActivatedV1,
+  StageSkippedV1,
+  StageUnassignedV1,
+  WorkflowStartedV1,
+  WorkflowStartRefusedV1,
+  type EventDefinition,
+  type StartRefusalReason,
 } from '@atp/contracts';
 import {
-  compileRouting, CompiledRoutingCache, normaliseRouteCodes, routeRequestOfSubmission, slaDueAt, type ApprovalMatrixSnapshot, type ApproverOverride, type AtpCategory,
-  type ClusterMappingSnapshot, type CompiledRouting, type RoutePlan,
+  compileRouting,
+  CompiledRoutingCache,
+  normaliseRouteCodes,
+  routeRequestOfSubmission,
+  slaDueAt,
+  type ApprovalMatrixSnapshot,
+  type ApproverOverride,
+  type AtpCategory,
+  type ClusterMappingSnapshot,
+  type CompiledRouting,
+  type RoutePlan,
 } from '@atp/approval-routing';
 import { runPrepared, StatementBuilder } from '@atp/platform-database';
 import type { EventDraft } from '@atp/platform-messaging';
@@ -66,7 +81,10 @@ interface PlannedStage {
   status: StageStatus;
 }
 
-export type StartOutcome = { kind: 'STARTED'; workflowInstanceId: string } | { kind: 'ALREADY_STARTED' } | { kind: 'REFUSED'; reason: StartRefusalReason };
+export type StartOutcome =
+  | { kind: 'STARTED'; workflowInstanceId: string }
+  | { kind: 'ALREADY_STARTED' }
+  | { kind: 'REFUSED'; reason: StartRefusalReason };
 
 /**
  * Starts the workflow of a QA-approved submission attempt (architecture §3 step 4): routing from the
@@ -90,7 +108,11 @@ export class WorkflowStarter {
     const { payload } = request;
     const now = this.clock.now();
     const context: PublishContext = {
-      workspaceId: payload.workspaceId, actorId: null, causationId: request.eventId, correlationId: request.correlationId, occurredAt: now,
+      workspaceId: payload.workspaceId,
+      actorId: null,
+      causationId: request.eventId,
+      correlationId: request.correlationId,
+      occurredAt: now,
     };
     const pinned = await this.routingFor(manager, payload.workspaceId, payload.pinnedConfigVersions);
     const facts = await this.readContext(manager, payload, pinned.ok ? pinned.routing : null);
@@ -100,19 +122,41 @@ export class WorkflowStarter {
     const conflict = attemptConflictOf(facts.conflict, payload.submissionId, payload.attemptNumber);
     if (conflict) return this.refuse(manager, request, context, 'ATTEMPT_CONFLICT', conflict);
 
-    if (!request.category) return this.refuse(manager, request, context, 'UNKNOWN_CATEGORY', `unknown ATP category ${payload.atpCategory}`);
-    if (facts.workspaceActive === false) return this.refuse(manager, request, context, 'WORKSPACE_INACTIVE', `workspace ${payload.workspaceId} is deactivated`);
+    if (!request.category)
+      return this.refuse(manager, request, context, 'UNKNOWN_CATEGORY', `unknown ATP category ${payload.atpCategory}`);
+    if (facts.workspaceActive === false)
+      return this.refuse(
+        manager,
+        request,
+        context,
+        'WORKSPACE_INACTIVE',
+        `workspace ${payload.workspaceId} is deactivated`,
+      );
     if (!pinned.ok) return this.refuse(manager, request, context, pinned.reason, pinned.detail);
     const { routing } = pinned;
     const { clusterMapping } = routing.snapshots;
 
     const activeMembers = new Set(facts.members);
     if (!activeMembers.has(payload.submittedBy)) {
-      return this.refuse(manager, request, context, 'SUBMITTER_NOT_MEMBER', `submitter ${payload.submittedBy} is not an active member of the workspace`);
+      return this.refuse(
+        manager,
+        request,
+        context,
+        'SUBMITTER_NOT_MEMBER',
+        `submitter ${payload.submittedBy} is not an active member of the workspace`,
+      );
     }
-    if (payload.clusterCode && !clusterMapping.clusters.some((c) => c.clusterCode === payload.clusterCode && c.isActive)) {
-      return this.refuse(manager, request, context, 'UNKNOWN_CLUSTER',
-        `cluster ${payload.clusterCode} of site ${payload.siteCode ?? payload.siteId} is not in CLUSTER_MAPPING v${clusterMapping.versionNumber}: nobody could be assigned`);
+    if (
+      payload.clusterCode &&
+      !clusterMapping.clusters.some((c) => c.clusterCode === payload.clusterCode && c.isActive)
+    ) {
+      return this.refuse(
+        manager,
+        request,
+        context,
+        'UNKNOWN_CLUSTER',
+        `cluster ${payload.clusterCode} of site ${payload.siteCode ?? payload.siteId} is not in CLUSTER_MAPPING v${clusterMapping.versionNumber}: nobody could be assigned`,
+      );
     }
     const openStageCounts = new Map(Object.entries(facts.openStageCounts));
     const asOf = now.toISOString().slice(0, 10);
@@ -120,21 +164,39 @@ export class WorkflowStarter {
     const routeRequest = routeRequestOfSubmission(payload, request.category, asOf);
     const codes = { scopeCode: routeRequest.scopeCode, vendorCode: routeRequest.vendorCode };
     const route = routing.resolveRoute(routeRequest, {
-      directory: { isActiveMember: (userId) => activeMembers.has(userId), openStageCount: (userId) => openStageCounts.get(userId) ?? 0 },
+      directory: {
+        isActiveMember: (userId) => activeMembers.has(userId),
+        openStageCount: (userId) => openStageCounts.get(userId) ?? 0,
+      },
       overrides: facts.overrides,
     });
     if (!route.ok) return this.refuse(manager, request, context, 'NO_POLICY', route.message);
-    if (route.stages.length === 0) return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no active stage');
+    if (route.stages.length === 0)
+      return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no active stage');
 
     const stages = this.planStages(route, clusterMapping.clusterApprovers, payload.submittedBy);
     // Non-required stages before (and beside) the first required one are SKIPPED right away (domain §4.2).
-    const opening = openNext(stages.map((s) => ({ id: s.id, stageNumber: s.stageNumber, status: 'WAITING' as const, isRequired: s.isRequired })));
-    if (opening.kind === 'COMPLETE') return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no required stage');
+    const opening = openNext(
+      stages.map((s) => ({
+        id: s.id,
+        stageNumber: s.stageNumber,
+        status: 'WAITING' as const,
+        isRequired: s.isRequired,
+      })),
+    );
+    if (opening.kind === 'COMPLETE')
+      return this.refuse(manager, request, context, 'NO_POLICY', 'the chosen policy has no required stage');
     const pendingIds = new Set(opening.stageIds);
     const skippedIds = new Set(opening.skippedStageIds);
-    for (const stage of stages) stage.status = pendingIds.has(stage.id) ? 'PENDING' : skippedIds.has(stage.id) ? 'SKIPPED' : 'WAITING';
+    for (const stage of stages)
+      stage.status = pendingIds.has(stage.id) ? 'PENDING' : skippedIds.has(stage.id) ? 'SKIPPED' : 'WAITING';
     const frozen: FrozenRouting = {
-      request: { ...routeRequest, siteCode: payload.siteCode, clusterCode: payload.clusterCode, region: payload.regionCode ?? null },
+      request: {
+        ...routeRequest,
+        siteCode: payload.siteCode,
+        clusterCode: payload.clusterCode,
+        region: payload.regionCode ?? null,
+      },
       pinnedConfigVersions: payload.pinnedConfigVersions,
       plan: route,
     };
@@ -142,8 +204,12 @@ export class WorkflowStarter {
     const scope = scopeConfig.scopes.find((s) => s.scopeCode === codes.scopeCode);
     const vendor = codes.vendorCode ? scopeConfig.vendors.find((v) => v.vendorCode === codes.vendorCode) : undefined;
     const row: NewInstance = {
-      id: randomUUID(), policyId: route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`,
-      scopeId: scope?.id ?? `scope-code:${codes.scopeCode}`, vendorId: vendor?.id ?? null, firstNumber: opening.stageNumber, frozen,
+      id: randomUUID(),
+      policyId: route.policy.source === 'MATRIX' ? route.policy.policyId : `template:${route.policy.templateCode}`,
+      scopeId: scope?.id ?? `scope-code:${codes.scopeCode}`,
+      vendorId: vendor?.id ?? null,
+      firstNumber: opening.stageNumber,
+      frozen,
     };
     // One statement for every row of the new workflow: instance, stages, audit rows and events.
     const statement = new StatementBuilder();
@@ -175,9 +241,15 @@ export class WorkflowStarter {
    * workspace's state, the approved overrides, which candidate approvers (and override targets, and the submitter)
    * are active members, and the open stages of the users whose load can decide an assignment.
    */
-  private async readContext(manager: EntityManager, payload: StartRequest['payload'], routing: CompiledRouting | null): Promise<StartContext> {
+  private async readContext(
+    manager: EntityManager,
+    payload: StartRequest['payload'],
+    routing: CompiledRouting | null,
+  ): Promise<StartContext> {
     const candidates = routing ? this.candidates.get(routing) : undefined;
-    const scope = routing?.snapshots.scopeConfig.scopes.find((s) => s.scopeCode === normaliseRouteCodes(payload).scopeCode);
+    const scope = routing?.snapshots.scopeConfig.scopes.find(
+      (s) => s.scopeCode === normaliseRouteCodes(payload).scopeCode,
+    );
     const load = candidates && (candidates.byLoad || scope?.requiresCluster === false) ? candidates.load : [];
     const [row] = await runPrepared<StartContext>(
       manager,
@@ -196,12 +268,23 @@ export class WorkflowStarter {
          (SELECT coalesce(json_object_agg("userId", n), '{}'::json) FROM (
             SELECT approver_user_id AS "userId", count(*)::int AS n FROM workflow_stages
             WHERE status = 'PENDING' AND approver_user_id = ANY($6::text[]) AND workspace_id = $1 GROUP BY approver_user_id) c) AS "openStageCounts"`,
-      [payload.workspaceId, payload.submissionId, payload.attemptNumber, candidates?.members ?? [], payload.submittedBy, load],
+      [
+        payload.workspaceId,
+        payload.submissionId,
+        payload.attemptNumber,
+        candidates?.members ?? [],
+        payload.submittedBy,
+        load,
+      ],
     );
     return row;
   }
 
-  private planStages(route: RoutePlan, clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>, submittedBy: string): PlannedStage[] {
+  private planStages(
+    route: RoutePlan,
+    clusterApprovers: ReadonlyArray<{ id: string; backupUserId: string | null }>,
+    submittedBy: string,
+  ): PlannedStage[] {
     return route.stages.map((stage) => ({
       id: randomUUID(),
       key: stage.key,
@@ -224,12 +307,31 @@ export class WorkflowStarter {
     }));
   }
 
-  private insertInstance(statement: StatementBuilder, request: StartRequest, row: NewInstance, totalStages: number, now: Date): void {
+  private insertInstance(
+    statement: StatementBuilder,
+    request: StartRequest,
+    row: NewInstance,
+    totalStages: number,
+    now: Date,
+  ): void {
     const { payload } = request;
     const values = [
-      row.id, payload.workspaceId, payload.submissionId, payload.attemptNumber, payload.pinnedConfigVersions.approvalMatrix, row.policyId,
-      payload.siteId, row.vendorId, row.scopeId, request.category, row.firstNumber, totalStages, payload.submittedBy, now,
-      payload.qaApprovedBy ?? null, JSON.stringify(row.frozen),
+      row.id,
+      payload.workspaceId,
+      payload.submissionId,
+      payload.attemptNumber,
+      payload.pinnedConfigVersions.approvalMatrix,
+      row.policyId,
+      payload.siteId,
+      row.vendorId,
+      row.scopeId,
+      request.category,
+      row.firstNumber,
+      totalStages,
+      payload.submittedBy,
+      now,
+      payload.qaApprovedBy ?? null,
+      JSON.stringify(row.frozen),
     ].map((value) => statement.param(value));
     // No ON CONFLICT: a concurrent start of the same attempt (read as not started above) fails on the unique key
     // and its retry finds the attempt started.
@@ -244,7 +346,12 @@ export class WorkflowStarter {
   }
 
   private insertStages(
-    statement: StatementBuilder, workspaceId: string, instanceId: string, configVersionId: string, stages: PlannedStage[], now: Date,
+    statement: StatementBuilder,
+    workspaceId: string,
+    instanceId: string,
+    configVersionId: string,
+    stages: PlannedStage[],
+    now: Date,
   ): void {
     const opens = (s: PlannedStage) => s.status === 'PENDING';
     const p = (value: unknown, cast = '') => statement.param(value, cast);
@@ -255,14 +362,59 @@ export class WorkflowStarter {
          is_required)
        SELECT u.id, ${p(workspaceId, '::uuid')}, ${p(instanceId)}, ${p(configVersionId)}, u.stage_number, u.stage_name, u.role_id, u.role_code,
          u.is_parallel, u.parallel_group, u.approver, u.backup, u.status, u.sla_hours, u.activated_at, u.sla_due_at, u.policy_stage_id, u.is_required
-       FROM unnest(${p(stages.map((s) => s.id), '::text[]')}, ${p(stages.map((s) => s.stageNumber), '::int[]')},
-         ${p(stages.map((s) => s.stageName), '::text[]')}, ${p(stages.map((s) => s.approvalRoleId), '::text[]')},
-         ${p(stages.map((s) => s.roleCode), '::text[]')}, ${p(stages.map((s) => s.isParallel), '::boolean[]')},
-         ${p(stages.map((s) => s.parallelGroup), '::text[]')}, ${p(stages.map((s) => s.approverUserId), '::text[]')},
-         ${p(stages.map((s) => s.backupUserId), '::text[]')}, ${p(stages.map((s) => s.status), '::text[]')},
-         ${p(stages.map((s) => s.slaHours), '::int[]')}, ${p(stages.map((s) => (opens(s) ? now : null)), '::timestamptz[]')},
-         ${p(stages.map((s) => (opens(s) ? slaDueAt(now, s.slaHours) : null)), '::timestamptz[]')},
-         ${p(stages.map((s) => s.policyStageId), '::text[]')}, ${p(stages.map((s) => s.isRequired), '::boolean[]')})
+       FROM unnest(${p(
+         stages.map((s) => s.id),
+         '::text[]',
+       )}, ${p(
+         stages.map((s) => s.stageNumber),
+         '::int[]',
+       )},
+         ${p(
+           stages.map((s) => s.stageName),
+           '::text[]',
+         )}, ${p(
+           stages.map((s) => s.approvalRoleId),
+           '::text[]',
+         )},
+         ${p(
+           stages.map((s) => s.roleCode),
+           '::text[]',
+         )}, ${p(
+           stages.map((s) => s.isParallel),
+           '::boolean[]',
+         )},
+         ${p(
+           stages.map((s) => s.parallelGroup),
+           '::text[]',
+         )}, ${p(
+           stages.map((s) => s.approverUserId),
+           '::text[]',
+         )},
+         ${p(
+           stages.map((s) => s.backupUserId),
+           '::text[]',
+         )}, ${p(
+           stages.map((s) => s.status),
+           '::text[]',
+         )},
+         ${p(
+           stages.map((s) => s.slaHours),
+           '::int[]',
+         )}, ${p(
+           stages.map((s) => (opens(s) ? now : null)),
+           '::timestamptz[]',
+         )},
+         ${p(
+           stages.map((s) => (opens(s) ? slaDueAt(now, s.slaHours) : null)),
+           '::timestamptz[]',
+         )},
+         ${p(
+           stages.map((s) => s.policyStageId),
+           '::text[]',
+         )}, ${p(
+           stages.map((s) => s.isRequired),
+           '::boolean[]',
+         )})
          AS u(id, stage_number, stage_name, role_id, role_code, is_parallel, parallel_group, approver, backup, status, sla_hours,
               activated_at, sla_due_at, policy_stage_id, is_required)
        RETURNING 1`,
@@ -271,39 +423,71 @@ export class WorkflowStarter {
 
   private creationActions(workspaceId: string, instanceId: string, stages: PlannedStage[], now: Date): ActionDraft[] {
     return stages.flatMap((stage) => {
-      const base = { workspaceId, workflowInstanceId: instanceId, workflowStageId: stage.id, actorUserId: null, actionAt: now };
+      const base = {
+        workspaceId,
+        workflowInstanceId: instanceId,
+        workflowStageId: stage.id,
+        actorUserId: null,
+        actionAt: now,
+      };
       const actions: ActionDraft[] = [
-        // Every stage is created WAITING; the opening ones then move on (ACTIVATED or SKIPPED), each step its own row (#19).
+        // Every stage is created WAITING; the opening ones then move on (ACTIVATED or SKIPPED), each step its own row
+        // (#19).
         {
-          ...base, actionType: 'CREATED',
-          payload: { newStatus: 'WAITING', approverUserId: stage.approverUserId, overrideId: stage.overrideId, baseUserId: stage.baseUserId },
+          ...base,
+          actionType: 'CREATED',
+          payload: {
+            newStatus: 'WAITING',
+            approverUserId: stage.approverUserId,
+            overrideId: stage.overrideId,
+            baseUserId: stage.baseUserId,
+          },
         },
       ];
       if (stage.status === 'SKIPPED') {
-        actions.push({ ...base, actionType: 'SKIPPED', payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' } });
+        actions.push({
+          ...base,
+          actionType: 'SKIPPED',
+          payload: { oldStatus: 'WAITING', newStatus: 'SKIPPED', reason: 'NOT_REQUIRED' },
+        });
         return actions;
       }
       if (stage.status === 'PENDING') {
-        actions.push({ ...base, actionType: 'ACTIVATED', payload: { oldStatus: 'WAITING', newStatus: 'PENDING', slaDueAt: slaDueAt(now, stage.slaHours).toISOString() } });
+        actions.push({
+          ...base,
+          actionType: 'ACTIVATED',
+          payload: {
+            oldStatus: 'WAITING',
+            newStatus: 'PENDING',
+            slaDueAt: slaDueAt(now, stage.slaHours).toISOString(),
+          },
+        });
       }
-      if (!stage.approverUserId) actions.push({ ...base, actionType: 'UNASSIGNED', payload: { reason: stage.unassignedReason } });
+      if (!stage.approverUserId)
+        actions.push({ ...base, actionType: 'UNASSIGNED', payload: { reason: stage.unassignedReason } });
       return actions;
     });
   }
 
   private startEvents(
-    request: StartRequest, category: AtpCategory, row: NewInstance, stages: PlannedStage[], context: PublishContext,
+    request: StartRequest,
+    category: AtpCategory,
+    row: NewInstance,
+    stages: PlannedStage[],
+    context: PublishContext,
   ): EventDraft<unknown>[] {
     const { payload } = request;
     const instanceId = row.id;
     const drafts: EventDraft<unknown>[] = [];
-    const add = <P>(definition: EventDefinition<P>, eventPayload: P) => drafts.push(this.events.draft(definition, instanceId, eventPayload, context));
+    const add = <P>(definition: EventDefinition<P>, eventPayload: P) =>
+      drafts.push(this.events.draft(definition, instanceId, eventPayload, context));
     add(WorkflowStartedV1, {
       workflowInstanceId: instanceId,
       submissionId: payload.submissionId,
       attemptNumber: payload.attemptNumber,
       siteId: payload.siteId,
-      siteCode: payload.siteCode, vendorCode: payload.vendorCode,
+      siteCode: payload.siteCode,
+      vendorCode: payload.vendorCode,
       scopeId: row.scopeId,
       scopeCode: payload.scopeCode,
       vendorId: row.vendorId,
@@ -313,14 +497,27 @@ export class WorkflowStarter {
       pinnedConfigVersions: payload.pinnedConfigVersions,
       totalStages: stages.length,
       stages: stages.map((s) => ({
-        stageId: s.id, stageNumber: s.stageNumber, stageName: s.stageName, approvalRoleId: s.approvalRoleId, roleCode: s.roleCode,
-        parallelGroup: s.parallelGroup, approverUserId: s.approverUserId, slaHours: s.slaHours, policyStageId: s.policyStageId,
+        stageId: s.id,
+        stageNumber: s.stageNumber,
+        stageName: s.stageName,
+        approvalRoleId: s.approvalRoleId,
+        roleCode: s.roleCode,
+        parallelGroup: s.parallelGroup,
+        approverUserId: s.approverUserId,
+        slaHours: s.slaHours,
+        policyStageId: s.policyStageId,
       })),
     });
     for (const stage of stages) {
       const ref = {
-        workflowInstanceId: instanceId, submissionId: payload.submissionId, stageId: stage.id, stageNumber: stage.stageNumber,
-        stageName: stage.stageName, approvalRoleId: stage.approvalRoleId, roleCode: stage.roleCode, parallelGroup: stage.parallelGroup,
+        workflowInstanceId: instanceId,
+        submissionId: payload.submissionId,
+        stageId: stage.id,
+        stageNumber: stage.stageNumber,
+        stageName: stage.stageName,
+        approvalRoleId: stage.approvalRoleId,
+        roleCode: stage.roleCode,
+        parallelGroup: stage.parallelGroup,
         approverUserId: stage.approverUserId,
       };
       if (stage.status === 'SKIPPED') {
@@ -328,25 +525,51 @@ export class WorkflowStarter {
         continue;
       }
       if (stage.status === 'PENDING') {
-        add(StageActivatedV1, { ...ref, slaHours: stage.slaHours, slaDueAt: slaDueAt(context.occurredAt, stage.slaHours).toISOString() });
+        add(StageActivatedV1, {
+          ...ref,
+          slaHours: stage.slaHours,
+          slaDueAt: slaDueAt(context.occurredAt, stage.slaHours).toISOString(),
+        });
       }
       if (!stage.approverUserId) add(StageUnassignedV1, { ...ref, reason: stage.unassignedReason ?? 'NO_APPROVER' });
     }
     return drafts;
   }
 
-  private async refuse(manager: EntityManager, request: StartRequest, context: PublishContext, reason: StartRefusalReason, detail: string): Promise<StartOutcome> {
+  private async refuse(
+    manager: EntityManager,
+    request: StartRequest,
+    context: PublishContext,
+    reason: StartRefusalReason,
+    detail: string,
+  ): Promise<StartOutcome> {
     const { payload } = request;
     await manager.query(
       `INSERT INTO workflow_start_refusals (workspace_id, submission_id, attempt_number, reason, detail, event_id, refused_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [payload.workspaceId, payload.submissionId, payload.attemptNumber, reason, detail, request.eventId, context.occurredAt],
+      [
+        payload.workspaceId,
+        payload.submissionId,
+        payload.attemptNumber,
+        reason,
+        detail,
+        request.eventId,
+        context.occurredAt,
+      ],
     );
-    await this.events.publish(manager, WorkflowStartRefusedV1, payload.submissionId, {
-      submissionId: payload.submissionId, attemptNumber: payload.attemptNumber, reason, detail: detail.slice(0, 2000),
-    }, context);
+    await this.events.publish(
+      manager,
+      WorkflowStartRefusedV1,
+      payload.submissionId,
+      {
+        submissionId: payload.submissionId,
+        attemptNumber: payload.attemptNumber,
+        reason,
+        detail: detail.slice(0, 2000),
+      },
+      context,
+    );
     return { kind: 'REFUSED', reason };
   }
-
 }
 
 /**
@@ -354,17 +577,26 @@ export class WorkflowStarter {
  * when no other attempt of the submission is open or approved, and no newer one exists (#5). A pre-QA
  * rejection leaves no workflow, so a gap in the numbers is fine.
  */
-function attemptConflictOf(other: StartContext['conflict'], submissionId: string, attemptNumber: number): string | null {
+function attemptConflictOf(
+  other: StartContext['conflict'],
+  submissionId: string,
+  attemptNumber: number,
+): string | null {
   if (!other) return null;
-  if (other.attemptNumber > attemptNumber) return `attempt ${other.attemptNumber} of submission ${submissionId} is newer than attempt ${attemptNumber}`;
+  if (other.attemptNumber > attemptNumber)
+    return `attempt ${other.attemptNumber} of submission ${submissionId} is newer than attempt ${attemptNumber}`;
   return `attempt ${other.attemptNumber} of submission ${submissionId} is ${other.status}: a new attempt starts only after a rejection`;
 }
 
 /** A cached routing serves only the workspace that pinned it, each version in its own role. */
 function pinnedBy(routing: CompiledRouting, workspaceId: string): boolean {
   const { approvalMatrix, clusterMapping, scopeConfig } = routing.snapshots;
-  return [approvalMatrix, clusterMapping, scopeConfig].every((snapshot) => snapshot.workspaceId === workspaceId)
-    && approvalMatrix.sourceType === 'APPROVAL_MATRIX' && clusterMapping.sourceType === 'CLUSTER_MAPPING' && scopeConfig.sourceType === 'SCOPE_CONFIG';
+  return (
+    [approvalMatrix, clusterMapping, scopeConfig].every((snapshot) => snapshot.workspaceId === workspaceId) &&
+    approvalMatrix.sourceType === 'APPROVAL_MATRIX' &&
+    clusterMapping.sourceType === 'CLUSTER_MAPPING' &&
+    scopeConfig.sourceType === 'SCOPE_CONFIG'
+  );
 }
 
 /**

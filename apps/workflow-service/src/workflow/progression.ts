@@ -26,7 +26,8 @@ export type ProgressStep =
  */
 export function nextStepAfterApproval(stages: readonly StageProgressView[]): ProgressStep {
   const pending = stages.filter((s) => s.status === 'PENDING');
-  if (pending.length > 0) return { kind: 'WAIT_FOR_SIBLINGS', stageNumber: Math.min(...pending.map((s) => s.stageNumber)) };
+  if (pending.length > 0)
+    return { kind: 'WAIT_FOR_SIBLINGS', stageNumber: Math.min(...pending.map((s) => s.stageNumber)) };
   return openNext(stages.filter((s) => s.status === 'WAITING'));
 }
 
@@ -36,14 +37,17 @@ export function nextStepAfterApproval(stages: readonly StageProgressView[]): Pro
  * number would open they are SKIPPED, and a number holding only non-required stages is passed over
  * entirely. Kept deliberately simple: no conditions, no "skip unless …" rules.
  */
-export function openNext(waiting: readonly StageProgressView[]): Extract<ProgressStep, { kind: 'ACTIVATE' | 'COMPLETE' }> {
+export function openNext(
+  waiting: readonly StageProgressView[],
+): Extract<ProgressStep, { kind: 'ACTIVATE' | 'COMPLETE' }> {
   const skippedStageIds: string[] = [];
   const numbers = [...new Set(waiting.map((s) => s.stageNumber))].sort((a, b) => a - b);
   for (const stageNumber of numbers) {
     const ofNumber = waiting.filter((s) => s.stageNumber === stageNumber);
     skippedStageIds.push(...ofNumber.filter((s) => s.isRequired === false).map((s) => s.id));
     const required = ofNumber.filter((s) => s.isRequired !== false);
-    if (required.length > 0) return { kind: 'ACTIVATE', stageNumber, stageIds: required.map((s) => s.id), skippedStageIds };
+    if (required.length > 0)
+      return { kind: 'ACTIVATE', stageNumber, stageIds: required.map((s) => s.id), skippedStageIds };
   }
   return { kind: 'COMPLETE', skippedStageIds };
 }

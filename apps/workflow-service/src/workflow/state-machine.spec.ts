@@ -1,4 +1,10 @@
-import { assertStageTransition, assertWorkflowTransition, canTransitionStage, canTransitionWorkflow, isTerminalWorkflow } from './state-machine';
+import {
+  assertStageTransition,
+  assertWorkflowTransition,
+  canTransitionStage,
+  canTransitionWorkflow,
+  isTerminalWorkflow,
+} from './state-machine';
 import { firstStageNumber, nextStepAfterApproval, openNext, stagesToCancel } from './progression';
 
 describe('workflow and stage transition tables', () => {
@@ -43,7 +49,10 @@ describe('progression after an approval', () => {
   });
 
   it('completes when nothing is open', () => {
-    expect(nextStepAfterApproval([{ id: 'a', stageNumber: 1, status: 'APPROVED' }])).toEqual({ kind: 'COMPLETE', skippedStageIds: [] });
+    expect(nextStepAfterApproval([{ id: 'a', stageNumber: 1, status: 'APPROVED' }])).toEqual({
+      kind: 'COMPLETE',
+      skippedStageIds: [],
+    });
   });
 
   it('cancels only open stages on rejection', () => {

@@ -40,13 +40,19 @@ export function canTransitionStage(from: StageStatus, to: StageStatus): boolean 
 
 export function assertWorkflowTransition(from: WorkflowStatus, to: WorkflowStatus): void {
   if (!canTransitionWorkflow(from, to)) {
-    throw new ConflictError('ILLEGAL_WORKFLOW_TRANSITION', `A workflow cannot go from ${from} to ${to}`, { fromStatus: from, toStatus: to });
+    throw new ConflictError('ILLEGAL_WORKFLOW_TRANSITION', `A workflow cannot go from ${from} to ${to}`, {
+      fromStatus: from,
+      toStatus: to,
+    });
   }
 }
 
 export function assertStageTransition(from: StageStatus, to: StageStatus): void {
   if (!canTransitionStage(from, to)) {
-    throw new ConflictError('ILLEGAL_STAGE_TRANSITION', `A stage cannot go from ${from} to ${to}`, { fromStatus: from, toStatus: to });
+    throw new ConflictError('ILLEGAL_STAGE_TRANSITION', `A stage cannot go from ${from} to ${to}`, {
+      fromStatus: from,
+      toStatus: to,
+    });
   }
 }
 

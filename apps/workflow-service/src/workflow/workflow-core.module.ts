@@ -12,7 +12,23 @@ import { IdempotencyStore } from '@atp/platform-http';
 /** What every feature shares: the clock, the runtime tables, the replicas, the event publisher and idempotency keys. */
 @Global()
 @Module({
-  providers: [{ provide: Clock, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => clockFromEnv(env) }, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress, IdempotencyStore],
-  exports: [Clock, WorkflowRepository, WorkflowEventsPublisher, MemberDirectory, ReplicaRepository, WorkflowProgress, IdempotencyStore],
+  providers: [
+    { provide: Clock, inject: [SERVICE_ENV], useFactory: (env: AppEnv) => clockFromEnv(env) },
+    WorkflowRepository,
+    WorkflowEventsPublisher,
+    MemberDirectory,
+    ReplicaRepository,
+    WorkflowProgress,
+    IdempotencyStore,
+  ],
+  exports: [
+    Clock,
+    WorkflowRepository,
+    WorkflowEventsPublisher,
+    MemberDirectory,
+    ReplicaRepository,
+    WorkflowProgress,
+    IdempotencyStore,
+  ],
 })
 export class WorkflowCoreModule {}

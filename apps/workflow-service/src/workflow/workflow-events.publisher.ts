@@ -21,12 +21,23 @@ export interface PublishContext {
 export class WorkflowEventsPublisher {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async publish<P>(manager: EntityManager, definition: EventDefinition<P>, aggregateId: string, payload: P, context: PublishContext): Promise<void> {
+  async publish<P>(
+    manager: EntityManager,
+    definition: EventDefinition<P>,
+    aggregateId: string,
+    payload: P,
+    context: PublishContext,
+  ): Promise<void> {
     await this.outbox.append(manager, this.draft(definition, aggregateId, payload, context));
   }
 
   /** The outbox draft of a workflow event, for `appendTo`. */
-  draft<P>(definition: EventDefinition<P>, aggregateId: string, payload: P, context: PublishContext): EventDraft<unknown> {
+  draft<P>(
+    definition: EventDefinition<P>,
+    aggregateId: string,
+    payload: P,
+    context: PublishContext,
+  ): EventDraft<unknown> {
     return {
       definition: definition as EventDefinition<unknown>,
       workspaceId: context.workspaceId,

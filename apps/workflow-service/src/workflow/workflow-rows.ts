@@ -40,7 +40,15 @@ export interface StageRow {
  * auditor can see why each approver was chosen, and the location used for CLUSTER/REGION overrides.
  */
 export interface FrozenRouting {
-  request: { scopeCode: string; vendorCode: string | null; atpCategory: string; siteCode: string; clusterCode: string | null; region: string | null; asOf: string };
+  request: {
+    scopeCode: string;
+    vendorCode: string | null;
+    atpCategory: string;
+    siteCode: string;
+    clusterCode: string | null;
+    region: string | null;
+    asOf: string;
+  };
   pinnedConfigVersions: { approvalMatrix: string; clusterMapping: string; scopeConfig: string };
   plan: unknown;
 }

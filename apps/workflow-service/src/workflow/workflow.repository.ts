@@ -6,8 +6,19 @@ import { INSTANCE_COLUMNS, STAGE_COLUMNS, type InstanceRow, type StageRow } from
 import type { StageStatus, WorkflowStatus } from './state-machine';
 
 export const ACTION_TYPES = [
-  'CREATED', 'ACTIVATED', 'UNASSIGNED', 'APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT', 'CANCELLED',
-  'SLA_BREACHED', 'ESCALATED', 'REASSIGNED', 'HELD', 'RESUMED', 'SKIPPED',
+  'CREATED',
+  'ACTIVATED',
+  'UNASSIGNED',
+  'APPROVE',
+  'APPROVE_WITH_PUNCHLIST',
+  'REJECT',
+  'CANCELLED',
+  'SLA_BREACHED',
+  'ESCALATED',
+  'REASSIGNED',
+  'HELD',
+  'RESUMED',
+  'SKIPPED',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -44,14 +55,17 @@ export class WorkflowRepository {
 
   /** Locks every workflow (attempt) of a submission, in id order. */
   async lockInstancesOfSubmission(manager: EntityManager, workspaceId: string, submissionId: string): Promise<void> {
-    await manager.query(`SELECT id FROM workflow_instances WHERE workspace_id = $1 AND submission_id = $2 ORDER BY id FOR UPDATE`, [workspaceId, submissionId]);
+    await manager.query(
+      `SELECT id FROM workflow_instances WHERE workspace_id = $1 AND submission_id = $2 ORDER BY id FOR UPDATE`,
+      [workspaceId, submissionId],
+    );
   }
 
   async findInstance(manager: EntityManager, workspaceId: string, instanceId: string): Promise<InstanceRow | null> {
-    const rows = (await manager.query(`SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE workspace_id = $1 AND id = $2`, [
-      workspaceId,
-      instanceId,
-    ])) as InstanceRow[];
+    const rows = (await manager.query(
+      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, instanceId],
+    )) as InstanceRow[];
     return rows[0] ?? null;
   }
 
@@ -66,7 +80,12 @@ export class WorkflowRepository {
     manager: EntityManager,
     instanceId: string,
     status: WorkflowStatus,
-    changes: { currentStageNumber?: number | null; completedAt?: Date | null; holdReason?: string | null; heldAt?: Date | null } = {},
+    changes: {
+      currentStageNumber?: number | null;
+      completedAt?: Date | null;
+      holdReason?: string | null;
+      heldAt?: Date | null;
+    } = {},
   ): Promise<void> {
     await manager.query(
       `UPDATE workflow_instances SET status = $2,
@@ -77,25 +96,36 @@ export class WorkflowRepository {
          updated_at = now()
        WHERE id = $1`,
       [
-        instanceId, status,
-        'currentStageNumber' in changes, changes.currentStageNumber ?? null,
-        'completedAt' in changes, changes.completedAt ?? null,
-        'holdReason' in changes, changes.holdReason ?? null,
-        'heldAt' in changes, changes.heldAt ?? null,
+        instanceId,
+        status,
+        'currentStageNumber' in changes,
+        changes.currentStageNumber ?? null,
+        'completedAt' in changes,
+        changes.completedAt ?? null,
+        'holdReason' in changes,
+        changes.holdReason ?? null,
+        'heldAt' in changes,
+        changes.heldAt ?? null,
       ],
     );
   }
 
   /** One stage of one workflow (the workflow was already found in the caller's workspace). */
   async stageOf(manager: EntityManager, instanceId: string, stageId: string): Promise<StageRow> {
-    const rows = (await manager.query(`SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE id = $1 AND workflow_instance_id = $2`, [stageId, instanceId])) as StageRow[];
+    const rows = (await manager.query(
+      `SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE id = $1 AND workflow_instance_id = $2`,
+      [stageId, instanceId],
+    )) as StageRow[];
     if (rows.length === 0) throw new NotFoundError('stage', stageId);
     return rows[0];
   }
 
   /** A stage by id within a workspace, or null (override requests name a stage without its workflow). */
   async findStage(manager: EntityManager, workspaceId: string, stageId: string): Promise<StageRow | null> {
-    const rows = (await manager.query(`SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE workspace_id = $1 AND id = $2`, [workspaceId, stageId])) as StageRow[];
+    const rows = (await manager.query(
+      `SELECT ${STAGE_COLUMNS} FROM workflow_stages WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, stageId],
+    )) as StageRow[];
     return rows[0] ?? null;
   }
 
@@ -114,7 +144,11 @@ export class WorkflowRepository {
    * Moves the SLA due time of the workflow's PENDING stages later by `ms` (resume after a hold: the SLA
    * clock does not run while a workflow is ON_HOLD). Returns each stage with its old and new due time.
    */
-  async shiftPendingSla(manager: EntityManager, instanceId: string, ms: number): Promise<Array<{ stage: StageRow; oldDueAt: Date }>> {
+  async shiftPendingSla(
+    manager: EntityManager,
+    instanceId: string,
+    ms: number,
+  ): Promise<Array<{ stage: StageRow; oldDueAt: Date }>> {
     const before = (await manager.query(
       `SELECT id, sla_due_at AS "slaDueAt" FROM workflow_stages WHERE workflow_instance_id = $1 AND status = 'PENDING'`,
       [instanceId],
@@ -157,7 +191,12 @@ export class WorkflowRepository {
    * Gives a stage to another approver only if it is still assigned to `expectedApproverUserId` (the
    * approver the caller checked): a change that raced with this one is refused, never overwritten.
    */
-  async setStageApprover(manager: EntityManager, stageId: string, expectedApproverUserId: string | null, approverUserId: string): Promise<boolean> {
+  async setStageApprover(
+    manager: EntityManager,
+    stageId: string,
+    expectedApproverUserId: string | null,
+    approverUserId: string,
+  ): Promise<boolean> {
     const result = (await manager.query(
       `UPDATE workflow_stages SET approver_user_id = $3, updated_at = now()
        WHERE id = $1 AND approver_user_id IS NOT DISTINCT FROM $2 AND status IN ('WAITING','PENDING')`,
@@ -180,15 +219,42 @@ export class WorkflowRepository {
     statement.with(
       'stage_actions',
       `INSERT INTO workflow_stage_actions (workspace_id, workflow_instance_id, workflow_stage_id, action_type, actor_user_id, action_at, payload, notes)
-       SELECT * FROM unnest(${p(actions.map((a) => a.workspaceId), '::uuid[]')}, ${p(actions.map((a) => a.workflowInstanceId), '::text[]')},
-         ${p(actions.map((a) => a.workflowStageId), '::text[]')}, ${p(actions.map((a) => a.actionType), '::text[]')},
-         ${p(actions.map((a) => a.actorUserId), '::text[]')}, ${p(actions.map((a) => a.actionAt), '::timestamptz[]')},
-         ${p(actions.map((a) => JSON.stringify(a.payload)), '::jsonb[]')}, ${p(actions.map((a) => a.notes ?? null), '::text[]')})
+       SELECT * FROM unnest(${p(
+         actions.map((a) => a.workspaceId),
+         '::uuid[]',
+       )}, ${p(
+         actions.map((a) => a.workflowInstanceId),
+         '::text[]',
+       )},
+         ${p(
+           actions.map((a) => a.workflowStageId),
+           '::text[]',
+         )}, ${p(
+           actions.map((a) => a.actionType),
+           '::text[]',
+         )},
+         ${p(
+           actions.map((a) => a.actorUserId),
+           '::text[]',
+         )}, ${p(
+           actions.map((a) => a.actionAt),
+           '::timestamptz[]',
+         )},
+         ${p(
+           actions.map((a) => JSON.stringify(a.payload)),
+           '::jsonb[]',
+         )}, ${p(
+           actions.map((a) => a.notes ?? null),
+           '::text[]',
+         )})
        RETURNING 1`,
     );
   }
 }
 
-export function statusChange(from: StageStatus | WorkflowStatus, to: StageStatus | WorkflowStatus): Record<string, unknown> {
+export function statusChange(
+  from: StageStatus | WorkflowStatus,
+  to: StageStatus | WorkflowStatus,
+): Record<string, unknown> {
   return { oldStatus: from, newStatus: to };
 }

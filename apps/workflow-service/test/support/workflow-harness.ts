@@ -5,7 +5,11 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 import {
-  ConfigVersionSnapshotV1, MembershipCreatedV1, SubmissionQaApprovedV1, type EventDefinition, type EventEnvelope,
+  ConfigVersionSnapshotV1,
+  MembershipCreatedV1,
+  SubmissionQaApprovedV1,
+  type EventDefinition,
+  type EventEnvelope,
   type SubmissionQaApprovedPayloadV1,
 } from '@atp/contracts';
 import type { ConfigSnapshot } from '@atp/approval-routing';
@@ -57,8 +61,13 @@ export class WorkflowHarness {
     this.kafka = testKafka('workflow-service-tests');
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    await this.waitForConsumerGroups(['workflow-service.workflow-start', 'workflow-service.config-snapshot-replica', 'workflow-service.reference-replica',
-      'workflow-service.reference-rejections', 'workflow-service.punchlist-claims']);
+    await this.waitForConsumerGroups([
+      'workflow-service.workflow-start',
+      'workflow-service.config-snapshot-replica',
+      'workflow-service.reference-replica',
+      'workflow-service.reference-rejections',
+      'workflow-service.punchlist-claims',
+    ]);
   }
 
   /**
@@ -74,7 +83,9 @@ export class WorkflowHarness {
     await this.app?.close();
   }
 
-  /** Consumers join in the background; a message produced before the start consumer joins a new group would be skipped. */
+  /**
+   * Consumers join in the background; a message produced before the start consumer joins a new group would be skipped.
+   */
   private async waitForConsumerGroups(groups: string[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -92,11 +103,26 @@ export class WorkflowHarness {
   }
 
   async produce<P>(
-    definition: EventDefinition<P>, workspaceId: string | null, aggregateId: string, payload: P, eventId: string = randomUUID(), aggregateVersion = 1,
+    definition: EventDefinition<P>,
+    workspaceId: string | null,
+    aggregateId: string,
+    payload: P,
+    eventId: string = randomUUID(),
+    aggregateVersion = 1,
   ): Promise<EventEnvelope<P>> {
     const envelope: EventEnvelope<P> = {
-      eventId, eventType: definition.eventType, schemaVersion: definition.schemaVersion, occurredAt: new Date().toISOString(), workspaceId,
-      aggregateType: definition.aggregateType, aggregateId, aggregateVersion, correlationId: randomUUID(), causationId: null, actorId: 'test', payload,
+      eventId,
+      eventType: definition.eventType,
+      schemaVersion: definition.schemaVersion,
+      occurredAt: new Date().toISOString(),
+      workspaceId,
+      aggregateType: definition.aggregateType,
+      aggregateId,
+      aggregateVersion,
+      correlationId: randomUUID(),
+      causationId: null,
+      actorId: 'test',
+      payload,
     };
     await this.sendRaw(definition.topic, aggregateId, envelope);
     return envelope;
@@ -113,43 +139,101 @@ export class WorkflowHarness {
 
   async publishSnapshot(snapshot: ConfigSnapshot): Promise<void> {
     await this.produce(ConfigVersionSnapshotV1, snapshot.workspaceId, snapshot.configVersionId, { snapshot } as never);
-    await waitFor(async () => (await this.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [snapshot.configVersionId])).length > 0, {
-      what: `snapshot ${snapshot.configVersionId} in the replica`,
-    });
+    await waitFor(
+      async () =>
+        (
+          await this.query(`SELECT 1 FROM config_snapshot_replica WHERE config_version_id = $1`, [
+            snapshot.configVersionId,
+          ])
+        ).length > 0,
+      {
+        what: `snapshot ${snapshot.configVersionId} in the replica`,
+      },
+    );
   }
 
-  async addMember(workspaceId: string, userId: string, role: 'WORKSPACE_ADMIN' | 'DOC_CONTROL' | 'QA_ENGINEER' | 'APPROVER' | 'AUDITOR' = 'APPROVER'): Promise<void> {
+  async addMember(
+    workspaceId: string,
+    userId: string,
+    role: 'WORKSPACE_ADMIN' | 'DOC_CONTROL' | 'QA_ENGINEER' | 'APPROVER' | 'AUDITOR' = 'APPROVER',
+  ): Promise<void> {
     const membershipId = `m-${workspaceId}-${userId}-${role}`;
-    await this.produce(MembershipCreatedV1, workspaceId, membershipId, { membershipId, workspaceId, userId, role, status: 'ACTIVE' });
+    await this.produce(MembershipCreatedV1, workspaceId, membershipId, {
+      membershipId,
+      workspaceId,
+      userId,
+      role,
+      status: 'ACTIVE',
+    });
   }
 
   async waitForMembers(workspaceId: string, count: number): Promise<void> {
-    await waitFor(async () => Number((await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n) >= count, {
-      what: `${count} members in the replica`,
-    });
+    await waitFor(
+      async () =>
+        Number(
+          (await this.query(`SELECT count(*) AS n FROM member_replica WHERE workspace_id = $1`, [workspaceId]))[0].n,
+        ) >= count,
+      {
+        what: `${count} members in the replica`,
+      },
+    );
   }
 
-  async qaApproved(payload: SubmissionQaApprovedPayloadV1, eventId?: string): Promise<EventEnvelope<SubmissionQaApprovedPayloadV1>> {
+  async qaApproved(
+    payload: SubmissionQaApprovedPayloadV1,
+    eventId?: string,
+  ): Promise<EventEnvelope<SubmissionQaApprovedPayloadV1>> {
     return this.produce(SubmissionQaApprovedV1, payload.workspaceId, payload.submissionId, payload, eventId);
   }
 
-  async workflowOf(submissionId: string, attemptNumber = 1): Promise<{ id: string; status: string; current_stage_number: number | null }> {
-    return waitFor(async () => {
-      const rows = await this.query(`SELECT id, status, current_stage_number FROM workflow_instances WHERE submission_id = $1 AND attempt_number = $2`, [submissionId, attemptNumber]);
-      return rows[0];
-    }, { what: `workflow of ${submissionId}` });
+  async workflowOf(
+    submissionId: string,
+    attemptNumber = 1,
+  ): Promise<{ id: string; status: string; current_stage_number: number | null }> {
+    return waitFor(
+      async () => {
+        const rows = await this.query(
+          `SELECT id, status, current_stage_number FROM workflow_instances WHERE submission_id = $1 AND attempt_number = $2`,
+          [submissionId, attemptNumber],
+        );
+        return rows[0];
+      },
+      { what: `workflow of ${submissionId}` },
+    );
   }
 
-  async stages(instanceId: string): Promise<Array<{ id: string; stage_number: number; role_code: string; parallel_group: string | null; status: string; approver_user_id: string | null; backup_user_id: string | null; sla_due_at: Date | null; sla_breached_at: Date | null }>> {
-    return this.query(`SELECT * FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST`, [instanceId]);
+  async stages(instanceId: string): Promise<
+    Array<{
+      id: string;
+      stage_number: number;
+      role_code: string;
+      parallel_group: string | null;
+      status: string;
+      approver_user_id: string | null;
+      backup_user_id: string | null;
+      sla_due_at: Date | null;
+      sla_breached_at: Date | null;
+    }>
+  > {
+    return this.query(
+      `SELECT * FROM workflow_stages WHERE workflow_instance_id = $1 ORDER BY stage_number, parallel_group NULLS FIRST`,
+      [instanceId],
+    );
   }
 
-  async actions(instanceId: string): Promise<Array<{ workflow_stage_id: string; action_type: string; actor_user_id: string | null }>> {
-    return this.query(`SELECT workflow_stage_id, action_type, actor_user_id FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`, [instanceId]);
+  async actions(
+    instanceId: string,
+  ): Promise<Array<{ workflow_stage_id: string; action_type: string; actor_user_id: string | null }>> {
+    return this.query(
+      `SELECT workflow_stage_id, action_type, actor_user_id FROM workflow_stage_actions WHERE workflow_instance_id = $1 ORDER BY seq`,
+      [instanceId],
+    );
   }
 
   async eventTypes(instanceId: string): Promise<string[]> {
-    const rows = (await this.query(`SELECT event_type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [instanceId])) as Array<{ event_type: string }>;
+    const rows = (await this.query(`SELECT event_type FROM outbox WHERE aggregate_id = $1 ORDER BY id`, [
+      instanceId,
+    ])) as Array<{ event_type: string }>;
     return rows.map((r) => r.event_type);
   }
 }

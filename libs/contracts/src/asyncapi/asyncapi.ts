@@ -15,7 +15,8 @@ export function buildAsyncApiDocument(catalog: readonly EventDefinition[], versi
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   const byTopic = new Map<string, EventDefinition[]>();
-  for (const definition of catalog) byTopic.set(definition.topic, [...(byTopic.get(definition.topic) ?? []), definition]);
+  for (const definition of catalog)
+    byTopic.set(definition.topic, [...(byTopic.get(definition.topic) ?? []), definition]);
 
   for (const [topic, definitions] of byTopic) {
     const channelMessages: Record<string, unknown> = {};

@@ -40,13 +40,15 @@ export type CompensationName = (typeof COMPENSATION_NAMES)[number];
 /**
  * Validators and compensations not implemented yet. Implemented: config-service's claim checker
  * (`apps/config-service/src/claims`, VALIDATOR_OF), workflow-service's punchlist claims and submission-service's
- * submission claims (`src/integrity/*-claims.consumer.ts`), and the compensation consumers of workflow-, submission- and
- * punchlist-service (`src/integrity/reference-rejected.consumer.ts`). Each service's `handlers.spec.ts` binds its names.
+ * submission claims (`src/integrity/*-claims.consumer.ts`), and the compensation consumers of workflow-, submission-
+ * and
+ * punchlist-service (`src/integrity/reference-rejected.consumer.ts`). Each service's `handlers.spec.ts` binds its
+ * names.
  *
  * `punchlist.punchlist` stays: no service publishes a claim naming a punchlist (submission-service takes its gates'
  * punchlist ids from punchlist-service's own `punchlist.created` / `punchlist.cleared`), so there is nothing for
  * punchlist-service to check until such a claim exists.
  */
-export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<ValidatorName | CompensationName>([
-  'punchlist.punchlist',
-]);
+export const HANDLERS_PENDING: ReadonlySet<ValidatorName | CompensationName> = new Set<
+  ValidatorName | CompensationName
+>(['punchlist.punchlist']);

@@ -1,13 +1,13 @@
-import {
-  AUDIT_CHECKS, AUDITS_PENDING, COMPENSATION_NAMES, CROSS_SERVICE_REFERENCES, VALIDATOR_NAMES,
-} from './index';
+import { AUDIT_CHECKS, AUDITS_PENDING, COMPENSATION_NAMES, CROSS_SERVICE_REFERENCES, VALIDATOR_NAMES } from './index';
 
 describe('the reference registry', () => {
   it('gives every reference a validator, a compensation and an audit check (or a pending audit)', () => {
     for (const r of CROSS_SERVICE_REFERENCES) {
       expect({ id: r.id, validator: VALIDATOR_NAMES.includes(r.validator) }).toEqual({ id: r.id, validator: true });
-      expect({ id: r.id, compensation: COMPENSATION_NAMES.includes(r.compensation) })
-        .toEqual({ id: r.id, compensation: true });
+      expect({ id: r.id, compensation: COMPENSATION_NAMES.includes(r.compensation) }).toEqual({
+        id: r.id,
+        compensation: true,
+      });
       expect({ id: r.id, audited: r.audit !== null || AUDITS_PENDING.has(r.id) }).toEqual({ id: r.id, audited: true });
       if (r.audit !== null) expect(AUDIT_CHECKS.map((c) => c.id)).toContain(r.audit);
       expect(r.holder.service).not.toBe(r.owner.service);
@@ -15,7 +15,9 @@ describe('the reference registry', () => {
   });
 
   it('keeps the pending audits exact: only references without a replica', () => {
-    const withoutReplica = CROSS_SERVICE_REFERENCES.filter((r) => r.replica === null).map((r) => r.id).sort();
+    const withoutReplica = CROSS_SERVICE_REFERENCES.filter((r) => r.replica === null)
+      .map((r) => r.id)
+      .sort();
     expect([...AUDITS_PENDING].sort()).toEqual(withoutReplica);
   });
 

@@ -19,7 +19,10 @@ import {
 } from '../src/index';
 
 const SCOPES = Array.from({ length: 40 }, (_, i) => ({ scopeId: `scope-${i}`, scopeCode: `SCOPE_${i}` }));
-const CLUSTERS = Array.from({ length: 63 }, (_, i) => ({ clusterCode: `CL-${String(i).padStart(3, '0')}`, regionCode: `R${i % 7}` }));
+const CLUSTERS = Array.from({ length: 63 }, (_, i) => ({
+  clusterCode: `CL-${String(i).padStart(3, '0')}`,
+  regionCode: `R${i % 7}`,
+}));
 
 function buildSnapshots(): RoutingSnapshots {
   const approvalMatrix = demoApprovalMatrix({ scopes: SCOPES, workspaceId: 'ws-bench' });
@@ -41,7 +44,10 @@ function buildSnapshots(): RoutingSnapshots {
     const mode = modes[i % modes.length];
     const autoAssignRule =
       mode === 'RULE'
-        ? { strategy: i % 2 ? ('LEAST_LOADED' as const) : ('ROUND_ROBIN' as const), pool: ['u-1', 'u-2', 'u-3', 'u-4', 'u-5'] }
+        ? {
+            strategy: i % 2 ? ('LEAST_LOADED' as const) : ('ROUND_ROBIN' as const),
+            pool: ['u-1', 'u-2', 'u-3', 'u-4', 'u-5'],
+          }
         : mode === 'STATIC_USER'
           ? { userId: 'u-7' }
           : null;
@@ -96,7 +102,9 @@ function measure(label: string, run: (i: number) => unknown, iterations = 20_000
   }
   samples.sort();
   const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
-  console.log(`${label.padEnd(34)} p50 ${fmt(percentile(samples, 50))}  p99 ${fmt(percentile(samples, 99))}  max ${fmt(samples[samples.length - 1])}`);
+  console.log(
+    `${label.padEnd(34)} p50 ${fmt(percentile(samples, 50))}  p99 ${fmt(percentile(samples, 99))}  max ${fmt(samples[samples.length - 1])}`,
+  );
 }
 
 const snapshots = buildSnapshots();
@@ -112,5 +120,9 @@ console.log(`compileRouting (index build)        ${((performance.now() - compile
 const check = compiled.resolveRoute(request(1), { directory, overrides });
 if (!check.ok || check.totalStages !== 5) throw new Error('benchmark configuration does not resolve as expected');
 
-measure('resolveRoute (snapshots, cached)', (i) => resolveRoute({ snapshots, request: request(i), directory, overrides, roundRobinCursor: i }));
-measure('compileRouting(...).resolveRoute', (i) => compiled.resolveRoute(request(i), { directory, overrides, roundRobinCursor: i }));
+measure('resolveRoute (snapshots, cached)', (i) =>
+  resolveRoute({ snapshots, request: request(i), directory, overrides, roundRobinCursor: i }),
+);
+measure('compileRouting(...).resolveRoute', (i) =>
+  compiled.resolveRoute(request(i), { directory, overrides, roundRobinCursor: i }),
+);

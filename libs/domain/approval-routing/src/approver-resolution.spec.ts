@@ -8,7 +8,9 @@ import { RoutingBuilder, directoryOf, routeRequest } from './test-support/routin
 function world(mode: AssignmentMode, rule: AutoAssignRule | null = null, requiresCluster = true) {
   return new RoutingBuilder()
     .scope('RAN', { requiresCluster })
-    .policy('p', { scopeCode: 'RAN', atpCategory: 'RAN_MW' }, [{ roleCode: 'RTH', assignmentMode: mode, autoAssignRule: rule }])
+    .policy('p', { scopeCode: 'RAN', atpCategory: 'RAN_MW' }, [
+      { roleCode: 'RTH', assignmentMode: mode, autoAssignRule: rule },
+    ])
     .cluster('JKT-01', 'JABO')
     .cluster('SBY-01', 'EAST')
     .approver('JKT-01', 'RTH', 'u-jkt', 'u-jkt-backup')
@@ -32,7 +34,12 @@ describe('CLUSTER assignment', () => {
   it('assigns the primary of the site cluster and role', () => {
     const stage = stageOf(world('CLUSTER'), everyone);
     expect(stage.approverUserId).toBe('u-jkt');
-    expect(stage.assignment).toMatchObject({ source: 'PRIMARY', appliedMode: 'CLUSTER', clusterCode: 'JKT-01', reason: null });
+    expect(stage.assignment).toMatchObject({
+      source: 'PRIMARY',
+      appliedMode: 'CLUSTER',
+      clusterCode: 'JKT-01',
+      reason: null,
+    });
     expect(stage.assignment.clusterApproverId).toMatch(/^ca-JKT-01-RTH/);
   });
 
@@ -54,13 +61,17 @@ describe('CLUSTER assignment', () => {
   });
 
   it('is unassigned without an approver row, without a cluster on the site, or with an expired row', () => {
-    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason).toBe(
-      'NO_CLUSTER_APPROVER',
+    expect(
+      stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason,
+    ).toBe('NO_CLUSTER_APPROVER');
+    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe(
+      'SITE_HAS_NO_CLUSTER',
     );
-    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe('SITE_HAS_NO_CLUSTER');
     const expired = world('CLUSTER');
     expired.approver('MDN-01', 'RTH', 'u-a', null, { effectiveTo: '2026-03-01' });
-    expect(stageOf(expired, everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason).toBe('NO_CLUSTER_APPROVER');
+    expect(stageOf(expired, everyone, routeRequest({ site: { clusterCode: 'MDN-01' } })).assignment.reason).toBe(
+      'NO_CLUSTER_APPROVER',
+    );
   });
 
   it('takes the row that became effective last during a hand-over', () => {
@@ -110,15 +121,21 @@ describe('RULE assignment', () => {
 
   it('ROUND_ROBIN takes the cursor modulo the active pool, in pool order', () => {
     const builder = world('RULE', { strategy: 'ROUND_ROBIN', pool });
-    const pick = (cursor: number) => stageOf(builder, everyone, routeRequest(), { roundRobinCursor: cursor }).approverUserId;
+    const pick = (cursor: number) =>
+      stageOf(builder, everyone, routeRequest(), { roundRobinCursor: cursor }).approverUserId;
     expect([0, 1, 2, 3, 4, -1].map(pick)).toEqual(['u-c', 'u-a', 'u-b', 'u-c', 'u-a', 'u-b']);
     expect(stageOf(builder, everyone).assignment.source).toBe('RULE');
   });
 
   it('LEAST_LOADED takes the active member with the fewest open stages, ties by user id', () => {
     const builder = world('RULE', { strategy: 'LEAST_LOADED', pool });
-    expect(stageOf(builder, directoryOf(['u-a', 'u-b', 'u-c'], { 'u-a': 5, 'u-b': 2, 'u-c': 2 })).approverUserId).toBe('u-b');
-    expect(stageOf(builder, directoryOf(['u-c', 'u-b', 'u-a'], { 'u-a': 1, 'u-b': 1, 'u-c': 1, 'u-gone': 0 })).approverUserId).toBe('u-a');
+    expect(stageOf(builder, directoryOf(['u-a', 'u-b', 'u-c'], { 'u-a': 5, 'u-b': 2, 'u-c': 2 })).approverUserId).toBe(
+      'u-b',
+    );
+    expect(
+      stageOf(builder, directoryOf(['u-c', 'u-b', 'u-a'], { 'u-a': 1, 'u-b': 1, 'u-c': 1, 'u-gone': 0 }))
+        .approverUserId,
+    ).toBe('u-a');
   });
 
   it('is unassigned when no pool member is active', () => {
@@ -143,7 +160,9 @@ describe('AUTO assignment', () => {
 });
 
 describe('overrides at resolution', () => {
-  const override = (fields: Partial<ApproverOverride> & Pick<ApproverOverride, 'id' | 'overrideType'>): ApproverOverride => ({
+  const override = (
+    fields: Partial<ApproverOverride> & Pick<ApproverOverride, 'id' | 'overrideType'>,
+  ): ApproverOverride => ({
     roleCode: 'RTH',
     fromUserId: 'u-jkt',
     toUserId: 'u-a',
@@ -169,7 +188,9 @@ describe('overrides at resolution', () => {
 
   it('replaces the mapped primary even when the backup stood in, and rescues an unassigned stage', () => {
     const cutOver = [override({ id: 'o-cluster', overrideType: 'CLUSTER', clusterCode: 'JKT-01', toUserId: 'u-b' })];
-    const viaBackup = stageOf(world('CLUSTER'), directoryOf(['u-jkt-backup', 'u-b']), routeRequest(), { overrides: cutOver });
+    const viaBackup = stageOf(world('CLUSTER'), directoryOf(['u-jkt-backup', 'u-b']), routeRequest(), {
+      overrides: cutOver,
+    });
     expect(viaBackup).toMatchObject({ approverUserId: 'u-b', assignment: { baseUserId: 'u-jkt-backup' } });
     const nobody = stageOf(world('CLUSTER'), directoryOf(['u-b']), routeRequest(), { overrides: cutOver });
     expect(nobody).toMatchObject({ approverUserId: 'u-b', assignment: { source: 'OVERRIDE_CLUSTER', reason: null } });
@@ -203,22 +224,39 @@ describe('#4 the submitter is never assigned a stage of their own submission', (
       approverUserId: null,
       assignment: { source: 'UNASSIGNED', reason: 'SUBMITTER_IS_APPROVER' },
     });
-    const staticUser = stageOf(world('STATIC_USER', { userId: 'u-static' }), everyone, routeRequest({ submittedBy: 'u-static' }));
+    const staticUser = stageOf(
+      world('STATIC_USER', { userId: 'u-static' }),
+      everyone,
+      routeRequest({ submittedBy: 'u-static' }),
+    );
     expect(staticUser.assignment).toMatchObject({ source: 'UNASSIGNED', reason: 'SUBMITTER_IS_APPROVER' });
   });
 
   it('is left out of RULE pools, AUTO holders and override targets', () => {
-    const rule = stageOf(world('RULE', { strategy: 'ROUND_ROBIN', pool: ['u-a', 'u-b'] }), everyone, routeRequest({ submittedBy: 'u-a' }), {
-      roundRobinCursor: 0,
-    });
+    const rule = stageOf(
+      world('RULE', { strategy: 'ROUND_ROBIN', pool: ['u-a', 'u-b'] }),
+      everyone,
+      routeRequest({ submittedBy: 'u-a' }),
+      {
+        roundRobinCursor: 0,
+      },
+    );
     expect(rule.approverUserId).toBe('u-b');
     const auto = stageOf(world('AUTO'), directoryOf(['u-jkt', 'u-sby']), routeRequest({ submittedBy: 'u-jkt' }));
     expect(auto.approverUserId).toBe('u-sby');
     const override: ApproverOverride = {
-      id: 'o-1', overrideType: 'SUBMISSION', roleCode: 'RTH', fromUserId: 'u-jkt', toUserId: 'u-a', submissionId: 'sub-1',
-      effectiveDate: '2026-01-01', expiryDate: null,
+      id: 'o-1',
+      overrideType: 'SUBMISSION',
+      roleCode: 'RTH',
+      fromUserId: 'u-jkt',
+      toUserId: 'u-a',
+      submissionId: 'sub-1',
+      effectiveDate: '2026-01-01',
+      expiryDate: null,
     };
-    const overridden = stageOf(world('CLUSTER'), everyone, routeRequest({ submittedBy: 'u-a' }), { overrides: [override] });
+    const overridden = stageOf(world('CLUSTER'), everyone, routeRequest({ submittedBy: 'u-a' }), {
+      overrides: [override],
+    });
     expect(overridden.approverUserId).toBe('u-jkt');
   });
 });
@@ -226,6 +264,8 @@ describe('#4 the submitter is never assigned a stage of their own submission', (
 describe('#18 a route without a site', () => {
   it('leaves CLUSTER stages unassigned with reason NO_SITE, not SITE_HAS_NO_CLUSTER', () => {
     expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: null })).assignment.reason).toBe('NO_SITE');
-    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe('SITE_HAS_NO_CLUSTER');
+    expect(stageOf(world('CLUSTER'), everyone, routeRequest({ site: { clusterCode: null } })).assignment.reason).toBe(
+      'SITE_HAS_NO_CLUSTER',
+    );
   });
 });

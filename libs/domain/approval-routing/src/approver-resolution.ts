@@ -45,7 +45,11 @@ interface BaseAssignment {
  * applied by workflow-service through `pickOverride`. Nobody found is a result, not an error: the stage
  * is created unassigned and workspace admins assign it (Q5).
  */
-export function resolveApprover(index: RoutingIndex, stage: ApproverRequirement, context: ApproverContext): ResolvedApprover {
+export function resolveApprover(
+  index: RoutingIndex,
+  stage: ApproverRequirement,
+  context: ApproverContext,
+): ResolvedApprover {
   const base = resolveBaseApprover(index, stage, context);
   const clusterCode = context.site?.clusterCode ?? null;
   const picked = pickOverride(
@@ -75,12 +79,18 @@ export function resolveApprover(index: RoutingIndex, stage: ApproverRequirement,
   return { approverUserId: picked ? picked.override.toUserId : base.userId, assignment };
 }
 
-function resolveBaseApprover(index: RoutingIndex, stage: ApproverRequirement, context: ApproverContext): BaseAssignment {
+function resolveBaseApprover(
+  index: RoutingIndex,
+  stage: ApproverRequirement,
+  context: ApproverContext,
+): BaseAssignment {
   switch (stage.assignmentMode) {
     case 'CLUSTER':
       // Q5: CLUSTER only means something for scopes that require a cluster; an unknown scope keeps the
       // configured mode, since the stage author asked for the cluster's approver.
-      return (context.scope?.requiresCluster ?? true) ? byCluster(index, stage, context) : byAuto(index, stage, context);
+      return (context.scope?.requiresCluster ?? true)
+        ? byCluster(index, stage, context)
+        : byAuto(index, stage, context);
     case 'STATIC_USER':
       return byStaticUser(stage, context);
     case 'RULE':
@@ -99,9 +109,13 @@ function byCluster(index: RoutingIndex, stage: ApproverRequirement, context: App
   if (!row) return unassigned('CLUSTER', 'NO_CLUSTER_APPROVER');
   // Q6: the backup stands in when the primary is not an ACTIVE member at resolution time, or is the submitter.
   if (mayDecide(context, row.primaryUserId)) return assigned(row.primaryUserId, 'PRIMARY', 'CLUSTER', row);
-  if (row.backupUserId && mayDecide(context, row.backupUserId)) return assigned(row.backupUserId, 'BACKUP', 'CLUSTER', row);
+  if (row.backupUserId && mayDecide(context, row.backupUserId))
+    return assigned(row.backupUserId, 'BACKUP', 'CLUSTER', row);
   const submitterMapped = isSubmitter(context, row.primaryUserId) || isSubmitter(context, row.backupUserId);
-  return { ...unassigned('CLUSTER', submitterMapped ? 'SUBMITTER_IS_APPROVER' : 'PRIMARY_AND_BACKUP_INACTIVE'), clusterApprover: row };
+  return {
+    ...unassigned('CLUSTER', submitterMapped ? 'SUBMITTER_IS_APPROVER' : 'PRIMARY_AND_BACKUP_INACTIVE'),
+    clusterApprover: row,
+  };
 }
 
 /**
@@ -139,7 +153,8 @@ function byStaticUser(stage: ApproverRequirement, context: ApproverContext): Bas
 
 function byRule(stage: ApproverRequirement, context: ApproverContext): BaseAssignment {
   const rule = stage.autoAssignRule;
-  if (!rule || !('strategy' in rule) || !Array.isArray(rule.pool)) return unassigned('RULE', 'INVALID_AUTO_ASSIGN_RULE');
+  if (!rule || !('strategy' in rule) || !Array.isArray(rule.pool))
+    return unassigned('RULE', 'INVALID_AUTO_ASSIGN_RULE');
   // Pool order is the configured rotation order; duplicates would give one person two turns.
   const pool = [...new Set(rule.pool)].filter((userId) => mayDecide(context, userId));
   if (pool.length === 0) return unassigned('RULE', 'RULE_POOL_HAS_NO_ACTIVE_MEMBER');

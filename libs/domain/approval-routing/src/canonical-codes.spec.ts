@@ -1,5 +1,10 @@
 import {
-  canonicalCategory, canonicalRoleCode, expandLegacyCategory, isCanonicalRoleCode, normaliseRouteCodes, normaliseSiteCode,
+  canonicalCategory,
+  canonicalRoleCode,
+  expandLegacyCategory,
+  isCanonicalRoleCode,
+  normaliseRouteCodes,
+  normaliseSiteCode,
 } from './canonical-codes';
 
 describe('canonicalCategory', () => {
@@ -52,8 +57,14 @@ describe('canonicalRoleCode', () => {
 
 describe('#6 normaliseRouteCodes: the one normalisation of the dry run and the start', () => {
   it('normalises scope and vendor as the imports store them, an empty vendor is none', () => {
-    expect(normaliseRouteCodes({ scopeCode: ' pln_upgrade ', vendorCode: 'aviat' })).toEqual({ scopeCode: 'PLN_UPGRADE', vendorCode: 'AVIAT' });
-    expect(normaliseRouteCodes({ scopeCode: 'mw-new', vendorCode: '' })).toEqual({ scopeCode: 'MW_NEW', vendorCode: null });
+    expect(normaliseRouteCodes({ scopeCode: ' pln_upgrade ', vendorCode: 'aviat' })).toEqual({
+      scopeCode: 'PLN_UPGRADE',
+      vendorCode: 'AVIAT',
+    });
+    expect(normaliseRouteCodes({ scopeCode: 'mw-new', vendorCode: '' })).toEqual({
+      scopeCode: 'MW_NEW',
+      vendorCode: null,
+    });
     expect(normaliseRouteCodes({ scopeCode: 'MW_NEW' })).toEqual({ scopeCode: 'MW_NEW', vendorCode: null });
     expect(normaliseSiteCode(' jkt-0001 ')).toBe('JKT-0001');
   });

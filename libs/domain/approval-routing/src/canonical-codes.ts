@@ -8,7 +8,10 @@ import { ATP_CATEGORIES, type AtpCategory } from './model';
 
 /** Upper-case, trim, and treat spaces, hyphens and slashes as underscores: "noc-head " → "NOC_HEAD". */
 export function normaliseCode(raw: string): string {
-  return raw.trim().toUpperCase().replace(/[\s\-/]+/g, '_');
+  return raw
+    .trim()
+    .toUpperCase()
+    .replace(/[\s\-/]+/g, '_');
 }
 
 const CATEGORY_ALIASES: Readonly<Record<string, AtpCategory>> = {

@@ -37,7 +37,13 @@ export const DEMO_WORKSPACE_ID = 'ws-demo';
 const DEMO_SCOPES: readonly DemoScope[] = [{ scopeId: 'scope:DEMO', scopeCode: 'DEMO' }];
 
 /** Roles of the chains with the hierarchy and stage group of domain §8 (ROH, absent there, after PMO). */
-export const DEMO_APPROVAL_ROLES: readonly [code: string, name: string, order: number, group: StageGroup, isFinal: boolean][] = [
+export const DEMO_APPROVAL_ROLES: readonly [
+  code: string,
+  name: string,
+  order: number,
+  group: StageGroup,
+  isFinal: boolean,
+][] = [
   ['BO', 'Business Operations', 1, 'REVIEW', false],
   ['SME', 'Subject Matter Expert', 2, 'VALIDATION', false],
   ['HEAD_NOC', 'Head of NOC', 4, 'SIGN', true],
@@ -154,10 +160,12 @@ export function demoClusterMapping(
   } = {},
 ): ClusterMappingSnapshot {
   const scope = options.scope ?? (DEMO_SCOPES[0] as DemoScope);
-  const clusters = (options.clusters ?? [
-    { clusterCode: 'JKT-01', regionCode: 'JABO' },
-    { clusterCode: 'SBY-01', regionCode: 'EAST_JAVA' },
-  ]).map(({ clusterCode, regionCode }) => ({
+  const clusters = (
+    options.clusters ?? [
+      { clusterCode: 'JKT-01', regionCode: 'JABO' },
+      { clusterCode: 'SBY-01', regionCode: 'EAST_JAVA' },
+    ]
+  ).map(({ clusterCode, regionCode }) => ({
     id: `cluster:${clusterCode}`,
     scopeId: scope.scopeId,
     scopeCode: scope.scopeCode,

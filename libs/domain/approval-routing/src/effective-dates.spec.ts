@@ -6,7 +6,17 @@ describe('isCalendarDate (#2c, #18)', () => {
   });
 
   it('refuses days Date.parse rolls over, impossible months and other shapes', () => {
-    for (const value of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2025-13-45', '2026-00-10', '2026-1-1', '0999-01-01', '46037']) {
+    for (const value of [
+      '2026-02-30',
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2025-13-45',
+      '2026-00-10',
+      '2026-1-1',
+      '0999-01-01',
+      '46037',
+    ]) {
       expect([value, isCalendarDate(value)]).toEqual([value, false]);
     }
   });

@@ -5,7 +5,12 @@ export * from './templates';
 export * from './routing-types';
 export { buildRoutingIndex, type RoutingIndex, type RoutingSnapshots } from './routing-index';
 export { resolvePolicy, resolvePolicyIn } from './policy-resolution';
-export { resolveApprover, type ApproverContext, type ApproverRequirement, type ResolvedApprover } from './approver-resolution';
+export {
+  resolveApprover,
+  type ApproverContext,
+  type ApproverRequirement,
+  type ResolvedApprover,
+} from './approver-resolution';
 export * from './overrides';
 export { resolveStages, resolveStagesIn, groupIntoSteps } from './stage-resolution';
 export { resolveRoute, compileRouting, type CompiledRouting, type RouteInput } from './route';

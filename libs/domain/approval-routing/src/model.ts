@@ -6,7 +6,13 @@
  * three source types are versioned independently: a policy of matrix v3 may have been written
  * against scope rows of an older SCOPE_CONFIG version, and routing matches across versions by code.
  */
-export const ATP_CATEGORIES = ['RAN_MW', 'PLN_UPGRADE', 'DISMANTLE_DROP', 'DISMANTLE_KEEP', 'SOFTWARE_LICENSE'] as const;
+export const ATP_CATEGORIES = [
+  'RAN_MW',
+  'PLN_UPGRADE',
+  'DISMANTLE_DROP',
+  'DISMANTLE_KEEP',
+  'SOFTWARE_LICENSE',
+] as const;
 export type AtpCategory = (typeof ATP_CATEGORIES)[number];
 
 export const SOURCE_TYPES = ['APPROVAL_MATRIX', 'CLUSTER_MAPPING', 'SCOPE_CONFIG'] as const;
@@ -76,9 +82,7 @@ export interface PolicyRow {
  * `autoAssignRule` (architecture §6, Q7): STATIC_USER `{"userId": "..."}`;
  * RULE `{"strategy": "ROUND_ROBIN" | "LEAST_LOADED", "pool": ["userId", ...]}`; CLUSTER and AUTO: null.
  */
-export type AutoAssignRule =
-  | { userId: string }
-  | { strategy: 'ROUND_ROBIN' | 'LEAST_LOADED'; pool: string[] };
+export type AutoAssignRule = { userId: string } | { strategy: 'ROUND_ROBIN' | 'LEAST_LOADED'; pool: string[] };
 
 export interface PolicyStageRow {
   id: string;

@@ -78,8 +78,19 @@ describe('resolvePolicy', () => {
   it('FALLBACK_PRIORITY: follows the parent chain of an unusable same-category policy', () => {
     const builder = new RoutingBuilder()
       .scope('RAN')
-      .policy('p-zte', { scopeCode: 'RAN', atpCategory: 'RAN_MW', vendorCode: 'ZTE', isActive: false, parentPolicyId: 'p-mid' })
-      .policy('p-mid', { scopeCode: 'RAN', atpCategory: 'PLN_UPGRADE', expiryDate: '2026-01-01', parentPolicyId: 'p-root' })
+      .policy('p-zte', {
+        scopeCode: 'RAN',
+        atpCategory: 'RAN_MW',
+        vendorCode: 'ZTE',
+        isActive: false,
+        parentPolicyId: 'p-mid',
+      })
+      .policy('p-mid', {
+        scopeCode: 'RAN',
+        atpCategory: 'PLN_UPGRADE',
+        expiryDate: '2026-01-01',
+        parentPolicyId: 'p-root',
+      })
       .policy('p-root', { scopeCode: 'RAN', atpCategory: 'SOFTWARE_LICENSE', fallbackPriority: 9 })
       .policy('p-cheap', { scopeCode: 'RAN', atpCategory: 'DISMANTLE_DROP', fallbackPriority: 1 });
     const result = resolve(builder);
@@ -95,9 +106,11 @@ describe('resolvePolicy', () => {
     expect(chosen(resolve(builder)).rule).toBe('CATEGORY_TEMPLATE');
   });
 
-  it('SCOPE_TEMPLATE: the built-in chain named by the scope when it is the requested category\'s', () => {
+  it("SCOPE_TEMPLATE: the built-in chain named by the scope when it is the requested category's", () => {
     const software = routeRequest({ atpCategory: 'SOFTWARE_LICENSE' });
-    expect(chosen(resolve(new RoutingBuilder().scope('RAN', { defaultTemplateCode: 'ATP_SOFTWARE' }), software))).toEqual({
+    expect(
+      chosen(resolve(new RoutingBuilder().scope('RAN', { defaultTemplateCode: 'ATP_SOFTWARE' }), software)),
+    ).toEqual({
       rule: 'SCOPE_TEMPLATE',
       id: 'SOFTWARE_LICENSE',
     });
@@ -107,16 +120,24 @@ describe('resolvePolicy', () => {
     });
   });
 
-  it('CATEGORY_TEMPLATE: the category chain when the scope template is another category\'s, combined or unknown', () => {
+  it("CATEGORY_TEMPLATE: the category chain when the scope template is another category's, combined or unknown", () => {
     for (const code of ['ATP_HARDWARE', 'ATP_COMBINED', 'both', 'NO_SUCH_TEMPLATE', null]) {
-      const result = resolve(new RoutingBuilder().scope('RAN', { defaultTemplateCode: code }), routeRequest({ atpCategory: 'DISMANTLE_DROP' }));
+      const result = resolve(
+        new RoutingBuilder().scope('RAN', { defaultTemplateCode: code }),
+        routeRequest({ atpCategory: 'DISMANTLE_DROP' }),
+      );
       expect(chosen(result)).toEqual({ rule: 'CATEGORY_TEMPLATE', id: 'DISMANTLE_DROP' });
       expect(result.trail.find((step) => step.rule === 'SCOPE_TEMPLATE')).toMatchObject({ outcome: 'NO_MATCH' });
     }
     const unknown = resolve(new RoutingBuilder().scope('RAN', { defaultTemplateCode: 'NO_SUCH_TEMPLATE' }));
     expect(unknown.trail.find((step) => step.rule === 'SCOPE_TEMPLATE')?.detail).toContain('NO_SUCH_TEMPLATE');
-    const other = resolve(new RoutingBuilder().scope('RAN', { defaultTemplateCode: 'ATP_HARDWARE' }), routeRequest({ atpCategory: 'PLN_UPGRADE' }));
-    expect(other.trail.find((step) => step.rule === 'SCOPE_TEMPLATE')?.detail).toBe("scope template ATP_HARDWARE is the RAN_MW chain, not PLN_UPGRADE's");
+    const other = resolve(
+      new RoutingBuilder().scope('RAN', { defaultTemplateCode: 'ATP_HARDWARE' }),
+      routeRequest({ atpCategory: 'PLN_UPGRADE' }),
+    );
+    expect(other.trail.find((step) => step.rule === 'SCOPE_TEMPLATE')?.detail).toBe(
+      "scope template ATP_HARDWARE is the RAN_MW chain, not PLN_UPGRADE's",
+    );
   });
 
   describe('routing rule: the category decides the chain (domain §5.3)', () => {
@@ -134,7 +155,9 @@ describe('resolvePolicy', () => {
         'SCOPE_TEMPLATE:NO_MATCH',
         'CATEGORY_TEMPLATE:MATCHED',
       ]);
-      expect(result.trail[2]?.detail).toContain('2 policy(ies) of RAN_MW not marked as a broader fallback (fallback_priority < 2)');
+      expect(result.trail[2]?.detail).toContain(
+        '2 policy(ies) of RAN_MW not marked as a broader fallback (fallback_priority < 2)',
+      );
     });
 
     it('a policy of another category marked with fallback_priority ≥ 2 stands in', () => {
@@ -142,7 +165,10 @@ describe('resolvePolicy', () => {
         .scope('RAN')
         .policy('p-plain', { scopeCode: 'RAN', atpCategory: 'RAN_MW', fallbackPriority: 1 })
         .policy('p-broad', { scopeCode: 'RAN', atpCategory: 'PLN_UPGRADE', fallbackPriority: 2 });
-      expect(chosen(resolve(builder, routeRequest({ atpCategory: 'DISMANTLE_KEEP' })))).toEqual({ rule: 'FALLBACK_PRIORITY', id: 'p-broad' });
+      expect(chosen(resolve(builder, routeRequest({ atpCategory: 'DISMANTLE_KEEP' })))).toEqual({
+        rule: 'FALLBACK_PRIORITY',
+        id: 'p-broad',
+      });
     });
 
     it('a parent chain of a same-category policy may lead to another category', () => {
@@ -161,7 +187,9 @@ describe('resolvePolicy', () => {
         .policy('p-pln', { scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' });
       const result = resolve(builder, routeRequest({ scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }));
       expect(result).toMatchObject({ ok: false, reason: 'NO_POLICY' });
-      expect(result.trail.every((step) => step.outcome === 'NO_MATCH' && step.detail.includes('not active in SCOPE_CONFIG'))).toBe(true);
+      expect(
+        result.trail.every((step) => step.outcome === 'NO_MATCH' && step.detail.includes('not active in SCOPE_CONFIG')),
+      ).toBe(true);
     });
 
     it('#6 codes are normalised the same way for every caller: case, spaces and hyphens', () => {
@@ -181,6 +209,9 @@ describe('resolvePolicy', () => {
   });
 
   it('refuses snapshots of another workspace', () => {
-    expect(resolve(base(), routeRequest({ workspaceId: 'ws-other' }))).toMatchObject({ ok: false, reason: 'WORKSPACE_MISMATCH' });
+    expect(resolve(base(), routeRequest({ workspaceId: 'ws-other' }))).toMatchObject({
+      ok: false,
+      reason: 'WORKSPACE_MISMATCH',
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { normaliseRouteCodes } from './canonical-codes';
 import { isEffectiveOn } from './effective-dates';
-import type { ApprovalMatrixSnapshot, AtpCategory, ClusterMappingSnapshot, PolicyRow, ScopeConfigSnapshot, ScopeRow } from './model';
+import type {
+  ApprovalMatrixSnapshot,
+  AtpCategory,
+  ClusterMappingSnapshot,
+  PolicyRow,
+  ScopeConfigSnapshot,
+  ScopeRow,
+} from './model';
 import { compareText, routingIndexFor, type RoutingIndex } from './routing-index';
 import type { ChosenPolicy, FallbackStep, MatchedRule, PolicyRequest, PolicyResolution } from './routing-types';
 import { categoryTemplate, findTemplate, templateCategory, type ApprovalTemplate } from './templates';
@@ -58,8 +65,14 @@ export function resolvePolicyIn(index: RoutingIndex, raw: PolicyRequest): Policy
 
   const exact =
     request.vendorCode === null ? [] : sameCategory.filter((p) => p.vendorCode === request.vendorCode && usable(p));
-  if (exact.length > 0) return matched(trail, 'EXACT_VENDOR', matrixChoice(best(exact)), `vendor ${request.vendorCode}`);
-  trail.push(noMatch('EXACT_VENDOR', request.vendorCode === null ? 'no vendor requested' : `no usable policy for vendor ${request.vendorCode}`));
+  if (exact.length > 0)
+    return matched(trail, 'EXACT_VENDOR', matrixChoice(best(exact)), `vendor ${request.vendorCode}`);
+  trail.push(
+    noMatch(
+      'EXACT_VENDOR',
+      request.vendorCode === null ? 'no vendor requested' : `no usable policy for vendor ${request.vendorCode}`,
+    ),
+  );
 
   const anyVendor = sameCategory.filter((p) => p.vendorId === null && p.vendorCode === null && usable(p));
   if (anyVendor.length > 0) return matched(trail, 'ANY_VENDOR', matrixChoice(best(anyVendor)), 'policy without vendor');
@@ -77,18 +90,33 @@ export function resolvePolicyIn(index: RoutingIndex, raw: PolicyRequest): Policy
   trail.push(noMatch('SCOPE_TEMPLATE', scopeTemplateDetail(scope.defaultTemplateCode, template, request.atpCategory)));
 
   const chain = categoryTemplate(request.atpCategory);
-  return matched(trail, 'CATEGORY_TEMPLATE', templateChoice(chain, request), `built-in ${request.atpCategory} chain (domain §5.3)`);
+  return matched(
+    trail,
+    'CATEGORY_TEMPLATE',
+    templateChoice(chain, request),
+    `built-in ${request.atpCategory} chain (domain §5.3)`,
+  );
 }
 
 /** Every rule in the order it is tried, for a trail that ends early. */
-const RESOLUTION_ORDER: readonly MatchedRule[] = ['EXACT_VENDOR', 'ANY_VENDOR', 'FALLBACK_PRIORITY', 'SCOPE_TEMPLATE', 'CATEGORY_TEMPLATE'];
+const RESOLUTION_ORDER: readonly MatchedRule[] = [
+  'EXACT_VENDOR',
+  'ANY_VENDOR',
+  'FALLBACK_PRIORITY',
+  'SCOPE_TEMPLATE',
+  'CATEGORY_TEMPLATE',
+];
 
 function noFallbackDetail(request: PolicyRequest, candidates: PolicyRow[]): string {
-  const passed = candidates.filter((p) => p.atpCategory !== request.atpCategory && p.fallbackPriority < BROADER_FALLBACK_PRIORITY);
+  const passed = candidates.filter(
+    (p) => p.atpCategory !== request.atpCategory && p.fallbackPriority < BROADER_FALLBACK_PRIORITY,
+  );
   if (passed.length === 0) return 'no usable fallback or parent policy';
   const categories = [...new Set(passed.map((p) => p.atpCategory))].sort().join(', ');
-  return `no usable fallback or parent policy; ${passed.length} policy(ies) of ${categories} not marked as a broader fallback ` +
-    `(fallback_priority < ${BROADER_FALLBACK_PRIORITY}) do not stand in for ${request.atpCategory}`;
+  return (
+    `no usable fallback or parent policy; ${passed.length} policy(ies) of ${categories} not marked as a broader fallback ` +
+    `(fallback_priority < ${BROADER_FALLBACK_PRIORITY}) do not stand in for ${request.atpCategory}`
+  );
 }
 
 function scopeTemplateDetail(code: string | null, template: ApprovalTemplate | null, category: AtpCategory): string {
@@ -124,15 +152,24 @@ function fallbackByPriority(
     .filter((p) => p.atpCategory !== request.atpCategory && p.fallbackPriority >= BROADER_FALLBACK_PRIORITY)
     .sort(byPreference(request));
   for (const policy of others) {
-    if (usable(policy)) return { policy, detail: `fallback priority ${policy.fallbackPriority} (${policy.atpCategory})` };
+    if (usable(policy))
+      return { policy, detail: `fallback priority ${policy.fallbackPriority} (${policy.atpCategory})` };
     const ancestor = firstUsableAncestor(index, policy, usable);
-    if (ancestor) return { policy: ancestor, detail: `parent chain of ${policy.id} (fallback priority ${policy.fallbackPriority})` };
+    if (ancestor)
+      return {
+        policy: ancestor,
+        detail: `parent chain of ${policy.id} (fallback priority ${policy.fallbackPriority})`,
+      };
   }
   return null;
 }
 
 /** Walks `parent_policy_id` upwards; a cycle in bad data ends the walk instead of looping. */
-function firstUsableAncestor(index: RoutingIndex, policy: PolicyRow, usable: (p: PolicyRow) => boolean): PolicyRow | null {
+function firstUsableAncestor(
+  index: RoutingIndex,
+  policy: PolicyRow,
+  usable: (p: PolicyRow) => boolean,
+): PolicyRow | null {
   const seen = new Set<string>([policy.id]);
   let parentId = policy.parentPolicyId;
   while (parentId !== null && !seen.has(parentId)) {
@@ -156,7 +193,9 @@ const byPreference =
 function best(policies: PolicyRow[]): PolicyRow {
   return [...policies].sort(
     (a, b) =>
-      a.fallbackPriority - b.fallbackPriority || compareText(b.effectiveDate ?? '', a.effectiveDate ?? '') || compareText(a.id, b.id),
+      a.fallbackPriority - b.fallbackPriority ||
+      compareText(b.effectiveDate ?? '', a.effectiveDate ?? '') ||
+      compareText(a.id, b.id),
   )[0] as PolicyRow;
 }
 

@@ -1,4 +1,10 @@
-import { demoApprovalMatrix, demoClusterMapping, demoPolicyId, demoScopeConfig, demoUserId } from './demo-approval-matrix';
+import {
+  demoApprovalMatrix,
+  demoClusterMapping,
+  demoPolicyId,
+  demoScopeConfig,
+  demoUserId,
+} from './demo-approval-matrix';
 import { ATP_CATEGORIES } from './model';
 import { compileRouting, resolveRoute } from './route';
 import type { RoutePlan, RouteResolution } from './routing-types';
@@ -17,8 +23,22 @@ describe('resolveRoute', () => {
       .scope('RAN')
       .policy('p', { scopeCode: 'RAN', atpCategory: 'RAN_MW' }, [])
       .stage('p', { stageNumber: 3, roleCode: 'RTH', slaHours: 24 })
-      .stage('p', { stageNumber: 2, sequenceOrder: 2, roleCode: 'SME', isParallel: true, parallelGroup: 'B', slaHours: 48 })
-      .stage('p', { stageNumber: 2, sequenceOrder: 1, roleCode: 'BO', isParallel: true, parallelGroup: 'A', slaHours: 24 })
+      .stage('p', {
+        stageNumber: 2,
+        sequenceOrder: 2,
+        roleCode: 'SME',
+        isParallel: true,
+        parallelGroup: 'B',
+        slaHours: 48,
+      })
+      .stage('p', {
+        stageNumber: 2,
+        sequenceOrder: 1,
+        roleCode: 'BO',
+        isParallel: true,
+        parallelGroup: 'A',
+        slaHours: 24,
+      })
       .stage('p', { stageNumber: 1, roleCode: 'FOP_RTS', slaHours: 48 })
       .stage('p', { stageNumber: 1, sequenceOrder: 9, roleCode: 'PMO', isActive: false });
     const route = plan(resolveRoute({ snapshots: builder.build(), request: routeRequest(), directory: anyone }));
@@ -39,7 +59,13 @@ describe('resolveRoute', () => {
   });
 
   it('pins the three config versions and is plain JSON', () => {
-    const route = plan(resolveRoute({ snapshots: new RoutingBuilder().scope('RAN').build(), request: routeRequest(), directory: anyone }));
+    const route = plan(
+      resolveRoute({
+        snapshots: new RoutingBuilder().scope('RAN').build(),
+        request: routeRequest(),
+        directory: anyone,
+      }),
+    );
     expect(route.pinned).toEqual({
       approvalMatrixVersionId: 'cv-matrix',
       clusterMappingVersionId: 'cv-cluster',
@@ -58,11 +84,17 @@ describe('resolveRoute', () => {
       ['RTH_REVIEW', 'RTH', 24, 'role-RTH'],
     ]);
     expect(route.stages[0]?.key).toBe('template:RAN_MW:1');
-    expect(route.stages.every((s) => s.assignment.source === 'UNASSIGNED' && s.assignment.appliedMode === 'AUTO')).toBe(true);
+    expect(route.stages.every((s) => s.assignment.source === 'UNASSIGNED' && s.assignment.appliedMode === 'AUTO')).toBe(
+      true,
+    );
   });
 
   it('returns the failure of policy resolution as is', () => {
-    const result = resolveRoute({ snapshots: new RoutingBuilder().build(), request: routeRequest(), directory: anyone });
+    const result = resolveRoute({
+      snapshots: new RoutingBuilder().build(),
+      request: routeRequest(),
+      directory: anyone,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'NO_POLICY' });
   });
 
@@ -81,7 +113,11 @@ describe('resolveRoute', () => {
 });
 
 describe('demoApprovalMatrix (domain §5.3)', () => {
-  const snapshots = { approvalMatrix: demoApprovalMatrix(), clusterMapping: demoClusterMapping(), scopeConfig: demoScopeConfig() };
+  const snapshots = {
+    approvalMatrix: demoApprovalMatrix(),
+    clusterMapping: demoClusterMapping(),
+    scopeConfig: demoScopeConfig(),
+  };
   const chains = {
     RAN_MW: ['FOP_RTS:48', 'REGION_TEAM:48', 'RTH:24'],
     PLN_UPGRADE: ['ROH:48', 'RTH:24'],
@@ -103,6 +139,8 @@ describe('demoApprovalMatrix (domain §5.3)', () => {
     expect(route.matchedRule).toBe('ANY_VENDOR');
     expect(route.stages.map((s) => `${s.roleCode}:${s.slaHours}`)).toEqual(chains[category]);
     expect(route.totalSlaHours).toBe(totals[category]);
-    expect(route.stages.map((s) => s.approverUserId)).toEqual(route.stages.map((s) => demoUserId(s.roleCode, 'JKT-01', 'primary')));
+    expect(route.stages.map((s) => s.approverUserId)).toEqual(
+      route.stages.map((s) => demoUserId(s.roleCode, 'JKT-01', 'primary')),
+    );
   });
 });

@@ -67,9 +67,12 @@ export function buildRoutingIndex(snapshots: RoutingSnapshots): RoutingIndex {
   }
 
   const activeStagesByPolicy = new Map<string, PolicyStageRow[]>();
-  for (const stage of approvalMatrix.policyStages) if (stage.isActive) push(activeStagesByPolicy, stage.policyId, stage);
+  for (const stage of approvalMatrix.policyStages)
+    if (stage.isActive) push(activeStagesByPolicy, stage.policyId, stage);
   for (const stages of activeStagesByPolicy.values()) {
-    stages.sort((a, b) => a.stageNumber - b.stageNumber || a.sequenceOrder - b.sequenceOrder || compareText(a.id, b.id));
+    stages.sort(
+      (a, b) => a.stageNumber - b.stageNumber || a.sequenceOrder - b.sequenceOrder || compareText(a.id, b.id),
+    );
   }
 
   const rolesByCode = new Map<string, ApprovalRoleRow>();
@@ -110,7 +113,10 @@ export function compareText(a: string, b: string): number {
 }
 
 // Config versions are immutable once they leave DRAFT, so an index can be cached per snapshot object.
-const cache = new WeakMap<ApprovalMatrixSnapshot, WeakMap<ClusterMappingSnapshot, WeakMap<ScopeConfigSnapshot, RoutingIndex>>>();
+const cache = new WeakMap<
+  ApprovalMatrixSnapshot,
+  WeakMap<ClusterMappingSnapshot, WeakMap<ScopeConfigSnapshot, RoutingIndex>>
+>();
 
 /** The index of these snapshot objects, built on first use and reused while the objects live. */
 export function routingIndexFor(snapshots: RoutingSnapshots): RoutingIndex {

@@ -48,7 +48,14 @@ export interface AssignmentContext {
 }
 
 /** ATP_COMBINED is no longer chosen (see `resolvePolicyIn`); it stays for routes frozen before. */
-export const MATCHED_RULES = ['EXACT_VENDOR', 'ANY_VENDOR', 'FALLBACK_PRIORITY', 'SCOPE_TEMPLATE', 'CATEGORY_TEMPLATE', 'ATP_COMBINED'] as const;
+export const MATCHED_RULES = [
+  'EXACT_VENDOR',
+  'ANY_VENDOR',
+  'FALLBACK_PRIORITY',
+  'SCOPE_TEMPLATE',
+  'CATEGORY_TEMPLATE',
+  'ATP_COMBINED',
+] as const;
 export type MatchedRule = (typeof MATCHED_RULES)[number];
 
 export interface MatrixPolicyChoice {

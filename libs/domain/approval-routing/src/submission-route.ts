@@ -19,7 +19,11 @@ export interface SubmissionRouteFacts {
  * region, the submission (SUBMISSION overrides) and the submitter (never assigned). workflow-service's start and
  * the dry-run agreement test both build it here, so they cannot drift apart.
  */
-export function routeRequestOfSubmission(facts: SubmissionRouteFacts, atpCategory: AtpCategory, asOf: IsoDate): RouteRequest {
+export function routeRequestOfSubmission(
+  facts: SubmissionRouteFacts,
+  atpCategory: AtpCategory,
+  asOf: IsoDate,
+): RouteRequest {
   return {
     workspaceId: facts.workspaceId,
     ...normaliseRouteCodes(facts),

@@ -20,7 +20,12 @@ export interface ApprovalTemplate {
   stages: readonly TemplateStage[];
 }
 
-const stage = (stageName: string, roleCode: string, slaHours: number, stageGroup: StageGroup | null): TemplateStage => ({
+const stage = (
+  stageName: string,
+  roleCode: string,
+  slaHours: number,
+  stageGroup: StageGroup | null,
+): TemplateStage => ({
   stageName,
   roleCode,
   slaHours,
@@ -98,6 +103,7 @@ export function findTemplate(templateCode: string): ApprovalTemplate | null {
 
 /** The category whose chain a template is, or null for the multi-category chains (ATP_COMBINED, BOTH). */
 export function templateCategory(template: ApprovalTemplate): AtpCategory | null {
-  if (template.templateCode === ATP_COMBINED_TEMPLATE_CODE || template.templateCode === BOTH_TEMPLATE.templateCode) return null;
+  if (template.templateCode === ATP_COMBINED_TEMPLATE_CODE || template.templateCode === BOTH_TEMPLATE.templateCode)
+    return null;
   return canonicalCategory(template.templateCode);
 }

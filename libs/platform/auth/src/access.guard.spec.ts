@@ -6,7 +6,14 @@ import { Test } from '@nestjs/testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import request from 'supertest';
 import { ProblemDetailsFilter } from '@atp/platform-http';
-import { Authenticated, Public, RequireMember, RequirePlatformRole, RequireWorkspaceRole, type WorkspaceRole } from './access-policy';
+import {
+  Authenticated,
+  Public,
+  RequireMember,
+  RequirePlatformRole,
+  RequireWorkspaceRole,
+  type WorkspaceRole,
+} from './access-policy';
 import { AuthModule } from './auth.module';
 import { Caller, type AuthenticatedCaller } from './caller';
 import { MembershipSource } from './membership-source';
@@ -18,7 +25,10 @@ const ISSUER = 'https://issuer.spec';
 /** Memberships of the spec (pure logic under test: the guard's decisions, not a database). */
 @Injectable()
 class SpecMemberships extends MembershipSource {
-  static readonly roles: Record<string, WorkspaceRole[]> = { [`${WS}|admin`]: ['WORKSPACE_ADMIN'], [`${WS}|doc`]: ['DOC_CONTROL'] };
+  static readonly roles: Record<string, WorkspaceRole[]> = {
+    [`${WS}|admin`]: ['WORKSPACE_ADMIN'],
+    [`${WS}|doc`]: ['DOC_CONTROL'],
+  };
   async activeRoles(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
     return SpecMemberships.roles[`${workspaceId}|${userId}`] ?? [];
   }
@@ -26,20 +36,37 @@ class SpecMemberships extends MembershipSource {
 
 @Controller()
 class SpecController {
-  @Get('health') @Public() health() { return 'ok'; }
-  @Get('me') @Authenticated() me(@Caller() caller: AuthenticatedCaller) { return caller; }
-  @Get('platform') @RequirePlatformRole('PLATFORM_ADMIN') platform() { return 'ok'; }
-  @Get('workspaces/:workspaceId') @RequireMember() read(@Caller() caller: AuthenticatedCaller) { return caller; }
-  @Get('workspaces/:workspaceId/admin') @RequireWorkspaceRole('WORKSPACE_ADMIN') admin() { return 'ok'; }
-  @Get('undeclared') undeclared() { return 'leak'; }
+  @Get('health') @Public() health() {
+    return 'ok';
+  }
+  @Get('me') @Authenticated() me(@Caller() caller: AuthenticatedCaller) {
+    return caller;
+  }
+  @Get('platform') @RequirePlatformRole('PLATFORM_ADMIN') platform() {
+    return 'ok';
+  }
+  @Get('workspaces/:workspaceId') @RequireMember() read(@Caller() caller: AuthenticatedCaller) {
+    return caller;
+  }
+  @Get('workspaces/:workspaceId/admin') @RequireWorkspaceRole('WORKSPACE_ADMIN') admin() {
+    return 'ok';
+  }
+  @Get('undeclared') undeclared() {
+    return 'leak';
+  }
 }
 
 describe('AccessGuard', () => {
   let app: INestApplication;
   let key: CryptoKey;
   const token = (sub: string, roles: string[] = []) =>
-    new SignJWT({ roles }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setIssuer(ISSUER).setAudience('atp-api')
-      .setSubject(sub).setExpirationTime('5m').sign(key);
+    new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k' })
+      .setIssuer(ISSUER)
+      .setAudience('atp-api')
+      .setSubject(sub)
+      .setExpirationTime('5m')
+      .sign(key);
   const get = async (path: string, sub?: string, roles?: string[]) => {
     const call = request(app.getHttpServer()).get(path);
     if (sub) void call.set('authorization', `Bearer ${await token(sub, roles)}`);
@@ -73,8 +100,11 @@ describe('AccessGuard', () => {
   });
 
   it('puts the verified caller on the request', async () => {
-    expect((await get('/me', 'u1', ['PLATFORM_ADMIN'])).body)
-      .toEqual({ userId: 'u1', platformRoles: ['PLATFORM_ADMIN'], workspaceRoles: [] });
+    expect((await get('/me', 'u1', ['PLATFORM_ADMIN'])).body).toEqual({
+      userId: 'u1',
+      platformRoles: ['PLATFORM_ADMIN'],
+      workspaceRoles: [],
+    });
     expect((await get(`/workspaces/${WS}`, 'doc')).body.workspaceRoles).toEqual(['DOC_CONTROL']);
   });
 
@@ -94,7 +124,9 @@ describe('AccessGuard', () => {
 
   it('refuses a route that declares nothing, and the start-up check names it', async () => {
     expect((await get('/undeclared', 'admin', ['PLATFORM_ADMIN'])).body.code).toBe('ACCESS_UNDECLARED');
-    expect(() => assertEveryRouteDeclaresAccess(app)).toThrow('GET /undeclared (SpecController.undeclared) declares no access policy');
+    expect(() => assertEveryRouteDeclaresAccess(app)).toThrow(
+      'GET /undeclared (SpecController.undeclared) declares no access policy',
+    );
     expect(listRouteAccess(app).map((r) => `${r.method} ${r.path}`)).toContain('GET /workspaces/:workspaceId/admin');
   });
 });

@@ -46,20 +46,30 @@ export class AccessGuard implements CanActivate {
         return true;
       case 'platform':
         if (policy.roles.some((role) => token.platformRoles.includes(role))) return true;
-        throw new DomainError(403, 'PLATFORM_ROLE_REQUIRED', `This action needs the platform role ${policy.roles.join(' or ')}`);
+        throw new DomainError(
+          403,
+          'PLATFORM_ROLE_REQUIRED',
+          `This action needs the platform role ${policy.roles.join(' or ')}`,
+        );
       case 'member':
       case 'workspace-role': {
         const workspaceId = request.params?.workspaceId;
         // Not a UUID, not a member: the same 404, so ids of other tenants cannot be probed.
-        const roles = workspaceId && UUID.test(workspaceId)
-          ? await runInWorkspace(workspaceId, () => this.memberships.activeRoles(workspaceId, token.userId))
-          : [];
+        const roles =
+          workspaceId && UUID.test(workspaceId)
+            ? await runInWorkspace(workspaceId, () => this.memberships.activeRoles(workspaceId, token.userId))
+            : [];
         if (roles.length === 0) throw new DomainError(404, 'NOT_FOUND', `workspace ${workspaceId} was not found`);
         request.caller.workspaceRoles = roles;
         if (policy.kind === 'member' || policy.roles.some((role) => roles.includes(role))) return true;
-        throw new DomainError(403, 'ROLE_REQUIRED', `This action needs the workspace role ${policy.roles.join(' or ')}`, {
-          requiredRoles: policy.roles,
-        });
+        throw new DomainError(
+          403,
+          'ROLE_REQUIRED',
+          `This action needs the workspace role ${policy.roles.join(' or ')}`,
+          {
+            requiredRoles: policy.roles,
+          },
+        );
       }
     }
   }

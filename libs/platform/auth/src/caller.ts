@@ -28,5 +28,6 @@ export const Caller = createParamDecorator(
 
 /** The verified caller's user id (`@CallerId() actorId: string`). */
 export const CallerId = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string => callerOf(context.switchToHttp().getRequest<RequestWithCaller>()).userId,
+  (_data: unknown, context: ExecutionContext): string =>
+    callerOf(context.switchToHttp().getRequest<RequestWithCaller>()).userId,
 );

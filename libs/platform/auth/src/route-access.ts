@@ -12,7 +12,10 @@ export interface RouteAccess {
 }
 
 const joinPath = (...parts: string[]) =>
-  `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** The routes of controller classes with their declared access policies, sorted by path and method. */
 export function routeAccessOfControllers(controllers: Iterable<Type<unknown>>): RouteAccess[] {
@@ -49,7 +52,9 @@ function methodNames(prototype: object): string[] {
 /** Every HTTP route of a running application with its declared access policy. */
 export function listRouteAccess(app: INestApplication): RouteAccess[] {
   // Built on the container every application has (an app need not import DiscoveryModule, e.g. the gateway).
-  const controllers = new DiscoveryService(app.get(ModulesContainer)).getControllers().map((wrapper) => wrapper.metatype as Type<unknown> | null);
+  const controllers = new DiscoveryService(app.get(ModulesContainer))
+    .getControllers()
+    .map((wrapper) => wrapper.metatype as Type<unknown> | null);
   return routeAccessOfControllers(controllers.filter((c): c is Type<unknown> => !!c));
 }
 
@@ -92,7 +97,8 @@ export function assertEveryRouteDeclaresAccess(app: INestApplication): void {
     }
     return [];
   });
-  if (problems.length > 0) throw new Error(`Routes without a valid access declaration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`Routes without a valid access declaration:\n  - ${problems.join('\n  - ')}`);
 }
 
 /** One line per route, e.g. `POST /api/v1/workspaces/:workspaceId/members  workspace: WORKSPACE_ADMIN`. */

@@ -15,7 +15,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TenantScopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const workspaceId = context.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>().params?.workspaceId;
+    const workspaceId = context.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>()
+      .params?.workspaceId;
     if (!workspaceId || !UUID.test(workspaceId)) return next.handle();
     return runInWorkspace(workspaceId, () => next.handle());
   }

@@ -3,7 +3,19 @@
  * executable stays refused. The name only picks between legacy Office formats when the compound-file
  * directory lies beyond the sniffed head.
  */
-export type FileKind = 'pdf' | 'docx' | 'xlsx' | 'pptx' | 'doc' | 'xls' | 'ppt' | 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff';
+export type FileKind =
+  | 'pdf'
+  | 'docx'
+  | 'xlsx'
+  | 'pptx'
+  | 'doc'
+  | 'xls'
+  | 'ppt'
+  | 'png'
+  | 'jpeg'
+  | 'gif'
+  | 'webp'
+  | 'tiff';
 
 export interface SniffedType {
   kind: FileKind;
@@ -54,7 +66,10 @@ export function sniffFileType(head: Buffer, fileName?: string): SniffedType | nu
   if (startsWith(head, JPEG)) return kindOf('jpeg');
   if (startsWith(head, Buffer.from('GIF87a')) || startsWith(head, Buffer.from('GIF89a'))) return kindOf('gif');
   if (startsWith(head, Buffer.from('RIFF')) && startsWith(head, Buffer.from('WEBP'), 8)) return kindOf('webp');
-  if (startsWith(head, Buffer.from([0x49, 0x49, 0x2a, 0x00])) || startsWith(head, Buffer.from([0x4d, 0x4d, 0x00, 0x2a]))) {
+  if (
+    startsWith(head, Buffer.from([0x49, 0x49, 0x2a, 0x00])) ||
+    startsWith(head, Buffer.from([0x4d, 0x4d, 0x00, 0x2a]))
+  ) {
     return kindOf('tiff');
   }
   if (startsWith(head, ZIP_LOCAL_HEADER)) return sniffOfficeOpenXml(head);

@@ -17,7 +17,10 @@ export interface CsvRecord {
  * record's line. The one CSV grammar of the uploads the platform reads (config imports, bulk manifests).
  * `refuse` makes the caller's own error of an unterminated quote (by default a CsvUnterminatedQuoteError).
  */
-export function parseCsvRecords(text: string, refuse: (line: number) => Error = (line) => new CsvUnterminatedQuoteError(line)): CsvRecord[] {
+export function parseCsvRecords(
+  text: string,
+  refuse: (line: number) => Error = (line) => new CsvUnterminatedQuoteError(line),
+): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';

@@ -43,7 +43,10 @@ function badRequest(code: string, message: string, field?: string): DomainError 
  * to its end (so the client gets the answer, not a reset). Resolves only when the blob is stored and the
  * form is complete; on any refusal or an aborted request it rejects and nothing is left in the store.
  */
-export function receiveMultipartUpload(request: IncomingMessage, options: MultipartUploadOptions): Promise<MultipartUpload> {
+export function receiveMultipartUpload(
+  request: IncomingMessage,
+  options: MultipartUploadOptions,
+): Promise<MultipartUpload> {
   const fileField = options.fileField ?? 'file';
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
@@ -53,7 +56,13 @@ export function receiveMultipartUpload(request: IncomingMessage, options: Multip
   try {
     parser = busboy({
       headers: request.headers,
-      limits: { files: 1, fileSize: options.maxBytes, fields: options.textFields.length, fieldSize: MAX_FIELD_BYTES, parts: 20 },
+      limits: {
+        files: 1,
+        fileSize: options.maxBytes,
+        fields: options.textFields.length,
+        fieldSize: MAX_FIELD_BYTES,
+        parts: 20,
+      },
     });
   } catch {
     return Promise.reject(badRequest('MALFORMED_MULTIPART', 'the multipart body has no boundary'));
@@ -74,7 +83,9 @@ export function receiveMultipartUpload(request: IncomingMessage, options: Multip
       else fields[name] = value;
     });
     parser.on('fieldsLimit', () => fail(badRequest('TOO_MANY_FIELDS', 'the form has too many fields')));
-    parser.on('filesLimit', () => fail(badRequest('ONE_FILE_ONLY', `send exactly one file in the field ${fileField}`, fileField)));
+    parser.on('filesLimit', () =>
+      fail(badRequest('ONE_FILE_ONLY', `send exactly one file in the field ${fileField}`, fileField)),
+    );
     parser.on('partsLimit', () => fail(badRequest('TOO_MANY_PARTS', 'the form has too many parts')));
 
     parser.on('file', (name, stream, info) => {
@@ -109,8 +120,14 @@ export function receiveMultipartUpload(request: IncomingMessage, options: Multip
     const finish = async () => {
       if (!formDone || finishing) return;
       finishing = true;
-      const result = stored ? await stored.then((file) => ({ file }), (error: Error) => ({ error })) : null;
-      if (!failure && !result) fail(badRequest('FILE_REQUIRED', `the form has no file in the field ${fileField}`, fileField));
+      const result = stored
+        ? await stored.then(
+            (file) => ({ file }),
+            (error: Error) => ({ error }),
+          )
+        : null;
+      if (!failure && !result)
+        fail(badRequest('FILE_REQUIRED', `the form has no file in the field ${fileField}`, fileField));
       if (result && 'error' in result) fail(result.error);
       if (failure) {
         if (result && 'file' in result) await options.store.delete(result.file.blob.key);

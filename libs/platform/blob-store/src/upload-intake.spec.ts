@@ -18,9 +18,9 @@ describe('inspectUpload', () => {
   });
 
   it('refuses wrong magic bytes, and a kind outside the accepted ones', async () => {
-    await expect(inspectUpload(Readable.from([Buffer.from('plain text')]), { fileName: 'atp.pdf' })).rejects.toBeInstanceOf(
-      UnsupportedFileTypeError,
-    );
+    await expect(
+      inspectUpload(Readable.from([Buffer.from('plain text')]), { fileName: 'atp.pdf' }),
+    ).rejects.toBeInstanceOf(UnsupportedFileTypeError);
     await expect(inspectUpload(Readable.from([samplePdf()]), { accept: ['png'] })).rejects.toBeInstanceOf(
       UnsupportedFileTypeError,
     );

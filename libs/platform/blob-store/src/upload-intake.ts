@@ -37,7 +37,10 @@ export async function inspectUpload(
   const type = sniffFileType(head, options.fileName);
   if (!type || !accept.includes(type.kind)) {
     source.destroy();
-    throw new UnsupportedFileTypeError(type?.contentType ?? null, accept.map((kind) => kind));
+    throw new UnsupportedFileTypeError(
+      type?.contentType ?? null,
+      accept.map((kind) => kind),
+    );
   }
   async function* replay(): AsyncGenerator<Buffer> {
     yield head;

@@ -4,10 +4,17 @@ import { ZipArchive, type ZipLimits } from './zip-archive';
 import { sampleZip } from '../test/sample-files';
 
 const MIB = 1024 * 1024;
-const limits: ZipLimits = { maxEntries: 4, maxEntryBytes: 2 * MIB, maxInflatedBytes: 3 * MIB, maxCompressionRatio: 100, ratioCheckedAboveBytes: MIB };
+const limits: ZipLimits = {
+  maxEntries: 4,
+  maxEntryBytes: 2 * MIB,
+  maxInflatedBytes: 3 * MIB,
+  maxCompressionRatio: 100,
+  ratioCheckedAboveBytes: MIB,
+};
 
 /** One deflated entry whose headers may lie about its name or size (what zip libraries refuse to write). */
-const rawZip = (name: string, content: Buffer, declaredSize = content.length): Buffer => zipOf([{ name, content, declaredSize }]);
+const rawZip = (name: string, content: Buffer, declaredSize = content.length): Buffer =>
+  zipOf([{ name, content, declaredSize }]);
 
 describe('ZipArchive', () => {
   it('lists the entries and inflates one', async () => {
@@ -18,7 +25,11 @@ describe('ZipArchive', () => {
   });
 
   it.each([
-    ['too many entries', () => sampleZip(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`${i}.txt`, 'x']))), 'ZIP_TOO_MANY_ENTRIES'],
+    [
+      'too many entries',
+      () => sampleZip(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`${i}.txt`, 'x']))),
+      'ZIP_TOO_MANY_ENTRIES',
+    ],
     ['an entry over its limit', async () => rawZip('big.pdf', Buffer.alloc(10), 3 * MIB), 'ZIP_ENTRY_TOO_LARGE'],
     ['a bomb past 100:1', async () => rawZip('bomb.pdf', Buffer.alloc(1.5 * MIB)), 'ZIP_INFLATES_TOO_LARGE'],
     ['a ../ name', async () => rawZip('../x.pdf', Buffer.from('x')), 'ZIP_UNSAFE_ENTRY_NAME'],

@@ -70,7 +70,13 @@ export class ZipArchive {
   }
 
   private static options(): yauzl.Options {
-    return { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: true };
+    return {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    };
   }
 
   private static async read(
@@ -85,13 +91,21 @@ export class ZipArchive {
     }
     try {
       if (zip.entryCount > limits.maxEntries) {
-        throw new ZipRejectedError('ZIP_TOO_MANY_ENTRIES', `the zip has ${zip.entryCount} entries; at most ${limits.maxEntries}`, 413, {
-          entries: zip.entryCount, maxEntries: limits.maxEntries,
-        });
+        throw new ZipRejectedError(
+          'ZIP_TOO_MANY_ENTRIES',
+          `the zip has ${zip.entryCount} entries; at most ${limits.maxEntries}`,
+          413,
+          {
+            entries: zip.entryCount,
+            maxEntries: limits.maxEntries,
+          },
+        );
       }
       const byName = await ZipArchive.directory(zip, limits);
       const entries = [...byName.values()].map((entry) => ({
-        name: entry.fileName, compressedBytes: entry.compressedSize, inflatedBytes: entry.uncompressedSize,
+        name: entry.fileName,
+        compressedBytes: entry.compressedSize,
+        inflatedBytes: entry.uncompressedSize,
       }));
       return new ZipArchive(zip, byName, entries);
     } catch (error) {
@@ -110,14 +124,26 @@ export class ZipArchive {
         reject(error);
       };
       zip.on('error', (error: Error) => {
-        refuse(UNSAFE_NAME.test(error.message)
-          ? new ZipRejectedError('ZIP_UNSAFE_ENTRY_NAME', `the zip has an entry whose name could escape its folder (${error.message})`, 422)
-          : new ZipRejectedError('NOT_A_ZIP', `the zip is damaged: ${error.message}`, 422));
+        refuse(
+          UNSAFE_NAME.test(error.message)
+            ? new ZipRejectedError(
+                'ZIP_UNSAFE_ENTRY_NAME',
+                `the zip has an entry whose name could escape its folder (${error.message})`,
+                422,
+              )
+            : new ZipRejectedError('NOT_A_ZIP', `the zip is damaged: ${error.message}`, 422),
+        );
       });
       zip.on('entry', (entry: yauzl.Entry) => {
         const name = entry.fileName;
         if (unsafeName(name)) {
-          refuse(new ZipRejectedError('ZIP_UNSAFE_ENTRY_NAME', `the zip entry ${JSON.stringify(name)} could escape its folder`, 422));
+          refuse(
+            new ZipRejectedError(
+              'ZIP_UNSAFE_ENTRY_NAME',
+              `the zip entry ${JSON.stringify(name)} could escape its folder`,
+              422,
+            ),
+          );
           return;
         }
         if (name.endsWith('/')) return zip.readEntry(); // a folder: nothing to read
@@ -128,18 +154,35 @@ export class ZipArchive {
         inflated += entry.uncompressedSize;
         const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
         if (entry.uncompressedSize > limits.maxEntryBytes) {
-          refuse(new ZipRejectedError('ZIP_ENTRY_TOO_LARGE', `${name} inflates to ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes}`, 413, {
-            entry: name, maxEntryBytes: limits.maxEntryBytes,
-          }));
+          refuse(
+            new ZipRejectedError(
+              'ZIP_ENTRY_TOO_LARGE',
+              `${name} inflates to ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes}`,
+              413,
+              {
+                entry: name,
+                maxEntryBytes: limits.maxEntryBytes,
+              },
+            ),
+          );
           return;
         }
-        if (inflated > limits.maxInflatedBytes || (entry.uncompressedSize > limits.ratioCheckedAboveBytes && ratio > limits.maxCompressionRatio)) {
-          refuse(new ZipRejectedError(
-            'ZIP_INFLATES_TOO_LARGE',
-            `the zip would inflate past what is accepted (${limits.maxInflatedBytes} bytes in all, ${limits.maxCompressionRatio}:1 per entry)`,
-            413,
-            { entry: name, maxInflatedBytes: limits.maxInflatedBytes, maxCompressionRatio: limits.maxCompressionRatio },
-          ));
+        if (
+          inflated > limits.maxInflatedBytes ||
+          (entry.uncompressedSize > limits.ratioCheckedAboveBytes && ratio > limits.maxCompressionRatio)
+        ) {
+          refuse(
+            new ZipRejectedError(
+              'ZIP_INFLATES_TOO_LARGE',
+              `the zip would inflate past what is accepted (${limits.maxInflatedBytes} bytes in all, ${limits.maxCompressionRatio}:1 per entry)`,
+              413,
+              {
+                entry: name,
+                maxInflatedBytes: limits.maxInflatedBytes,
+                maxCompressionRatio: limits.maxCompressionRatio,
+              },
+            ),
+          );
           return;
         }
         byName.set(name, entry);
@@ -161,10 +204,13 @@ export class ZipArchive {
   async openEntry(name: string): Promise<Readable> {
     const entry = this.byName.get(name);
     if (!entry) throw new Error(`no zip entry ${name}`);
-    const damaged = (error: Error) => new ZipRejectedError('ZIP_ENTRY_DAMAGED', `the zip entry ${name} cannot be read: ${error.message}`, 422);
-    const inflating = await promised<Readable>((callback) => this.zip.openReadStream(entry, callback)).catch((error: Error) => {
-      throw damaged(error);
-    });
+    const damaged = (error: Error) =>
+      new ZipRejectedError('ZIP_ENTRY_DAMAGED', `the zip entry ${name} cannot be read: ${error.message}`, 422);
+    const inflating = await promised<Readable>((callback) => this.zip.openReadStream(entry, callback)).catch(
+      (error: Error) => {
+        throw damaged(error);
+      },
+    );
     const out = new PassThrough();
     inflating.on('error', (error: Error) => out.destroy(damaged(error)));
     // Destroying `out` (a refused type, a store failure) stops the inflation too.

@@ -83,7 +83,9 @@ async function s3Backend(): Promise<Backend> {
     // so the parts of an aborted multipart upload stay in its `._S3rver_uploads` folder; they are never an
     // object (`exists` is false), and real S3 deletes them on abort (plus a bucket lifecycle rule as backstop).
     leftovers: async () =>
-      (await list(join(s3Server.directory, s3Server.settings.bucket))).filter((file) => !file.includes('._S3rver_uploads')),
+      (await list(join(s3Server.directory, s3Server.settings.bucket))).filter(
+        (file) => !file.includes('._S3rver_uploads'),
+      ),
     close: async () => {
       store.destroy();
       await s3Server.close();
@@ -107,8 +109,15 @@ describe.each([
 
   it('stores a streamed file and gives back the same bytes, size and sha256', async () => {
     const bytes = randomBytes(300 * 1024);
-    const stored = await backend.store.put(chunked(bytes), { key: newBlobKey('round-trip'), contentType: 'application/pdf' });
-    expect(stored).toEqual({ key: expect.stringMatching(/^round-trip\//), sizeBytes: bytes.length, sha256: sha256(bytes) });
+    const stored = await backend.store.put(chunked(bytes), {
+      key: newBlobKey('round-trip'),
+      contentType: 'application/pdf',
+    });
+    expect(stored).toEqual({
+      key: expect.stringMatching(/^round-trip\//),
+      sizeBytes: bytes.length,
+      sha256: sha256(bytes),
+    });
     expect(await backend.store.exists(stored.key)).toBe(true);
     const content = await backend.store.get(stored.key);
     expect(content.sizeBytes).toBe(bytes.length);
@@ -127,9 +136,9 @@ describe.each([
   it('refuses a file over maxBytes and leaves nothing behind', async () => {
     const before = await backend.leftovers();
     const key = newBlobKey('too-large');
-    await expect(backend.store.put(chunked(randomBytes(6 * MIB + 1)), { key, maxBytes: 6 * MIB })).rejects.toBeInstanceOf(
-      FileTooLargeError,
-    );
+    await expect(
+      backend.store.put(chunked(randomBytes(6 * MIB + 1)), { key, maxBytes: 6 * MIB }),
+    ).rejects.toBeInstanceOf(FileTooLargeError);
     expect(await backend.store.exists(key)).toBe(false);
     expect(await backend.leftovers()).toEqual(before);
   });
@@ -153,7 +162,9 @@ describe.each([
   it.each(['../escape', '/etc/passwd', 'a/../../b', 'a//b', '.hidden', 'a\\b', '', 'a/.incoming'])(
     'refuses the key %j',
     async (key) => {
-      await expect(backend.store.put(Readable.from([Buffer.from('x')]), { key })).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(backend.store.put(Readable.from([Buffer.from('x')]), { key })).rejects.toBeInstanceOf(
+        InvalidBlobKeyError,
+      );
       await expect(backend.store.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
       await expect(backend.store.exists(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
     },

@@ -20,7 +20,11 @@ export async function sampleZip(entries: Record<string, string | Buffer>, compre
 }
 
 export const sampleDocx = (): Promise<Buffer> =>
-  sampleZip({ '[Content_Types].xml': '<Types/>', '_rels/.rels': '<Relationships/>', 'word/document.xml': '<w:document/>' });
+  sampleZip({
+    '[Content_Types].xml': '<Types/>',
+    '_rels/.rels': '<Relationships/>',
+    'word/document.xml': '<w:document/>',
+  });
 
 export const sampleXlsx = (): Promise<Buffer> =>
   sampleZip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>' });

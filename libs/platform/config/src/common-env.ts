@@ -18,6 +18,14 @@ export const serviceEnvSchema = {
 
 /** Only the migration runner reads the owner's connection. */
 export const migrationEnvSchema = {
-  DATABASE_MIGRATION_URL: { kind: 'url', protocols: ['postgres', 'postgresql'], description: 'the owner role connection used for migrations' },
-  DATABASE_URL: { kind: 'url', protocols: ['postgres', 'postgresql'], description: 'the service role connection, granted DML by migrations' },
+  DATABASE_MIGRATION_URL: {
+    kind: 'url',
+    protocols: ['postgres', 'postgresql'],
+    description: 'the owner role connection used for migrations',
+  },
+  DATABASE_URL: {
+    kind: 'url',
+    protocols: ['postgres', 'postgresql'],
+    description: 'the service role connection, granted DML by migrations',
+  },
 } as const satisfies EnvSchema;

@@ -18,7 +18,14 @@ describe('loadEnv', () => {
   });
 
   it('names every missing or bad variable in one error', () => {
-    const attempt = () => loadEnv(serviceEnvSchema, { ...valid, PORT: '70000', DATABASE_URL: 'mysql://x/y', SERVICE_NAME: undefined, LOG_LEVEL: 'loud' });
+    const attempt = () =>
+      loadEnv(serviceEnvSchema, {
+        ...valid,
+        PORT: '70000',
+        DATABASE_URL: 'mysql://x/y',
+        SERVICE_NAME: undefined,
+        LOG_LEVEL: 'loud',
+      });
     expect(attempt).toThrow(EnvValidationError);
     try {
       attempt();

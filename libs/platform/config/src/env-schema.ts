@@ -43,7 +43,9 @@ function parseInteger(raw: string, min: number, max: number): Parsed {
 function parseValue(spec: EnvVarSpec, raw: string): Parsed {
   switch (spec.kind) {
     case 'string':
-      return raw.length < (spec.minLength ?? 1) ? { problem: `must have at least ${spec.minLength ?? 1} characters` } : { value: raw };
+      return raw.length < (spec.minLength ?? 1)
+        ? { problem: `must have at least ${spec.minLength ?? 1} characters` }
+        : { value: raw };
     case 'url': {
       let url: URL;
       try {
@@ -65,21 +67,30 @@ function parseValue(spec: EnvVarSpec, raw: string): Parsed {
       if (['false', '0', 'no'].includes(raw.toLowerCase())) return { value: false };
       return { problem: `must be true or false, got "${raw}"` };
     case 'enum':
-      return spec.values.includes(raw) ? { value: raw } : { problem: `must be one of ${spec.values.join(', ')}, got "${raw}"` };
+      return spec.values.includes(raw)
+        ? { value: raw }
+        : { problem: `must be one of ${spec.values.join(', ')}, got "${raw}"` };
     case 'list': {
-      const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
       return items.length > 0 ? { value: items } : { problem: 'must list at least one comma-separated value' };
     }
   }
 }
 
-export function loadEnv<T extends EnvSchema>(schema: T, source: Readonly<Record<string, string | undefined>>): EnvOf<T> {
+export function loadEnv<T extends EnvSchema>(
+  schema: T,
+  source: Readonly<Record<string, string | undefined>>,
+): EnvOf<T> {
   const problems: string[] = [];
   const result: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {
     const raw = source[name];
     if (raw === undefined || raw === '') {
-      if (spec.default === undefined) problems.push(`${name} is required${spec.description ? ` (${spec.description})` : ''}`);
+      if (spec.default === undefined)
+        problems.push(`${name} is required${spec.description ? ` (${spec.description})` : ''}`);
       else result[name] = spec.default;
       continue;
     }

@@ -9,10 +9,14 @@ export const kafkaSecurityEnvSchema = {
   KAFKA_SASL_MECHANISM: { kind: 'enum', values: ['none', 'scram-sha-512'], default: 'none' },
   KAFKA_SASL_USERNAME: { kind: 'string', default: '', description: 'the KafkaUser name (with KAFKA_SASL_MECHANISM)' },
   KAFKA_SASL_PASSWORD: {
-    kind: 'string', default: '', description: 'the KafkaUser password (with KAFKA_SASL_MECHANISM)',
+    kind: 'string',
+    default: '',
+    description: 'the KafkaUser password (with KAFKA_SASL_MECHANISM)',
   },
   KAFKA_TLS: { kind: 'bool', default: false },
   KAFKA_TLS_CA_FILE: {
-    kind: 'string', default: '', description: 'PEM file of the CA that signed the brokers; empty: system CAs',
+    kind: 'string',
+    default: '',
+    description: 'PEM file of the CA that signed the brokers; empty: system CAs',
   },
 } as const satisfies EnvSchema;

@@ -62,7 +62,11 @@ export async function runServiceMigrations(options: ServiceMigrationsOptions): P
   try {
     const env = loadEnv(migrationEnvSchema, process.env);
     const applied = await runMigrations({
-      ownerDataSource: createServiceDataSource({ url: env.DATABASE_MIGRATION_URL, applicationName: `${options.name}-migrate`, migrations: options.migrations }),
+      ownerDataSource: createServiceDataSource({
+        url: env.DATABASE_MIGRATION_URL,
+        applicationName: `${options.name}-migrate`,
+        migrations: options.migrations,
+      }),
       appRole: roleOfUrl(env.DATABASE_URL),
       extraGrants: options.extraGrants,
       log,

@@ -40,5 +40,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Conflicts a second attempt of the same transaction usually resolves. */
 export function isTransientConflict(error: unknown): boolean {
   const code = codeOf(error);
-  return code === PgErrorCode.serializationFailure || code === PgErrorCode.deadlockDetected || code === PgErrorCode.lockNotAvailable;
+  return (
+    code === PgErrorCode.serializationFailure ||
+    code === PgErrorCode.deadlockDetected ||
+    code === PgErrorCode.lockNotAvailable
+  );
 }

@@ -26,7 +26,8 @@ const scopes = new AsyncLocalStorage<TenantScope>();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Who is told when a cross-workspace scope is entered (the runtime points it at the service log). */
-let auditCrossWorkspace: (reason: string) => void = (reason) => process.emitWarning(`RLS bypass: ${reason}`, 'TenantScope');
+let auditCrossWorkspace: (reason: string) => void = (reason) =>
+  process.emitWarning(`RLS bypass: ${reason}`, 'TenantScope');
 
 export function onCrossWorkspaceScope(audit: (reason: string) => void): void {
   auditCrossWorkspace = audit;
@@ -134,7 +135,10 @@ function wrapQuery(client: ScopedClient): void {
     });
     const callback = args[args.length - 1];
     if (typeof callback === 'function') {
-      applied.then(() => query(...args), (error: unknown) => (callback as (e: unknown) => void)(error));
+      applied.then(
+        () => query(...args),
+        (error: unknown) => (callback as (e: unknown) => void)(error),
+      );
       return undefined as unknown as Promise<unknown>;
     }
     return applied.then(() => query(...args));
@@ -147,7 +151,8 @@ type Query = (...args: unknown[]) => Promise<unknown>;
 /** The first statement of a transaction, sent after the START TRANSACTION and scope settings held back for it. */
 function sendWithStart(query: Query, settings: string, args: unknown[], ended: () => void): Promise<unknown> {
   const text = args[0];
-  const callback = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (e: unknown, r?: unknown) => void) : null;
+  const callback =
+    typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (e: unknown, r?: unknown) => void) : null;
   if (text === 'COMMIT' || text === 'ROLLBACK') {
     ended(); // an empty transaction: nothing was sent, nothing to end
     if (!callback) return Promise.resolve(NOTHING_SENT);
@@ -156,11 +161,16 @@ function sendWithStart(query: Query, settings: string, args: unknown[], ended: (
   }
   if (typeof text === 'string' && /^SET TRANSACTION /i.test(text) && args[1] === undefined) {
     // One message: start, isolation level, then the settings (a query in PostgreSQL's eyes).
-    return query(`START TRANSACTION; ${text}; ${settings}`).then((results) => (Array.isArray(results) ? results[1] : results));
+    return query(`START TRANSACTION; ${text}; ${settings}`).then((results) =>
+      Array.isArray(results) ? results[1] : results,
+    );
   }
   const started = query(`START TRANSACTION; ${settings}`);
   if (callback) {
-    started.then(() => query(...args), (error: unknown) => callback(error));
+    started.then(
+      () => query(...args),
+      (error: unknown) => callback(error),
+    );
     return undefined as unknown as Promise<unknown>;
   }
   return started.then(() => query(...args));

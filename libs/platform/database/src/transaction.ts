@@ -8,6 +8,10 @@ export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABL
  * manager as a parameter instead of opening another. Without `isolation` the transaction runs at
  * the database default (READ COMMITTED) and costs no `SET TRANSACTION` round trip.
  */
-export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+export function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  isolation?: IsolationLevel,
+): Promise<T> {
   return isolation ? dataSource.transaction(isolation, work) : dataSource.transaction(work);
 }

@@ -5,7 +5,13 @@ import { createScratchDatabase, type ScratchDatabase } from '@atp/testing';
 import { createServiceDataSource } from '../src/data-source';
 import { runPrepared } from '../src/statement-builder';
 import { inTransaction } from '../src/transaction';
-import { enableTenantRls, installTenantScope, onCrossWorkspaceScope, runAcrossWorkspaces, runInWorkspace } from '../src/tenant-scope';
+import {
+  enableTenantRls,
+  installTenantScope,
+  onCrossWorkspaceScope,
+  runAcrossWorkspaces,
+  runInWorkspace,
+} from '../src/tenant-scope';
 
 const workspaceA = '11111111-1111-4111-8111-111111111111';
 const workspaceB = '22222222-2222-4222-8222-222222222222';
@@ -48,49 +54,73 @@ describe('tenant row-level security', () => {
     await admin.query(`DROP ROLE IF EXISTS ${role}`).finally(() => admin.end());
   });
 
-  const bodies = async () => ((await app.query(`SELECT body FROM notes ORDER BY id`)) as Array<{ body: string }>).map((r) => r.body);
+  const bodies = async () =>
+    ((await app.query(`SELECT body FROM notes ORDER BY id`)) as Array<{ body: string }>).map((r) => r.body);
 
   it('returns no row of another workspace to a query that forgets its workspace filter', async () => {
     expect(await runInWorkspace(workspaceA, bodies)).toEqual(['a1', 'a2']);
     expect(await runInWorkspace(workspaceB, bodies)).toEqual(['b1']);
     expect(await runInWorkspace(workspaceA, () => app.query(`SELECT id FROM text_notes`))).toEqual([{ id: 1 }]);
-    const updated = await runInWorkspace(workspaceA, () => app.query(`UPDATE notes SET body = body || '!' RETURNING id`));
+    const updated = await runInWorkspace(workspaceA, () =>
+      app.query(`UPDATE notes SET body = body || '!' RETURNING id`),
+    );
     expect(updated[0].map((r: { id: number }) => r.id).sort()).toEqual([1, 2]);
   });
 
   it('shows nothing and accepts no write outside any tenant scope', async () => {
     expect(await bodies()).toEqual([]);
-    await expect(app.query(`INSERT INTO notes VALUES (9, $1, 'x')`, [workspaceA])).rejects.toThrow(/row-level security/);
+    await expect(app.query(`INSERT INTO notes VALUES (9, $1, 'x')`, [workspaceA])).rejects.toThrow(
+      /row-level security/,
+    );
   });
 
-  it("refuses a write into another workspace, inside a transaction too", async () => {
+  it('refuses a write into another workspace, inside a transaction too', async () => {
     await expect(
-      runInWorkspace(workspaceA, () => inTransaction(app, (m) => m.query(`INSERT INTO notes VALUES (10, $1, 'x')`, [workspaceB]))),
+      runInWorkspace(workspaceA, () =>
+        inTransaction(app, (m) => m.query(`INSERT INTO notes VALUES (10, $1, 'x')`, [workspaceB])),
+      ),
     ).rejects.toThrow(/row-level security/);
-    await runInWorkspace(workspaceA, () => inTransaction(app, (m) => m.query(`INSERT INTO notes VALUES (11, $1, 'a3')`, [workspaceA])));
+    await runInWorkspace(workspaceA, () =>
+      inTransaction(app, (m) => m.query(`INSERT INTO notes VALUES (11, $1, 'a3')`, [workspaceA])),
+    );
     expect(await runInWorkspace(workspaceA, bodies)).toEqual(['a1!', 'a2!', 'a3']);
   });
 
   it('holds the scope settings back for the first statement: an isolation level still works, a prepared one is inside', async () => {
     const seen = await runInWorkspace(workspaceA, () =>
-      inTransaction(app, async (m) => {
-        const [level] = (await m.query(`SHOW transaction_isolation`)) as Array<{ transaction_isolation: string }>;
-        return { level: level.transaction_isolation, bodies: (await m.query(`SELECT body FROM notes ORDER BY id`)).length };
-      }, 'REPEATABLE READ'),
+      inTransaction(
+        app,
+        async (m) => {
+          const [level] = (await m.query(`SHOW transaction_isolation`)) as Array<{ transaction_isolation: string }>;
+          return {
+            level: level.transaction_isolation,
+            bodies: (await m.query(`SELECT body FROM notes ORDER BY id`)).length,
+          };
+        },
+        'REPEATABLE READ',
+      ),
     );
     expect(seen).toEqual({ level: 'repeatable read', bodies: 3 }); // a1, a2 and the a3 written above
     // A prepared statement (a query config, as runPrepared sends) as the first statement runs in the transaction:
     // its write is rolled back with it.
-    await expect(runInWorkspace(workspaceA, () => inTransaction(app, async (m) => {
-      await runPrepared(m, `INSERT INTO notes VALUES (20, $1, 'rolled back')`, [workspaceA]);
-      throw new Error('roll back');
-    }))).rejects.toThrow('roll back');
+    await expect(
+      runInWorkspace(workspaceA, () =>
+        inTransaction(app, async (m) => {
+          await runPrepared(m, `INSERT INTO notes VALUES (20, $1, 'rolled back')`, [workspaceA]);
+          throw new Error('roll back');
+        }),
+      ),
+    ).rejects.toThrow('roll back');
     expect(await runInWorkspace(workspaceA, () => app.query(`SELECT id FROM notes WHERE id = 20`))).toEqual([]);
   });
 
   it('never carries one scope into the next checkout of a pooled connection (interleaved scopes)', async () => {
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? bodies() : runInWorkspace(i % 2 ? workspaceA : workspaceB, bodies)).then((seen) => [i, seen] as const)),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 3 === 0 ? bodies() : runInWorkspace(i % 2 ? workspaceA : workspaceB, bodies)).then(
+          (seen) => [i, seen] as const,
+        ),
+      ),
     );
     for (const [i, seen] of results) {
       expect(seen).toEqual(i % 3 === 0 ? [] : i % 2 ? ['a1!', 'a2!', 'a3'] : ['b1']);

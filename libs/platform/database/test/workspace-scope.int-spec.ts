@@ -33,7 +33,10 @@ describe('workspace-scoped data access', () => {
     source = createServiceDataSource({ url: scratch.url, applicationName: 'scope-test', entities: [NoteEntity] });
     await source.initialize();
     await source.query(`CREATE TABLE notes (id INT PRIMARY KEY, workspace_id UUID NOT NULL, body TEXT NOT NULL)`);
-    await source.query(`INSERT INTO notes VALUES (1, $1, 'a1'), (2, $1, 'a2'), (3, $2, 'b1')`, [workspaceA, workspaceB]);
+    await source.query(`INSERT INTO notes VALUES (1, $1, 'a1'), (2, $1, 'a2'), (3, $2, 'b1')`, [
+      workspaceA,
+      workspaceB,
+    ]);
   });
 
   afterAll(async () => {

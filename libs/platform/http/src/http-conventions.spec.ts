@@ -52,12 +52,19 @@ class ProbeController {
 
   @Get('pg/:code')
   pg(@Param('code') code: string) {
-    throw Object.assign(new Error(`pg said ${code}`), { driverError: { code, detail: 'Process 123 waits for ShareLock' } });
+    throw Object.assign(new Error(`pg said ${code}`), {
+      driverError: { code, detail: 'Process 123 waits for ShareLock' },
+    });
   }
 
   @Get('aborted')
   aborted() {
-    throw Object.assign(new Error('request aborted'), { status: 400, statusCode: 400, expose: true, type: 'request.aborted' });
+    throw Object.assign(new Error('request aborted'), {
+      status: 400,
+      statusCode: 400,
+      expose: true,
+      type: 'request.aborted',
+    });
   }
 
   @Get('boom')
@@ -95,24 +102,43 @@ describe('HTTP conventions', () => {
   };
 
   it('accepts a valid body and carries the caller correlation id through the request', async () => {
-    const response = await request(app.getHttpServer()).post('/t/things').set('x-request-id', 'abc-123').send({ name: 'n', quantity: 2 }).expect(201);
+    const response = await request(app.getHttpServer())
+      .post('/t/things')
+      .set('x-request-id', 'abc-123')
+      .send({ name: 'n', quantity: 2 })
+      .expect(201);
     expect(response.body).toEqual({ name: 'n', quantity: 2, correlationId: 'abc-123' });
     expect(response.headers['x-correlation-id']).toBe('abc-123');
   });
 
   it('replaces a malformed correlation id with a fresh one', async () => {
-    const response = await request(app.getHttpServer()).post('/t/things').set('x-correlation-id', 'bad id with spaces').send({ name: 'n', quantity: 1 }).expect(201);
+    const response = await request(app.getHttpServer())
+      .post('/t/things')
+      .set('x-correlation-id', 'bad id with spaces')
+      .send({ name: 'n', quantity: 1 })
+      .expect(201);
     expect(response.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses a NUL character escaped in a JSON string (PostgreSQL text cannot hold it), not an escaped backslash', async () => {
-    const refused = await request(app.getHttpServer()).post('/t/things').type('json').send('{"name":"a\\u0000b","quantity":1}').expect(400);
+    const refused = await request(app.getHttpServer())
+      .post('/t/things')
+      .type('json')
+      .send('{"name":"a\\u0000b","quantity":1}')
+      .expect(400);
     expect(problem(refused)).toMatchObject({ status: 400, code: 'INVALID_CHARACTER' });
-    await request(app.getHttpServer()).post('/t/things').type('json').send('{"name":"a\\\\u0000b","quantity":1}').expect(201);
+    await request(app.getHttpServer())
+      .post('/t/things')
+      .type('json')
+      .send('{"name":"a\\\\u0000b","quantity":1}')
+      .expect(201);
   });
 
   it('refuses unknown fields and wrong types, naming each field', async () => {
-    const response = await request(app.getHttpServer()).post('/t/things').send({ name: 5, quantity: 0, extra: true }).expect(400);
+    const response = await request(app.getHttpServer())
+      .post('/t/things')
+      .send({ name: 5, quantity: 0, extra: true })
+      .expect(400);
     const body = problem(response);
     expect(body).toMatchObject({ status: 400, title: 'Bad Request', code: 'VALIDATION_FAILED', instance: '/t/things' });
     const fields = (body.errors as Array<{ field: string }>).map((e) => e.field).sort();
@@ -121,14 +147,20 @@ describe('HTTP conventions', () => {
 
   it('maps domain errors with their extensions', async () => {
     expect(problem(await request(app.getHttpServer()).get('/t/conflict').expect(409))).toMatchObject({
-      status: 409, code: 'ALREADY_DECIDED', stageId: 's-1', type: 'https://atp.example/problems/already-decided',
+      status: 409,
+      code: 'ALREADY_DECIDED',
+      stageId: 's-1',
+      type: 'https://atp.example/problems/already-decided',
     });
     expect(problem(await request(app.getHttpServer()).get('/t/unknown-ref').expect(422))).toMatchObject({
-      code: 'UNKNOWN_REFERENCE', field: 'siteId', value: 'site-404', entity: 'site',
+      code: 'UNKNOWN_REFERENCE',
+      field: 'siteId',
+      value: 'site-404',
+      entity: 'site',
     });
   });
 
-  it('answers constraint violations that escaped a check with 4xx, never 500, without the database\'s words', async () => {
+  it("answers constraint violations that escaped a check with 4xx, never 500, without the database's words", async () => {
     const response = await request(app.getHttpServer()).get('/t/unique').expect(409);
     expect(problem(response)).toMatchObject({ code: 'CONFLICT' });
     expect(response.text).not.toMatch(/uq_sites_code|Key \(code\)|unique constraint/);
@@ -147,11 +179,16 @@ describe('HTTP conventions', () => {
   });
 
   it('maps a body-parser http-error that reached the filter to its stable code', async () => {
-    expect(problem(await request(app.getHttpServer()).get('/t/aborted').expect(400))).toMatchObject({ code: 'REQUEST_ABORTED' });
+    expect(problem(await request(app.getHttpServer()).get('/t/aborted').expect(400))).toMatchObject({
+      code: 'REQUEST_ABORTED',
+    });
   });
 
   it('does not echo a long rejected value', async () => {
-    const response = await request(app.getHttpServer()).post('/t/things').send({ name: 5, quantity: 'q'.repeat(90_000) }).expect(400);
+    const response = await request(app.getHttpServer())
+      .post('/t/things')
+      .send({ name: 5, quantity: 'q'.repeat(90_000) })
+      .expect(400);
     const errors = problem(response).errors as Array<{ field: string; value?: unknown; valueLength?: number }>;
     expect(errors.find((e) => e.field === 'name')).toMatchObject({ value: 5 });
     const quantity = errors.filter((e) => e.field === 'quantity');
@@ -162,11 +199,19 @@ describe('HTTP conventions', () => {
 
   it('parses JSON up to the limit a route declares, and refuses more with 413', async () => {
     const text = 'y'.repeat(2 * 1024 * 1024);
-    expect((await request(app.getHttpServer()).post('/t/big/b-1').send({ text }).expect(201)).body).toEqual({ id: 'b-1', length: text.length });
-    const tooBig = await request(app.getHttpServer()).post('/t/big/b-1').send({ text: text + text }).expect(413);
+    expect((await request(app.getHttpServer()).post('/t/big/b-1').send({ text }).expect(201)).body).toEqual({
+      id: 'b-1',
+      length: text.length,
+    });
+    const tooBig = await request(app.getHttpServer())
+      .post('/t/big/b-1')
+      .send({ text: text + text })
+      .expect(413);
     expect(problem(tooBig)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 3 * 1024 * 1024 });
     // Other routes keep the default 1 MB.
-    expect(problem(await request(app.getHttpServer()).post('/t/things').send({ name: text, quantity: 1 }).expect(413))).toMatchObject({ limitBytes: 1024 * 1024 });
+    expect(
+      problem(await request(app.getHttpServer()).post('/t/things').send({ name: text, quantity: 1 }).expect(413)),
+    ).toMatchObject({ limitBytes: 1024 * 1024 });
   });
 
   it('hides internal details of unexpected errors', async () => {
@@ -177,7 +222,9 @@ describe('HTTP conventions', () => {
 
   it('round-trips cursors and refuses forged ones', async () => {
     const cursor = encodeCursor({ id: 'x-9' });
-    expect((await request(app.getHttpServer()).get(`/t/page?cursor=${cursor}`).expect(200)).body).toEqual({ position: { id: 'x-9' } });
+    expect((await request(app.getHttpServer()).get(`/t/page?cursor=${cursor}`).expect(200)).body).toEqual({
+      position: { id: 'x-9' },
+    });
     const body = problem(await request(app.getHttpServer()).get('/t/page?cursor=not-a-cursor').expect(400));
     expect((body.errors as Array<{ field: string }>)[0].field).toBe('cursor');
   });

@@ -4,11 +4,23 @@ import { nulCharacterMiddleware } from './nul-characters';
 function run(url: string): { next: boolean; status?: number; body?: string } {
   const result: { next: boolean; status?: number; body?: string } = { next: false };
   const response = {
-    status(code: number) { result.status = code; return this; },
-    type() { return this; },
-    send(body: string) { result.body = body; return this; },
+    status(code: number) {
+      result.status = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    send(body: string) {
+      result.body = body;
+      return this;
+    },
   } as unknown as Response;
-  nulCharacterMiddleware({ originalUrl: url, path: url.split('?')[0] } as Request, response, (() => (result.next = true)) as NextFunction);
+  nulCharacterMiddleware(
+    { originalUrl: url, path: url.split('?')[0] } as Request,
+    response,
+    (() => (result.next = true)) as NextFunction,
+  );
   return result;
 }
 

@@ -12,8 +12,17 @@ export function nulCharacterMiddleware(request: Request, response: Response, nex
     return;
   }
   const status = 400;
-  response.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({
-    type: problemType('INVALID_CHARACTER'), title: 'Bad Request', status, code: 'INVALID_CHARACTER',
-    detail: 'The path or query string contains a NUL character (%00)', instance: request.path.split('\u0000').join(''),
-  }));
+  response
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(
+      JSON.stringify({
+        type: problemType('INVALID_CHARACTER'),
+        title: 'Bad Request',
+        status,
+        code: 'INVALID_CHARACTER',
+        detail: 'The path or query string contains a NUL character (%00)',
+        instance: request.path.split('\u0000').join(''),
+      }),
+    );
 }

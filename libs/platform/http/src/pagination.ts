@@ -4,10 +4,16 @@ import { ValidationFailedError } from './problem-details';
 
 /** `?limit=&cursor=` of every keyset-paged list; a list's own filters extend it. Unknown parameters are refused. */
 export class PageQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   cursor?: string;
 }
 
@@ -16,7 +22,10 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | null {
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string | undefined,
+  keys: (keyof T)[],
+): T | null {
   if (!cursor) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as T;
@@ -24,7 +33,9 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
   } catch {
     // fall through to the field error below
   }
-  throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this endpoint issued', value: cursor }]);
+  throw new ValidationFailedError([
+    { field: 'cursor', message: 'is not a cursor this endpoint issued', value: cursor },
+  ]);
 }
 
 export interface Page<T> {

@@ -3,21 +3,37 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable, isTransientConflict, PgErrorCode, pgErrorCode } from '@atp/platform-database';
 import { bodyRefusal } from './edge/body-errors';
-import { DomainError, PROBLEM_CONTENT_TYPE, problemType, type FieldError, type ProblemDetails } from './problem-details';
+import {
+  DomainError,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  type FieldError,
+  type ProblemDetails,
+} from './problem-details';
 
 /** The standard reason phrase ("Bad Request"), the problem's human-readable title. */
 function titleOf(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 
-function problemOf(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+function problemOf(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
   return { type: problemType(code), title: titleOf(status), status, detail, code, ...extensions };
 }
 
 function fromHttpException(error: HttpException): ProblemDetails {
   const status = error.getStatus();
   const body = error.getResponse() as string | { message?: unknown; errors?: FieldError[]; code?: string };
-  const detail = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
+  const detail =
+    typeof body === 'string'
+      ? body
+      : Array.isArray(body.message)
+        ? body.message.join('; ')
+        : String(body.message ?? error.message);
   const code = (typeof body === 'object' && body.code) || HttpStatus[status] || 'HTTP_ERROR';
   const problem = problemOf(status, code, detail);
   if (typeof body === 'object' && body.errors) problem.errors = body.errors;
@@ -48,11 +64,23 @@ function fromDatabaseError(error: unknown): { problem: ProblemDetails; retryAfte
   }
   if (isTransientConflict(error)) {
     return code === PgErrorCode.lockNotAvailable
-      ? { problem: problemOf(503, 'BUSY', 'The data is locked by other work; retry shortly'), retryAfter: RETRY_AFTER_SECONDS.busy }
-      : { problem: problemOf(409, 'CONCURRENT_UPDATE', 'Another request changed the same data at the same time; retry'), retryAfter: RETRY_AFTER_SECONDS.conflict };
+      ? {
+          problem: problemOf(503, 'BUSY', 'The data is locked by other work; retry shortly'),
+          retryAfter: RETRY_AFTER_SECONDS.busy,
+        }
+      : {
+          problem: problemOf(409, 'CONCURRENT_UPDATE', 'Another request changed the same data at the same time; retry'),
+          retryAfter: RETRY_AFTER_SECONDS.conflict,
+        };
   }
-  if (isDatabaseUnavailable(error) || /timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '')) {
-    return { problem: problemOf(503, 'SERVICE_UNAVAILABLE', 'The service cannot reach its database; retry later'), retryAfter: RETRY_AFTER_SECONDS.unavailable };
+  if (
+    isDatabaseUnavailable(error) ||
+    /timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '')
+  ) {
+    return {
+      problem: problemOf(503, 'SERVICE_UNAVAILABLE', 'The service cannot reach its database; retry later'),
+      retryAfter: RETRY_AFTER_SECONDS.unavailable,
+    };
   }
   return null;
 }
@@ -61,8 +89,10 @@ function fromDatabaseError(error: unknown): { problem: ProblemDetails; retryAfte
 const ECHO_MAX_CHARS = 100;
 function withoutLargeValues(errors: FieldError[]): FieldError[] {
   return errors.map(({ value, ...error }) => {
-    if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return { ...error, value };
-    if (typeof value === 'string') return value.length <= ECHO_MAX_CHARS ? { ...error, value } : { ...error, valueLength: value.length };
+    if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean')
+      return { ...error, value };
+    if (typeof value === 'string')
+      return value.length <= ECHO_MAX_CHARS ? { ...error, value } : { ...error, valueLength: value.length };
     return error;
   });
 }
@@ -87,7 +117,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const mapped = fromDatabaseError(error);
       retryAfter = mapped?.retryAfter;
       problem = mapped?.problem ?? problemOf(500, 'INTERNAL', 'An unexpected error occurred');
-      if (problem.status >= 500 && retryAfter === undefined) this.logger.error(error instanceof Error ? error.stack : String(error));
+      if (problem.status >= 500 && retryAfter === undefined)
+        this.logger.error(error instanceof Error ? error.stack : String(error));
       else this.logger.warn(`${problem.code}: ${describeDatabaseError(error)}`);
     }
     if (problem.errors) problem.errors = withoutLargeValues(problem.errors);
@@ -104,6 +135,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 function describeDatabaseError(error: unknown): string {
-  const driver = (error as { driverError?: { detail?: string; constraint?: string } }).driverError ?? (error as { detail?: string; constraint?: string });
-  return [(error as Error)?.message, driver?.detail, driver?.constraint && `constraint ${driver.constraint}`].filter(Boolean).join('; ');
+  const driver =
+    (error as { driverError?: { detail?: string; constraint?: string } }).driverError ??
+    (error as { detail?: string; constraint?: string });
+  return [(error as Error)?.message, driver?.detail, driver?.constraint && `constraint ${driver.constraint}`]
+    .filter(Boolean)
+    .join('; ');
 }

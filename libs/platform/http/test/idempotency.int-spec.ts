@@ -1,4 +1,14 @@
-import { Body, Controller, createParamDecorator, HttpCode, Module, Param, Post, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  HttpCode,
+  Module,
+  Param,
+  Post,
+  type ExecutionContext,
+  type INestApplication,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -17,7 +27,8 @@ import { IdempotencyKey } from '../src/idempotency/idempotency-key';
  * the request; here a test header stands in for the token.
  */
 const CallerId = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<{ caller: { userId: string } }>().caller.userId,
+  (_data: unknown, context: ExecutionContext): string =>
+    context.switchToHttp().getRequest<{ caller: { userId: string } }>().caller.userId,
 );
 import { DomainError } from '../src/problem-details';
 import { ProblemDetailsFilter } from '../src/problem-details.filter';
@@ -28,7 +39,9 @@ let source: DataSource;
 
 /** Counts the work a request really did: one row per run. */
 async function runs(label: string): Promise<number> {
-  const rows = (await source.query(`SELECT count(*)::int AS n FROM work_done WHERE label = $1`, [label])) as Array<{ n: number }>;
+  const rows = (await source.query(`SELECT count(*)::int AS n FROM work_done WHERE label = $1`, [label])) as Array<{
+    n: number;
+  }>;
   return rows[0].n;
 }
 
@@ -46,7 +59,9 @@ class ProbeController {
   ): Promise<StoredResponse> {
     return inTransaction(source, (manager) =>
       this.store.run(manager, { workspaceId: WS, callerId, key }, `decide:${label}`, body, async () => {
-        const [row] = (await manager.query(`INSERT INTO work_done (label) VALUES ($1) RETURNING id`, [label])) as Array<{ id: number }>;
+        const [row] = (await manager.query(`INSERT INTO work_done (label) VALUES ($1) RETURNING id`, [
+          label,
+        ])) as Array<{ id: number }>;
         if (body.fail) throw new DomainError(422, 'REFUSED', 'refused on purpose');
         if (body.slowMs) await new Promise((resolve) => setTimeout(resolve, Number(body.slowMs)));
         return { status: 202, body: { run: row.id, label } };
@@ -57,10 +72,16 @@ class ProbeController {
   /** The request form (config-service): the route's status, the handler's own result. */
   @Post('create/:label')
   @HttpCode(201)
-  create(@Param('label') label: string, @Body() _body: Record<string, unknown>, @Idempotency() idempotency: IdempotentRequest | null) {
+  create(
+    @Param('label') label: string,
+    @Body() _body: Record<string, unknown>,
+    @Idempotency() idempotency: IdempotentRequest | null,
+  ) {
     return inTransaction(source, (manager) =>
       this.store.once(manager, idempotency, async () => {
-        const [row] = (await manager.query(`INSERT INTO work_done (label) VALUES ($1) RETURNING id`, [label])) as Array<{ id: number }>;
+        const [row] = (await manager.query(`INSERT INTO work_done (label) VALUES ($1) RETURNING id`, [
+          label,
+        ])) as Array<{ id: number }>;
         return { run: row.id, at: new Date(0) };
       }),
     );
@@ -93,10 +114,16 @@ describe('IdempotencyStore over HTTP (real PostgreSQL)', () => {
     await source.query(`CREATE TABLE work_done (id SERIAL PRIMARY KEY, label TEXT NOT NULL)`);
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
-    app.use((request: { caller?: { userId: string }; headers: Record<string, unknown> }, _response: unknown, next: () => void) => {
-      request.caller = { userId: String(request.headers['x-test-caller'] ?? '') };
-      next();
-    });
+    app.use(
+      (
+        request: { caller?: { userId: string }; headers: Record<string, unknown> },
+        _response: unknown,
+        next: () => void,
+      ) => {
+        request.caller = { userId: String(request.headers['x-test-caller'] ?? '') };
+        next();
+      },
+    );
     app.use(jsonBodyParser());
     app.useGlobalPipes(strictValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
@@ -136,7 +163,9 @@ describe('IdempotencyStore over HTTP (real PostgreSQL)', () => {
 
   it('stores nothing for a refused request, so a retry under the same key runs again', async () => {
     await decide('d', 'u-1', 'k-d', { fail: true }).expect(422);
-    const rows = (await source.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'k-d'`)) as Array<{ n: number }>;
+    const rows = (await source.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'k-d'`,
+    )) as Array<{ n: number }>;
     expect(rows[0].n).toBe(0);
     expect(await runs('d')).toBe(0);
     await decide('d', 'u-1', 'k-d', { fail: false }).expect(202);
@@ -153,10 +182,10 @@ describe('IdempotencyStore over HTTP (real PostgreSQL)', () => {
 
   it('answers 409 while the first request with the key is still running elsewhere', async () => {
     // A claim left without an answer is what a concurrent reader sees of a first request in flight.
-    await source.query(`INSERT INTO idempotency_keys (workspace_id, caller_id, idempotency_key, request_fingerprint) VALUES ($1, 'u-1', 'k-f', $2)`, [
-      WS,
-      new IdempotencyStore().fingerprint('decide:f', {}),
-    ]);
+    await source.query(
+      `INSERT INTO idempotency_keys (workspace_id, caller_id, idempotency_key, request_fingerprint) VALUES ($1, 'u-1', 'k-f', $2)`,
+      [WS, new IdempotencyStore().fingerprint('decide:f', {})],
+    );
     expect((await decide('f', 'u-1', 'k-f', {}).expect(409)).body.code).toBe('IDEMPOTENT_REQUEST_IN_FLIGHT');
     expect(await runs('f')).toBe(0);
   });
@@ -171,7 +200,11 @@ describe('IdempotencyStore over HTTP (real PostgreSQL)', () => {
 
   it('replays the request form (route status, JSON body as first sent) from the fingerprint of path and body', async () => {
     const create = (label: string, key: string, body: object) =>
-      http().post(`/api/v1/workspaces/${WS}/create/${label}`).set('x-test-caller', 'u-1').set('Idempotency-Key', key).send(body);
+      http()
+        .post(`/api/v1/workspaces/${WS}/create/${label}`)
+        .set('x-test-caller', 'u-1')
+        .set('Idempotency-Key', key)
+        .send(body);
     const first = await create('h', 'k-h', { a: 1 }).expect(201);
     const again = await create('h', 'k-h', { a: 1 }).expect(201);
     expect(again.headers['idempotency-replayed']).toBe('true');

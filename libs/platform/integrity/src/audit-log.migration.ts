@@ -27,11 +27,17 @@ export class DataIntegrityAuditLog1765100000000 implements MigrationInterface {
         details       JSONB NOT NULL,
         duration_ms   INT NOT NULL CHECK (duration_ms >= 0)
       )`);
-    await runner.query(`CREATE INDEX idx_data_integrity_audit_log_checked_at ON data_integrity_audit_log (checked_at DESC)`);
+    await runner.query(
+      `CREATE INDEX idx_data_integrity_audit_log_checked_at ON data_integrity_audit_log (checked_at DESC)`,
+    );
     await runner.query(`CREATE INDEX idx_data_integrity_audit_log_status ON data_integrity_audit_log (health_status)`);
-    await runner.query(`CREATE INDEX idx_data_integrity_audit_log_workspace ON data_integrity_audit_log (workspace_id, checked_at DESC)`);
+    await runner.query(
+      `CREATE INDEX idx_data_integrity_audit_log_workspace ON data_integrity_audit_log (workspace_id, checked_at DESC)`,
+    );
     for (const [table, columns] of LOOKUP_INDEXES) {
-      const [{ exists }] = (await runner.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table])) as Array<{ exists: boolean }>;
+      const [{ exists }] = (await runner.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table])) as Array<{
+        exists: boolean;
+      }>;
       if (exists) await runner.query(`CREATE INDEX idx_${table}_integrity_lookup ON ${table} (${columns.join(', ')})`);
     }
   }

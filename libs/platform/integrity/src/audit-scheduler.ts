@@ -29,7 +29,8 @@ export class AuditScheduler implements OnApplicationBootstrap, OnApplicationShut
   ) {
     const run = async () => {
       const result = await auditor.runScheduled();
-      if (result && result.totalOrphans > 0) logger.warn({ auditId: result.auditId, counts: result.counts }, 'orphan audit found orphans');
+      if (result && result.totalOrphans > 0)
+        logger.warn({ auditId: result.auditId, counts: result.counts }, 'orphan audit found orphans');
     };
     this.schedule = new PeriodicTask('orphan audit', run, logger, nextAuditDelay);
   }

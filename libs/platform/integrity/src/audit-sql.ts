@@ -10,7 +10,8 @@ function ident(name: string): string {
 
 /** A JSON member name of the snapshot documents (camelCase). */
 function jsonKey(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`integrity audit: ${JSON.stringify(name)} is not a plain JSON key`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`integrity audit: ${JSON.stringify(name)} is not a plain JSON key`);
   return name;
 }
 
@@ -18,7 +19,9 @@ function jsonKey(name: string): string {
 export function parentLookupSql(check: Pick<AuditCheck, 'column' | 'parent'>): string {
   const parent: ReplicaLookup = check.parent;
   const conditions = parent.jsonArray
-    ? [`p.${ident(parent.column)} -> '${jsonKey(parent.jsonArray)}' @> jsonb_build_array(jsonb_build_object('id', h.${ident(check.column)}))`]
+    ? [
+        `p.${ident(parent.column)} -> '${jsonKey(parent.jsonArray)}' @> jsonb_build_array(jsonb_build_object('id', h.${ident(check.column)}))`,
+      ]
     : [`p.${ident(parent.column)} = h.${ident(check.column)}`];
   for (const [replicaColumn, holderColumn] of Object.entries(parent.match ?? {})) {
     conditions.push(`p.${ident(replicaColumn)} = h.${ident(holderColumn)}`);

@@ -7,11 +7,13 @@ export class IntegrityMetrics {
   readonly orphans: Gauge<'check'>;
 
   constructor(registry: Registry) {
-    this.orphans = (registry.getSingleMetric(ORPHANS_GAUGE) as Gauge<'check'> | undefined) ?? new Gauge({
-      name: ORPHANS_GAUGE,
-      help: 'Rows whose referenced row is missing, per audit check, as of the last audit of every workspace',
-      labelNames: ['check'],
-      registers: [registry],
-    });
+    this.orphans =
+      (registry.getSingleMetric(ORPHANS_GAUGE) as Gauge<'check'> | undefined) ??
+      new Gauge({
+        name: ORPHANS_GAUGE,
+        help: 'Rows whose referenced row is missing, per audit check, as of the last audit of every workspace',
+        labelNames: ['check'],
+        registers: [registry],
+      });
   }
 }

@@ -36,15 +36,20 @@ export class IntegrityController {
   @Get('latest')
   @ApiOkResponse({ type: AuditRunSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN', 'AUDITOR')
-  async latest(@Param('workspaceId', new ParseUUIDPipe()) workspaceId: string, @Param('service') service: string): Promise<AuditRun> {
+  async latest(
+    @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
+    @Param('service') service: string,
+  ): Promise<AuditRun> {
     this.ensureOwn(service);
     const run = await this.auditor.latest(workspaceId);
-    if (!run) throw new DomainError(404, 'NO_AUDIT_YET', `no ${this.service} orphan audit has run for this workspace yet`);
+    if (!run)
+      throw new DomainError(404, 'NO_AUDIT_YET', `no ${this.service} orphan audit has run for this workspace yet`);
     return run;
   }
 
   /** The gateway routes by the segment; a request that reaches the wrong service names nothing here. */
   private ensureOwn(service: string): void {
-    if (service !== this.service) throw new DomainError(404, 'NOT_FOUND', `this is the ${this.service} service, not ${service}`);
+    if (service !== this.service)
+      throw new DomainError(404, 'NOT_FOUND', `this is the ${this.service} service, not ${service}`);
   }
 }

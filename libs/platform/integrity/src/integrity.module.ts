@@ -19,7 +19,11 @@ export class IntegrityModule {
       controllers: [IntegrityController],
       providers: [
         { provide: INTEGRITY_SERVICE, useValue: service },
-        { provide: IntegrityMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new IntegrityMetrics(registry) },
+        {
+          provide: IntegrityMetrics,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => new IntegrityMetrics(registry),
+        },
         {
           provide: OrphanAuditor,
           inject: [DataSource, OutboxWriter, IntegrityMetrics],

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  auditChecksOf, IntegrityOrphansDetectedV1, type AuditCheck, type IntegrityService, type OrphanCheckFindingV1,
+  auditChecksOf,
+  IntegrityOrphansDetectedV1,
+  type AuditCheck,
+  type IntegrityService,
+  type OrphanCheckFindingV1,
 } from '@atp/contracts';
 import { inTransaction, runAcrossWorkspaces, runInWorkspace } from '@atp/platform-database';
 import type { OutboxWriter } from '@atp/platform-messaging';
@@ -78,50 +82,84 @@ export class OrphanAuditor {
   }
 
   private async runUnlessBusy(
-    options: { workspaceId?: string; trigger: AuditTrigger; requestedBy?: string | null }, skipWhenBusy: boolean,
+    options: { workspaceId?: string; trigger: AuditTrigger; requestedBy?: string | null },
+    skipWhenBusy: boolean,
   ): Promise<AuditRun | null> {
-    const work = () => inTransaction(this.dataSource, async (manager) => {
-      if (skipWhenBusy) {
-        const [{ locked }] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('atp.integrity-audit')) AS locked`)) as Array<{ locked: boolean }>;
-        if (!locked) return null;
-      }
-      return this.runIn(manager, options);
-    }, 'REPEATABLE READ');
+    const work = () =>
+      inTransaction(
+        this.dataSource,
+        async (manager) => {
+          if (skipWhenBusy) {
+            const [{ locked }] = (await manager.query(
+              `SELECT pg_try_advisory_xact_lock(hashtext('atp.integrity-audit')) AS locked`,
+            )) as Array<{ locked: boolean }>;
+            if (!locked) return null;
+          }
+          return this.runIn(manager, options);
+        },
+        'REPEATABLE READ',
+      );
     const run = await (options.workspaceId
       ? runInWorkspace(options.workspaceId, work)
       : runAcrossWorkspaces(`${this.service} orphan audit`, work));
-    if (run && !options.workspaceId) for (const check of run.checks) this.metrics.orphans.set({ check: check.checkId }, check.count);
+    if (run && !options.workspaceId)
+      for (const check of run.checks) this.metrics.orphans.set({ check: check.checkId }, check.count);
     return run;
   }
 
   /** The last run that covered `workspaceId`, as that workspace sees it (a run over every workspace narrowed to it). */
   async latest(workspaceId: string): Promise<AuditRun | null> {
-    const rows = (await runInWorkspace(workspaceId, () => this.dataSource.query(
-      `SELECT id::text AS id, workspace_id AS "workspaceId", trigger, checked_at AS "checkedAt", details, duration_ms AS "durationMs"
+    const rows = (await runInWorkspace(workspaceId, () =>
+      this.dataSource.query(
+        `SELECT id::text AS id, workspace_id AS "workspaceId", trigger, checked_at AS "checkedAt", details, duration_ms AS "durationMs"
          FROM data_integrity_audit_log
         WHERE service = $1 AND (workspace_id = $2 OR workspace_id IS NULL)
         ORDER BY checked_at DESC, id DESC LIMIT 1`,
-      [this.service, workspaceId],
-    ))) as Array<{ id: string; workspaceId: string | null; trigger: AuditTrigger; checkedAt: Date; details: { checks: CheckResult[]; byWorkspace: ByWorkspace }; durationMs: number }>;
+        [this.service, workspaceId],
+      ),
+    )) as Array<{
+      id: string;
+      workspaceId: string | null;
+      trigger: AuditTrigger;
+      checkedAt: Date;
+      details: { checks: CheckResult[]; byWorkspace: ByWorkspace };
+      durationMs: number;
+    }>;
     if (rows.length === 0) return null;
     const [row] = rows;
     const own = row.details.byWorkspace[workspaceId] ?? {};
-    const checks = row.details.checks.map((c) => ({ ...c, count: own[c.checkId]?.count ?? 0, sampleIds: own[c.checkId]?.sampleIds ?? [] }));
+    const checks = row.details.checks.map((c) => ({
+      ...c,
+      count: own[c.checkId]?.count ?? 0,
+      sampleIds: own[c.checkId]?.sampleIds ?? [],
+    }));
     const totalOrphans = checks.reduce((sum, c) => sum + c.count, 0);
     return {
-      auditId: row.id, service: this.service, workspaceId: row.workspaceId, trigger: row.trigger, checkedAt: row.checkedAt.toISOString(),
-      totalOrphans, healthStatus: totalOrphans === 0 ? HEALTHY : ISSUES_DETECTED,
-      counts: Object.fromEntries(checks.map((c) => [c.checkId, c.count])), checks, durationMs: row.durationMs,
+      auditId: row.id,
+      service: this.service,
+      workspaceId: row.workspaceId,
+      trigger: row.trigger,
+      checkedAt: row.checkedAt.toISOString(),
+      totalOrphans,
+      healthStatus: totalOrphans === 0 ? HEALTHY : ISSUES_DETECTED,
+      counts: Object.fromEntries(checks.map((c) => [c.checkId, c.count])),
+      checks,
+      durationMs: row.durationMs,
     };
   }
 
-  private async runIn(manager: EntityManager, options: { workspaceId?: string; trigger: AuditTrigger; requestedBy?: string | null }) {
+  private async runIn(
+    manager: EntityManager,
+    options: { workspaceId?: string; trigger: AuditTrigger; requestedBy?: string | null },
+  ) {
     const started = Date.now();
     const workspaceId = options.workspaceId ?? null;
     const byWorkspace: ByWorkspace = {};
     const checks: CheckResult[] = [];
     for (const check of this.checks) {
-      const rows = (await manager.query(orphanCountSql(check, await this.rowKey(manager, check.table), SAMPLE_SIZE), [workspaceId])) as CountRow[];
+      const rows = (await manager.query(orphanCountSql(check, await this.rowKey(manager, check.table), SAMPLE_SIZE), [
+        workspaceId,
+      ])) as CountRow[];
       let count = 0;
       const sampleIds: string[] = [];
       for (const row of rows) {
@@ -131,8 +169,15 @@ export class OrphanAuditor {
         (byWorkspace[ws] ??= {})[check.id] = { count: row.count, sampleIds: row.sampleIds };
       }
       checks.push({
-        checkId: check.id, table: check.table, column: check.column, parentTable: check.parent.table, kind: check.kind,
-        severity: check.severity, domainCheck: check.domainCheck ?? null, count, sampleIds,
+        checkId: check.id,
+        table: check.table,
+        column: check.column,
+        parentTable: check.parent.table,
+        kind: check.kind,
+        severity: check.severity,
+        domainCheck: check.domainCheck ?? null,
+        count,
+        sampleIds,
       });
     }
     const counts = Object.fromEntries(checks.map((c) => [c.checkId, c.count]));
@@ -144,13 +189,28 @@ export class OrphanAuditor {
          (service, workspace_id, trigger, requested_by, counts, total_orphans, health_status, details, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id::text AS id, checked_at AS "checkedAt"`,
       [
-        this.service, workspaceId, options.trigger, options.requestedBy ?? null, JSON.stringify(counts), totalOrphans, healthStatus,
-        JSON.stringify({ checks, byWorkspace }), durationMs,
+        this.service,
+        workspaceId,
+        options.trigger,
+        options.requestedBy ?? null,
+        JSON.stringify(counts),
+        totalOrphans,
+        healthStatus,
+        JSON.stringify({ checks, byWorkspace }),
+        durationMs,
       ],
     )) as Array<{ id: string; checkedAt: Date }>;
     const run: AuditRun = {
-      auditId: logged.id, service: this.service, workspaceId, trigger: options.trigger, checkedAt: logged.checkedAt.toISOString(),
-      totalOrphans, healthStatus, counts, checks, durationMs,
+      auditId: logged.id,
+      service: this.service,
+      workspaceId,
+      trigger: options.trigger,
+      checkedAt: logged.checkedAt.toISOString(),
+      totalOrphans,
+      healthStatus,
+      counts,
+      checks,
+      durationMs,
     };
     await this.publishFindings(manager, run, byWorkspace);
     return run;
@@ -162,8 +222,13 @@ export class OrphanAuditor {
       const findings: OrphanCheckFindingV1[] = run.checks
         .filter((c) => found[c.checkId]?.count)
         .map((c) => ({
-          checkId: c.checkId, table: c.table, column: c.column, severity: c.severity, domainCheck: c.domainCheck,
-          count: found[c.checkId].count, sampleIds: found[c.checkId].sampleIds,
+          checkId: c.checkId,
+          table: c.table,
+          column: c.column,
+          severity: c.severity,
+          domainCheck: c.domainCheck,
+          count: found[c.checkId].count,
+          sampleIds: found[c.checkId].sampleIds,
         }));
       if (findings.length === 0) continue;
       const counts = Object.fromEntries(run.checks.map((c) => [c.checkId, found[c.checkId]?.count ?? 0]));
@@ -172,8 +237,12 @@ export class OrphanAuditor {
         workspaceId: ws === 'none' ? null : ws,
         aggregateId: `${this.service}.${ws}`,
         payload: {
-          auditId: run.auditId, service: this.service, checkedAt: run.checkedAt,
-          totalOrphans: findings.reduce((sum, f) => sum + f.count, 0), counts, findings,
+          auditId: run.auditId,
+          service: this.service,
+          checkedAt: run.checkedAt,
+          totalOrphans: findings.reduce((sum, f) => sum + f.count, 0),
+          counts,
+          findings,
         },
         correlationId,
         occurredAt: new Date(run.checkedAt),

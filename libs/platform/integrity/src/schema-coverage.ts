@@ -1,5 +1,10 @@
 import {
-  AUDIT_CHECKS, CROSS_SERVICE_REFERENCES, NON_DOMAIN_TABLES, NON_REFERENCE_COLUMNS, TENANT_CHILD_TABLES, type IntegrityService,
+  AUDIT_CHECKS,
+  CROSS_SERVICE_REFERENCES,
+  NON_DOMAIN_TABLES,
+  NON_REFERENCE_COLUMNS,
+  TENANT_CHILD_TABLES,
+  type IntegrityService,
 } from '@atp/contracts';
 
 /** What the coverage check needs to know of one migrated database. */
@@ -23,7 +28,11 @@ const ID_SHAPED = /(_id|_ids)$|^pinned_/;
  */
 export function registryGaps(service: IntegrityService, schema: SchemaFacts): string[] {
   const gaps: string[] = [];
-  const refIds = new Set(CROSS_SERVICE_REFERENCES.filter((r) => r.holder.service === service).map((r) => `${r.holder.table}.${r.holder.column}`));
+  const refIds = new Set(
+    CROSS_SERVICE_REFERENCES.filter((r) => r.holder.service === service).map(
+      (r) => `${r.holder.table}.${r.holder.column}`,
+    ),
+  );
   const skippedTables = new Set(NON_DOMAIN_TABLES);
   const childTables = new Set(TENANT_CHILD_TABLES[service]);
   for (const qualified of [...schema.columns].sort()) {
@@ -32,21 +41,29 @@ export function registryGaps(service: IntegrityService, schema: SchemaFacts): st
     if (schema.foreignKeyColumns.has(qualified) || refIds.has(qualified)) continue;
     if (NON_REFERENCE_COLUMNS[`${service}:${qualified}`] !== undefined) continue;
     if (column === 'workspace_id' && childTables.has(table)) continue;
-    gaps.push(`${service}:${qualified} looks like a reference but has no registry entry (nor an intra-service foreign key, nor a reason)`);
+    gaps.push(
+      `${service}:${qualified} looks like a reference but has no registry entry (nor an intra-service foreign key, nor a reason)`,
+    );
   }
   for (const r of CROSS_SERVICE_REFERENCES.filter((x) => x.holder.service === service)) {
     const holder = `${r.holder.table}.${r.holder.column}`;
     if (!schema.columns.has(holder)) gaps.push(`${r.id}: no column ${holder} in the ${service} database`);
-    if (schema.foreignKeyColumns.has(holder)) gaps.push(`${r.id}: ${holder} is an intra-service foreign key, not a cross-service reference`);
+    if (schema.foreignKeyColumns.has(holder))
+      gaps.push(`${r.id}: ${holder} is an intra-service foreign key, not a cross-service reference`);
   }
   for (const check of AUDIT_CHECKS.filter((c) => c.service === service)) {
     const { parent } = check;
-    const needed = [`${check.table}.${check.column}`, `${check.table}.workspace_id`, `${parent.table}.${parent.column}`,
-      ...Object.entries(parent.match ?? {}).flatMap(([p, h]) => [`${parent.table}.${p}`, `${check.table}.${h}`])];
+    const needed = [
+      `${check.table}.${check.column}`,
+      `${check.table}.workspace_id`,
+      `${parent.table}.${parent.column}`,
+      ...Object.entries(parent.match ?? {}).flatMap(([p, h]) => [`${parent.table}.${p}`, `${check.table}.${h}`]),
+    ];
     for (const name of needed) if (!schema.columns.has(name)) gaps.push(`audit ${check.id}: no column ${name}`);
     const lookup = new Set([...(parent.jsonArray ? [] : [parent.column]), ...Object.keys(parent.match ?? {})]);
     const served = schema.indexes.some((i) => i.table === parent.table && lookup.has(i.columns[0]));
-    if (!served) gaps.push(`audit ${check.id}: no index of ${parent.table} starts with one of ${[...lookup].join(', ')}`);
+    if (!served)
+      gaps.push(`audit ${check.id}: no index of ${parent.table} starts with one of ${[...lookup].join(', ')}`);
   }
   return gaps;
 }

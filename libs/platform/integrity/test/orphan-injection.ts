@@ -6,7 +6,12 @@ import type { IntegrityService } from '@atp/contracts';
  * workspace no replica knows, with the exact number each check must find. `session_replication_role =
  * replica` lets the superuser write rows the intra-service foreign keys and triggers would refuse.
  */
-export async function injectOrphans(client: Client, service: IntegrityService, ws: string, tag: string): Promise<Record<string, number>> {
+export async function injectOrphans(
+  client: Client,
+  service: IntegrityService,
+  ws: string,
+  tag: string,
+): Promise<Record<string, number>> {
   await client.query(`SET session_replication_role = replica`);
   try {
     return await INJECT[service](client, ws, tag);
@@ -17,7 +22,10 @@ export async function injectOrphans(client: Client, service: IntegrityService, w
 
 const INJECT: Record<IntegrityService, (c: Client, ws: string, tag: string) => Promise<Record<string, number>>> = {
   async workflow(c, ws, t) {
-    for (const [n, vendor] of [[1, `v-${t}`], [2, null]] as const) {
+    for (const [n, vendor] of [
+      [1, `v-${t}`],
+      [2, null],
+    ] as const) {
       await c.query(
         `INSERT INTO workflow_instances (id, workspace_id, submission_id, attempt_number, config_version_id, approval_policy_id, site_id,
            vendor_id, scope_id, atp_category, total_stages, submitted_by, routing_snapshot)
@@ -30,8 +38,17 @@ const INJECT: Record<IntegrityService, (c: Client, ws: string, tag: string) => P
         `INSERT INTO workflow_stages (id, workspace_id, workflow_instance_id, config_version_id, stage_number, stage_name, approval_role_id,
            role_code, sla_hours, approver_user_id, backup_user_id, policy_stage_id)
          VALUES ($1, $2, $3, $4, $5, 'Review', $6, 'ROLE', 24, $7, $8, $9)`,
-        [`st-${t}-${n}`, ws, `wf-${t}-missing`, `cv-${t}`, n, `role-${t}`, n < 3 ? `u-${t}` : null, n === 1 ? `u-b-${t}` : null,
-          n === 1 ? `ps-${t}` : null],
+        [
+          `st-${t}-${n}`,
+          ws,
+          `wf-${t}-missing`,
+          `cv-${t}`,
+          n,
+          `role-${t}`,
+          n < 3 ? `u-${t}` : null,
+          n === 1 ? `u-b-${t}` : null,
+          n === 1 ? `ps-${t}` : null,
+        ],
       );
     }
     await c.query(
@@ -61,7 +78,10 @@ const INJECT: Record<IntegrityService, (c: Client, ws: string, tag: string) => P
   },
 
   async submission(c, ws, t) {
-    for (const [n, vendor, version, workflow] of [[1, `v-${t}`, `cv-${t}`, `wf-${t}`], [2, null, null, null]] as const) {
+    for (const [n, vendor, version, workflow] of [
+      [1, `v-${t}`, `cv-${t}`, `wf-${t}`],
+      [2, null, null, null],
+    ] as const) {
       await c.query(
         `INSERT INTO atp_submissions (id, workspace_id, site_id, site_code, scope_id, scope_code, vendor_id, config_version_id,
            workflow_instance_id, created_by)
@@ -79,7 +99,10 @@ const INJECT: Record<IntegrityService, (c: Client, ws: string, tag: string) => P
       `INSERT INTO atp_punchlist_gates (workflow_instance_id, workflow_stage_id, workspace_id, submission_id) VALUES ($1, $2, $3, $4)`,
       [`wf-gate-${t}`, `st-${t}`, ws, `sub-${t}-1`],
     );
-    await c.query(`INSERT INTO bulk_jobs (workspace_id, kind, status, created_by) VALUES ($1, 'BULK', 'RUNNING', 'u-x')`, [ws]);
+    await c.query(
+      `INSERT INTO bulk_jobs (workspace_id, kind, status, created_by) VALUES ($1, 'BULK', 'RUNNING', 'u-x')`,
+      [ws],
+    );
     return {
       'submission.atp_submissions.workspace_id': 2,
       'submission.atp_submissions.site_id': 2,
@@ -96,8 +119,15 @@ const INJECT: Record<IntegrityService, (c: Client, ws: string, tag: string) => P
   },
 
   async punchlist(c, ws, t) {
-    await c.query(`INSERT INTO workflow_facts (workflow_instance_id, workspace_id, submission_id) VALUES ($1, $2, $3)`, [`wf-${t}`, ws, `sub-${t}`]);
-    for (const [n, workflow, submission] of [[1, `wf-${t}`, `sub-${t}`], [2, `wf-${t}`, `sub-${t}-other`], [3, `wf-${t}-missing`, `sub-${t}`]]) {
+    await c.query(
+      `INSERT INTO workflow_facts (workflow_instance_id, workspace_id, submission_id) VALUES ($1, $2, $3)`,
+      [`wf-${t}`, ws, `sub-${t}`],
+    );
+    for (const [n, workflow, submission] of [
+      [1, `wf-${t}`, `sub-${t}`],
+      [2, `wf-${t}`, `sub-${t}-other`],
+      [3, `wf-${t}-missing`, `sub-${t}`],
+    ]) {
       await c.query(
         `INSERT INTO punchlists (workspace_id, workflow_instance_id, workflow_stage_id, submission_id, origin, issued_by, issued_at,
            source_event_id, last_progress_at)

@@ -25,10 +25,12 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     ...options.security,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
-    logCreator: () => ({ namespace, level, log }) => {
-      const { message, ...extra } = log;
-      options.logger[levelNames[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
-    },
+    logCreator:
+      () =>
+      ({ namespace, level, log }) => {
+        const { message, ...extra } = log;
+        options.logger[levelNames[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+      },
   });
 }
 

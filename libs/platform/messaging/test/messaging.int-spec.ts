@@ -26,7 +26,13 @@ import { DlqHeader } from '../src/dlq/dlq-headers';
 import { silentLogger } from '../src/logger';
 import { MessagingMetrics } from '../src/metrics';
 import type { OutboxRelay } from '../src/outbox/outbox-relay';
-import { openProbeDatabase, probeDefinition, probeRelay, probeValidator, type ProbePayload } from './fixtures/probe-service';
+import {
+  openProbeDatabase,
+  probeDefinition,
+  probeRelay,
+  probeValidator,
+  type ProbePayload,
+} from './fixtures/probe-service';
 
 jest.setTimeout(240_000);
 
@@ -50,7 +56,10 @@ let brokenDependency = true;
 
 async function recordOrder(dataSource: DataSource, orderId: string, seq: number, note = ''): Promise<string> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`INSERT INTO orders (id, seq) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq`, [orderId, seq]);
+    await manager.query(
+      `INSERT INTO orders (id, seq) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq`,
+      [orderId, seq],
+    );
     const event = await writer.append<ProbePayload>(manager, {
       definition,
       workspaceId: null,
@@ -78,7 +87,9 @@ async function applyOrder(event: ConsumedEvent, manager: EntityManager): Promise
   );
 }
 
-async function appliedRows(orderId: string): Promise<Array<{ seq: number; aggregate_version: number; times_applied: number; event_id: string }>> {
+async function appliedRows(
+  orderId: string,
+): Promise<Array<{ seq: number; aggregate_version: number; times_applied: number; event_id: string }>> {
   return consumerSide.query(
     `SELECT seq, aggregate_version, times_applied, event_id FROM applied_orders WHERE order_id = $1 ORDER BY applied_at, aggregate_version`,
     [orderId],
@@ -88,7 +99,10 @@ async function appliedRows(orderId: string): Promise<Array<{ seq: number; aggreg
 beforeAll(async () => {
   kafka = testKafka();
   await createTestTopics(kafka, [topic, dlqTopicOf(topic)]);
-  [producerDb, consumerDb] = await Promise.all([createScratchDatabase('msg_producer'), createScratchDatabase('msg_consumer')]);
+  [producerDb, consumerDb] = await Promise.all([
+    createScratchDatabase('msg_producer'),
+    createScratchDatabase('msg_consumer'),
+  ]);
   producerSide = await openProbeDatabase(producerDb.url, 'producer');
   consumerSide = await openProbeDatabase(consumerDb.url, 'consumer');
   relay = probeRelay({ url: producerDb.url, dataSource: producerSide, brokers: kafkaBrokers });
@@ -128,14 +142,19 @@ it('delivers a committed row and event to another service once, in order per agg
     await recordOrder(producerSide, 'o-round', seq);
     await recordOrder(producerSide, `o-other-${seq % 4}`, seq);
   }
-  const rows = await waitFor(async () => {
-    const applied = await appliedRows('o-round');
-    return applied.length === 40 && applied;
-  }, { what: '40 events of o-round applied' });
+  const rows = await waitFor(
+    async () => {
+      const applied = await appliedRows('o-round');
+      return applied.length === 40 && applied;
+    },
+    { what: '40 events of o-round applied' },
+  );
   expect(rows.map((r) => r.seq)).toEqual([...Array(40).keys()]);
   expect(rows.map((r) => r.aggregate_version)).toEqual([...Array(40).keys()].map((i) => i + 1));
   expect(rows.every((r) => r.times_applied === 1)).toBe(true);
-  const [{ unpublished }] = await producerSide.query(`SELECT count(*)::int AS unpublished FROM outbox WHERE published_at IS NULL`);
+  const [{ unpublished }] = await producerSide.query(
+    `SELECT count(*)::int AS unpublished FROM outbox WHERE published_at IS NULL`,
+  );
   expect(unpublished).toBe(0);
 });
 
@@ -143,7 +162,13 @@ it('publishes nothing for a rolled-back transaction', async () => {
   await expect(
     producerSide.transaction(async (manager) => {
       await manager.query(`INSERT INTO orders (id, seq) VALUES ('o-rolled', 1)`);
-      await writer.append<ProbePayload>(manager, { definition, workspaceId: null, aggregateId: 'o-rolled', payload: { orderId: 'o-rolled', seq: 1, note: '' }, correlationId: 'c' });
+      await writer.append<ProbePayload>(manager, {
+        definition,
+        workspaceId: null,
+        aggregateId: 'o-rolled',
+        payload: { orderId: 'o-rolled', seq: 1, note: '' },
+        correlationId: 'c',
+      });
       throw new Error('business rule failed after the event was written');
     }),
   ).rejects.toThrow('business rule failed');
@@ -153,7 +178,9 @@ it('publishes nothing for a rolled-back transaction', async () => {
   const applied = await appliedRows('o-rolled');
   expect(applied.map((r) => r.seq)).toEqual([2]);
   expect(applied[0].aggregate_version).toBe(1);
-  const outbox = await producerSide.query(`SELECT envelope->'payload'->>'seq' AS seq FROM outbox WHERE aggregate_id = 'o-rolled'`);
+  const outbox = await producerSide.query(
+    `SELECT envelope->'payload'->>'seq' AS seq FROM outbox WHERE aggregate_id = 'o-rolled'`,
+  );
   expect(outbox).toEqual([{ seq: '2' }]);
 });
 
@@ -164,13 +191,26 @@ it('republishes after the relay is killed between publishing and marking, and ap
   let restarted: OutboxRelay | undefined;
   try {
     const eventId = await recordOrder(crashSide, 'o-crash', 7);
-    child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'libs/platform/messaging/test/fixtures/relay-child.ts', crashDb.url, kafkaBrokers.join(',')], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '-r',
+        './scripts/register.cjs',
+        'libs/platform/messaging/test/fixtures/relay-child.ts',
+        crashDb.url,
+        kafkaBrokers.join(','),
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout?.on('data', (chunk) => (output += chunk.toString()));
-    await waitFor(() => output.includes(`PUBLISHED ${eventId}`), { what: 'the child relay to publish', timeoutMs: 60000 });
+    await waitFor(() => output.includes(`PUBLISHED ${eventId}`), {
+      what: 'the child relay to publish',
+      timeoutMs: 60000,
+    });
     child.kill('SIGKILL');
     await waitFor(() => child?.exitCode !== null || child?.signalCode === 'SIGKILL', { what: 'the child to die' });
 
@@ -180,16 +220,21 @@ it('republishes after the relay is killed between publishing and marking, and ap
 
     restarted = probeRelay({ url: crashDb.url, dataSource: crashSide, brokers: kafkaBrokers });
     await restarted.start();
-    await waitFor(async () => {
-      const [marked] = await crashSide.query(`SELECT published_at FROM outbox WHERE event_id = $1`, [eventId]);
-      return marked.published_at !== null;
-    }, { what: 'the restarted relay to mark the event', timeoutMs: 30000 });
+    await waitFor(
+      async () => {
+        const [marked] = await crashSide.query(`SELECT published_at FROM outbox WHERE event_id = $1`, [eventId]);
+        return marked.published_at !== null;
+      },
+      { what: 'the restarted relay to mark the event', timeoutMs: 30000 },
+    );
 
     const copies = (await new DlqTool(kafka).list(topic)).filter((m) => m.eventId === eventId);
     expect(copies).toHaveLength(2);
     // Give the consumer time to see the second copy before checking it was skipped.
     await waitFor(async () => {
-      const [{ count }] = await consumerSide.query(`SELECT count(*)::int AS count FROM inbox WHERE event_id = $1`, [eventId]);
+      const [{ count }] = await consumerSide.query(`SELECT count(*)::int AS count FROM inbox WHERE event_id = $1`, [
+        eventId,
+      ]);
       return count === 1;
     });
     const applied = await appliedRows('o-crash');
@@ -206,12 +251,26 @@ it('republishes after the relay is killed between publishing and marking, and ap
 it('dead-letters a payload that breaks its schema and keeps consuming the partition', async () => {
   const raw = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await raw.connect();
-  await raw.send({ topic, messages: [{ key: 'o-poison', value: JSON.stringify({ ...definition.fixture, eventId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', payload: { orderId: 'o-poison', seq: 'not a number' } }) }] });
+  await raw.send({
+    topic,
+    messages: [
+      {
+        key: 'o-poison',
+        value: JSON.stringify({
+          ...definition.fixture,
+          eventId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+          payload: { orderId: 'o-poison', seq: 'not a number' },
+        }),
+      },
+    ],
+  });
   await raw.send({ topic, messages: [{ key: 'o-poison', value: 'garbage that is not JSON' }] });
   await raw.disconnect();
   await recordOrder(producerSide, 'o-poison', 3);
 
-  await waitFor(async () => (await appliedRows('o-poison')).length === 1, { what: 'the valid event after the poison ones' });
+  await waitFor(async () => (await appliedRows('o-poison')).length === 1, {
+    what: 'the valid event after the poison ones',
+  });
   const dead = (await new DlqTool(kafka).list(dlqTopicOf(topic))).filter((entry) => entry.key === 'o-poison');
   expect(dead).toHaveLength(2);
   expect(dead.map((d) => d.errorClass)).toEqual(['schema-violation', 'schema-violation']);
@@ -223,10 +282,13 @@ it('dead-letters a payload that breaks its schema and keeps consuming the partit
 it('dead-letters after bounded retries and applies the message once when replayed', async () => {
   const eventId = await recordOrder(producerSide, 'o-replay', 1, 'fails-until-fixed');
   const tool = new DlqTool(kafka);
-  const [entry] = await waitFor(async () => {
-    const found = (await tool.list(dlqTopicOf(topic))).filter((e) => e.eventId === eventId);
-    return found.length === 1 && found;
-  }, { what: 'the exhausted message in the DLQ', timeoutMs: 30000 });
+  const [entry] = await waitFor(
+    async () => {
+      const found = (await tool.list(dlqTopicOf(topic))).filter((e) => e.eventId === eventId);
+      return found.length === 1 && found;
+    },
+    { what: 'the exhausted message in the DLQ', timeoutMs: 30000 },
+  );
   expect(entry.errorClass).toBe('retries-exhausted');
   expect(entry.headers[DlqHeader.attempts]).toBe('3');
   expect(entry.reason).toBe('downstream dependency unavailable');
@@ -246,7 +308,9 @@ it('dead-letters after bounded retries and applies the message once when replaye
 });
 
 it('retries lock conflicts without using the retry budget, and counts the rolled-back chunk with its cause', async () => {
-  await consumerSide.query(`CREATE TABLE IF NOT EXISTS contention (id int PRIMARY KEY); INSERT INTO contention VALUES (1) ON CONFLICT DO NOTHING`);
+  await consumerSide.query(
+    `CREATE TABLE IF NOT EXISTS contention (id int PRIMARY KEY); INSERT INTO contention VALUES (1) ON CONFLICT DO NOTHING`,
+  );
   const holder = new Client({ connectionString: consumerDb.url });
   await holder.connect();
   try {
@@ -255,11 +319,15 @@ it('retries lock conflicts without using the retry budget, and counts the rolled
     const eventId = await recordOrder(producerSide, 'o-contended', 1, 'contended');
     await recordOrder(producerSide, 'o-contended', 2);
     // Far more lock timeouts than the 3 attempts of the budget before the lock is released.
-    const conflicts = async () => (await metrics.conflictRetries.get()).values.find((v) => v.labels.cause === '55P03')?.value ?? 0;
+    const conflicts = async () =>
+      (await metrics.conflictRetries.get()).values.find((v) => v.labels.cause === '55P03')?.value ?? 0;
     await waitFor(async () => (await conflicts()) >= 6, { what: 'six lock conflicts retried', timeoutMs: 30000 });
     await holder.query(`COMMIT`);
     await waitFor(async () => (await appliedRows('o-contended')).length === 2, { what: 'both events applied' });
-    expect((await appliedRows('o-contended')).map((r) => [r.seq, r.times_applied])).toEqual([[1, 1], [2, 1]]);
+    expect((await appliedRows('o-contended')).map((r) => [r.seq, r.times_applied])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
     expect((await new DlqTool(kafka).list(dlqTopicOf(topic))).filter((e) => e.eventId === eventId)).toEqual([]);
     const chunkFailures = (await metrics.chunkFailures.get()).values.filter((v) => v.labels.cause === '55P03');
     expect(chunkFailures.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThanOrEqual(1);
@@ -273,11 +341,14 @@ it('a relay whose lock was freed behind its back steps down before its next batc
   const side = await openProbeDatabase(leaderDb.url, 'producer');
   const first = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
   const second = probeRelay({ url: leaderDb.url, dataSource: side, brokers: kafkaBrokers });
-  const unpublished = async () => (await side.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n as number;
+  const unpublished = async () =>
+    (await side.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n as number;
   try {
     await first.start();
     await recordOrder(side, 'o-leader', 0);
-    await waitFor(async () => first.isLeader && (await unpublished()) === 0, { what: 'the first relay to lead and publish' });
+    await waitFor(async () => first.isLeader && (await unpublished()) === 0, {
+      what: 'the first relay to lead and publish',
+    });
     // What PostgreSQL does when it notices a half-open connection: the lock is gone, the client saw no error.
     await (first as unknown as { client: Client }).client.query(`SELECT pg_advisory_unlock_all()`);
     await second.start();
@@ -286,7 +357,9 @@ it('a relay whose lock was freed behind its back steps down before its next batc
     for (let seq = 1; seq <= 30; seq++) eventIds.push(await recordOrder(side, 'o-leader', seq));
     await waitFor(async () => (await unpublished()) === 0, { what: 'every event published' });
     await waitFor(async () => (await appliedRows('o-leader')).length === 31, { what: 'every event applied' });
-    const copies = (await new DlqTool(kafka).list(topic)).filter((m) => m.eventId !== null && eventIds.includes(m.eventId));
+    const copies = (await new DlqTool(kafka).list(topic)).filter(
+      (m) => m.eventId !== null && eventIds.includes(m.eventId),
+    );
     expect(copies).toHaveLength(eventIds.length);
     expect(first.isLeader).toBe(false);
   } finally {
@@ -307,7 +380,13 @@ it('loses and duplicates nothing when the broker restarts in the middle of 1,000
       await producerSide.transaction(async (manager) => {
         for (let i = 0; i < 10; i++) {
           const seq = batch * 10 + i;
-          await writer.append<ProbePayload>(manager, { definition, workspaceId: null, aggregateId: `o-stream-${seq % aggregates}`, payload: { orderId: `o-stream-${seq % aggregates}`, seq, note: '' }, correlationId: 'stream' });
+          await writer.append<ProbePayload>(manager, {
+            definition,
+            workspaceId: null,
+            aggregateId: `o-stream-${seq % aggregates}`,
+            payload: { orderId: `o-stream-${seq % aggregates}`, seq, note: '' },
+            correlationId: 'stream',
+          });
         }
       });
       written += 10;
@@ -318,33 +397,49 @@ it('loses and duplicates nothing when the broker restarts in the middle of 1,000
   await restartKafkaBroker();
   await writing;
 
-  await waitFor(async () => {
-    const [{ count }] = await consumerSide.query(`SELECT count(*)::int AS count FROM applied_orders WHERE order_id LIKE 'o-stream-%'`);
-    return count === total;
-  }, { what: `${total} stream events applied`, timeoutMs: 180000, intervalMs: 500 });
+  await waitFor(
+    async () => {
+      const [{ count }] = await consumerSide.query(
+        `SELECT count(*)::int AS count FROM applied_orders WHERE order_id LIKE 'o-stream-%'`,
+      );
+      return count === total;
+    },
+    { what: `${total} stream events applied`, timeoutMs: 180000, intervalMs: 500 },
+  );
 
-  const [{ duplicates }] = await consumerSide.query(`SELECT count(*)::int AS duplicates FROM applied_orders WHERE order_id LIKE 'o-stream-%' AND times_applied <> 1`);
+  const [{ duplicates }] = await consumerSide.query(
+    `SELECT count(*)::int AS duplicates FROM applied_orders WHERE order_id LIKE 'o-stream-%' AND times_applied <> 1`,
+  );
   expect(duplicates).toBe(0);
   for (let a = 0; a < aggregates; a++) {
     const versions = (await appliedRows(`o-stream-${a}`)).map((r) => r.aggregate_version);
     expect(versions).toEqual([...Array(total / aggregates).keys()].map((i) => i + 1));
   }
-  const [{ unpublished }] = await producerSide.query(`SELECT count(*)::int AS unpublished FROM outbox WHERE published_at IS NULL`);
+  const [{ unpublished }] = await producerSide.query(
+    `SELECT count(*)::int AS unpublished FROM outbox WHERE published_at IS NULL`,
+  );
   expect(unpublished).toBe(0);
   expect(await countMessages(kafka, topic)).toBeGreaterThanOrEqual(before + total);
 });
 
 it('lists dead-lettered messages with the operator command and refuses a malformed call', () => {
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['-r', './scripts/register.cjs', 'libs/platform/messaging/src/cli/dlq-cli.ts', ...args], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers.join(',') },
-      timeout: 60000,
-    });
+    spawnSync(
+      process.execPath,
+      ['-r', './scripts/register.cjs', 'libs/platform/messaging/src/cli/dlq-cli.ts', ...args],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, KAFKA_BROKERS: kafkaBrokers.join(',') },
+        timeout: 60000,
+      },
+    );
   const listed = cli(['list', dlqTopicOf(topic)]);
   expect(listed.status).toBe(0);
-  const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { errorClass: string; reason: string });
+  const lines = listed.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { errorClass: string; reason: string });
   expect(lines.length).toBeGreaterThanOrEqual(3);
   expect(lines.map((l) => l.errorClass)).toEqual(expect.arrayContaining(['schema-violation', 'retries-exhausted']));
   expect(listed.stderr).toContain(`message(s) in ${dlqTopicOf(topic)}`);
@@ -358,15 +453,29 @@ it('parks an event Kafka refuses for good, holds back its key, and resumes in or
   const admin = kafka.admin();
   await admin.connect();
   const setLimit = (bytes: number) =>
-    admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] }] });
+    admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+        },
+      ],
+    });
   try {
     await setLimit(2000);
     const huge = await recordOrder(producerSide, 'o-huge', 1, 'x'.repeat(5000));
     const behind = await recordOrder(producerSide, 'o-huge', 2);
     await recordOrder(producerSide, 'o-unrelated', 1);
 
-    await waitFor(async () => (await appliedRows('o-unrelated')).length === 1, { what: 'an unrelated event to pass the parked one' });
-    const [parked] = await producerSide.query(`SELECT failed_at, last_error, published_at FROM outbox WHERE event_id = $1`, [huge]);
+    await waitFor(async () => (await appliedRows('o-unrelated')).length === 1, {
+      what: 'an unrelated event to pass the parked one',
+    });
+    const [parked] = await producerSide.query(
+      `SELECT failed_at, last_error, published_at FROM outbox WHERE event_id = $1`,
+      [huge],
+    );
     expect(parked.failed_at).not.toBeNull();
     expect(parked.published_at).toBeNull();
     expect(parked.last_error).toContain('MESSAGE_TOO_LARGE');
@@ -378,10 +487,13 @@ it('parks an event Kafka refuses for good, holds back its key, and resumes in or
     // The operator raises the limit and releases the parked row: both go out, in order.
     await setLimit(1048588);
     await producerSide.query(`UPDATE outbox SET failed_at = NULL WHERE event_id = $1`, [huge]);
-    const applied = await waitFor(async () => {
-      const rows = await appliedRows('o-huge');
-      return rows.length === 2 && rows;
-    }, { what: 'the released events applied' });
+    const applied = await waitFor(
+      async () => {
+        const rows = await appliedRows('o-huge');
+        return rows.length === 2 && rows;
+      },
+      { what: 'the released events applied' },
+    );
     expect(applied.map((r) => r.seq)).toEqual([1, 2]);
   } finally {
     await admin.disconnect();
@@ -393,10 +505,16 @@ it('purges inbox rows older than the retention and keeps the recent ones', async
     `INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, processed_at)
      SELECT 'retention-probe', gen_random_uuid(), 'probe.order-recorded', 't', 0, g, now() - interval '40 days' FROM generate_series(1, 7) g`,
   );
-  const [{ recent }] = await consumerSide.query(`SELECT count(*)::int AS recent FROM inbox WHERE processed_at > now() - interval '1 day'`);
+  const [{ recent }] = await consumerSide.query(
+    `SELECT count(*)::int AS recent FROM inbox WHERE processed_at > now() - interval '1 day'`,
+  );
   expect(await purgeInbox(consumerSide)).toBe(7);
-  const [{ old }] = await consumerSide.query(`SELECT count(*)::int AS old FROM inbox WHERE consumer = 'retention-probe'`);
+  const [{ old }] = await consumerSide.query(
+    `SELECT count(*)::int AS old FROM inbox WHERE consumer = 'retention-probe'`,
+  );
   expect(old).toBe(0);
-  const [{ after }] = await consumerSide.query(`SELECT count(*)::int AS after FROM inbox WHERE processed_at > now() - interval '1 day'`);
+  const [{ after }] = await consumerSide.query(
+    `SELECT count(*)::int AS after FROM inbox WHERE processed_at > now() - interval '1 day'`,
+  );
   expect(after).toBe(recent);
 });

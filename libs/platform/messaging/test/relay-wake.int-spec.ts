@@ -1,10 +1,25 @@
 import { Client, type Notification } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createScratchDatabase, createTestTopics, deleteTestTopics, testKafka, testStack, uniqueSuffix, waitFor, type ScratchDatabase } from '@atp/testing';
+import {
+  createScratchDatabase,
+  createTestTopics,
+  deleteTestTopics,
+  testKafka,
+  testStack,
+  uniqueSuffix,
+  waitFor,
+  type ScratchDatabase,
+} from '@atp/testing';
 import { dlqTopicOf } from '@atp/contracts';
 import { OutboxWriter } from '../src/outbox/outbox-writer';
 import type { OutboxRelay } from '../src/outbox/outbox-relay';
-import { openProbeDatabase, probeDefinition, probeRelay, probeValidator, type ProbePayload } from './fixtures/probe-service';
+import {
+  openProbeDatabase,
+  probeDefinition,
+  probeRelay,
+  probeValidator,
+  type ProbePayload,
+} from './fixtures/probe-service';
 
 /**
  * The outbox trigger notifies only while the wake flag is armed (issue 14 item 3), and the adaptive relay
@@ -21,9 +36,15 @@ let listener: Client;
 const heard: string[] = [];
 
 async function writeEvent(seq: number): Promise<void> {
-  await dataSource.transaction((manager) => writer.append<ProbePayload>(manager, {
-    definition, workspaceId: null, aggregateId: `wake-${seq}`, payload: { orderId: `wake-${seq}`, seq, note: '' }, correlationId: 'wake',
-  }));
+  await dataSource.transaction((manager) =>
+    writer.append<ProbePayload>(manager, {
+      definition,
+      workspaceId: null,
+      aggregateId: `wake-${seq}`,
+      payload: { orderId: `wake-${seq}`, seq, note: '' },
+      correlationId: 'wake',
+    }),
+  );
 }
 
 /** Notifications arrive in commit order: everything heard before this marker was sent by earlier commits. */
@@ -67,15 +88,27 @@ it('notifies on commit while armed and stays silent while disarmed', async () =>
 it('publishes while it polls, arms the notification once idle, and is woken by it', async () => {
   await dataSource.query(`UPDATE outbox_relay_wake SET armed = false`);
   const relay: OutboxRelay = probeRelay({ url: db.url, dataSource, brokers: testStack().kafkaBrokers });
-  const unpublished = async () => ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)) as Array<{ n: number }>)[0].n;
-  const armed = async () => ((await dataSource.query(`SELECT armed FROM outbox_relay_wake`)) as Array<{ armed: boolean }>)[0].armed;
+  const unpublished = async () =>
+    (
+      (await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)) as Array<{
+        n: number;
+      }>
+    )[0].n;
+  const armed = async () =>
+    ((await dataSource.query(`SELECT armed FROM outbox_relay_wake`)) as Array<{ armed: boolean }>)[0].armed;
   try {
     await relay.start();
-    await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 30_000, what: 'the earlier events to be published' });
+    await waitFor(async () => (await unpublished()) === 0, {
+      timeoutMs: 30_000,
+      what: 'the earlier events to be published',
+    });
     await waitFor(armed, { timeoutMs: 30_000, what: 'the idle relay to arm the notification' });
     heard.length = 0;
     await writeEvent(4); // armed: this commit notifies and wakes the relay
-    await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 30_000, what: 'the event written while armed to be published' });
+    await waitFor(async () => (await unpublished()) === 0, {
+      timeoutMs: 30_000,
+      what: 'the event written while armed to be published',
+    });
     expect(heard).toContain('');
   } finally {
     await relay.stop();
@@ -90,7 +123,11 @@ it('deletes published rows past retention in bounded batches and keeps the rest'
     [topic],
   );
   await writeEvent(5); // recent, unpublished: stays
-  const before = ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL OR published_at > now() - interval '72 hours'`)) as Array<{ n: number }>)[0].n;
+  const before = (
+    (await dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL OR published_at > now() - interval '72 hours'`,
+    )) as Array<{ n: number }>
+  )[0].n;
   const relay: OutboxRelay = probeRelay({ url: db.url, dataSource, brokers: testStack().kafkaBrokers });
   expect(await relay.cleanup()).toBe(12000); // three statements of at most 5,000 rows
   const left = ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as Array<{ n: number }>)[0].n;

@@ -5,7 +5,13 @@ import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { EnvValidationError } from '@atp/platform-config';
 import {
-  correlationMiddleware, declaredBodyLimits, jsonBodyParser, nulCharacterMiddleware, ProblemDetailsFilter, StoredResponseInterceptor, strictValidationPipe,
+  correlationMiddleware,
+  declaredBodyLimits,
+  jsonBodyParser,
+  nulCharacterMiddleware,
+  ProblemDetailsFilter,
+  StoredResponseInterceptor,
+  strictValidationPipe,
 } from '@atp/platform-http';
 import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
@@ -29,7 +35,10 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   assertEveryRouteDeclaresAccess(app);
   // No weak ETag over every JSON answer (a hash of each body, for conditional GETs no client of this API
   // makes; downloads set their own strong ETag) and no x-powered-by header.
-  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
+  const express = app.getHttpAdapter().getInstance() as {
+    set(name: string, value: unknown): void;
+    disable(name: string): void;
+  };
   express.set('etag', false);
   express.disable('x-powered-by');
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
@@ -71,7 +80,11 @@ export async function connectInboxConsumers(app: INestApplication): Promise<void
  * Starts a service. A failure during start-up is written straight to stderr before exiting:
  * buffered logs would otherwise hide the reason.
  */
-export async function bootstrapService(module: DynamicModule, env: ServiceEnv, options: BootstrapOptions = {}): Promise<INestApplication> {
+export async function bootstrapService(
+  module: DynamicModule,
+  env: ServiceEnv,
+  options: BootstrapOptions = {},
+): Promise<INestApplication> {
   try {
     // Nest's own parsers stay off: `configureHttp` installs the one parser with the platform's limits.
     const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });

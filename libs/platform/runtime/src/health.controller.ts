@@ -10,7 +10,10 @@ export type HealthCheck = { name: string; check: () => Promise<void> };
 const CHECK_TIMEOUT_MS = 2000;
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return Promise.race([promise, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 type Schema = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
@@ -60,6 +63,8 @@ export class HealthController {
       }),
     );
     const ok = results.every(([, result]) => result.status === 'up');
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    response
+      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .json({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
   }
 }

@@ -21,19 +21,29 @@ const UNMEASURED = /^\/(health|metrics)(\/|$|\?)/;
 export function httpMetricsMiddleware(
   registry: Registry,
 ): (request: Request, response: Response, next: NextFunction) => void {
-  const requests = getOrCreate(registry, HTTP_REQUESTS_TOTAL, () => new Counter<Labels>({
-    name: HTTP_REQUESTS_TOTAL,
-    help: 'HTTP requests answered, by method, route pattern and status code',
-    labelNames: ['method', 'route', 'status'],
-    registers: [registry],
-  }));
-  const seconds = getOrCreate(registry, HTTP_REQUEST_SECONDS, () => new Histogram<Labels>({
-    name: HTTP_REQUEST_SECONDS,
-    help: 'Time from receiving a request to finishing its response',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  }));
+  const requests = getOrCreate(
+    registry,
+    HTTP_REQUESTS_TOTAL,
+    () =>
+      new Counter<Labels>({
+        name: HTTP_REQUESTS_TOTAL,
+        help: 'HTTP requests answered, by method, route pattern and status code',
+        labelNames: ['method', 'route', 'status'],
+        registers: [registry],
+      }),
+  );
+  const seconds = getOrCreate(
+    registry,
+    HTTP_REQUEST_SECONDS,
+    () =>
+      new Histogram<Labels>({
+        name: HTTP_REQUEST_SECONDS,
+        help: 'Time from receiving a request to finishing its response',
+        labelNames: ['method', 'route', 'status'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [registry],
+      }),
+  );
   return (request, response, next) => {
     if (UNMEASURED.test(request.originalUrl)) return next();
     const stop = seconds.startTimer();

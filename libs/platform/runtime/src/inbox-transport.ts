@@ -5,7 +5,12 @@ import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ContractValidator } from '@atp/contracts';
 import {
-  InboxConsumer, type ConsumedEvent, type ConsumerStatus, type EventHandler, type MessagingLogger, type MessagingMetrics,
+  InboxConsumer,
+  type ConsumedEvent,
+  type ConsumerStatus,
+  type EventHandler,
+  type MessagingLogger,
+  type MessagingMetrics,
 } from '@atp/platform-messaging';
 
 /**
@@ -114,7 +119,9 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
   checkReady(): void {
     const waiting = this.statuses().filter((status) => !status.ready);
     if (waiting.length === 0) return;
-    throw new Error(waiting.map((s) => `${s.consumer} ${s.state} since ${s.since}${s.detail ? ` (${s.detail})` : ''}`).join('; '));
+    throw new Error(
+      waiting.map((s) => `${s.consumer} ${s.state} since ${s.since}${s.detail ? ` (${s.detail})` : ''}`).join('; '),
+    );
   }
 
   on(): void {
@@ -133,7 +140,10 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
         return;
       } catch (error) {
         const delay = Math.min(START_BACKOFF_MAX_MS, 1000 * attempt);
-        this.options.logger.error({ err: error, consumer: consumer.name, attempt, retryInMs: delay }, 'consumer failed to start; retrying');
+        this.options.logger.error(
+          { err: error, consumer: consumer.name, attempt, retryInMs: delay },
+          'consumer failed to start; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -146,27 +156,33 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
       for (const nestHandler of detachChain(head)) {
         const spec = (nestHandler.extras as Partial<InboxPatternExtras> | undefined)?.consumer;
         if (!nestHandler.isEventHandler || !spec) {
-          throw new Error(`handler of ${pattern} must be @EventPattern(eventType, { consumer }) with an InboxConsumerSpec`);
+          throw new Error(
+            `handler of ${pattern} must be @EventPattern(eventType, { consumer }) with an InboxConsumerSpec`,
+          );
         }
         const group = groups.get(spec.name) ?? { spec, handlers: {} };
-        if (group.spec !== spec) throw new Error(`consumer ${spec.name} is declared by two different specs: share one constant`);
+        if (group.spec !== spec)
+          throw new Error(`consumer ${spec.name} is declared by two different specs: share one constant`);
         if (group.handlers[pattern]) throw new Error(`consumer ${spec.name} has two handlers of ${pattern}`);
         group.handlers[pattern] = this.adapt(nestHandler);
         groups.set(spec.name, group);
       }
     }
-    return [...groups.values()].map(({ spec, handlers }) => new InboxConsumer({
-      consumerName: spec.name,
-      topics: [...spec.topics],
-      fromBeginning: spec.fromBeginning,
-      handlers,
-      kafka: this.options.kafka,
-      dataSource: this.options.dataSource,
-      validator: this.options.validator,
-      dlqProducer: this.options.dlqProducer,
-      logger: this.options.logger,
-      metrics: this.options.metrics,
-    }));
+    return [...groups.values()].map(
+      ({ spec, handlers }) =>
+        new InboxConsumer({
+          consumerName: spec.name,
+          topics: [...spec.topics],
+          fromBeginning: spec.fromBeginning,
+          handlers,
+          kafka: this.options.kafka,
+          dataSource: this.options.dataSource,
+          validator: this.options.validator,
+          dlqProducer: this.options.dlqProducer,
+          logger: this.options.logger,
+          metrics: this.options.metrics,
+        }),
+    );
   }
 
   /** The Nest handler (pipes, filters, interceptors applied) as an inbox EventHandler; its errors propagate. */

@@ -9,10 +9,14 @@ describe('PeriodicTask', () => {
   it('skips ticks while a run is in progress and stop() waits for that run', async () => {
     let release: () => void = () => undefined;
     const runs: number[] = [];
-    const task = new PeriodicTask('sweep', () => {
-      runs.push(Date.now());
-      return new Promise<void>((resolve) => (release = resolve));
-    }, logger);
+    const task = new PeriodicTask(
+      'sweep',
+      () => {
+        runs.push(Date.now());
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      logger,
+    );
     task.start(100);
     jest.advanceTimersByTime(350); // three ticks, one run still going
     expect(runs).toHaveLength(1);
@@ -34,7 +38,10 @@ describe('PeriodicTask', () => {
     await Promise.resolve();
     await Promise.resolve();
     await Promise.resolve();
-    expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), 'audit failed; the next tick retries');
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.any(Error) }),
+      'audit failed; the next tick retries',
+    );
     jest.advanceTimersByTime(100);
     expect(run).toHaveBeenCalledTimes(2);
     await task.stop();
@@ -50,10 +57,15 @@ describe('PeriodicTask', () => {
   it('with a pace, schedules each run when the previous one ends, after the delay the pace gives', async () => {
     const runs: number[] = [];
     let release: () => void = () => undefined;
-    const task = new PeriodicTask('audit', () => {
-      runs.push(Date.now());
-      return new Promise<void>((resolve) => (release = resolve));
-    }, logger, (interval, last) => Math.max(0, interval - 2 * last));
+    const task = new PeriodicTask(
+      'audit',
+      () => {
+        runs.push(Date.now());
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      logger,
+      (interval, last) => Math.max(0, interval - 2 * last),
+    );
     const start = Date.now();
     task.start(1000);
     jest.advanceTimersByTime(1000); // first run after the interval
@@ -71,4 +83,3 @@ describe('PeriodicTask', () => {
     expect(runs).toHaveLength(2);
   });
 });
-

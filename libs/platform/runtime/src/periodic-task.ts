@@ -58,7 +58,9 @@ export class PeriodicTask {
     this.timer = setTimeout(() => {
       const startedAt = Date.now();
       this.tick();
-      void this.running?.finally(() => this.scheduleAfter(intervalMs, (this.pace as PaceOf)(intervalMs, Date.now() - startedAt)));
+      void this.running?.finally(() =>
+        this.scheduleAfter(intervalMs, (this.pace as PaceOf)(intervalMs, Date.now() - startedAt)),
+      );
     }, delayMs);
     this.timer.unref();
   }

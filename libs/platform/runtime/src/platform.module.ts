@@ -6,8 +6,21 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
-import { createServiceDataSource, installTenantScope, onCrossWorkspaceScope, type EntityClass, type MigrationClass } from '@atp/platform-database';
-import { createIdempotentProducer, createKafka, kafkaSecurity, MessagingMetrics, OutboxRelay, OutboxWriter } from '@atp/platform-messaging';
+import {
+  createServiceDataSource,
+  installTenantScope,
+  onCrossWorkspaceScope,
+  type EntityClass,
+  type MigrationClass,
+} from '@atp/platform-database';
+import {
+  createIdempotentProducer,
+  createKafka,
+  kafkaSecurity,
+  MessagingMetrics,
+  OutboxRelay,
+  OutboxWriter,
+} from '@atp/platform-messaging';
 import { HealthController, type HealthCheck } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createRootLogger } from './logger';
@@ -24,7 +37,6 @@ export interface ServiceRuntimeOptions {
   entities?: EntityClass[];
   migrations: MigrationClass[];
 }
-
 
 /**
  * The runtime every service shares: JSON logging with correlation ids, the service's DataSource,
@@ -48,26 +60,44 @@ export class PlatformModule {
           return registry;
         },
       },
-      { provide: MessagingMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new MessagingMetrics(registry) },
+      {
+        provide: MessagingMetrics,
+        inject: [METRICS_REGISTRY],
+        useFactory: (registry: Registry) => new MessagingMetrics(registry),
+      },
       {
         provide: DataSourceToken,
         useFactory: async () => {
           // Every connection carries the tenant scope of the code that takes it (row-level security backstop).
-          onCrossWorkspaceScope((reason) => rootLogger.warn({ reason }, 'entering a cross-workspace scope (row-level security bypassed)'));
-          return installTenantScope(createServiceDataSource({
-            url: env.DATABASE_URL,
-            applicationName: env.SERVICE_NAME,
-            entities: options.entities,
-            migrations: options.migrations,
-            poolSize: env.DATABASE_POOL_SIZE,
-          })).initialize();
+          onCrossWorkspaceScope((reason) =>
+            rootLogger.warn({ reason }, 'entering a cross-workspace scope (row-level security bypassed)'),
+          );
+          return installTenantScope(
+            createServiceDataSource({
+              url: env.DATABASE_URL,
+              applicationName: env.SERVICE_NAME,
+              entities: options.entities,
+              migrations: options.migrations,
+              poolSize: env.DATABASE_POOL_SIZE,
+            }),
+          ).initialize();
         },
       },
       { provide: ContractValidator, useFactory: () => new ContractValidator(eventCatalog) },
-      { provide: OutboxWriter, inject: [ContractValidator], useFactory: (validator: ContractValidator) => new OutboxWriter(validator) },
+      {
+        provide: OutboxWriter,
+        inject: [ContractValidator],
+        useFactory: (validator: ContractValidator) => new OutboxWriter(validator),
+      },
       {
         provide: KAFKA,
-        useFactory: () => createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`, logger: rootLogger, security: kafkaSecurity(env) }),
+        useFactory: () =>
+          createKafka({
+            brokers: env.KAFKA_BROKERS,
+            clientId: `${env.KAFKA_CLIENT_ID}-${env.SERVICE_NAME}`,
+            logger: rootLogger,
+            security: kafkaSecurity(env),
+          }),
       },
       { provide: SHARED_PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => createIdempotentProducer(kafka) },
       {
@@ -91,8 +121,21 @@ export class PlatformModule {
       {
         provide: InboxTransport,
         inject: [KAFKA, DataSourceToken, ContractValidator, SHARED_PRODUCER, MessagingMetrics],
-        useFactory: (kafka: Kafka, dataSource: DataSource, validator: ContractValidator, producer: Producer, metrics: MessagingMetrics) =>
-          new InboxTransport({ kafka, dataSource, validator, dlqProducer: producer, logger: rootLogger.child({ component: 'inbox' }), metrics }),
+        useFactory: (
+          kafka: Kafka,
+          dataSource: DataSource,
+          validator: ContractValidator,
+          producer: Producer,
+          metrics: MessagingMetrics,
+        ) =>
+          new InboxTransport({
+            kafka,
+            dataSource,
+            validator,
+            dlqProducer: producer,
+            logger: rootLogger.child({ component: 'inbox' }),
+            metrics,
+          }),
       },
       {
         provide: HEALTH_CHECKS,
@@ -100,7 +143,8 @@ export class PlatformModule {
         useFactory: (dataSource: DataSource, kafkaProbe: KafkaReadinessProbe, inbox: InboxTransport): HealthCheck[] => [
           { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
           { name: 'kafka', check: () => kafkaProbe.check() },
-          // Every consumer joined its group and is consuming: not while it starts, rebalances, restarts or waits for the database.
+          // Every consumer joined its group and is consuming: not while it starts, rebalances, restarts or waits for
+          // the database.
           { name: 'consumers', check: async () => inbox.checkReady() },
         ],
       },
@@ -119,7 +163,11 @@ export class PlatformModule {
             // The access line names the request, not its headers: serializing and redacting every header of
             // every request (twice per call through the gateway) cost more than the line is worth.
             serializers: {
-              req: (request: { id?: unknown; method?: string; url?: string }) => ({ id: request.id, method: request.method, url: request.url }),
+              req: (request: { id?: unknown; method?: string; url?: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+              }),
               res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
             },
           },
@@ -128,10 +176,18 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers,
       exports: [
-        SERVICE_ENV, ROOT_LOGGER, METRICS_REGISTRY, MessagingMetrics, DataSourceToken, ContractValidator, OutboxWriter, KAFKA, SHARED_PRODUCER, OutboxRelay,
+        SERVICE_ENV,
+        ROOT_LOGGER,
+        METRICS_REGISTRY,
+        MessagingMetrics,
+        DataSourceToken,
+        ContractValidator,
+        OutboxWriter,
+        KAFKA,
+        SHARED_PRODUCER,
+        OutboxRelay,
         InboxTransport,
       ],
     };
   }
 }
-

@@ -58,9 +58,9 @@ function blobStoreEnv(bucket: string): Record<string, string> {
 const blobStoreSecretEnv = (app: string) =>
   APP_ENV[app]?.BLOB_STORE === 's3'
     ? ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].map((name) => ({
-      name,
-      valueFrom: { secretKeyRef: { name: 'atp-blob-store', key: name, optional: true } },
-    }))
+        name,
+        valueFrom: { secretKeyRef: { name: 'atp-blob-store', key: name, optional: true } },
+      }))
     : [];
 
 export const componentOf = (app: string) => (app === 'gateway' ? 'gateway' : 'service');
@@ -75,7 +75,9 @@ export function appEnvFile(spec: AppSpec): string {
     KAFKA_SASL_USERNAME: kafkaUserName(spec.app),
     ...APP_ENV[spec.app],
   };
-  return Object.entries(values).map(([name, value]) => `${name}=${value}\n`).join('');
+  return Object.entries(values)
+    .map(([name, value]) => `${name}=${value}\n`)
+    .join('');
 }
 
 const podSecurityContext = {
@@ -153,30 +155,34 @@ export function deployment(spec: AppSpec): Manifest {
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
           securityContext: podSecurityContext,
-          topologySpreadConstraints: [{
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: selectorOf(spec.app) },
-          }],
-          containers: [{
-            name: 'app',
-            image: 'atp-platform',
-            ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
-            envFrom: envFrom(spec),
-            env: [
-              ...databaseEnv(spec),
-              secretEnv('KAFKA_SASL_PASSWORD', kafkaUserName(spec.app), 'password'),
-              ...blobStoreSecretEnv(spec.app),
-            ],
-            startupProbe: probe('/health/live', 2, 60),
-            livenessProbe: probe('/health/live', 10, 3),
-            readinessProbe: probe('/health/ready', 5, 3),
-            lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
-            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-            securityContext: containerSecurityContext,
-            volumeMounts,
-          }],
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selectorOf(spec.app) },
+            },
+          ],
+          containers: [
+            {
+              name: 'app',
+              image: 'atp-platform',
+              ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
+              envFrom: envFrom(spec),
+              env: [
+                ...databaseEnv(spec),
+                secretEnv('KAFKA_SASL_PASSWORD', kafkaUserName(spec.app), 'password'),
+                ...blobStoreSecretEnv(spec.app),
+              ],
+              startupProbe: probe('/health/live', 2, 60),
+              livenessProbe: probe('/health/live', 10, 3),
+              readinessProbe: probe('/health/ready', 5, 3),
+              lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              securityContext: containerSecurityContext,
+              volumeMounts,
+            },
+          ],
           volumes,
         },
       },
@@ -203,19 +209,21 @@ export function migrationJob(spec: AppSpec): Manifest {
           serviceAccountName: 'atp-app',
           automountServiceAccountToken: false,
           securityContext: podSecurityContext,
-          containers: [{
-            name: 'migrate',
-            image: 'atp-platform',
-            command: ['node', '-r', './scripts/register.cjs', `apps/${spec.app}/src/database/migrate.ts`],
-            env: [
-              { name: 'SERVICE_NAME', value: spec.app },
-              secretEnv('DATABASE_MIGRATION_URL', `pg-${spec.key}-app`, 'uri'),
-              ...databaseEnv(spec),
-            ],
-            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-            securityContext: containerSecurityContext,
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
+          containers: [
+            {
+              name: 'migrate',
+              image: 'atp-platform',
+              command: ['node', '-r', './scripts/register.cjs', `apps/${spec.app}/src/database/migrate.ts`],
+              env: [
+                { name: 'SERVICE_NAME', value: spec.app },
+                secretEnv('DATABASE_MIGRATION_URL', `pg-${spec.key}-app`, 'uri'),
+                ...databaseEnv(spec),
+              ],
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              securityContext: containerSecurityContext,
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
           volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
         },
       },
@@ -273,10 +281,12 @@ export function horizontalPodAutoscaler(spec: AppSpec): Manifest {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.app },
       minReplicas: MIN_REPLICAS,
       maxReplicas: MAX_REPLICAS,
-      metrics: [{
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: CPU_TARGET } },
-      }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: CPU_TARGET } },
+        },
+      ],
       behavior: { scaleDown },
     },
   };

@@ -53,7 +53,9 @@ export function discoverConsumers(root = repoRoot): ConsumerSpec[] {
   const consumers: ConsumerSpec[] = [];
   for (const { app } of APPS) {
     const src = path.join(root, 'apps', app, 'src');
-    for (const file of walk(src).filter((f) => f.endsWith('.consumer.ts')).sort()) {
+    for (const file of walk(src)
+      .filter((f) => f.endsWith('.consumer.ts'))
+      .sort()) {
       const text = readFileSync(file, 'utf8');
       const relative = path.relative(root, file);
       const specs = [...text.matchAll(/InboxConsumerSpec = \{([^}]*)\}/g)].map((m) => m[1]);
@@ -61,14 +63,25 @@ export function discoverConsumers(root = repoRoot): ConsumerSpec[] {
       for (const spec of specs) {
         const name = /name: '([^']+)'/.exec(spec)?.[1];
         const list = /topics: \[([^\]]*)\]/.exec(spec)?.[1];
-        if (!name || list === undefined) throw new Error(`${relative}: an InboxConsumerSpec without a literal name or topics`);
-        const topics = list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
-          const key = /^Topics\.(\w+)$/.exec(item)?.[1];
-          const topic = key ? topicByKey[key] : undefined;
-          if (!topic) throw new Error(`${relative}: topic "${item}" is not a Topics.<name> of @atp/contracts`);
-          return topic;
+        if (!name || list === undefined)
+          throw new Error(`${relative}: an InboxConsumerSpec without a literal name or topics`);
+        const topics = list
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+          .map((item) => {
+            const key = /^Topics\.(\w+)$/.exec(item)?.[1];
+            const topic = key ? topicByKey[key] : undefined;
+            if (!topic) throw new Error(`${relative}: topic "${item}" is not a Topics.<name> of @atp/contracts`);
+            return topic;
+          });
+        consumers.push({
+          app,
+          consumerName: name,
+          topics,
+          fromBeginning: /fromBeginning: true/.test(spec),
+          file: relative,
         });
-        consumers.push({ app, consumerName: name, topics, fromBeginning: /fromBeginning: true/.test(spec), file: relative });
       }
     }
   }

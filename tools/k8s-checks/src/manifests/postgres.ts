@@ -28,13 +28,15 @@ export function cluster(spec: AppSpec): Manifest {
       walStorage: { size: '10Gi' },
       bootstrap: { initdb: { database: `atp_${spec.key}`, owner: `atp_${spec.key}` } },
       managed: {
-        roles: [{
-          name: `atp_${spec.key}_app`,
-          ensure: 'present',
-          login: true,
-          inherit: true,
-          passwordSecret: { name: `pg-${spec.key}-runtime` },
-        }],
+        roles: [
+          {
+            name: `atp_${spec.key}_app`,
+            ensure: 'present',
+            login: true,
+            inherit: true,
+            passwordSecret: { name: `pg-${spec.key}-runtime` },
+          },
+        ],
       },
       postgresql: { parameters: { max_connections: '300', 'pg_stat_statements.max': '10000' } },
       affinity: {
@@ -43,11 +45,13 @@ export function cluster(spec: AppSpec): Manifest {
         podAntiAffinityType: 'preferred',
       },
       resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
-      plugins: [{
-        name: BARMAN_PLUGIN,
-        isWALArchiver: true,
-        parameters: { barmanObjectName: `pg-${spec.key}-backup` },
-      }],
+      plugins: [
+        {
+          name: BARMAN_PLUGIN,
+          isWALArchiver: true,
+          parameters: { barmanObjectName: `pg-${spec.key}-backup` },
+        },
+      ],
     },
   };
 }

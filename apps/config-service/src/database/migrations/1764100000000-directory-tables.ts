@@ -60,7 +60,9 @@ export class DirectoryTables1764100000000 implements MigrationInterface {
         CONSTRAINT ck_workspace_members_status CHECK (status IN ('ACTIVE','INACTIVE'))
       )`);
     await runner.query(`CREATE INDEX idx_workspace_members_user ON workspace_members (user_id)`);
-    await runner.query(`CREATE INDEX idx_workspace_members_workspace_role ON workspace_members (workspace_id, role) WHERE status = 'ACTIVE'`);
+    await runner.query(
+      `CREATE INDEX idx_workspace_members_workspace_role ON workspace_members (workspace_id, role) WHERE status = 'ACTIVE'`,
+    );
 
     await runner.query(`
       CREATE TABLE sites (

@@ -50,11 +50,19 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         CONSTRAINT ck_config_versions_active_is_validated CHECK (status <> 'ACTIVE' OR validation_status IN ('VALID','WARNINGS')),
         CONSTRAINT ck_config_versions_rollback_has_origin CHECK (NOT is_rollback OR rolled_back_from_id IS NOT NULL)
       )`);
-    await runner.query(`CREATE UNIQUE INDEX ux_config_versions_one_active_per_workspace ON config_versions (workspace_id, source_type) WHERE status = 'ACTIVE'`);
+    await runner.query(
+      `CREATE UNIQUE INDEX ux_config_versions_one_active_per_workspace ON config_versions (workspace_id, source_type) WHERE status = 'ACTIVE'`,
+    );
     await runner.query(`CREATE INDEX idx_config_versions_workspace_status ON config_versions (workspace_id, status)`);
-    await runner.query(`CREATE INDEX idx_config_versions_workspace_source_version ON config_versions (workspace_id, source_type, version_number DESC)`);
-    await runner.query(`CREATE INDEX idx_config_versions_workspace_effective ON config_versions (workspace_id, effective_date DESC)`);
-    await runner.query(`CREATE INDEX idx_config_versions_checksum ON config_versions (workspace_id, source_type, source_checksum)`);
+    await runner.query(
+      `CREATE INDEX idx_config_versions_workspace_source_version ON config_versions (workspace_id, source_type, version_number DESC)`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_config_versions_workspace_effective ON config_versions (workspace_id, effective_date DESC)`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_config_versions_checksum ON config_versions (workspace_id, source_type, source_checksum)`,
+    );
 
     await runner.query(`
       CREATE TABLE atp_scope_master (
@@ -163,7 +171,9 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         CONSTRAINT ck_approval_policy_master_atp_category CHECK (atp_category IN ('RAN_MW','PLN_UPGRADE','DISMANTLE_DROP','DISMANTLE_KEEP','SOFTWARE_LICENSE')),
         CONSTRAINT ck_approval_policy_master_fallback_priority CHECK (fallback_priority >= 0)
       )`);
-    await runner.query(`CREATE INDEX idx_approval_policy_master_lookup ON approval_policy_master (config_version_id, scope_id, atp_category, fallback_priority)`);
+    await runner.query(
+      `CREATE INDEX idx_approval_policy_master_lookup ON approval_policy_master (config_version_id, scope_id, atp_category, fallback_priority)`,
+    );
     await runner.query(`CREATE INDEX idx_approval_policy_master_vendor ON approval_policy_master (vendor_id)`);
 
     await runner.query(`
@@ -204,7 +214,9 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         CONSTRAINT ck_approval_policy_stages_rule_matches_mode CHECK (
           (assignment_mode IN ('STATIC_USER','RULE')) = (auto_assign_rule IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX idx_approval_policy_stages_policy ON approval_policy_stages (policy_id, sequence_order)`);
+    await runner.query(
+      `CREATE INDEX idx_approval_policy_stages_policy ON approval_policy_stages (policy_id, sequence_order)`,
+    );
     await runner.query(`CREATE INDEX idx_approval_policy_stages_version ON approval_policy_stages (config_version_id)`);
     await runner.query(`CREATE INDEX idx_approval_policy_stages_role ON approval_policy_stages (approval_role_id)`);
 
@@ -263,9 +275,15 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         CONSTRAINT ck_cluster_approver_master_backup_differs CHECK (backup_user_id IS NULL OR backup_user_id <> primary_user_id),
         CONSTRAINT ck_cluster_approver_master_effective_range CHECK (effective_to IS NULL OR effective_from IS NULL OR effective_to > effective_from)
       )`);
-    await runner.query(`CREATE INDEX idx_cluster_approver_master_cluster_role ON cluster_approver_master (cluster_id, approval_role_id)`);
-    await runner.query(`CREATE INDEX idx_cluster_approver_master_version ON cluster_approver_master (config_version_id)`);
-    await runner.query(`CREATE INDEX idx_cluster_approver_master_primary_user ON cluster_approver_master (primary_user_id)`);
+    await runner.query(
+      `CREATE INDEX idx_cluster_approver_master_cluster_role ON cluster_approver_master (cluster_id, approval_role_id)`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_cluster_approver_master_version ON cluster_approver_master (config_version_id)`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_cluster_approver_master_primary_user ON cluster_approver_master (primary_user_id)`,
+    );
 
     // Cross-service RESTRICT (architecture §5.4): running workflows pin versions; the count is fed by workflow events.
     await runner.query(`
@@ -304,8 +322,18 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         END IF;
         RETURN OLD;
       END $$`);
-    for (const table of ['atp_scope_master', 'vendor_master', 'approval_role_master', 'approval_policy_master', 'approval_policy_stages', 'cluster_master', 'cluster_approver_master']) {
-      await runner.query(`CREATE TRIGGER trg_${table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION trg_master_rows_frozen()`);
+    for (const table of [
+      'atp_scope_master',
+      'vendor_master',
+      'approval_role_master',
+      'approval_policy_master',
+      'approval_policy_stages',
+      'cluster_master',
+      'cluster_approver_master',
+    ]) {
+      await runner.query(
+        `CREATE TRIGGER trg_${table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION trg_master_rows_frozen()`,
+      );
     }
 
     // The lifecycle table of domain §2.1 as the database enforces it: a DRAFT may change freely and be promoted;
@@ -327,7 +355,9 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         END IF;
         RAISE EXCEPTION 'config version % is % and immutable (attempted status %)', OLD.id, OLD.status, NEW.status USING ERRCODE = 'P0001';
       END $$`);
-    await runner.query(`CREATE TRIGGER trg_config_versions_lifecycle BEFORE UPDATE ON config_versions FOR EACH ROW EXECUTE FUNCTION trg_config_versions_lifecycle()`);
+    await runner.query(
+      `CREATE TRIGGER trg_config_versions_lifecycle BEFORE UPDATE ON config_versions FOR EACH ROW EXECUTE FUNCTION trg_config_versions_lifecycle()`,
+    );
 
     // I3: only a DRAFT may be deleted, and never one that a running workflow pins.
     await runner.query(`
@@ -345,12 +375,16 @@ export class ConfigTables1764100000001 implements MigrationInterface {
         DELETE FROM config_version_pins WHERE config_version_id = OLD.id;
         RETURN OLD;
       END $$`);
-    await runner.query(`CREATE TRIGGER trg_config_versions_delete_guard BEFORE DELETE ON config_versions FOR EACH ROW EXECUTE FUNCTION trg_config_versions_delete_guard()`);
+    await runner.query(
+      `CREATE TRIGGER trg_config_versions_delete_guard BEFORE DELETE ON config_versions FOR EACH ROW EXECUTE FUNCTION trg_config_versions_delete_guard()`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE config_version_pins, cluster_approver_master, cluster_master, approval_policy_stages, approval_policy_master,
       approval_role_master, vendor_master, atp_scope_master, config_versions`);
-    await runner.query(`DROP FUNCTION trg_master_rows_frozen(), trg_config_versions_lifecycle(), trg_config_versions_delete_guard()`);
+    await runner.query(
+      `DROP FUNCTION trg_master_rows_frozen(), trg_config_versions_lifecycle(), trg_config_versions_delete_guard()`,
+    );
   }
 }

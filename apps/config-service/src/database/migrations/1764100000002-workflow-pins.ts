@@ -23,7 +23,9 @@ export class WorkflowPins1764100000002 implements MigrationInterface {
         updated_at           TIMESTAMPTZ NOT NULL DEFAULT now(),
         CONSTRAINT ck_workflow_pins_end_event_type CHECK (end_event_type IN ('workflow.completed','workflow.rejected','workflow.cancelled'))
       )`);
-    await runner.query(`CREATE INDEX idx_workflow_pins_running ON workflow_pins USING gin (config_version_ids) WHERE ended_at IS NULL`);
+    await runner.query(
+      `CREATE INDEX idx_workflow_pins_running ON workflow_pins USING gin (config_version_ids) WHERE ended_at IS NULL`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

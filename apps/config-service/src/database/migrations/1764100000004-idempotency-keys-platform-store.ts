@@ -20,7 +20,9 @@ export class IdempotencyKeysPlatformStore1764100000004 implements MigrationInter
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DELETE FROM idempotency_keys WHERE response_status IS NULL`);
     await runner.query(`ALTER TABLE idempotency_keys ALTER COLUMN response_status SET NOT NULL`);
-    await runner.query(`ALTER TABLE idempotency_keys ADD CONSTRAINT ck_idempotency_keys_status_code CHECK (response_status BETWEEN 200 AND 299)`);
+    await runner.query(
+      `ALTER TABLE idempotency_keys ADD CONSTRAINT ck_idempotency_keys_status_code CHECK (response_status BETWEEN 200 AND 299)`,
+    );
     await runner.query(`ALTER TABLE idempotency_keys RENAME COLUMN response_status TO status_code`);
     await runner.query(`ALTER TABLE idempotency_keys ALTER COLUMN request_fingerprint TYPE CHAR(64)`);
     await runner.query(`ALTER TABLE idempotency_keys RENAME COLUMN request_fingerprint TO request_hash`);

@@ -47,9 +47,7 @@ export class TenantRls1765200000010 implements MigrationInterface {
       `CREATE POLICY platform_keys ON idempotency_keys USING ${PLATFORM_KEYS} WITH CHECK ${PLATFORM_KEYS}`,
     );
     // Read-only, and only the memberships of the one user the code names (see own-memberships.ts).
-    await runner.query(
-      `CREATE POLICY own_memberships ON workspace_members FOR SELECT USING ${OWN_MEMBERSHIPS}`,
-    );
+    await runner.query(`CREATE POLICY own_memberships ON workspace_members FOR SELECT USING ${OWN_MEMBERSHIPS}`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

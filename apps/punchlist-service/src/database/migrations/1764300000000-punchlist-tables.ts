@@ -28,7 +28,9 @@ export class PunchlistTables1764300000000 implements MigrationInterface {
         source_version BIGINT NOT NULL,
         updated_at     TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`);
+    await runner.query(
+      `CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`,
+    );
 
     await runner.query(`
       CREATE TABLE workflow_facts (
@@ -154,7 +156,9 @@ export class PunchlistTables1764300000000 implements MigrationInterface {
         evidence_id       TEXT
           CONSTRAINT fk_punchlist_item_history_punchlist_evidence REFERENCES punchlist_evidence (id) ON DELETE RESTRICT
       )`);
-    await runner.query(`CREATE INDEX idx_punchlist_item_history_item ON punchlist_item_history (punchlist_item_id, id)`);
+    await runner.query(
+      `CREATE INDEX idx_punchlist_item_history_item ON punchlist_item_history (punchlist_item_id, id)`,
+    );
     // Append-only for everyone, owner included (grants take UPDATE/DELETE from the runtime role too).
     await runner.query(`
       CREATE FUNCTION refuse_history_change() RETURNS trigger LANGUAGE plpgsql AS $$

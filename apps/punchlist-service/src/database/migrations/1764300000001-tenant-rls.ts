@@ -3,7 +3,13 @@ import { disableTenantRls, enableTenantRls } from '@atp/platform-database';
 
 /** Row-level security on every tenant table (architecture §7): a query that forgets the workspace sees nothing. */
 export const TENANT_TABLES = [
-  'member_replica', 'workflow_facts', 'punchlists', 'punchlist_items', 'punchlist_evidence', 'punchlist_item_history', 'idempotency_keys',
+  'member_replica',
+  'workflow_facts',
+  'punchlists',
+  'punchlist_items',
+  'punchlist_evidence',
+  'punchlist_item_history',
+  'idempotency_keys',
 ] as const;
 
 export class TenantRls1764300000001 implements MigrationInterface {

@@ -21,6 +21,8 @@ export class PunchlistIntegrityFlag1765300000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await disableTenantRls(runner, 'reference_rejections');
     await new ReferenceRejections1764000000020().down(runner);
-    await runner.query(`ALTER TABLE punchlists DROP CONSTRAINT ck_punchlists_flagged, DROP COLUMN flagged_at, DROP COLUMN integrity_flag`);
+    await runner.query(
+      `ALTER TABLE punchlists DROP CONSTRAINT ck_punchlists_flagged, DROP COLUMN flagged_at, DROP COLUMN integrity_flag`,
+    );
   }
 }

@@ -92,7 +92,8 @@ export class PunchlistDetailSchema
   @ApiProperty({ ...text, description: 'why the punchlist needs review (a refused reference)' })
   integrityFlag!: string | null;
   @ApiProperty(nullableTime) flaggedAt!: string | null;
-  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true }) referenceRejections!: ReferenceRejectionSchema[];
+  @ApiProperty({ type: () => ReferenceRejectionSchema, isArray: true })
+  referenceRejections!: ReferenceRejectionSchema[];
   @ApiProperty({ type: () => PunchItemSchema, isArray: true }) items!: PunchItemSchema[];
 }
 

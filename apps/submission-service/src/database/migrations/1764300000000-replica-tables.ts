@@ -28,7 +28,9 @@ export class ReplicaTables1764300000000 implements MigrationInterface {
         source_version BIGINT NOT NULL,
         updated_at     TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`);
+    await runner.query(
+      `CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`,
+    );
     await runner.query(`
       CREATE TABLE site_replica (
         site_id        TEXT PRIMARY KEY,
@@ -79,7 +81,14 @@ export class ReplicaTables1764300000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['vendor_replica', 'scope_replica', 'config_version_replica', 'site_replica', 'member_replica', 'workspace_replica']) {
+    for (const table of [
+      'vendor_replica',
+      'scope_replica',
+      'config_version_replica',
+      'site_replica',
+      'member_replica',
+      'workspace_replica',
+    ]) {
       await runner.query(`DROP TABLE ${table}`);
     }
   }

@@ -45,7 +45,9 @@ export class SubmissionTables1764300000001 implements MigrationInterface {
         updated_at            TIMESTAMPTZ NOT NULL DEFAULT now(),
         CONSTRAINT ux_atp_submissions_unique UNIQUE (workspace_id, site_id, scope_id, atp_category)
       )`);
-    await runner.query(`CREATE INDEX idx_atp_submissions_list ON atp_submissions (workspace_id, created_at DESC, id DESC)`);
+    await runner.query(
+      `CREATE INDEX idx_atp_submissions_list ON atp_submissions (workspace_id, created_at DESC, id DESC)`,
+    );
     await runner.query(`CREATE INDEX idx_atp_submissions_status ON atp_submissions (workspace_id, status)`);
     await runner.query(`
       CREATE TABLE atp_submission_documents (
@@ -156,8 +158,13 @@ export class SubmissionTables1764300000001 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE atp_submissions DROP CONSTRAINT fk_atp_submissions_primary_document`);
     for (const table of [
-      'bulk_jobs', 'blob_upload_intents', 'atp_punchlist_gates', 'atp_category_overrides', 'atp_submission_attempts',
-      'atp_submission_documents', 'atp_submissions',
+      'bulk_jobs',
+      'blob_upload_intents',
+      'atp_punchlist_gates',
+      'atp_category_overrides',
+      'atp_submission_attempts',
+      'atp_submission_documents',
+      'atp_submissions',
     ]) {
       await runner.query(`DROP TABLE ${table}`);
     }

@@ -9,7 +9,9 @@ export class BulkJobProgress1764995000000 implements MigrationInterface {
   name = 'BulkJobProgress1764995000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE bulk_jobs ADD COLUMN updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), ADD COLUMN error TEXT`);
+    await runner.query(
+      `ALTER TABLE bulk_jobs ADD COLUMN updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), ADD COLUMN error TEXT`,
+    );
     await runner.query(`ALTER TABLE bulk_jobs ALTER COLUMN report SET DEFAULT '{}'::jsonb`);
     await runner.query(`CREATE INDEX idx_bulk_jobs_running ON bulk_jobs (updated_at) WHERE status = 'RUNNING'`);
     await runner.query(`CREATE INDEX idx_blob_upload_intents_started ON blob_upload_intents (started_at)`);

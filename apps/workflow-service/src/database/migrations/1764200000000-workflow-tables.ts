@@ -45,8 +45,12 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
         CONSTRAINT ux_workflow_instances_submission_attempt UNIQUE (submission_id, attempt_number),
         CONSTRAINT ck_workflow_instances_completed_at CHECK ((status IN ('COMPLETED','REJECTED','CANCELLED')) = (completed_at IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX idx_workflow_instances_status ON workflow_instances (workspace_id, status, started_at)`);
-    await runner.query(`CREATE INDEX idx_workflow_instances_submission ON workflow_instances (workspace_id, submission_id)`);
+    await runner.query(
+      `CREATE INDEX idx_workflow_instances_status ON workflow_instances (workspace_id, status, started_at)`,
+    );
+    await runner.query(
+      `CREATE INDEX idx_workflow_instances_submission ON workflow_instances (workspace_id, submission_id)`,
+    );
 
     await runner.query(`
       CREATE TABLE workflow_stages (
@@ -91,7 +95,9 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
     await runner.query(`
       CREATE INDEX idx_workflow_stages_overdue ON workflow_stages (sla_due_at)
       WHERE status = 'PENDING' AND sla_breached_at IS NULL`);
-    await runner.query(`CREATE INDEX idx_workflow_stages_breached ON workflow_stages (workspace_id, sla_breached_at) WHERE sla_breached_at IS NOT NULL`);
+    await runner.query(
+      `CREATE INDEX idx_workflow_stages_breached ON workflow_stages (workspace_id, sla_breached_at) WHERE sla_breached_at IS NOT NULL`,
+    );
 
     await runner.query(`
       CREATE TABLE approver_overrides (
@@ -152,7 +158,9 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
         payload              JSONB NOT NULL DEFAULT '{}'::jsonb,
         notes                TEXT
       )`);
-    await runner.query(`CREATE INDEX idx_workflow_stage_actions_instance ON workflow_stage_actions (workflow_instance_id, seq)`);
+    await runner.query(
+      `CREATE INDEX idx_workflow_stage_actions_instance ON workflow_stage_actions (workflow_instance_id, seq)`,
+    );
     await runner.query(`CREATE INDEX idx_workflow_stage_actions_stage ON workflow_stage_actions (workflow_stage_id)`);
     // Append-only for everyone, owner included: the grants also take UPDATE/DELETE away from the
     // runtime role, this trigger covers the roles grants cannot (architecture §7).
@@ -180,7 +188,9 @@ export class WorkflowTables1764200000000 implements MigrationInterface {
         event_id       UUID NOT NULL,
         refused_at     TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX idx_workflow_start_refusals_submission ON workflow_start_refusals (workspace_id, submission_id, attempt_number)`);
+    await runner.query(
+      `CREATE INDEX idx_workflow_start_refusals_submission ON workflow_start_refusals (workspace_id, submission_id, attempt_number)`,
+    );
 
     // Decision replays (architecture §8): the first answer is stored with the decision, same transaction.
     await runner.query(`

@@ -18,7 +18,9 @@ export class ReplicaTables1764200000001 implements MigrationInterface {
         snapshot          JSONB NOT NULL,
         received_at       TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX idx_config_snapshot_replica_workspace ON config_snapshot_replica (workspace_id, source_type, version_number DESC)`);
+    await runner.query(
+      `CREATE INDEX idx_config_snapshot_replica_workspace ON config_snapshot_replica (workspace_id, source_type, version_number DESC)`,
+    );
     await runner.query(`
       CREATE TABLE workspace_replica (
         workspace_id UUID PRIMARY KEY,
@@ -37,7 +39,9 @@ export class ReplicaTables1764200000001 implements MigrationInterface {
         updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
     // A user may hold several roles in one workspace (one membership each).
-    await runner.query(`CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`);
+    await runner.query(
+      `CREATE INDEX idx_member_replica_user ON member_replica (workspace_id, user_id) WHERE is_active`,
+    );
     await runner.query(`
       CREATE TABLE site_replica (
         site_id      TEXT PRIMARY KEY,

@@ -25,12 +25,16 @@ export class AdminActionsOverrides1764200000002 implements MigrationInterface {
         'CREATED','ACTIVATED','UNASSIGNED','APPROVE','APPROVE_WITH_PUNCHLIST','REJECT','CANCELLED',
         'SLA_BREACHED','ESCALATED','REASSIGNED','HELD','RESUMED','SKIPPED'))`);
     await runner.query(`ALTER TABLE approver_overrides ALTER COLUMN approval_role_id DROP NOT NULL`);
-    await runner.query(`CREATE INDEX idx_approver_overrides_listing ON approver_overrides (workspace_id, created_at DESC, id DESC)`);
+    await runner.query(
+      `CREATE INDEX idx_approver_overrides_listing ON approver_overrides (workspace_id, created_at DESC, id DESC)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP INDEX idx_approver_overrides_listing`);
-    await runner.query(`UPDATE approver_overrides SET approval_role_id = 'role-code:' || role_code WHERE approval_role_id IS NULL`);
+    await runner.query(
+      `UPDATE approver_overrides SET approval_role_id = 'role-code:' || role_code WHERE approval_role_id IS NULL`,
+    );
     await runner.query(`ALTER TABLE approver_overrides ALTER COLUMN approval_role_id SET NOT NULL`);
     await runner.query(`ALTER TABLE workflow_stage_actions DROP CONSTRAINT ck_workflow_stage_actions_type`);
     await runner.query(`

@@ -11,7 +11,8 @@ export class ReplicaVersions1764200000010 implements MigrationInterface {
   name = 'ReplicaVersions1764200000010';
 
   async up(runner: QueryRunner): Promise<void> {
-    for (const table of TABLES) await runner.query(`ALTER TABLE ${table} ADD COLUMN aggregate_version BIGINT NOT NULL DEFAULT 0`);
+    for (const table of TABLES)
+      await runner.query(`ALTER TABLE ${table} ADD COLUMN aggregate_version BIGINT NOT NULL DEFAULT 0`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

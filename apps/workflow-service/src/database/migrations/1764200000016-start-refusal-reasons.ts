@@ -16,7 +16,9 @@ export class StartRefusalReasons1764200000016 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DELETE FROM workflow_start_refusals WHERE reason IN ('ATTEMPT_CONFLICT','SUBMITTER_NOT_MEMBER','UNKNOWN_CLUSTER')`);
+    await runner.query(
+      `DELETE FROM workflow_start_refusals WHERE reason IN ('ATTEMPT_CONFLICT','SUBMITTER_NOT_MEMBER','UNKNOWN_CLUSTER')`,
+    );
     await runner.query(`ALTER TABLE workflow_start_refusals DROP CONSTRAINT ck_workflow_start_refusals_reason`);
     await runner.query(`
       ALTER TABLE workflow_start_refusals ADD CONSTRAINT ck_workflow_start_refusals_reason CHECK (reason IN (

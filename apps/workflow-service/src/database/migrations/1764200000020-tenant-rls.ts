@@ -7,8 +7,17 @@ import { disableTenantRls, enableTenantRls } from '@atp/platform-database';
  * the SLA sweeper is the one job that works across workspaces, through the audited bypass.
  */
 export const TENANT_TABLES = [
-  'workflow_instances', 'workflow_stages', 'workflow_stage_actions', 'workflow_start_refusals', 'approver_overrides',
-  'member_replica', 'site_replica', 'workspace_replica', 'config_snapshot_replica', 'idempotency_keys', 'reference_rejections',
+  'workflow_instances',
+  'workflow_stages',
+  'workflow_stage_actions',
+  'workflow_start_refusals',
+  'approver_overrides',
+  'member_replica',
+  'site_replica',
+  'workspace_replica',
+  'config_snapshot_replica',
+  'idempotency_keys',
+  'reference_rejections',
 ] as const;
 
 export class TenantRls1764200000020 implements MigrationInterface {

@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PUNCH_SEVERITIES, type PunchSeverity } from '@atp/contracts';
 
 export const DECISIONS = ['APPROVE', 'APPROVE_WITH_PUNCHLIST', 'REJECT'] as const;

@@ -16,22 +16,40 @@ export class CreateOverrideDto {
   @IsIn(OVERRIDE_TYPES)
   overrideType!: OverrideType;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   workflowStageId?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   submissionId?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(120)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
   clusterCode?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   region?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
   roleCode?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   approvalRoleId?: string;
 
   @Matches(USER_ID)
@@ -41,48 +59,71 @@ export class CreateOverrideDto {
   toUserId!: string;
 
   /** Mandatory (domain §3.3). */
-  @IsString() @Matches(/\S/, { message: 'reason must not be blank' }) @MaxLength(2000)
+  @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  @MaxLength(2000)
   reason!: string;
 
   /** YYYY-MM-DD; defaults to today. */
-  @IsOptional() @Matches(ISO_DATE)
+  @IsOptional()
+  @Matches(ISO_DATE)
   effectiveDate?: string;
 
   /** YYYY-MM-DD, exclusive; absent = until ended manually. */
-  @IsOptional() @Matches(ISO_DATE)
+  @IsOptional()
+  @Matches(ISO_DATE)
   expiryDate?: string;
 }
 
 export class DecideOverrideDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
   comment?: string;
 }
 
 export class ListOverridesQueryDto {
-  @IsOptional() @IsIn(OVERRIDE_TYPES)
+  @IsOptional()
+  @IsIn(OVERRIDE_TYPES)
   overrideType?: OverrideType;
 
-  @IsOptional() @IsIn(OVERRIDE_STATUSES)
+  @IsOptional()
+  @IsIn(OVERRIDE_STATUSES)
   approvalStatus?: (typeof OVERRIDE_STATUSES)[number];
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   workflowStageId?: string;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   submissionId?: string;
 
-  @IsOptional() @IsString() @MaxLength(50)
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
   roleCode?: string;
 
-  @IsOptional() @Matches(USER_ID)
+  @IsOptional()
+  @Matches(USER_ID)
   fromUserId?: string;
 
-  @IsOptional() @Matches(USER_ID)
+  @IsOptional()
+  @Matches(USER_ID)
   toUserId?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   cursor?: string;
 }

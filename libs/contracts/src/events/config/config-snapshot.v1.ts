@@ -34,13 +34,30 @@ const snapshotSchema = {
       oneOf: [
         {
           type: 'object',
-          required: ['configVersionId', 'workspaceId', 'versionNumber', 'sourceType', 'roles', 'policies', 'policyStages'],
+          required: [
+            'configVersionId',
+            'workspaceId',
+            'versionNumber',
+            'sourceType',
+            'roles',
+            'policies',
+            'policyStages',
+          ],
           properties: {
             ...header,
             sourceType: { const: 'APPROVAL_MATRIX' },
             roles: rows(['id', 'roleCode', 'hierarchyOrder']),
             policies: rows(['id', 'scopeId', 'scopeCode', 'vendorId', 'vendorCode', 'atpCategory', 'fallbackPriority']),
-            policyStages: rows(['id', 'policyId', 'stageNumber', 'approvalRoleId', 'roleCode', 'slaHours', 'assignmentMode', 'sequenceOrder']),
+            policyStages: rows([
+              'id',
+              'policyId',
+              'stageNumber',
+              'approvalRoleId',
+              'roleCode',
+              'slaHours',
+              'assignmentMode',
+              'sequenceOrder',
+            ]),
           },
         },
         {
@@ -76,8 +93,15 @@ const fixturePayload: ConfigSnapshotPayloadV1 = {
     sourceType: 'SCOPE_CONFIG',
     scopes: [
       {
-        id: 's-1', scopeCode: 'MW_NEW', scopeName: 'MW New Link', scopeGroup: 'MICROWAVE', categoryCode: 'NEW', atpType: 'HARDWARE',
-        defaultTemplateCode: 'ATP_HARDWARE', requiresCluster: true, isActive: true,
+        id: 's-1',
+        scopeCode: 'MW_NEW',
+        scopeName: 'MW New Link',
+        scopeGroup: 'MICROWAVE',
+        categoryCode: 'NEW',
+        atpType: 'HARDWARE',
+        defaultTemplateCode: 'ATP_HARDWARE',
+        requiresCluster: true,
+        isActive: true,
       },
     ],
     vendors: [{ id: 'v-1', vendorCode: 'ZTE', vendorName: 'ZTE', vendorType: 'OEM', isActive: true }],
@@ -89,7 +113,8 @@ export const ConfigVersionSnapshotV1 = defineEvent<ConfigSnapshotPayloadV1>({
   schemaVersion: 1,
   topic: Topics.configSnapshots,
   aggregateType: 'config-version',
-  description: 'Every master row of a version, published once when it is activated (compacted, key = config version id).',
+  description:
+    'Every master row of a version, published once when it is activated (compacted, key = config version id).',
   payloadSchema: snapshotSchema,
   fixture: {
     eventId: '2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f01',

@@ -23,8 +23,19 @@ const nullableString = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'null
 const configVersionPayloadSchema = {
   type: 'object',
   required: [
-    'configVersionId', 'workspaceId', 'sourceType', 'versionNumber', 'status', 'validationStatus', 'sourceFileName',
-    'sourceChecksum', 'rowCount', 'previousVersionId', 'supersededById', 'isRollback', 'rolledBackFromId',
+    'configVersionId',
+    'workspaceId',
+    'sourceType',
+    'versionNumber',
+    'status',
+    'validationStatus',
+    'sourceFileName',
+    'sourceChecksum',
+    'rowCount',
+    'previousVersionId',
+    'supersededById',
+    'isRollback',
+    'rolledBackFromId',
   ],
   properties: {
     configVersionId: { type: 'string', minLength: 1 },
@@ -88,25 +99,55 @@ function lifecycleEvent(eventType: string, description: string, index: number, p
   });
 }
 
-export const ConfigVersionImportedV1 = lifecycleEvent('config.version.imported', 'A file was imported into a new DRAFT version.', 1, fixturePayload);
-export const ConfigVersionDraftEditedV1 = lifecycleEvent('config.version.draft-edited', 'A row of a DRAFT version was edited.', 2, fixturePayload);
-export const ConfigVersionActivatedV1 = lifecycleEvent('config.version.activated', 'A version became the ACTIVE one of its workspace and source type.', 3, {
-  ...fixturePayload,
-  status: 'ACTIVE',
-});
-export const ConfigVersionSupersededV1 = lifecycleEvent('config.version.superseded', 'An ACTIVE version was replaced by a newer one.', 4, {
-  ...fixturePayload,
-  status: 'SUPERSEDED',
-  supersededById: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
-});
-export const ConfigVersionArchivedV1 = lifecycleEvent('config.version.archived', 'An ACTIVE version was retired without successor.', 5, {
-  ...fixturePayload,
-  status: 'ARCHIVED',
-});
+export const ConfigVersionImportedV1 = lifecycleEvent(
+  'config.version.imported',
+  'A file was imported into a new DRAFT version.',
+  1,
+  fixturePayload,
+);
+export const ConfigVersionDraftEditedV1 = lifecycleEvent(
+  'config.version.draft-edited',
+  'A row of a DRAFT version was edited.',
+  2,
+  fixturePayload,
+);
+export const ConfigVersionActivatedV1 = lifecycleEvent(
+  'config.version.activated',
+  'A version became the ACTIVE one of its workspace and source type.',
+  3,
+  {
+    ...fixturePayload,
+    status: 'ACTIVE',
+  },
+);
+export const ConfigVersionSupersededV1 = lifecycleEvent(
+  'config.version.superseded',
+  'An ACTIVE version was replaced by a newer one.',
+  4,
+  {
+    ...fixturePayload,
+    status: 'SUPERSEDED',
+    supersededById: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
+  },
+);
+export const ConfigVersionArchivedV1 = lifecycleEvent(
+  'config.version.archived',
+  'An ACTIVE version was retired without successor.',
+  5,
+  {
+    ...fixturePayload,
+    status: 'ARCHIVED',
+  },
+);
 export const ConfigVersionRolledBackV1 = lifecycleEvent(
   'config.version.rolled-back',
   'A new version cloned from an older one was created and activated (rollback by clone-and-activate).',
   6,
   { ...fixturePayload, status: 'ACTIVE', isRollback: true, rolledBackFromId: '9a1b2c3d-0000-4000-8000-00000000000a' },
 );
-export const ConfigVersionDeletedV1 = lifecycleEvent('config.version.deleted', 'A DRAFT version was discarded.', 7, fixturePayload);
+export const ConfigVersionDeletedV1 = lifecycleEvent(
+  'config.version.deleted',
+  'A DRAFT version was discarded.',
+  7,
+  fixturePayload,
+);

@@ -109,15 +109,88 @@ function referenceEvent<P>(
   });
 }
 
-const user: UserPayloadV1 = { userId: 'u-rth-jakarta', email: 'rth.jakarta@xlsmart.example', fullName: 'RTH Jakarta', userType: 'CUSTOMER', status: 'ACTIVE' };
-const membership: MembershipPayloadV1 = { membershipId: 'm-1', workspaceId, userId: user.userId, role: 'APPROVER', status: 'ACTIVE' };
+const user: UserPayloadV1 = {
+  userId: 'u-rth-jakarta',
+  email: 'rth.jakarta@xlsmart.example',
+  fullName: 'RTH Jakarta',
+  userType: 'CUSTOMER',
+  status: 'ACTIVE',
+};
+const membership: MembershipPayloadV1 = {
+  membershipId: 'm-1',
+  workspaceId,
+  userId: user.userId,
+  role: 'APPROVER',
+  status: 'ACTIVE',
+};
 const site: SitePayloadV1 = {
-  siteId: 'site-1', workspaceId, siteCode: 'JKT-0001', siteName: 'Jakarta Tower 1', region: 'JABODETABEK', city: 'Jakarta', clusterCode: 'JKT-C1', isActive: true,
+  siteId: 'site-1',
+  workspaceId,
+  siteCode: 'JKT-0001',
+  siteName: 'Jakarta Tower 1',
+  region: 'JABODETABEK',
+  city: 'Jakarta',
+  clusterCode: 'JKT-C1',
+  isActive: true,
 };
 
-export const UserCreatedV1 = referenceEvent('user.created', 'user', 'A user was registered.', userSchema, '01', null, user.userId, user);
-export const UserUpdatedV1 = referenceEvent('user.updated', 'user', 'A user changed; full current state.', userSchema, '02', null, user.userId, user);
-export const MembershipCreatedV1 = referenceEvent('membership.created', 'membership', 'A user received a role in a workspace.', membershipSchema, '03', workspaceId, membership.membershipId, membership);
-export const MembershipUpdatedV1 = referenceEvent('membership.updated', 'membership', 'A membership changed status; full current state.', membershipSchema, '04', workspaceId, membership.membershipId, membership);
-export const SiteCreatedV1 = referenceEvent('site.created', 'site', 'A site was registered in a workspace.', siteSchema, '05', workspaceId, site.siteId, site);
-export const SiteUpdatedV1 = referenceEvent('site.updated', 'site', 'A site changed; full current state.', siteSchema, '06', workspaceId, site.siteId, site);
+export const UserCreatedV1 = referenceEvent(
+  'user.created',
+  'user',
+  'A user was registered.',
+  userSchema,
+  '01',
+  null,
+  user.userId,
+  user,
+);
+export const UserUpdatedV1 = referenceEvent(
+  'user.updated',
+  'user',
+  'A user changed; full current state.',
+  userSchema,
+  '02',
+  null,
+  user.userId,
+  user,
+);
+export const MembershipCreatedV1 = referenceEvent(
+  'membership.created',
+  'membership',
+  'A user received a role in a workspace.',
+  membershipSchema,
+  '03',
+  workspaceId,
+  membership.membershipId,
+  membership,
+);
+export const MembershipUpdatedV1 = referenceEvent(
+  'membership.updated',
+  'membership',
+  'A membership changed status; full current state.',
+  membershipSchema,
+  '04',
+  workspaceId,
+  membership.membershipId,
+  membership,
+);
+export const SiteCreatedV1 = referenceEvent(
+  'site.created',
+  'site',
+  'A site was registered in a workspace.',
+  siteSchema,
+  '05',
+  workspaceId,
+  site.siteId,
+  site,
+);
+export const SiteUpdatedV1 = referenceEvent(
+  'site.updated',
+  'site',
+  'A site changed; full current state.',
+  siteSchema,
+  '06',
+  workspaceId,
+  site.siteId,
+  site,
+);

@@ -47,8 +47,13 @@ const fixturePayload: OrphansDetectedPayloadV1 = {
   counts: { 'workflow.workflow_instances.config_version_id': 2, 'workflow.workflow_instances.workspace_id': 0 },
   findings: [
     {
-      checkId: 'workflow.workflow_instances.config_version_id', table: 'workflow_instances', column: 'config_version_id',
-      severity: 'CRITICAL', domainCheck: 1, count: 2, sampleIds: ['wf-0001', 'wf-0002'],
+      checkId: 'workflow.workflow_instances.config_version_id',
+      table: 'workflow_instances',
+      column: 'config_version_id',
+      severity: 'CRITICAL',
+      domainCheck: 1,
+      count: 2,
+      sampleIds: ['wf-0001', 'wf-0002'],
     },
   ],
 };

@@ -14,7 +14,10 @@ export const REFERENCE_REJECTION_REASONS = [
   'OTHER_WORKSPACE',
   /** The row exists but is deactivated (site, user, member) or no longer usable (an ARCHIVED or DRAFT version). */
   'INACTIVE',
-  /** The row exists but does not belong where the claim puts it (a policy of another version, a stage of another workflow). */
+  /**
+   * The row exists but does not belong where the claim puts it (a policy of another version, a stage of another
+   * workflow).
+   */
   'MISMATCH',
 ] as const;
 export type ReferenceRejectionReasonV1 = (typeof REFERENCE_REJECTION_REASONS)[number];

@@ -1,4 +1,10 @@
-import { fixturePunchlistId, punchIdSchema, punchlistEvent, punchObject, punchTimestampSchema } from './punchlist-event-shapes';
+import {
+  fixturePunchlistId,
+  punchIdSchema,
+  punchlistEvent,
+  punchObject,
+  punchTimestampSchema,
+} from './punchlist-event-shapes';
 
 /**
  * `punchlist.cleared` v1: every item of the punchlist is CLOSED. `openPunchlistsOfWorkflow` counts the
@@ -17,7 +23,8 @@ export interface PunchlistClearedPayloadV1 {
 
 export const PunchlistClearedV1 = punchlistEvent<PunchlistClearedPayloadV1>({
   eventType: 'punchlist.cleared',
-  description: 'Every item of the punchlist is CLOSED: it is CLEARED. openPunchlistsOfWorkflow = 0 when the whole workflow has none open.',
+  description:
+    'Every item of the punchlist is CLOSED: it is CLEARED. openPunchlistsOfWorkflow = 0 when the whole workflow has none open.',
   payloadSchema: punchObject(
     {
       punchlistId: punchIdSchema,
@@ -28,7 +35,15 @@ export const PunchlistClearedV1 = punchlistEvent<PunchlistClearedPayloadV1>({
       clearedAt: punchTimestampSchema,
       openPunchlistsOfWorkflow: { type: 'integer', minimum: 0 },
     },
-    ['punchlistId', 'workflowInstanceId', 'workflowStageId', 'submissionId', 'clearedBy', 'clearedAt', 'openPunchlistsOfWorkflow'],
+    [
+      'punchlistId',
+      'workflowInstanceId',
+      'workflowStageId',
+      'submissionId',
+      'clearedBy',
+      'clearedAt',
+      'openPunchlistsOfWorkflow',
+    ],
   ),
   fixturePayload: {
     punchlistId: fixturePunchlistId,

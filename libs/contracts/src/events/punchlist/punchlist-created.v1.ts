@@ -1,6 +1,12 @@
 import { PUNCH_SEVERITIES, type PunchSeverity } from '../workflow/stage-events.v1';
 import {
-  fixturePunchlistId, punchIdSchema, punchlistEvent, punchObject, punchTimestampSchema, PUNCHLIST_ORIGINS, type PunchlistOriginV1,
+  fixturePunchlistId,
+  punchIdSchema,
+  punchlistEvent,
+  punchObject,
+  punchTimestampSchema,
+  PUNCHLIST_ORIGINS,
+  type PunchlistOriginV1,
 } from './punchlist-event-shapes';
 
 /** One item as it was issued (numbered per punchlist from 1). */
@@ -61,7 +67,15 @@ export const PunchlistCreatedV1 = punchlistEvent<PunchlistCreatedPayloadV1>({
     workflowStageId: 'stg-0001',
     submissionId: 'sub-0001',
     issuedBy: 'u-approver-1',
-    items: [{ itemId: 'pli-0001', itemNumber: 1, itemCode: 'PL-01', description: 'Cable tray label missing', severity: 'MINOR' }],
+    items: [
+      {
+        itemId: 'pli-0001',
+        itemNumber: 1,
+        itemCode: 'PL-01',
+        description: 'Cable tray label missing',
+        severity: 'MINOR',
+      },
+    ],
     origin: 'APPROVED_WITH_PUNCHLIST',
     issuedAt: '2026-01-07T09:00:00.000Z',
   },

@@ -1,5 +1,11 @@
 import {
-  fixturePunchlistId, punchCommentSchema, punchIdSchema, punchlistEvent, punchObject, punchTimestampSchema, PUNCH_ITEM_STATUSES,
+  fixturePunchlistId,
+  punchCommentSchema,
+  punchIdSchema,
+  punchlistEvent,
+  punchObject,
+  punchTimestampSchema,
+  PUNCH_ITEM_STATUSES,
   type PunchItemStatusV1,
 } from './punchlist-event-shapes';
 
@@ -62,7 +68,19 @@ export const PunchItemStatusChangedV1 = punchlistEvent<PunchItemStatusChangedPay
       changedAt: punchTimestampSchema,
       evidence: { anyOf: [evidenceSchema, { type: 'null' }] },
     },
-    ['punchlistId', 'workflowInstanceId', 'submissionId', 'itemId', 'itemNumber', 'fromStatus', 'toStatus', 'actorId', 'comment', 'changedAt', 'evidence'],
+    [
+      'punchlistId',
+      'workflowInstanceId',
+      'submissionId',
+      'itemId',
+      'itemNumber',
+      'fromStatus',
+      'toStatus',
+      'actorId',
+      'comment',
+      'changedAt',
+      'evidence',
+    ],
   ),
   fixturePayload: {
     punchlistId: fixturePunchlistId,

@@ -1,5 +1,11 @@
 import { punchlistItemIssuedSchema, type PunchlistItemIssuedV1 } from './punchlist-created.v1';
-import { fixturePunchlistId, punchIdSchema, punchlistEvent, punchObject, punchTimestampSchema } from './punchlist-event-shapes';
+import {
+  fixturePunchlistId,
+  punchIdSchema,
+  punchlistEvent,
+  punchObject,
+  punchTimestampSchema,
+} from './punchlist-event-shapes';
 
 export interface PunchlistItemsAddedPayloadV1 {
   punchlistId: string;
@@ -30,6 +36,14 @@ export const PunchlistItemsAddedV1 = punchlistEvent<PunchlistItemsAddedPayloadV1
     submissionId: 'sub-0001',
     addedBy: 'u-approver-1',
     addedAt: '2026-01-07T10:00:00.000Z',
-    items: [{ itemId: 'pli-0002', itemNumber: 2, itemCode: 'PL-02', description: 'Grounding bar photo unreadable', severity: 'MAJOR' }],
+    items: [
+      {
+        itemId: 'pli-0002',
+        itemNumber: 2,
+        itemCode: 'PL-02',
+        description: 'Grounding bar photo unreadable',
+        severity: 'MAJOR',
+      },
+    ],
   },
 });

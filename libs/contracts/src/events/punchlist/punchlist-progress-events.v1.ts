@@ -1,4 +1,10 @@
-import { fixturePunchlistId, punchIdSchema, punchlistEvent, punchObject, punchTimestampSchema } from './punchlist-event-shapes';
+import {
+  fixturePunchlistId,
+  punchIdSchema,
+  punchlistEvent,
+  punchObject,
+  punchTimestampSchema,
+} from './punchlist-event-shapes';
 
 /** No item of an OPEN punchlist moved for a while (domain §4.6: reminders, then "stalled"). */
 export interface PunchlistIdlePayloadV1 {
@@ -23,7 +29,16 @@ const idleSchema = punchObject(
     openItems: { type: 'integer', minimum: 1 },
     detectedAt: punchTimestampSchema,
   },
-  ['punchlistId', 'workflowInstanceId', 'submissionId', 'issuedBy', 'lastProgressAt', 'idleDays', 'openItems', 'detectedAt'],
+  [
+    'punchlistId',
+    'workflowInstanceId',
+    'submissionId',
+    'issuedBy',
+    'lastProgressAt',
+    'idleDays',
+    'openItems',
+    'detectedAt',
+  ],
 );
 
 const idleFixture: PunchlistIdlePayloadV1 = {
@@ -39,7 +54,8 @@ const idleFixture: PunchlistIdlePayloadV1 = {
 
 export const PunchlistReminderV1 = punchlistEvent<PunchlistIdlePayloadV1>({
   eventType: 'punchlist.reminder',
-  description: 'An OPEN punchlist made no progress for the reminder period (default 30 days); published once per idle period.',
+  description:
+    'An OPEN punchlist made no progress for the reminder period (default 30 days); published once per idle period.',
   actorId: null,
   payloadSchema: idleSchema,
   fixturePayload: idleFixture,
@@ -47,7 +63,8 @@ export const PunchlistReminderV1 = punchlistEvent<PunchlistIdlePayloadV1>({
 
 export const PunchlistStalledV1 = punchlistEvent<PunchlistIdlePayloadV1>({
   eventType: 'punchlist.stalled',
-  description: 'An OPEN punchlist made no progress for the stall period (default 60 days): flagged STALLED until an item moves again.',
+  description:
+    'An OPEN punchlist made no progress for the stall period (default 60 days): flagged STALLED until an item moves again.',
   actorId: null,
   payloadSchema: idleSchema,
   fixturePayload: { ...idleFixture, idleDays: 60, detectedAt: '2026-03-08T09:00:00.000Z' },

@@ -51,8 +51,17 @@ export const SubmissionQaApprovedV1 = defineEvent<SubmissionQaApprovedPayloadV1>
   payloadSchema: {
     type: 'object',
     required: [
-      'submissionId', 'attemptNumber', 'workspaceId', 'siteId', 'siteCode', 'clusterCode', 'scopeCode', 'vendorCode',
-      'atpCategory', 'submittedBy', 'pinnedConfigVersions',
+      'submissionId',
+      'attemptNumber',
+      'workspaceId',
+      'siteId',
+      'siteCode',
+      'clusterCode',
+      'scopeCode',
+      'vendorCode',
+      'atpCategory',
+      'submittedBy',
+      'pinnedConfigVersions',
     ],
     properties: {
       submissionId: id,

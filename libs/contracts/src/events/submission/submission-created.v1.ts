@@ -1,5 +1,9 @@
 import {
-  fixtureSubmissionId, nullableSubmissionText, submissionEvent, submissionIdSchema, submissionObject,
+  fixtureSubmissionId,
+  nullableSubmissionText,
+  submissionEvent,
+  submissionIdSchema,
+  submissionObject,
 } from './submission-event-shapes';
 
 /** A document controller registered a submission (DRAFT) for a site, scope and (maybe) category. */
@@ -32,10 +36,29 @@ export const SubmissionCreatedV1 = submissionEvent<SubmissionCreatedPayloadV1>({
       title: nullableSubmissionText(200),
       createdBy: submissionIdSchema,
     },
-    ['submissionId', 'siteId', 'siteCode', 'scopeId', 'scopeCode', 'vendorId', 'vendorCode', 'atpCategory', 'title', 'createdBy'],
+    [
+      'submissionId',
+      'siteId',
+      'siteCode',
+      'scopeId',
+      'scopeCode',
+      'vendorId',
+      'vendorCode',
+      'atpCategory',
+      'title',
+      'createdBy',
+    ],
   ),
   fixturePayload: {
-    submissionId: fixtureSubmissionId, siteId: 'site-0001', siteCode: 'JKT-001', scopeId: 'scope-mw-new', scopeCode: 'MW_NEW',
-    vendorId: 'v-aviat', vendorCode: 'AVIAT', atpCategory: 'RAN_MW', title: 'MW new link JKT-001', createdBy: 'u-doc-control',
+    submissionId: fixtureSubmissionId,
+    siteId: 'site-0001',
+    siteCode: 'JKT-001',
+    scopeId: 'scope-mw-new',
+    scopeCode: 'MW_NEW',
+    vendorId: 'v-aviat',
+    vendorCode: 'AVIAT',
+    atpCategory: 'RAN_MW',
+    title: 'MW new link JKT-001',
+    createdBy: 'u-doc-control',
   },
 });

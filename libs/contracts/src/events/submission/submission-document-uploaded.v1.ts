@@ -1,5 +1,10 @@
 import {
-  fixtureSubmissionId, nullableSubmissionText, submissionEvent, submissionIdSchema, submissionObject, submissionTimestampSchema,
+  fixtureSubmissionId,
+  nullableSubmissionText,
+  submissionEvent,
+  submissionIdSchema,
+  submissionObject,
+  submissionTimestampSchema,
 } from './submission-event-shapes';
 
 /** A new document version was stored (blob and row committed together). */
@@ -35,13 +40,30 @@ export const SubmissionDocumentUploadedV1 = submissionEvent<SubmissionDocumentUp
       uploadedAt: submissionTimestampSchema,
     },
     [
-      'submissionId', 'documentId', 'version', 'documentType', 'fileName', 'contentType', 'sizeBytes', 'sha256',
-      'suggestedCategory', 'uploadedBy', 'uploadedAt',
+      'submissionId',
+      'documentId',
+      'version',
+      'documentType',
+      'fileName',
+      'contentType',
+      'sizeBytes',
+      'sha256',
+      'suggestedCategory',
+      'uploadedBy',
+      'uploadedAt',
     ],
   ),
   fixturePayload: {
-    submissionId: fixtureSubmissionId, documentId: 'doc-0001', version: 1, documentType: 'ATP_DOCUMENT', fileName: 'MW New Link JKT-001.pdf',
-    contentType: 'application/pdf', sizeBytes: 1048576, sha256: 'a'.repeat(64), suggestedCategory: 'RAN_MW', uploadedBy: 'u-doc-control',
+    submissionId: fixtureSubmissionId,
+    documentId: 'doc-0001',
+    version: 1,
+    documentType: 'ATP_DOCUMENT',
+    fileName: 'MW New Link JKT-001.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: 1048576,
+    sha256: 'a'.repeat(64),
+    suggestedCategory: 'RAN_MW',
+    uploadedBy: 'u-doc-control',
     uploadedAt: '2026-01-05T09:00:00.000Z',
   },
 });

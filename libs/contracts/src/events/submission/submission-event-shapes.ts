@@ -8,7 +8,14 @@ import { Topics } from '../../topics';
 export const SUBMISSION_AGGREGATE = 'submission';
 
 export const SUBMISSION_STATUSES = [
-  'DRAFT', 'SUBMITTED', 'REJECTED_PRE_QA', 'IN_REVIEW', 'APPROVED_WITH_PUNCHLIST', 'COMPLETED', 'REJECTED', 'INVALID_REFERENCE',
+  'DRAFT',
+  'SUBMITTED',
+  'REJECTED_PRE_QA',
+  'IN_REVIEW',
+  'APPROVED_WITH_PUNCHLIST',
+  'COMPLETED',
+  'REJECTED',
+  'INVALID_REFERENCE',
 ] as const;
 export type SubmissionStatusV1 = (typeof SUBMISSION_STATUSES)[number];
 

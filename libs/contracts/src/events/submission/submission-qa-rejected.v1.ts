@@ -20,5 +20,10 @@ export const SubmissionQaRejectedV1 = submissionEvent<SubmissionQaRejectedPayloa
     },
     ['submissionId', 'attemptNumber', 'rejectedBy', 'comment'],
   ),
-  fixturePayload: { submissionId: fixtureSubmissionId, attemptNumber: 1, rejectedBy: 'u-qa', comment: 'Cover page unsigned' },
+  fixturePayload: {
+    submissionId: fixtureSubmissionId,
+    attemptNumber: 1,
+    rejectedBy: 'u-qa',
+    comment: 'Cover page unsigned',
+  },
 });

@@ -1,5 +1,10 @@
 import {
-  fixtureSubmissionId, nullableSubmissionText, SUBMISSION_STATUSES, submissionEvent, submissionIdSchema, submissionObject,
+  fixtureSubmissionId,
+  nullableSubmissionText,
+  SUBMISSION_STATUSES,
+  submissionEvent,
+  submissionIdSchema,
+  submissionObject,
   type SubmissionStatusV1,
 } from './submission-event-shapes';
 
@@ -28,7 +33,11 @@ export const SubmissionStatusChangedV1 = submissionEvent<SubmissionStatusChanged
     ['submissionId', 'attemptNumber', 'fromStatus', 'toStatus', 'workflowInstanceId', 'currentStageNumber'],
   ),
   fixturePayload: {
-    submissionId: fixtureSubmissionId, attemptNumber: 1, fromStatus: 'SUBMITTED', toStatus: 'IN_REVIEW', workflowInstanceId: 'wf-0001',
+    submissionId: fixtureSubmissionId,
+    attemptNumber: 1,
+    fromStatus: 'SUBMITTED',
+    toStatus: 'IN_REVIEW',
+    workflowInstanceId: 'wf-0001',
     currentStageNumber: 1,
   },
 });

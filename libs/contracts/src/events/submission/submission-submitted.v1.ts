@@ -28,7 +28,11 @@ export const SubmissionSubmittedV1 = submissionEvent<SubmissionSubmittedPayloadV
     ['submissionId', 'attemptNumber', 'documentId', 'atpCategory', 'submittedBy', 'pinnedConfigVersions'],
   ),
   fixturePayload: {
-    submissionId: fixtureSubmissionId, attemptNumber: 1, documentId: 'doc-0001', atpCategory: 'RAN_MW', submittedBy: 'u-doc-control',
+    submissionId: fixtureSubmissionId,
+    attemptNumber: 1,
+    documentId: 'doc-0001',
+    atpCategory: 'RAN_MW',
+    submittedBy: 'u-doc-control',
     pinnedConfigVersions: { approvalMatrix: 'cv-matrix-1', clusterMapping: 'cv-cluster-1', scopeConfig: 'cv-scope-1' },
   },
 });

@@ -1,5 +1,9 @@
 import {
-  idSchema, nullableIdSchema, nullableTimestampSchema, objectSchema, workflowEvent,
+  idSchema,
+  nullableIdSchema,
+  nullableTimestampSchema,
+  objectSchema,
+  workflowEvent,
 } from './workflow-event-shapes';
 
 /**
@@ -39,7 +43,9 @@ export interface ApproverOverridePayloadV1 {
 }
 
 const dateSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
-const nullableText = (maxLength: number) => ({ anyOf: [{ type: 'string', minLength: 1, maxLength }, { type: 'null' }] });
+const nullableText = (maxLength: number) => ({
+  anyOf: [{ type: 'string', minLength: 1, maxLength }, { type: 'null' }],
+});
 
 const overridePayloadSchema = objectSchema(
   {
@@ -64,8 +70,25 @@ const overridePayloadSchema = objectSchema(
     decisionComment: nullableText(2000),
   },
   [
-    'overrideId', 'overrideType', 'workflowStageId', 'workflowInstanceId', 'submissionId', 'clusterCode', 'region', 'approvalRoleId', 'roleCode',
-    'fromUserId', 'toUserId', 'reason', 'requestorUserId', 'approvalStatus', 'effectiveDate', 'expiryDate', 'decidedBy', 'decidedAt', 'decisionComment',
+    'overrideId',
+    'overrideType',
+    'workflowStageId',
+    'workflowInstanceId',
+    'submissionId',
+    'clusterCode',
+    'region',
+    'approvalRoleId',
+    'roleCode',
+    'fromUserId',
+    'toUserId',
+    'reason',
+    'requestorUserId',
+    'approvalStatus',
+    'effectiveDate',
+    'expiryDate',
+    'decidedBy',
+    'decidedAt',
+    'decisionComment',
   ],
 );
 
@@ -102,11 +125,18 @@ export const ApproverOverrideRequestedV1 = workflowEvent<ApproverOverridePayload
 
 export const ApproverOverrideApprovedV1 = workflowEvent<ApproverOverridePayloadV1>({
   eventType: 'workflow.override.approved',
-  description: 'A workspace admin approved an override: it applies by precedence STAGE > SUBMISSION > CLUSTER > REGION > base mapping.',
+  description:
+    'A workspace admin approved an override: it applies by precedence STAGE > SUBMISSION > CLUSTER > REGION > base mapping.',
   aggregateType: APPROVER_OVERRIDE_AGGREGATE,
   aggregateId: 'ovr-0001',
   payloadSchema: overridePayloadSchema,
-  fixturePayload: { ...requestedFixture, approvalStatus: 'APPROVED', decidedBy: 'u-admin', decidedAt: '2026-01-06T11:00:00.000Z', decisionComment: 'ok' },
+  fixturePayload: {
+    ...requestedFixture,
+    approvalStatus: 'APPROVED',
+    decidedBy: 'u-admin',
+    decidedAt: '2026-01-06T11:00:00.000Z',
+    decisionComment: 'ok',
+  },
 });
 
 export const ApproverOverrideRejectedV1 = workflowEvent<ApproverOverridePayloadV1>({
@@ -115,5 +145,11 @@ export const ApproverOverrideRejectedV1 = workflowEvent<ApproverOverridePayloadV
   aggregateType: APPROVER_OVERRIDE_AGGREGATE,
   aggregateId: 'ovr-0001',
   payloadSchema: overridePayloadSchema,
-  fixturePayload: { ...requestedFixture, approvalStatus: 'REJECTED', decidedBy: 'u-admin', decidedAt: '2026-01-06T11:00:00.000Z', decisionComment: null },
+  fixturePayload: {
+    ...requestedFixture,
+    approvalStatus: 'REJECTED',
+    decidedBy: 'u-admin',
+    decidedAt: '2026-01-06T11:00:00.000Z',
+    decisionComment: null,
+  },
 });

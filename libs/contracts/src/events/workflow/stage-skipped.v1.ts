@@ -1,4 +1,12 @@
-import { fixtureStageRef, objectSchema, stageRefProperties, stageRefRequired, timestampSchema, workflowEvent, type StageRefV1 } from './workflow-event-shapes';
+import {
+  fixtureStageRef,
+  objectSchema,
+  stageRefProperties,
+  stageRefRequired,
+  timestampSchema,
+  workflowEvent,
+  type StageRefV1,
+} from './workflow-event-shapes';
 
 export interface StageSkippedPayloadV1 extends StageRefV1 {
   /** Why: `NOT_REQUIRED` (the frozen policy stage has `is_required = false`). */

@@ -1,6 +1,13 @@
 import {
-  fixtureInstanceId, idSchema, nullableIdSchema, objectSchema, stageRefProperties, stageRefRequired, timestampSchema,
-  workflowEvent, type StageRefV1,
+  fixtureInstanceId,
+  idSchema,
+  nullableIdSchema,
+  objectSchema,
+  stageRefProperties,
+  stageRefRequired,
+  timestampSchema,
+  workflowEvent,
+  type StageRefV1,
 } from './workflow-event-shapes';
 
 /** Workflow-level events (one instance = one approval run of one submission attempt). */
@@ -44,10 +51,11 @@ export interface WorkflowStartedPayloadV1 {
   vendorCode?: string | null;
 }
 
-const pinnedSchema = objectSchema(
-  { approvalMatrix: idSchema, clusterMapping: idSchema, scopeConfig: idSchema },
-  ['approvalMatrix', 'clusterMapping', 'scopeConfig'],
-);
+const pinnedSchema = objectSchema({ approvalMatrix: idSchema, clusterMapping: idSchema, scopeConfig: idSchema }, [
+  'approvalMatrix',
+  'clusterMapping',
+  'scopeConfig',
+]);
 
 const stageSummarySchema = objectSchema(
   {
@@ -86,8 +94,19 @@ export const WorkflowStartedV1 = workflowEvent<WorkflowStartedPayloadV1>({
       vendorCode: { anyOf: [{ type: 'string', minLength: 1, maxLength: 120 }, { type: 'null' }] },
     },
     [
-      'workflowInstanceId', 'submissionId', 'attemptNumber', 'siteId', 'scopeId', 'scopeCode', 'vendorId', 'atpCategory',
-      'configVersionId', 'approvalPolicyId', 'pinnedConfigVersions', 'totalStages', 'stages',
+      'workflowInstanceId',
+      'submissionId',
+      'attemptNumber',
+      'siteId',
+      'scopeId',
+      'scopeCode',
+      'vendorId',
+      'atpCategory',
+      'configVersionId',
+      'approvalPolicyId',
+      'pinnedConfigVersions',
+      'totalStages',
+      'stages',
     ],
   ),
   fixturePayload: {
@@ -106,7 +125,16 @@ export const WorkflowStartedV1 = workflowEvent<WorkflowStartedPayloadV1>({
     pinnedConfigVersions: { approvalMatrix: 'cv-matrix-1', clusterMapping: 'cv-cluster-1', scopeConfig: 'cv-scope-1' },
     totalStages: 1,
     stages: [
-      { stageId: 'stg-0001', stageNumber: 1, stageName: 'FOP/RTS review', approvalRoleId: 'role-fop-rts', roleCode: 'FOP_RTS', parallelGroup: null, approverUserId: 'u-approver-1', slaHours: 48 },
+      {
+        stageId: 'stg-0001',
+        stageNumber: 1,
+        stageName: 'FOP/RTS review',
+        approvalRoleId: 'role-fop-rts',
+        roleCode: 'FOP_RTS',
+        parallelGroup: null,
+        approverUserId: 'u-approver-1',
+        slaHours: 48,
+      },
     ],
   },
 });
@@ -131,7 +159,10 @@ const adminActionSchema = objectSchema(
     actorUserId: idSchema,
     pendingStages: {
       type: 'array',
-      items: objectSchema({ stageId: idSchema, slaDueAt: { type: 'string', format: 'date-time' } }, ['stageId', 'slaDueAt']),
+      items: objectSchema({ stageId: idSchema, slaDueAt: { type: 'string', format: 'date-time' } }, [
+        'stageId',
+        'slaDueAt',
+      ]),
     },
     cancelledStageIds: { type: 'array', items: idSchema },
   },
@@ -156,7 +187,11 @@ export const WorkflowResumedV1 = workflowEvent<WorkflowAdminActionPayloadV1>({
   eventType: 'workflow.resumed',
   description: 'A held workflow is in progress again.',
   payloadSchema: adminActionSchema,
-  fixturePayload: { ...adminFixture, reason: 'Access granted', pendingStages: [{ stageId: 'st-0001', slaDueAt: '2026-01-09T10:00:00.000Z' }] },
+  fixturePayload: {
+    ...adminFixture,
+    reason: 'Access granted',
+    pendingStages: [{ stageId: 'st-0001', slaDueAt: '2026-01-09T10:00:00.000Z' }],
+  },
 });
 
 export const WorkflowCancelledV1 = workflowEvent<WorkflowAdminActionPayloadV1>({
@@ -178,10 +213,20 @@ export const WorkflowCompletedV1 = workflowEvent<WorkflowCompletedPayloadV1>({
   eventType: 'workflow.completed',
   description: 'The last stage number approved: the workflow is COMPLETED.',
   payloadSchema: objectSchema(
-    { workflowInstanceId: idSchema, submissionId: idSchema, withPunchlist: { type: 'boolean' }, completedAt: timestampSchema },
+    {
+      workflowInstanceId: idSchema,
+      submissionId: idSchema,
+      withPunchlist: { type: 'boolean' },
+      completedAt: timestampSchema,
+    },
     ['workflowInstanceId', 'submissionId', 'withPunchlist', 'completedAt'],
   ),
-  fixturePayload: { workflowInstanceId: fixtureInstanceId, submissionId: 'sub-0001', withPunchlist: false, completedAt: '2026-01-06T10:00:00.000Z' },
+  fixturePayload: {
+    workflowInstanceId: fixtureInstanceId,
+    submissionId: 'sub-0001',
+    withPunchlist: false,
+    completedAt: '2026-01-06T10:00:00.000Z',
+  },
 });
 
 export interface WorkflowRejectedPayloadV1 {
@@ -211,8 +256,15 @@ export const WorkflowRejectedV1 = workflowEvent<WorkflowRejectedPayloadV1>({
     workflowInstanceId: fixtureInstanceId,
     submissionId: 'sub-0001',
     rejectedStage: {
-      workflowInstanceId: fixtureInstanceId, submissionId: 'sub-0001', stageId: 'stg-0001', stageNumber: 1, stageName: 'FOP/RTS review',
-      approvalRoleId: 'role-fop-rts', roleCode: 'FOP_RTS', parallelGroup: null, approverUserId: 'u-approver-1',
+      workflowInstanceId: fixtureInstanceId,
+      submissionId: 'sub-0001',
+      stageId: 'stg-0001',
+      stageNumber: 1,
+      stageName: 'FOP/RTS review',
+      approvalRoleId: 'role-fop-rts',
+      roleCode: 'FOP_RTS',
+      parallelGroup: null,
+      approverUserId: 'u-approver-1',
     },
     rejectedBy: 'u-approver-1',
     comment: 'Antenna azimuth photos missing',
@@ -226,8 +278,14 @@ export const WorkflowRejectedV1 = workflowEvent<WorkflowRejectedPayloadV1>({
  * pinned CLUSTER_MAPPING, so nobody could be assigned.
  */
 export const START_REFUSAL_REASONS = [
-  'CONFIG_SNAPSHOT_MISSING', 'CONFIG_SNAPSHOT_MISMATCH', 'NO_POLICY', 'UNKNOWN_CATEGORY', 'WORKSPACE_INACTIVE',
-  'ATTEMPT_CONFLICT', 'SUBMITTER_NOT_MEMBER', 'UNKNOWN_CLUSTER',
+  'CONFIG_SNAPSHOT_MISSING',
+  'CONFIG_SNAPSHOT_MISMATCH',
+  'NO_POLICY',
+  'UNKNOWN_CATEGORY',
+  'WORKSPACE_INACTIVE',
+  'ATTEMPT_CONFLICT',
+  'SUBMITTER_NOT_MEMBER',
+  'UNKNOWN_CLUSTER',
 ] as const;
 export type StartRefusalReason = (typeof START_REFUSAL_REASONS)[number];
 
@@ -252,5 +310,10 @@ export const WorkflowStartRefusedV1 = workflowEvent<WorkflowStartRefusedPayloadV
     },
     ['submissionId', 'attemptNumber', 'reason', 'detail'],
   ),
-  fixturePayload: { submissionId: 'sub-0001', attemptNumber: 1, reason: 'NO_POLICY', detail: 'no active policy for scope MW_NEW, vendor AVIAT, category RAN_MW' },
+  fixturePayload: {
+    submissionId: 'sub-0001',
+    attemptNumber: 1,
+    reason: 'NO_POLICY',
+    detail: 'no active policy for scope MW_NEW, vendor AVIAT, category RAN_MW',
+  },
 });

@@ -29,7 +29,9 @@ export const WorkflowPinsAssertedV1 = workflowEvent<WorkflowPinsAssertedPayloadV
     ['workflowInstanceId', 'submissionId', 'pinnedConfigVersions', 'assertedAt'],
   ),
   fixturePayload: {
-    workflowInstanceId: 'wf-1', submissionId: 'sub-1', assertedAt: '2026-01-06T10:00:00.000Z',
+    workflowInstanceId: 'wf-1',
+    submissionId: 'sub-1',
+    assertedAt: '2026-01-06T10:00:00.000Z',
     pinnedConfigVersions: { approvalMatrix: 'cv-matrix-1', clusterMapping: 'cv-cluster-1', scopeConfig: 'cv-scope-1' },
   },
 });

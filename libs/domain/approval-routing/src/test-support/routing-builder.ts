@@ -158,7 +158,11 @@ export class RoutingBuilder {
   }
 
   build(): RoutingSnapshots {
-    return structuredClone({ approvalMatrix: this.matrix, clusterMapping: this.mapping, scopeConfig: this.scopeConfig });
+    return structuredClone({
+      approvalMatrix: this.matrix,
+      clusterMapping: this.mapping,
+      scopeConfig: this.scopeConfig,
+    });
   }
 }
 

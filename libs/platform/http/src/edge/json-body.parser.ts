@@ -49,10 +49,16 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): RequestHandler {
         type: () => true,
         verify: (_request, _response, buffer) => {
           if (jsonNestsDeeperThan(buffer, maxDepth)) {
-            throw Object.assign(new Error(`The JSON body nests deeper than ${maxDepth} levels`), { status: 400, type: 'entity.too.deep' });
+            throw Object.assign(new Error(`The JSON body nests deeper than ${maxDepth} levels`), {
+              status: 400,
+              type: 'entity.too.deep',
+            });
           }
           if (ESCAPED_NUL.test(buffer.toString('latin1'))) {
-            throw Object.assign(new Error('The JSON body contains a NUL character (\\u0000)'), { status: 400, type: 'entity.invalid.character' });
+            throw Object.assign(new Error('The JSON body contains a NUL character (\\u0000)'), {
+              status: 400,
+              type: 'entity.invalid.character',
+            });
           }
         },
       });
@@ -69,7 +75,9 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): RequestHandler {
       const named = mediaType ? `"${mediaType.slice(0, 100)}"` : 'none';
       // Drain the body first so the refusal can be read on a kept-alive connection.
       request.resume();
-      return next(new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`));
+      return next(
+        new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`),
+      );
     }
     const route = options.routes?.find((candidate) => candidate.matches(request.method, request.path));
     parserFor(route?.limitBytes ?? defaultLimit)(request, response, (error?: unknown) => {

@@ -12,7 +12,10 @@ export interface RouteBodyLimit {
 }
 
 function joinPaths(...parts: string[]): string {
-  return `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /** A Nest route path (`a/:id/b`) as an anchored pattern over a request path. */
@@ -52,7 +55,12 @@ export function declaredBodyLimits(app: INestApplication): RouteBodyLimit[] {
           for (const own of asList(methodPaths)) {
             const path = joinPaths(base, own);
             const pattern = pathPattern(path);
-            limits.push({ method, path, limitBytes, matches: (m, p) => (method === 'ALL' || m === method) && pattern.test(p) });
+            limits.push({
+              method,
+              path,
+              limitBytes,
+              matches: (m, p) => (method === 'ALL' || m === method) && pattern.test(p),
+            });
           }
         }
       }

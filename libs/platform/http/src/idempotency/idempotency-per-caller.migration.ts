@@ -9,7 +9,9 @@ export class IdempotencyKeysPerCaller1764990000000 implements MigrationInterface
   name = 'IdempotencyKeysPerCaller1764990000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS caller_id VARCHAR(100) NOT NULL DEFAULT ''`);
+    await runner.query(
+      `ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS caller_id VARCHAR(100) NOT NULL DEFAULT ''`,
+    );
     await runner.query(`ALTER TABLE idempotency_keys ALTER COLUMN caller_id DROP DEFAULT`);
     await runner.query(`
       DO $$
@@ -20,14 +22,18 @@ export class IdempotencyKeysPerCaller1764990000000 implements MigrationInterface
           EXECUTE format('ALTER TABLE idempotency_keys DROP CONSTRAINT %I', primary_key);
         END IF;
       END $$`);
-    await runner.query(`ALTER TABLE idempotency_keys ADD CONSTRAINT pk_idempotency_keys PRIMARY KEY (workspace_id, caller_id, idempotency_key)`);
+    await runner.query(
+      `ALTER TABLE idempotency_keys ADD CONSTRAINT pk_idempotency_keys PRIMARY KEY (workspace_id, caller_id, idempotency_key)`,
+    );
     // For the retention purge (keys are kept for a bounded time).
     await runner.query(`CREATE INDEX IF NOT EXISTS idx_idempotency_keys_created_at ON idempotency_keys (created_at)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE idempotency_keys DROP CONSTRAINT pk_idempotency_keys`);
-    await runner.query(`ALTER TABLE idempotency_keys ADD CONSTRAINT pk_idempotency_keys PRIMARY KEY (workspace_id, idempotency_key)`);
+    await runner.query(
+      `ALTER TABLE idempotency_keys ADD CONSTRAINT pk_idempotency_keys PRIMARY KEY (workspace_id, idempotency_key)`,
+    );
     await runner.query(`ALTER TABLE idempotency_keys DROP COLUMN caller_id`);
   }
 }

@@ -60,14 +60,23 @@ export function canonicalJson(value: unknown): string {
 @Injectable()
 export class IdempotencyStore {
   fingerprint(operation: string, body: unknown): string {
-    return createHash('sha256').update(`${operation}\n${canonicalJson(body)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${operation}\n${canonicalJson(body)}`)
+      .digest('hex');
   }
 
   /** Null = first use (go ahead, then `complete`); otherwise the stored answer to replay. */
-  async claim(manager: EntityManager, scope: IdempotencyScope & { key: string }, fingerprint: string): Promise<StoredResponse | null> {
+  async claim(
+    manager: EntityManager,
+    scope: IdempotencyScope & { key: string },
+    fingerprint: string,
+  ): Promise<StoredResponse | null> {
     const statement = new StatementBuilder();
     this.claimIn(statement, scope, fingerprint);
-    const [{ claimed }] = await statement.run<{ claimed: boolean }>(manager, `SELECT EXISTS (SELECT 1 FROM ${IDEMPOTENCY_CLAIM}) AS claimed`);
+    const [{ claimed }] = await statement.run<{ claimed: boolean }>(
+      manager,
+      `SELECT EXISTS (SELECT 1 FROM ${IDEMPOTENCY_CLAIM}) AS claimed`,
+    );
     return claimed ? null : this.replay(manager, scope, fingerprint);
   }
 
@@ -90,22 +99,34 @@ export class IdempotencyStore {
    * The key was taken: the stored answer, 422 for another request under the same key, 409 while the first one runs.
    * Its own statement, so it sees the first request's commit it may have waited for.
    */
-  async replay(manager: EntityManager, scope: IdempotencyScope & { key: string }, fingerprint: string): Promise<StoredResponse> {
+  async replay(
+    manager: EntityManager,
+    scope: IdempotencyScope & { key: string },
+    fingerprint: string,
+  ): Promise<StoredResponse> {
     const rows = (await manager.query(
       `SELECT request_fingerprint AS fingerprint, response_status AS status, response_body AS body FROM idempotency_keys
        WHERE workspace_id = $1 AND caller_id = $2 AND idempotency_key = $3`,
       [scope.workspaceId, scope.callerId, scope.key],
     )) as Array<{ fingerprint: string; status: number | null; body: unknown }>;
     const stored = rows[0];
-    if (!stored) throw new DomainError(409, 'IDEMPOTENT_REQUEST_IN_FLIGHT', 'The first request with this key has not finished');
+    if (!stored)
+      throw new DomainError(409, 'IDEMPOTENT_REQUEST_IN_FLIGHT', 'The first request with this key has not finished');
     if (stored.fingerprint !== fingerprint) {
-      throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', { key: scope.key });
+      throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', {
+        key: scope.key,
+      });
     }
-    if (stored.status === null) throw new DomainError(409, 'IDEMPOTENT_REQUEST_IN_FLIGHT', 'The first request with this key has not finished');
+    if (stored.status === null)
+      throw new DomainError(409, 'IDEMPOTENT_REQUEST_IN_FLIGHT', 'The first request with this key has not finished');
     return storedResponse(stored.status, stored.body, true);
   }
 
-  async complete(manager: EntityManager, scope: IdempotencyScope & { key: string }, response: StoredResponse): Promise<void> {
+  async complete(
+    manager: EntityManager,
+    scope: IdempotencyScope & { key: string },
+    response: StoredResponse,
+  ): Promise<void> {
     const statement = new StatementBuilder();
     this.completeIn(statement, scope, response);
     await statement.run(manager, 'SELECT 1');
@@ -160,7 +181,11 @@ export class IdempotencyStore {
       return replay.body as T;
     }
     const result = await work();
-    await this.complete(manager, request, storedResponse(request.status, JSON.parse(JSON.stringify(result ?? null)) as unknown));
+    await this.complete(
+      manager,
+      request,
+      storedResponse(request.status, JSON.parse(JSON.stringify(result ?? null)) as unknown),
+    );
     return result;
   }
 }

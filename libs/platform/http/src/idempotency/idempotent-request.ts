@@ -38,8 +38,12 @@ export function idempotentRequestOf(context: ExecutionContext): IdempotentReques
   const request = context.switchToHttp().getRequest<Request & RequestWithIdempotency & { file?: UploadedFileLike }>();
   const key = validIdempotencyKey(request.header(IDEMPOTENCY_KEY_HEADER));
   if (key === null) return null;
-  const file = request.file ? { name: request.file.originalname, sha256: createHash('sha256').update(request.file.buffer).digest('hex') } : null;
-  const status = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (request.method === 'POST' ? 201 : 200);
+  const file = request.file
+    ? { name: request.file.originalname, sha256: createHash('sha256').update(request.file.buffer).digest('hex') }
+    : null;
+  const status =
+    (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
+    (request.method === 'POST' ? 201 : 200);
   const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : PLATFORM_SCOPE;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ method: request.method, path: request.path }))
@@ -53,4 +57,6 @@ export function idempotentRequestOf(context: ExecutionContext): IdempotentReques
  * `@Idempotency() idempotency: IdempotentRequest | null`: the request's key and fingerprint for
  * `IdempotencyStore.once`, or null without the header. On multipart routes the file is part of it.
  */
-export const Idempotency = createParamDecorator((_data: unknown, context: ExecutionContext) => idempotentRequestOf(context));
+export const Idempotency = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  idempotentRequestOf(context),
+);

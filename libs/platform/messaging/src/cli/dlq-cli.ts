@@ -17,7 +17,9 @@ const consoleLogger = {
 };
 
 function usage(): never {
-  console.error('usage: dlq list <dlq-topic> | dlq replay <dlq-topic> (--all | --event-id <id>... | --consumer <name>)');
+  console.error(
+    'usage: dlq list <dlq-topic> | dlq replay <dlq-topic> (--all | --event-id <id>... | --consumer <name>)',
+  );
   process.exit(2);
 }
 
@@ -32,19 +34,37 @@ function selector(args: string[]): (entry: DlqEntry) => boolean {
     else usage();
   }
   if (!all && eventIds.size === 0 && consumer === null) usage();
-  return (entry) => all || (entry.eventId !== null && eventIds.has(entry.eventId)) || (consumer !== null && entry.consumer === consumer);
+  return (entry) =>
+    all ||
+    (entry.eventId !== null && eventIds.has(entry.eventId)) ||
+    (consumer !== null && entry.consumer === consumer);
 }
 
 async function main(): Promise<void> {
   const [command, topic, ...rest] = process.argv.slice(2);
   if (!topic || !topic.endsWith('.dlq') || !['list', 'replay'].includes(command)) usage();
   const env = loadEnv({ KAFKA_BROKERS: { kind: 'list' }, ...kafkaSecurityEnvSchema }, process.env);
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'atp-dlq-cli', logger: consoleLogger, security: kafkaSecurity(env) });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'atp-dlq-cli',
+    logger: consoleLogger,
+    security: kafkaSecurity(env),
+  });
   const tool = new DlqTool(kafka);
   if (command === 'list') {
     const entries = await tool.list(topic);
     for (const e of entries) {
-      console.log(JSON.stringify({ partition: e.partition, offset: e.offset, eventId: e.eventId, eventType: e.eventType, consumer: e.consumer, errorClass: e.errorClass, reason: e.reason }));
+      console.log(
+        JSON.stringify({
+          partition: e.partition,
+          offset: e.offset,
+          eventId: e.eventId,
+          eventType: e.eventType,
+          consumer: e.consumer,
+          errorClass: e.errorClass,
+          reason: e.reason,
+        }),
+      );
     }
     console.error(`${entries.length} message(s) in ${topic}`);
     return;

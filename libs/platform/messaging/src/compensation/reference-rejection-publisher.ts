@@ -1,6 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import {
-  ReferenceRejectedV1, type ClaimantAggregateTypeV1, type EventEnvelope, type ReferenceRejectionReasonV1,
+  ReferenceRejectedV1,
+  type ClaimantAggregateTypeV1,
+  type EventEnvelope,
+  type ReferenceRejectionReasonV1,
 } from '@atp/contracts';
 import type { OutboxWriter } from '../outbox/outbox-writer';
 
@@ -29,7 +32,10 @@ export interface RefusedReference {
  * claim publishes nothing twice). A claim without a workspace has no claimant to compensate: nothing is published.
  */
 export async function publishReferenceRejections(
-  outbox: OutboxWriter, manager: EntityManager, source: CheckedClaim, refused: readonly RefusedReference[],
+  outbox: OutboxWriter,
+  manager: EntityManager,
+  source: CheckedClaim,
+  refused: readonly RefusedReference[],
 ): Promise<void> {
   const workspaceId = source.claim.workspaceId;
   if (!workspaceId) return;

@@ -13,7 +13,9 @@ export const DlqHeader = {
 
 export type DlqErrorClass = 'schema-violation' | 'permanent' | 'retries-exhausted';
 
-export function decodeHeaders(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> {
+export function decodeHeaders(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;

@@ -3,7 +3,13 @@
  * that has not joined its group yet (after a start, a crash or a rebalance) receives nothing, and a
  * consumer waiting for its database applies nothing.
  */
-export type ConsumerState = 'starting' | 'consuming' | 'rebalancing' | 'waiting-for-database' | 'restarting' | 'stopped';
+export type ConsumerState =
+  | 'starting'
+  | 'consuming'
+  | 'rebalancing'
+  | 'waiting-for-database'
+  | 'restarting'
+  | 'stopped';
 
 export interface ConsumerStatus {
   consumer: string;

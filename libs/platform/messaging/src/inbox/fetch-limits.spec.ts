@@ -9,6 +9,9 @@ describe('fetchLimitsFor', () => {
   });
 
   it("keeps kafkajs's defaults for topics of small events", () => {
-    expect(fetchLimitsFor([Topics.submissionEvents, Topics.workflowEvents])).toEqual({ maxBytesPerPartition: 1024 * 1024, maxBytes: 10 * 1024 * 1024 });
+    expect(fetchLimitsFor([Topics.submissionEvents, Topics.workflowEvents])).toEqual({
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 10 * 1024 * 1024,
+    });
   });
 });

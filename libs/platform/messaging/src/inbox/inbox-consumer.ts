@@ -4,7 +4,12 @@ import type { ContractValidator, EventEnvelope } from '@atp/contracts';
 import { dlqTopicOf } from '@atp/contracts';
 import { inConsumerSpan } from '@atp/platform-tracing';
 import {
-  isDatabaseUnavailable, isTransientConflict, pgErrorCode, runInWorkspace, runPrepared, setTransactionWorkspace,
+  isDatabaseUnavailable,
+  isTransientConflict,
+  pgErrorCode,
+  runInWorkspace,
+  runPrepared,
+  setTransactionWorkspace,
 } from '@atp/platform-database';
 import { DlqHeader, type DlqErrorClass, decodeHeaders } from '../dlq/dlq-headers';
 import type { MessagingLogger } from '../logger';
@@ -115,7 +120,11 @@ export class InboxConsumer {
   private restartTimer: NodeJS.Timeout | null = null;
   private restarts = 0;
   private readonly unknownTypesSeen = new Set<string>();
-  private current: Omit<ConsumerStatus, 'consumer' | 'ready'> = { state: 'stopped', since: new Date().toISOString(), assignment: {} };
+  private current: Omit<ConsumerStatus, 'consumer' | 'ready'> = {
+    state: 'stopped',
+    since: new Date().toISOString(),
+    assignment: {},
+  };
 
   constructor(private readonly options: InboxConsumerOptions) {
     this.retry = { ...defaultRetry, ...options.retry };
@@ -202,7 +211,10 @@ export class InboxConsumer {
     this.setState('restarting', cause);
     if (this.restartTimer) return;
     const delay = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.initial * 2 ** this.restarts++);
-    this.options.logger.error({ consumer: this.options.consumerName, err: cause, restartInMs: delay }, 'consumer stopped; restarting it');
+    this.options.logger.error(
+      { consumer: this.options.consumerName, err: cause, restartInMs: delay },
+      'consumer stopped; restarting it',
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       void this.restart();
@@ -223,7 +235,12 @@ export class InboxConsumer {
 
   private setState(state: ConsumerState, cause?: unknown, assignment?: Record<string, number[]>): void {
     const detail = cause === undefined ? undefined : ((cause as Error).message ?? String(cause));
-    this.current = { state, since: new Date().toISOString(), assignment: assignment ?? this.current.assignment, ...(detail ? { detail } : {}) };
+    this.current = {
+      state,
+      since: new Date().toISOString(),
+      assignment: assignment ?? this.current.assignment,
+      ...(detail ? { detail } : {}),
+    };
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -231,7 +248,12 @@ export class InboxConsumer {
     for (let start = 0; start < batch.messages.length; ) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + CHUNK_SIZE);
-      const deliveries = chunk.map((message) => ({ topic: batch.topic, partition: batch.partition, message, heartbeat }));
+      const deliveries = chunk.map((message) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        message,
+        heartbeat,
+      }));
       try {
         await this.processChunk(deliveries);
       } catch (error) {
@@ -248,7 +270,10 @@ export class InboxConsumer {
   /** Keeps the partition (heartbeats) until the database answers; false when the batch was taken away. */
   private async waitForDatabase(cause: unknown, { heartbeat, isRunning, isStale }: EachBatchPayload): Promise<boolean> {
     this.setState('waiting-for-database', cause);
-    this.options.logger.warn({ consumer: this.options.consumerName, err: cause }, 'database unavailable; waiting for it');
+    this.options.logger.warn(
+      { consumer: this.options.consumerName, err: cause },
+      'database unavailable; waiting for it',
+    );
     for (;;) {
       if (!isRunning() || isStale()) return false;
       await new Promise((resolve) => setTimeout(resolve, DATABASE_PROBE_MS));
@@ -284,30 +309,34 @@ export class InboxConsumer {
     // workspace before each event of another workspace than the one before it.
     const workspaces = new Set(planned.map(({ event }) => workspaceOf(event)));
     const [only] = workspaces.size === 1 ? [...workspaces] : [''];
-    const apply = () => this.options.dataSource.transaction(async (manager) => {
-      // One inbox insert for the whole chunk: it also says up front which messages were applied before.
-      const fresh = await this.recordInInbox(manager, planned.filter((p) => p.handler !== null).map((p) => p.event));
-      const outcomes: Outcome[] = [];
-      let current = only;
-      for (const { event, handler, outcome } of planned) {
-        if (handler === null) {
-          outcomes.push(outcome ?? 'ignored');
-          continue;
+    const apply = () =>
+      this.options.dataSource.transaction(async (manager) => {
+        // One inbox insert for the whole chunk: it also says up front which messages were applied before.
+        const fresh = await this.recordInInbox(
+          manager,
+          planned.filter((p) => p.handler !== null).map((p) => p.event),
+        );
+        const outcomes: Outcome[] = [];
+        let current = only;
+        for (const { event, handler, outcome } of planned) {
+          if (handler === null) {
+            outcomes.push(outcome ?? 'ignored');
+            continue;
+          }
+          // A message delivered twice within the chunk is applied once: its inbox row is taken by the first.
+          if (!fresh.delete(event.envelope.eventId.toLowerCase())) {
+            outcomes.push('duplicate');
+            continue;
+          }
+          if (workspaceOf(event) !== current) {
+            current = workspaceOf(event);
+            await setTransactionWorkspace(manager, current);
+          }
+          await this.runHandler(manager, event, handler);
+          outcomes.push('applied');
         }
-        // A message delivered twice within the chunk is applied once: its inbox row is taken by the first.
-        if (!fresh.delete(event.envelope.eventId.toLowerCase())) {
-          outcomes.push('duplicate');
-          continue;
-        }
-        if (workspaceOf(event) !== current) {
-          current = workspaceOf(event);
-          await setTransactionWorkspace(manager, current);
-        }
-        await this.runHandler(manager, event, handler);
-        outcomes.push('applied');
-      }
-      return outcomes;
-    });
+        return outcomes;
+      });
     try {
       return await (only ? runInWorkspace(only, apply) : apply());
     } catch (error) {
@@ -315,7 +344,13 @@ export class InboxConsumer {
       const cause = failureCause(error);
       this.options.metrics?.chunkFailures.inc({ consumer: this.options.consumerName, cause });
       this.options.logger.warn(
-        { consumer: this.options.consumerName, err: error, cause, messages: planned.length, firstOffset: planned[0].event.offset },
+        {
+          consumer: this.options.consumerName,
+          err: error,
+          cause,
+          messages: planned.length,
+          firstOffset: planned[0].event.offset,
+        },
         'chunk rolled back; applying its messages one at a time',
       );
       return null;
@@ -328,7 +363,11 @@ export class InboxConsumer {
     for (const delivery of deliveries) {
       const routed = this.route(delivery);
       if (routed.kind === 'invalid') return null;
-      planned.push(routed.kind === 'skip' ? { event: routed.event, handler: null, outcome: routed.outcome } : { event: routed.event, handler: routed.handler });
+      planned.push(
+        routed.kind === 'skip'
+          ? { event: routed.event, handler: null, outcome: routed.outcome }
+          : { event: routed.event, handler: routed.handler },
+      );
     }
     return planned;
   }
@@ -337,7 +376,9 @@ export class InboxConsumer {
    * Reads the envelope, picks the handler by `eventType`, and only then validates the payload against
    * the catalog: an event type without a handler is skipped whatever its payload looks like.
    */
-  private route(delivery: Delivery):
+  private route(
+    delivery: Delivery,
+  ):
     | { kind: 'invalid'; reason: string }
     | { kind: 'skip'; event: ConsumedEvent; outcome: Outcome }
     | { kind: 'apply'; event: ConsumedEvent; handler: EventHandler } {
@@ -345,7 +386,13 @@ export class InboxConsumer {
     const { validator, handlers } = this.options;
     const read = validator.parseEnvelope(message.value);
     if (!read.ok) return { kind: 'invalid', reason: read.reason };
-    const event: ConsumedEvent = { envelope: read.envelope, topic, partition, offset: message.offset, headers: decodeHeaders(message.headers) };
+    const event: ConsumedEvent = {
+      envelope: read.envelope,
+      topic,
+      partition,
+      offset: message.offset,
+      headers: decodeHeaders(message.headers),
+    };
     const handler = handlers[read.envelope.eventType];
     if (!handler) return { kind: 'skip', event, outcome: this.skippedOutcome(read.envelope.eventType) };
     const verdict = validator.validate(read.envelope);
@@ -357,7 +404,10 @@ export class InboxConsumer {
     if (this.options.validator.knows(eventType)) return 'ignored';
     if (!this.unknownTypesSeen.has(eventType)) {
       this.unknownTypesSeen.add(eventType);
-      this.options.logger.info({ consumer: this.options.consumerName, eventType }, 'skipping an event type this consumer does not know');
+      this.options.logger.info(
+        { consumer: this.options.consumerName, eventType },
+        'skipping an event type this consumer does not know',
+      );
     }
     return 'unknown_type';
   }
@@ -392,11 +442,19 @@ export class InboxConsumer {
           await this.deadLetter(delivery, 'permanent', error.message, attempt);
           return 'dead_lettered';
         }
-        const context = { consumer: this.options.consumerName, eventId: event.envelope.eventId, attempt, cause: failureCause(error) };
+        const context = {
+          consumer: this.options.consumerName,
+          eventId: event.envelope.eventId,
+          attempt,
+          cause: failureCause(error),
+        };
         if (isTransientConflict(error) && conflicts < MAX_CONFLICT_RETRIES) {
           conflicts++;
           this.options.metrics?.conflictRetries.inc({ consumer: this.options.consumerName, cause: context.cause });
-          this.options.logger.debug({ ...context, err: error, conflicts }, 'transient conflict; retrying (the retry budget is kept)');
+          this.options.logger.debug(
+            { ...context, err: error, conflicts },
+            'transient conflict; retrying (the retry budget is kept)',
+          );
           await this.backoff(Math.min(conflicts, 4), delivery);
           continue;
         }
@@ -433,8 +491,12 @@ export class InboxConsumer {
       `INSERT INTO inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) ON CONFLICT DO NOTHING RETURNING event_id`,
       [
-        this.options.consumerName, events.map((e) => e.envelope.eventId), events.map((e) => e.envelope.eventType), events.map((e) => e.topic),
-        events.map((e) => e.partition), events.map((e) => e.offset),
+        this.options.consumerName,
+        events.map((e) => e.envelope.eventId),
+        events.map((e) => e.envelope.eventType),
+        events.map((e) => e.topic),
+        events.map((e) => e.partition),
+        events.map((e) => e.offset),
       ],
     );
     return new Set(inserted.map((row) => row.event_id));
@@ -446,7 +508,14 @@ export class InboxConsumer {
    */
   private async runHandler(manager: EntityManager, event: ConsumedEvent, handler: EventHandler): Promise<void> {
     const { topic, partition, offset, envelope } = event;
-    const attributes = { consumer: this.options.consumerName, topic, partition, offset, eventId: envelope.eventId, eventType: envelope.eventType };
+    const attributes = {
+      consumer: this.options.consumerName,
+      topic,
+      partition,
+      offset,
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+    };
     await inConsumerSpan(event.headers, attributes, () => handler(event, manager));
   }
 
@@ -458,7 +527,12 @@ export class InboxConsumer {
   }
 
   /** Throws if the DLQ cannot be written: the message is then retried, never dropped. */
-  private async deadLetter(delivery: Delivery, errorClass: DlqErrorClass, reason: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    delivery: Delivery,
+    errorClass: DlqErrorClass,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
     const { message, topic, partition } = delivery;
     this.options.logger.error(
       { consumer: this.options.consumerName, topic, partition, offset: message.offset, errorClass, reason },

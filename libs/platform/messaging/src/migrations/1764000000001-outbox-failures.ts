@@ -10,7 +10,9 @@ export class OutboxFailures1764000000001 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE outbox ADD COLUMN failed_at TIMESTAMPTZ, ADD COLUMN last_error TEXT`);
-    await runner.query(`CREATE INDEX idx_outbox_parked ON outbox (partition_key, id) WHERE failed_at IS NOT NULL AND published_at IS NULL`);
+    await runner.query(
+      `CREATE INDEX idx_outbox_parked ON outbox (partition_key, id) WHERE failed_at IS NOT NULL AND published_at IS NULL`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

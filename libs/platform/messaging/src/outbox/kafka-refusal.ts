@@ -24,7 +24,11 @@ export function permanentRefusal(error: unknown, depth = 0): string | null {
   if (!error || typeof error !== 'object' || depth > 5) return null;
   const candidate = error as KafkaErrorLike;
   if (typeof candidate.type === 'string' && PERMANENT_RECORD_ERRORS.has(candidate.type)) return candidate.type;
-  const nested = [candidate.cause, candidate.originalError, ...(Array.isArray(candidate.errors) ? candidate.errors : [])];
+  const nested = [
+    candidate.cause,
+    candidate.originalError,
+    ...(Array.isArray(candidate.errors) ? candidate.errors : []),
+  ];
   for (const inner of nested) {
     const found = permanentRefusal(inner, depth + 1);
     if (found) return found;

@@ -109,9 +109,15 @@ export class OutboxRelay {
     this.stopRequested = true;
     this.wake();
     // A send waits out a broker outage (unbounded idempotent retries): give it a while, then cut it off.
-    const finished = await Promise.race([this.loop?.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref())]);
+    const finished = await Promise.race([
+      this.loop?.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+    ]);
     if (finished === false) {
-      this.options.logger.warn({}, 'outbox relay still sending at shutdown; disconnecting the producer (the batch is published again later)');
+      this.options.logger.warn(
+        {},
+        'outbox relay still sending at shutdown; disconnecting the producer (the batch is published again later)',
+      );
       await this.options.producer.disconnect().catch(() => undefined);
     }
     await this.discardPrefetch();
@@ -236,7 +242,9 @@ export class OutboxRelay {
     await this.options.afterPublish?.(published.map((row) => row.event_id));
     this.marking = this.marking
       .then(() => this.markPublished(published))
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'marking outbox rows published failed; they will be published again'))
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'marking outbox rows published failed; they will be published again'),
+      )
       .finally(() => {
         this.release(published);
         this.options.metrics?.relayBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -281,9 +289,17 @@ export class OutboxRelay {
       if (topicRows) topicRows.push(row);
       else byTopic.set(row.topic, [row]);
     }
-    const traced = new Map(rows.map((row) => [row, startPublishSpan(row.trace_context, {
-      topic: row.topic, eventId: row.event_id, eventType: row.event_type, partitionKey: row.partition_key,
-    })]));
+    const traced = new Map(
+      rows.map((row) => [
+        row,
+        startPublishSpan(row.trace_context, {
+          topic: row.topic,
+          eventId: row.event_id,
+          eventType: row.event_type,
+          partitionKey: row.partition_key,
+        }),
+      ]),
+    );
     const spans = [...traced.values()].map((t) => t?.span);
     try {
       await this.options.producer.sendBatch({

@@ -63,14 +63,21 @@ export class OutboxWriter {
    * All the events of a transaction in one statement: one version upsert per aggregate (`version + n`), one
    * insert, one run of the NOTIFY trigger. Versions follow the drafts' order within each aggregate.
    */
-  async appendMany(manager: EntityManager, drafts: ReadonlyArray<EventDraft<unknown>>): Promise<EventEnvelope<unknown>[]> {
+  async appendMany(
+    manager: EntityManager,
+    drafts: ReadonlyArray<EventDraft<unknown>>,
+  ): Promise<EventEnvelope<unknown>[]> {
     requireTransaction(manager, 'appendMany');
     if (drafts.length === 0) return [];
     const statement = new StatementBuilder();
     const envelopes = this.appendManyTo(statement, drafts);
-    const rows = await statement.run<{ eventId: string; version: string }>(manager, `SELECT event_id AS "eventId", aggregate_version AS version FROM ${OUTBOX_ROWS}`);
+    const rows = await statement.run<{ eventId: string; version: string }>(
+      manager,
+      `SELECT event_id AS "eventId", aggregate_version AS version FROM ${OUTBOX_ROWS}`,
+    );
     const versions = new Map(rows.map((row) => [row.eventId, Number(row.version)]));
-    for (const envelope of envelopes) envelope.aggregateVersion = versions.get(envelope.eventId) ?? envelope.aggregateVersion;
+    for (const envelope of envelopes)
+      envelope.aggregateVersion = versions.get(envelope.eventId) ?? envelope.aggregateVersion;
     return envelopes;
   }
 
@@ -96,7 +103,13 @@ export class OutboxWriter {
     statement.with(
       OUTBOX_VERSIONS,
       `INSERT INTO outbox_aggregate_versions (aggregate_type, aggregate_id, version)
-       SELECT * FROM unnest(${p(aggregates.map((a) => a[0]), '::text[]')}, ${p(aggregates.map((a) => a[1]), '::text[]')},
+       SELECT * FROM unnest(${p(
+         aggregates.map((a) => a[0]),
+         '::text[]',
+       )}, ${p(
+         aggregates.map((a) => a[1]),
+         '::text[]',
+       )},
          ${p([...counts.values()], '::bigint[]')})
        ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = outbox_aggregate_versions.version + EXCLUDED.version
        RETURNING aggregate_type, aggregate_id, version`,
@@ -106,10 +119,34 @@ export class OutboxWriter {
       `INSERT INTO outbox (event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, aggregate_version, envelope, trace_context)
        SELECT e.event_id, e.topic, e.partition_key, e.event_type, e.aggregate_type, e.aggregate_id, v.version - e.of_aggregate + e.nth,
          jsonb_set(e.envelope, '{aggregateVersion}', to_jsonb(v.version - e.of_aggregate + e.nth)), ${p(traceContext && JSON.stringify(traceContext), '::jsonb')}
-       FROM unnest(${p(envelopes.map((e) => e.eventId), '::uuid[]')}, ${p(drafts.map((d) => d.definition.topic), '::text[]')},
-         ${p(drafts.map((d) => d.partitionKey ?? d.aggregateId), '::text[]')}, ${p(envelopes.map((e) => e.eventType), '::text[]')},
-         ${p(envelopes.map((e) => e.aggregateType), '::text[]')}, ${p(envelopes.map((e) => e.aggregateId), '::text[]')}, ${p(nth, '::bigint[]')},
-         ${p(envelopes.map((e) => counts.get(keyOf(e))), '::bigint[]')}, ${p(envelopes.map((e) => JSON.stringify(e)), '::jsonb[]')})
+       FROM unnest(${p(
+         envelopes.map((e) => e.eventId),
+         '::uuid[]',
+       )}, ${p(
+         drafts.map((d) => d.definition.topic),
+         '::text[]',
+       )},
+         ${p(
+           drafts.map((d) => d.partitionKey ?? d.aggregateId),
+           '::text[]',
+         )}, ${p(
+           envelopes.map((e) => e.eventType),
+           '::text[]',
+         )},
+         ${p(
+           envelopes.map((e) => e.aggregateType),
+           '::text[]',
+         )}, ${p(
+           envelopes.map((e) => e.aggregateId),
+           '::text[]',
+         )}, ${p(nth, '::bigint[]')},
+         ${p(
+           envelopes.map((e) => counts.get(keyOf(e))),
+           '::bigint[]',
+         )}, ${p(
+           envelopes.map((e) => JSON.stringify(e)),
+           '::jsonb[]',
+         )})
          WITH ORDINALITY AS e(event_id, topic, partition_key, event_type, aggregate_type, aggregate_id, nth, of_aggregate, envelope, ord)
        JOIN ${OUTBOX_VERSIONS} v ON v.aggregate_type = e.aggregate_type AND v.aggregate_id = e.aggregate_id
        ORDER BY e.ord
