@@ -11,23 +11,19 @@ import { MembershipsService } from '../directory/memberships.service';
 import { SitesService } from '../directory/sites.service';
 import { UsersService } from '../directory/users.service';
 import { WorkspacesService } from '../directory/workspaces.service';
-import { csvOf } from './csv-writer';
+import { demoConfigFiles } from './demo-config-files';
 import { DataSource } from 'typeorm';
 import {
   APPROVAL_ROLES,
   approverId,
-  CHAINS,
   DEMO_WORKSPACE,
   PLATFORM_ADMIN_USER,
-  POLICIES,
   REGIONS,
-  SCOPES,
   SECOND_SITES,
   SECOND_STAFF,
   SECOND_WORKSPACE,
   SITES,
   STAFF,
-  VENDORS,
 } from './demo-workspace.data';
 
 const SEED_ACTOR = 'u-admin';
@@ -134,65 +130,11 @@ async function main(): Promise<void> {
           }
         }
       });
-    const scopeConfig = csvOf({
-      scopes: SCOPES,
-      vendors: VENDORS.map(([vendor_code, vendor_name, vendor_type]) => ({ vendor_code, vendor_name, vendor_type })),
-    });
-    await importAndActivate('SCOPE_CONFIG', scopeConfig);
-    await importAndActivate(
-      'APPROVAL_MATRIX',
-      csvOf({
-        roles: APPROVAL_ROLES.map(([role_code, role_name, hierarchy_order, stage_group, is_final_approver]) => ({
-          role_code,
-          role_name,
-          hierarchy_order,
-          stage_group,
-          is_final_approver,
-        })),
-        policies: POLICIES.map(([scope, vendor, category], i) => ({
-          policy_key: `P${i + 1}`,
-          scope_code: scope,
-          vendor_code: vendor ?? '',
-          atp_category: category,
-          fallback_priority: vendor ? 0 : 1,
-          policy_name: `${scope} ${vendor ?? 'any vendor'} ${category}`,
-        })),
-        stages: POLICIES.flatMap(([, , category], i) =>
-          CHAINS[category].map(({ roleCode: role, stageName, slaHours: sla }, s) => ({
-            policy_key: `P${i + 1}`,
-            stage_number: s + 1,
-            stage_name: stageName,
-            role_code: role,
-            sequence_order: s + 1,
-            sla_hours: sla,
-          })),
-        ),
-      }),
-    );
-    await importAndActivate(
-      'CLUSTER_MAPPING',
-      csvOf({
-        clusters: REGIONS.flatMap((region) =>
-          region.clusters.map((cluster, i) => ({
-            cluster_code: cluster,
-            scope_code: 'MW_NEW',
-            region_name: region.name,
-            region_code: region.code,
-            m_sequence: `M${i + 1}`,
-          })),
-        ),
-        cluster_approvers: REGIONS.flatMap((region) =>
-          region.clusters.flatMap((cluster) =>
-            APPROVAL_ROLES.map(([role]) => ({
-              cluster_code: cluster,
-              role_code: role,
-              primary_user: approverId(role, region.code, false),
-              backup_user: approverId(role, region.code, true),
-            })),
-          ),
-        ),
-      }),
-    );
+    // The files the routing sweep test imports too; the scope configuration first (the other two name its codes).
+    const files = demoConfigFiles();
+    for (const sourceType of ['SCOPE_CONFIG', 'APPROVAL_MATRIX', 'CLUSTER_MAPPING'] as const) {
+      await importAndActivate(sourceType, files[sourceType]);
+    }
     log(`workspace ${DEMO_WORKSPACE.code} (${workspaceId}) ready`);
 
     // The second workspace: created by its own admin, who becomes its first WORKSPACE_ADMIN.
@@ -211,7 +153,7 @@ async function main(): Promise<void> {
       if (await runInWorkspace(second.workspaceId, () => sites.upsert(second.workspaceId, site, secondAdmin)))
         created++;
     }
-    await importAndActivate('SCOPE_CONFIG', scopeConfig, second.workspaceId, secondAdmin);
+    await importAndActivate('SCOPE_CONFIG', files.SCOPE_CONFIG, second.workspaceId, secondAdmin);
     log(
       `workspace ${SECOND_WORKSPACE.code} (${second.workspaceId}) ready; ${created === 0 ? 'nothing changed' : `${created} change(s)`}`,
     );
