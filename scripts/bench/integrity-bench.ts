@@ -2,9 +2,8 @@
  * Orphan-audit benchmark (issue 13): one audit check over 1,000,000 rows (target ≤ 5 s) next to a plain
  * count(*) of the same table in the same run, and the detection latency of an injected orphan with the
  * schedule running (target ≤ one audit interval: the schedule leaves room for two runs in each interval). A scratch
- * database gets workflow-service's real
- * migrations; the check is domain §7.1 #1 (workflow_instances.config_version_id → config_snapshot_replica),
- * run by the real OrphanAuditor. The database is dropped at the end.
+ * database gets workflow-service's real migrations; the check is domain §7.1 #1 (workflow_instances.config_version_id →
+ * config_snapshot_replica), run by the real OrphanAuditor. The database is dropped at the end.
  *   set -a; . .local/stack.env; set +a; npm run bench:integrity      # BENCH_ROWS=1000000 BENCH_INTERVAL_MS=2000
  */
 import 'reflect-metadata';

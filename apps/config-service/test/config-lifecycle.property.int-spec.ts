@@ -236,9 +236,8 @@ describe('config-service: lifecycle property (any sequence keeps I1, I2 and a li
           if (!earlier?.file) return;
           buffer = earlier.file;
           // Duplicates are detected among stored, imported (not rolled back) versions; a deleted DRAFT's file may come
-          // again.
-          // A DRAFT of the file imported against another ACTIVE version than today's is stale: it is replaced (issue 16
-          // #7).
+          // again. A DRAFT of the file imported against another ACTIVE version than today's is stale: it is replaced
+          // (issue 16 #7).
           const stored = live(model).find((v) => v.st === op.st && v.file?.equals(buffer));
           stale =
             stored?.status === 'DRAFT' && stored.previousVersionId !== (activeOf(model, op.st)?.id ?? null)

@@ -83,8 +83,7 @@ const ROLES = [
 
 /**
  * An APPROVAL_MATRIX of `policies` policies with `stagesPerPolicy` stages each (needs scopes×8 vendors×5 categories ≥
- * policies).
- * Rows: 8 roles + policies + policies × stages.
+ * policies). Rows: 8 roles + policies + policies × stages.
  */
 export function approvalMatrixRows(policies: number, stagesPerPolicy: number, salt = uniqueSuffix()) {
   const roles = ROLES.map(([code, order]) => ({

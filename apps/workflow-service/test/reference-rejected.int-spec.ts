@@ -11,10 +11,8 @@ import { WorkflowHarness } from './support/workflow-harness';
 
 /**
  * Compensation, claimant side (architecture §5.3): a `reference.rejected` about a running workflow, published straight
- * to
- * Kafka as config-service publishes it, puts the workflow ON_HOLD with reason INVALID_REFERENCE, audits the hold on
- * every
- * PENDING stage, publishes `workflow.on-hold`, and shows the rejection on GET workflow. Redelivered or repeated
+ * to Kafka as config-service publishes it, puts the workflow ON_HOLD with reason INVALID_REFERENCE, audits the hold on
+ * every PENDING stage, publishes `workflow.on-hold`, and shows the rejection on GET workflow. Redelivered or repeated
  * rejections change nothing more.
  */
 jest.setTimeout(240_000);

@@ -79,9 +79,8 @@ export class ConfigVersionsService {
     const current = await this.versions.findActive(manager, workspaceId, draft.sourceType, { lock: true });
     if (current && draft.previousVersionId !== current.id) {
       // The draft was imported against another base (domain §2.1: previous_version_id = the ACTIVE at import).
-      // Activating
-      // it would supersede a version it never saw — possibly a newer one — and fork the chain; the user re-imports
-      // instead.
+      // Activating it would supersede a version it never saw — possibly a newer one — and fork the chain; the user
+      // re-imports instead.
       throw new ConflictError(
         'DRAFT_STALE',
         `config version ${id} was imported against ${draft.previousVersionId ?? 'no ACTIVE version'}, but version ${current.versionNumber} (${current.id}) is ACTIVE now; import the file again to review it against the ACTIVE version (the new import replaces this stale draft), or delete this draft`,

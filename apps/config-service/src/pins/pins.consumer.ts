@@ -26,8 +26,7 @@ export const PINS_CONSUMER: InboxConsumerSpec = {
  * workflow events, so that archiving or deleting a pinned version is refused with the count. `workflow.started`
  * pins the APPROVAL_MATRIX version (`configVersionId`) and the three versions of `pinnedConfigVersions`; the
  * workflow's end (completed, rejected, cancelled) releases them. `workflow.pins-asserted` (workflow-service re-reading
- * its
- * running workflows) records a start this feed lost, e.g. after the topic's retention; it never reopens an ended
+ * its running workflows) records a start this feed lost, e.g. after the topic's retention; it never reopens an ended
  * workflow, so it may arrive before or after the end. Duplicates are absorbed by the inbox (same event
  * id) and by `workflow_pins` (same instance). An event without a workspace pins nothing: every config version belongs
  * to a workspace, and row-level security would refuse a pin row of no workspace.

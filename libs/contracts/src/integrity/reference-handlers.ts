@@ -41,8 +41,7 @@ export type CompensationName = (typeof COMPENSATION_NAMES)[number];
  * Validators and compensations not implemented yet. Implemented: config-service's claim checker
  * (`apps/config-service/src/claims`, VALIDATOR_OF), workflow-service's punchlist claims and submission-service's
  * submission claims (`src/integrity/*-claims.consumer.ts`), and the compensation consumers of workflow-, submission-
- * and
- * punchlist-service (`src/integrity/reference-rejected.consumer.ts`). Each service's `handlers.spec.ts` binds its
+ * and punchlist-service (`src/integrity/reference-rejected.consumer.ts`). Each service's `handlers.spec.ts` binds its
  * names.
  *
  * `punchlist.punchlist` stays: no service publishes a claim naming a punchlist (submission-service takes its gates'
