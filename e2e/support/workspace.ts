@@ -38,7 +38,7 @@ export const REPLICA_GROUPS = [
   'punchlist-service.reference-replica',
 ];
 
-/** Lists answer `{items, nextCursor}`; a few config-service lists are still plain arrays. */
+/** Lists answer `{items, nextCursor}` (contract "Conventions"); anything else counts as no items. */
 export function itemsOf<T = any>(body: unknown): T[] {
   if (Array.isArray(body)) return body as T[];
   return ((body as { items?: T[] })?.items ?? []) as T[];

@@ -29,7 +29,7 @@ import { DraftEditService } from './draft-edit.service';
 import { ImportConfigDto, ListConfigVersionsQuery } from './dto/import-config.dto';
 import { PatchPolicyStageDto } from './dto/patch-policy-stage.dto';
 import { SnapshotReader } from './snapshot.reader';
-import { ApiBinaryResponse, ApiFileUpload, ApiProblems } from '@atp/platform-openapi';
+import { ApiBinaryResponse, ApiFileUpload, ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import {
   ApiCreatedResponse,
   ApiExtraModels,
@@ -91,10 +91,14 @@ export class ConfigVersionsController {
   }
 
   @Get('config-versions')
-  @ApiOkResponse({ type: ConfigVersionSchema, isArray: true })
+  @ApiPageResponse(ConfigVersionSchema)
   @RequireMember()
   list(@Param('workspaceId', ParseUUIDPipe) workspaceId: string, @Query() query: ListConfigVersionsQuery) {
-    return this.lifecycle.list(workspaceId, query.sourceType);
+    return this.lifecycle.list(workspaceId, {
+      sourceType: query.sourceType,
+      cursor: query.cursor,
+      limit: query.limit ?? 50,
+    });
   }
 
   @Get('config-versions/:id')

@@ -38,11 +38,17 @@ export class ConfigVersionsRepository {
     return rows[0];
   }
 
-  async list(manager: EntityManager, workspaceId: string, sourceType?: SourceType): Promise<ConfigVersionRecord[]> {
+  /** Keyset page by (source type, newest version first); `after` is the last row of the previous page. */
+  async list(
+    manager: EntityManager,
+    workspaceId: string,
+    f: { sourceType?: SourceType; after: { sourceType: string; versionNumber: number } | null; limit: number },
+  ): Promise<ConfigVersionRecord[]> {
     return (await manager.query(
       `SELECT ${CONFIG_VERSION_COLUMNS} FROM config_versions WHERE workspace_id = $1 AND ($2::text IS NULL OR source_type = $2)
-       ORDER BY source_type, version_number DESC`,
-      [workspaceId, sourceType ?? null],
+         AND ($3::text IS NULL OR source_type > $3 OR (source_type = $3 AND version_number < $4))
+       ORDER BY source_type, version_number DESC LIMIT $5`,
+      [workspaceId, f.sourceType ?? null, f.after?.sourceType ?? null, f.after?.versionNumber ?? null, f.limit],
     )) as ConfigVersionRecord[];
   }
 

@@ -3,7 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SourceType } from '@atp/approval-routing';
 import { inTransaction } from '@atp/platform-database';
-import { ConflictError, IdempotencyStore, type IdempotentRequest } from '@atp/platform-http';
+import {
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  IdempotencyStore,
+  type IdempotentRequest,
+  type Page,
+} from '@atp/platform-http';
 import { assertActorExists, assertWorkspaceExists, lockWorkspace } from '../common/workspace-access';
 import { RoutingContextCache } from '../routing/routing-context.cache';
 import { assertActivatable, assertTransition } from './config-version-lifecycle';
@@ -35,10 +42,28 @@ export class ConfigVersionsService {
     }
   }
 
-  async list(workspaceId: string, sourceType?: SourceType): Promise<ConfigVersionRecord[]> {
+  async list(
+    workspaceId: string,
+    f: { sourceType?: SourceType; cursor?: string; limit: number },
+  ): Promise<Page<ConfigVersionRecord>> {
     const manager = this.dataSource.manager;
     await assertWorkspaceExists(manager, workspaceId);
-    return this.versions.list(manager, workspaceId, sourceType);
+    const after = decodeCursor<{ sourceType: string; versionNumber: number }>(f.cursor, [
+      'sourceType',
+      'versionNumber',
+    ]);
+    const rows = await this.versions.list(manager, workspaceId, {
+      sourceType: f.sourceType,
+      after,
+      limit: f.limit + 1,
+    });
+    const items = rows.slice(0, f.limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > f.limit && last
+        ? encodeCursor({ sourceType: last.sourceType, versionNumber: last.versionNumber })
+        : null;
+    return { items, nextCursor };
   }
 
   async get(workspaceId: string, id: string): Promise<ConfigVersionRecord> {

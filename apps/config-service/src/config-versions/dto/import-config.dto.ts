@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
+import { PageQueryDto } from '@atp/platform-http';
 
 /** Text fields of the multipart import request (the file travels in the `file` part). */
 export class ImportConfigDto {
@@ -12,7 +13,7 @@ export class ImportConfigDto {
   notes?: string;
 }
 
-export class ListConfigVersionsQuery {
+export class ListConfigVersionsQuery extends PageQueryDto {
   @IsOptional()
   @IsIn(SOURCE_TYPES)
   sourceType?: SourceType;
