@@ -170,6 +170,39 @@ describe('config-service: schema and config lifecycle', () => {
     ).rejects.toThrow(/immutable/);
   });
 
+  it('lists versions a page at a time: by source type, newest first, the cursor continues without repeats', async () => {
+    await importFile('SCOPE_CONFIG', scopeConfigFile(5)).expect(201);
+    const all = await http().get(`/api/v1/workspaces/${workspaceId}/config-versions`).set(bearer(actor)).expect(200);
+    expect(all.body.nextCursor).toBeNull();
+    const key = (v: { sourceType: string; versionNumber: number }) => `${v.sourceType}#${v.versionNumber}`;
+    expect(all.body.items.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await http()
+        .get(`/api/v1/workspaces/${workspaceId}/config-versions`)
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(bearer(actor))
+        .expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map(key));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.body.items.map(key));
+    const scopes = await http()
+      .get(`/api/v1/workspaces/${workspaceId}/config-versions`)
+      .query({ sourceType: 'SCOPE_CONFIG' })
+      .set(bearer(actor))
+      .expect(200);
+    const numbers = scopes.body.items.map((v: { versionNumber: number }) => v.versionNumber);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    const bad = await http()
+      .get(`/api/v1/workspaces/${workspaceId}/config-versions`)
+      .query({ cursor: 'not-a-cursor' })
+      .set(bearer(actor));
+    expect(bad.status).toBe(400);
+  });
+
   it('imports a matrix, edits a DRAFT stage, diffs, rolls back by clone and exports', async () => {
     const m = approvalMatrixRows(10, 3);
     const v1 = await importFile('APPROVAL_MATRIX', csv(m)).expect(201);
