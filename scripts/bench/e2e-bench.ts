@@ -47,12 +47,15 @@ async function seededWorkspace(api: Api): Promise<Workspace> {
   );
   const seeded = mine.find((w) => w.code === 'XLSMART-AVIAT') ?? mine[0];
   if (!seeded) throw new Error('u-admin is a member of no workspace: did `npm start` seed the demo workspace?');
-  const sites = itemsOf<Site>(
-    expectStatus(
-      await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`, { query: { limit: 200 } }),
-      200,
-    ).body,
-  );
+  // Every page: the sites earlier bench runs made (BENCH-…) sort before the seeded ones.
+  const sites: Site[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: Record<string, string | number> = { limit: 200, ...(cursor ? { cursor } : {}) };
+    const page = expectStatus(await api.as(USERS.admin).get(`/workspaces/${seeded.workspaceId}/sites`, { query }), 200);
+    sites.push(...itemsOf<Site>(page.body));
+    cursor = (page.body as { nextCursor: string | null }).nextCursor;
+  } while (cursor);
   return {
     id: seeded.workspaceId,
     code: seeded.code,
