@@ -179,14 +179,16 @@ describe('config-service: schema and config lifecycle', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await http()
-        .get(`/api/v1/workspaces/${workspaceId}/config-versions`)
-        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
-        .set(bearer(actor))
-        .expect(200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map(key));
-      cursor = page.body.nextCursor;
+      const page: { items: Array<{ sourceType: string; versionNumber: number }>; nextCursor: string | null } = (
+        await http()
+          .get(`/api/v1/workspaces/${workspaceId}/config-versions`)
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(bearer(actor))
+          .expect(200)
+      ).body;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map(key));
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all.body.items.map(key));
     const scopes = await http()
