@@ -316,7 +316,7 @@ describe('submission-service: projection of workflow and punchlist events, resub
     const body = await waitFor(
       async () => {
         const current = await get(id);
-        return current.startRefusal && current;
+        return current.startRefusal ? current : undefined; // null would end the wait (only undefined and false go on)
       },
       { what: 'the start refusal on the submission' },
     );
