@@ -55,7 +55,10 @@ export function launchApp(svc, stackEnv) {
   appendFileSync(log, `\n===== ${new Date().toISOString()} starting ${svc.app} on :${svc.port} =====\n`);
   const logStart = statSync(log).size;
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', relMain(svc)], {
+  // ATP_APP_NODE_ARGS reaches every app's node, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles` for a CPU profile
+  // of each process, written when it stops (`npm run stop`).
+  const nodeArgs = (process.env.ATP_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', './scripts/register.cjs', relMain(svc)], {
     cwd: ROOT,
     env: appEnv(svc, stackEnv),
     detached: true,
