@@ -198,6 +198,22 @@ describe('gateway forwarding', () => {
     expect(JSON.parse(response.text)).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE', service: 'workflow' });
   });
 
+  it('refuses a NUL in the path at the edge, counts forwarded requests, and leaves its own routes to Nest', async () => {
+    const before = seen.length;
+    const nul = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/sites/a%00b').set(auth).expect(400);
+    expect(JSON.parse(nul.text)).toMatchObject({ code: 'INVALID_CHARACTER' });
+    expect(nul.headers['x-correlation-id']).toBeDefined();
+    expect(seen.length).toBe(before);
+    await request(app.getHttpServer()).get('/health/live').expect(200);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(
+      /atp_http_requests_total\{method="POST",route="\/api\/v1\/\*path",status="201"[^}]*\} \d+/,
+    );
+    expect(metrics.text).toMatch(
+      /atp_http_requests_total\{method="GET",route="\/api\/v1\/\*path",status="400"[^}]*\} \d+/,
+    );
+  });
+
   it('answers 404 problem+json for a path no service serves, without calling any', async () => {
     const before = seen.length;
     const response = await request(app.getHttpServer())

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import YAML from 'yaml';
 import { MessagingMetrics } from '@atp/platform-messaging';
-import { httpMetricsMiddleware } from '@atp/platform-runtime';
+import { httpExchangeObserver } from '@atp/platform-runtime';
 import { IntegrityMetrics } from '@atp/platform-integrity';
 import { repoRoot } from './manifests/platform';
 import { metricNamesOf } from './promql-names';
@@ -32,7 +33,7 @@ async function runtimeMetrics(): Promise<string[]> {
   collectDefaultMetrics({ register: registry });
   const messaging = new MessagingMetrics(registry);
   messaging.registerOutboxGauges(async () => ({ backlog: 0, oldestAgeSeconds: 0, parked: 0 }));
-  httpMetricsMiddleware(registry);
+  httpExchangeObserver(registry, pino({ enabled: false }));
   new IntegrityMetrics(registry);
   return seriesNames(registry);
 }

@@ -2,11 +2,9 @@ import { Module } from '@nestjs/common';
 import { authSettingsFrom, TokenVerifier } from '@atp/platform-auth';
 import { SERVICE_ENV } from '@atp/platform-runtime';
 import type { AppEnv } from '../config/env';
-import { ProxyController } from './proxy.controller';
 import { ProxyService } from './proxy.service';
 
 @Module({
-  controllers: [ProxyController],
   providers: [
     ProxyService,
     {

@@ -1,10 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { Request, Response } from 'express';
 import { TokenVerifier } from '@atp/platform-auth';
-import { CORRELATION_HEADER, DomainError, PROBLEM_CONTENT_TYPE, problemType } from '@atp/platform-http';
+import { CORRELATION_HEADER, DomainError, problemAnswerFor, problemFor, sendProblem } from '@atp/platform-http';
 import { SERVICE_ENV } from '@atp/platform-runtime';
 import type { AppEnv } from '../config/env';
 import { RateLimiter } from './rate-limiter';
@@ -83,36 +88,38 @@ export class ProxyService {
     this.limiter = new RateLimiter(env.RATE_LIMIT_WINDOW_MS);
   }
 
-  async forward(request: Request, response: Response): Promise<void> {
-    const service = upstreamFor(request.originalUrl);
+  /** `request` carries the correlation id (`id`) the edge gave it (api-edge.ts). */
+  async forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = request.url ?? '/';
+    const service = upstreamFor(url);
     if (service === null)
-      throw new DomainError(404, 'NOT_FOUND', `No service serves ${request.method} ${request.path}`);
-    const limits = limitsOf(routeClassOf(request.originalUrl), this.env);
+      throw new DomainError(404, 'NOT_FOUND', `No service serves ${request.method} ${url.split('?')[0]}`);
+    const limits = limitsOf(routeClassOf(url), this.env);
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limits.maxBodyBytes) {
       response.setHeader('Connection', 'close');
       throw new PayloadTooLargeError(limits.maxBodyBytes);
     }
-    const caller = await this.tokens.verify(request.header('authorization'));
+    const caller = await this.tokens.verify(request.headers.authorization);
     this.admit(`user:${caller.userId}`, this.env.RATE_LIMIT_PER_USER, 'user');
-    const workspaceId = WORKSPACE_OF.exec(request.originalUrl)?.[1];
+    const workspaceId = WORKSPACE_OF.exec(url)?.[1];
     if (workspaceId) this.admit(`workspace:${workspaceId}`, this.env.RATE_LIMIT_PER_WORKSPACE, 'workspace');
 
-    const target = new URL(request.originalUrl, this.bases[service]);
+    const target = new URL(url, this.bases[service]);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const upstream = send(target, {
       method: request.method,
       headers: {
         ...forwardable(request.headers, CLIENT_HEADERS_DROPPED),
-        [CORRELATION_HEADER]: (request as Request & { id?: string }).id,
-        'x-forwarded-for': request.ip,
-        'x-forwarded-proto': request.protocol,
+        [CORRELATION_HEADER]: (request as IncomingMessage & { id?: string }).id,
+        'x-forwarded-for': request.socket.remoteAddress,
+        'x-forwarded-proto': 'encrypted' in request.socket ? 'https' : 'http',
       },
       timeout: this.env.UPSTREAM_TIMEOUT_MS,
     });
     this.superviseExchange(request, response, upstream, service, limits.totalTimeoutMs);
     upstream.on('response', (answer) => {
-      response.status(answer.statusCode ?? 502);
+      response.statusCode = answer.statusCode ?? 502;
       for (const [name, value] of Object.entries(forwardable(answer.headers))) {
         if (value !== undefined) response.setHeader(name, value);
       }
@@ -144,8 +151,8 @@ export class ProxyService {
 
   /** The total time limit, and a client that leaves: both end the upstream request. */
   private superviseExchange(
-    request: Request,
-    response: Response,
+    request: IncomingMessage,
+    response: ServerResponse,
     upstream: ClientRequest,
     service: UpstreamService,
     totalMs: number,
@@ -171,44 +178,22 @@ export class ProxyService {
    * The service could not be reached, broke off or took too long: 502/504 problem+json, unless the answer already
    * started.
    */
-  private fail(response: Response, service: UpstreamService, error: NodeJS.ErrnoException): void {
+  private fail(response: ServerResponse, service: UpstreamService, error: NodeJS.ErrnoException): void {
     if (response.headersSent) {
       response.destroy(error);
       return;
     }
+    const instance = response.req.url ?? '';
     if (error instanceof PayloadTooLargeError) {
       response.setHeader('Connection', 'close');
-      this.problem(response, 413, error.code, error.message, error.extensions);
+      sendProblem(response, problemAnswerFor(error, instance));
       return;
     }
     const timedOut = error.code === 'ETIMEDOUT';
-    const code = timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
-    this.problem(response, timedOut ? 504 : 502, code, `${service}-service did not answer: ${error.message}`, {
-      service,
-    });
-  }
-
-  private problem(
-    response: Response,
-    status: number,
-    code: string,
-    detail: string,
-    extensions: Record<string, unknown>,
-  ): void {
-    const title = status === 504 ? 'Gateway Timeout' : status === 413 ? 'Content Too Large' : 'Bad Gateway';
-    response
-      .status(status)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(
-        JSON.stringify({
-          type: problemType(code),
-          title,
-          status,
-          code,
-          detail,
-          instance: response.req.originalUrl,
-          ...extensions,
-        }),
-      );
+    const detail = `${service}-service did not answer: ${error.message}`;
+    const problem = timedOut
+      ? problemFor(504, 'UPSTREAM_TIMEOUT', detail, instance, { service })
+      : problemFor(502, 'UPSTREAM_UNAVAILABLE', detail, instance, { service });
+    sendProblem(response, { problem });
   }
 }

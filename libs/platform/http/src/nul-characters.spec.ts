@@ -1,39 +1,24 @@
-import type { NextFunction, Request, Response } from 'express';
+import { createServer } from 'node:http';
+import request from 'supertest';
 import { nulCharacterMiddleware } from './nul-characters';
 
-function run(url: string): { next: boolean; status?: number; body?: string } {
-  const result: { next: boolean; status?: number; body?: string } = { next: false };
-  const response = {
-    status(code: number) {
-      result.status = code;
-      return this;
-    },
-    type() {
-      return this;
-    },
-    send(body: string) {
-      result.body = body;
-      return this;
-    },
-  } as unknown as Response;
-  nulCharacterMiddleware(
-    { originalUrl: url, path: url.split('?')[0] } as Request,
-    response,
-    (() => (result.next = true)) as NextFunction,
-  );
-  return result;
-}
+const server = createServer((req, res) => nulCharacterMiddleware(req, res, () => res.end('next')));
 
 describe('nulCharacterMiddleware', () => {
-  it('passes ordinary paths and query strings on', () => {
-    expect(run('/api/v1/workspaces/abc/config-versions/x%20y?limit=5')).toEqual({ next: true });
+  it('passes ordinary paths and query strings on', async () => {
+    const answer = await request(server).get('/api/v1/workspaces/abc/config-versions/x%20y?limit=5').expect(200);
+    expect(answer.text).toBe('next');
   });
 
-  it('answers a NUL in the path or the query with a 400 problem', () => {
+  it('answers a NUL in the path or the query with a 400 problem', async () => {
     for (const url of ['/api/v1/workspaces/a/config-versions/%00x', '/api/v1/inbox?cursor=a%00b']) {
-      const result = run(url);
-      expect(result).toMatchObject({ next: false, status: 400 });
-      expect(JSON.parse(result.body ?? '{}')).toMatchObject({ status: 400, code: 'INVALID_CHARACTER' });
+      const answer = await request(server).get(url).expect(400);
+      expect(answer.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(JSON.parse(answer.text)).toMatchObject({
+        status: 400,
+        code: 'INVALID_CHARACTER',
+        instance: url.split('?')[0],
+      });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable, isTransientConflict, PgErrorCode, pgErrorCode } from '@atp/platform-database';
@@ -97,40 +97,72 @@ function withoutLargeValues(errors: FieldError[]): FieldError[] {
   });
 }
 
+const logger = new Logger('ProblemDetailsFilter');
+
+/** A problem answer: the document and, for a refusal that knows when to come back, its Retry-After. */
+export interface ProblemAnswer {
+  problem: ProblemDetails;
+  retryAfter?: number;
+}
+
+/**
+ * The one mapping of an error to its problem answer (domain refusals, Nest's HTTP errors, body refusals, database
+ * errors a client can act on; anything else is a logged 500), for the request at `instance`.
+ */
+export function problemAnswerFor(error: unknown, instance: string): ProblemAnswer {
+  let problem: ProblemDetails;
+  let retryAfter: number | undefined;
+  const refusal = error instanceof DomainError ? error : error instanceof HttpException ? null : bodyRefusal(error);
+  if (refusal) {
+    problem = problemOf(refusal.status, refusal.code, refusal.message, refusal.extensions);
+    if (refusal.fieldErrors.length > 0) problem.errors = refusal.fieldErrors;
+  } else if (error instanceof HttpException) {
+    problem = fromHttpException(error);
+  } else {
+    const mapped = fromDatabaseError(error);
+    retryAfter = mapped?.retryAfter;
+    problem = mapped?.problem ?? problemOf(500, 'INTERNAL', 'An unexpected error occurred');
+    if (problem.status >= 500 && retryAfter === undefined)
+      logger.error(error instanceof Error ? error.stack : String(error));
+    else logger.warn(`${problem.code}: ${describeDatabaseError(error)}`);
+  }
+  if (problem.errors) problem.errors = withoutLargeValues(problem.errors);
+  problem.instance = instance;
+  // A refusal that knows when to come back (429, a busy database) says so in the header too.
+  retryAfter ??= typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : undefined;
+  return { problem, retryAfter };
+}
+
+/** Writes a problem answer on a plain Node response (the connection is cut if an answer already started). */
+export function sendProblem(response: ServerResponse, { problem, retryAfter }: ProblemAnswer): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const body = JSON.stringify(problem);
+  response.statusCode = problem.status;
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
+}
+
+/** The problem document of a refusal decided outside any handler (at the edge, before routing). */
+export function problemFor(
+  status: number,
+  code: string,
+  detail: string,
+  instance: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
+  return { ...problemOf(status, code, detail, extensions), instance };
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemDetailsFilter');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    let problem: ProblemDetails;
-    let retryAfter: number | undefined;
-    const refusal = error instanceof DomainError ? error : error instanceof HttpException ? null : bodyRefusal(error);
-    if (refusal) {
-      problem = problemOf(refusal.status, refusal.code, refusal.message, refusal.extensions);
-      if (refusal.fieldErrors.length > 0) problem.errors = refusal.fieldErrors;
-    } else if (error instanceof HttpException) {
-      problem = fromHttpException(error);
-    } else {
-      const mapped = fromDatabaseError(error);
-      retryAfter = mapped?.retryAfter;
-      problem = mapped?.problem ?? problemOf(500, 'INTERNAL', 'An unexpected error occurred');
-      if (problem.status >= 500 && retryAfter === undefined)
-        this.logger.error(error instanceof Error ? error.stack : String(error));
-      else this.logger.warn(`${problem.code}: ${describeDatabaseError(error)}`);
-    }
-    if (problem.errors) problem.errors = withoutLargeValues(problem.errors);
-    problem.instance = request.originalUrl;
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    // A refusal that knows when to come back (429, a busy database) says so in the header too.
-    retryAfter ??= typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : undefined;
-    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    sendProblem(http.getResponse<Response>(), problemAnswerFor(error, http.getRequest<Request>().originalUrl));
   }
 }
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction } from 'express';
 
 export interface RequestContext {
   correlationId: string;
@@ -17,13 +18,18 @@ export function currentCorrelationId(): string | undefined {
 }
 
 /**
- * Takes the caller's correlation id (x-correlation-id or x-request-id) when it is well formed,
- * otherwise makes one; echoes it in the response; logs and outbox events pick it up.
+ * Takes the caller's correlation id (x-correlation-id or x-request-id) when it is well formed, otherwise makes one;
+ * sets it on the request (`id`) and echoes it in the response.
  */
-export function correlationMiddleware(request: Request, response: Response, next: NextFunction): void {
-  const offered = request.header(CORRELATION_HEADER) ?? request.header('x-request-id');
-  const correlationId = offered && safeId.test(offered) ? offered : randomUUID();
-  (request as Request & { id?: string }).id = correlationId;
+export function assignCorrelationId(request: IncomingMessage, response: ServerResponse): string {
+  const offered = request.headers[CORRELATION_HEADER] ?? request.headers['x-request-id'];
+  const correlationId = typeof offered === 'string' && safeId.test(offered) ? offered : randomUUID();
+  (request as IncomingMessage & { id?: string }).id = correlationId;
   response.setHeader(CORRELATION_HEADER, correlationId);
-  storage.run({ correlationId }, next);
+  return correlationId;
+}
+
+/** `assignCorrelationId`, and the rest of the request runs in its context: logs and outbox events pick it up. */
+export function correlationMiddleware(request: IncomingMessage, response: ServerResponse, next: NextFunction): void {
+  storage.run({ correlationId: assignCorrelationId(request, response) }, next);
 }

@@ -1,7 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions, NestMicroservice } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { EnvValidationError } from '@atp/platform-config';
 import {
@@ -13,11 +12,13 @@ import {
   StoredResponseInterceptor,
   strictValidationPipe,
 } from '@atp/platform-http';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
 import { InboxTransport, RethrowToInbox } from './inbox-transport';
-import { httpMetricsMiddleware } from './http-metrics';
-import { METRICS_REGISTRY } from './tokens';
+import { httpExchangeMiddleware, httpExchangeObserver } from './http-exchange';
+import { NestPinoLogger } from './logger';
+import { METRICS_REGISTRY, ROOT_LOGGER } from './tokens';
 
 export interface HttpOptions {
   /** False for the gateway, which streams bodies to the services unread. */
@@ -27,7 +28,7 @@ export interface HttpOptions {
 /**
  * Wires the HTTP conventions every service shares (architecture §8) onto a Nest application, after
  * checking that every route declares who may call it (an undeclared route stops the service, and the
- * test that boots it): metrics, the correlation id, the one JSON body parser (limits per route,
+ * test that boots it): metrics and the access log, the correlation id, the one JSON body parser (limits per route,
  * 413/415/400 as problem+json), strict validation, the problem filter and the status of stored
  * (idempotent) answers. Call it before `init`/`listen`.
  */
@@ -41,7 +42,9 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
   };
   express.set('etag', false);
   express.disable('x-powered-by');
-  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
+  app.use(
+    httpExchangeMiddleware(httpExchangeObserver(app.get<Registry>(METRICS_REGISTRY), app.get<Logger>(ROOT_LOGGER))),
+  );
   app.use(correlationMiddleware);
   app.use(nulCharacterMiddleware);
   if (options.parseJson ?? true) app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
@@ -88,13 +91,14 @@ export async function bootstrapService(
   try {
     // Nest's own parsers stay off: `configureHttp` installs the one parser with the platform's limits.
     const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });
-    app.useLogger(app.get(Logger));
+    const logger = new NestPinoLogger(app.get<Logger>(ROOT_LOGGER));
+    app.useLogger(logger);
     app.flushLogs();
     configureHttp(app, options);
     await options.configure?.(app);
     await connectInboxConsumers(app);
     await app.listen(env.PORT, '0.0.0.0');
-    app.get(Logger).log(`${env.SERVICE_NAME} listening on port ${env.PORT}`);
+    logger.log(`${env.SERVICE_NAME} listening on port ${env.PORT}`);
     return app;
   } catch (error) {
     process.stderr.write(`${env.SERVICE_NAME} failed to start: ${(error as Error).stack ?? String(error)}\n`);

@@ -4,5 +4,5 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './health.controller';
 export * from './logger';
-export * from './http-metrics';
+export * from './http-exchange';
 export * from './periodic-task';

@@ -1,9 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import type { Kafka, Producer } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
 import { ContractValidator, eventCatalog } from '@atp/contracts';
 import type { EnvOf, serviceEnvSchema } from '@atp/platform-config';
 import {
@@ -153,26 +151,6 @@ export class PlatformModule {
     return {
       global: true,
       module: PlatformModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: rootLogger as Logger,
-            genReqId: (request) => (request as { id?: string }).id ?? 'unknown',
-            customProps: (request) => ({ correlationId: (request as { id?: string }).id }),
-            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-            // The access line names the request, not its headers: serializing and redacting every header of
-            // every request (twice per call through the gateway) cost more than the line is worth.
-            serializers: {
-              req: (request: { id?: unknown; method?: string; url?: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url,
-              }),
-              res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
-            },
-          },
-        }),
-      ],
       controllers: [HealthController, MetricsController],
       providers,
       exports: [
