@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -196,6 +196,19 @@ describe('gateway forwarding', () => {
     const response = await request(app.getHttpServer()).get('/api/v1/workspaces/ws-1/inbox').set(auth).expect(502);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(JSON.parse(response.text)).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE', service: 'workflow' });
+  });
+
+  it('forwards the request target verbatim: dot segments do not climb out of /api/v1 to a service route', async () => {
+    // node:http sends the path as written (supertest would resolve the dot segments before sending).
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      httpGet({ host: '127.0.0.1', port, path: '/api/v1/users/../../metrics?x=1', headers: auth }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode);
+      }).on('error', reject),
+    );
+    expect(status).toBe(201);
+    expect(seen[seen.length - 1].url).toBe('/api/v1/users/../../metrics?x=1');
   });
 
   it('refuses a NUL in the path at the edge, counts forwarded requests, and leaves its own routes to Nest', async () => {

@@ -105,9 +105,14 @@ export class ProxyService {
     const workspaceId = WORKSPACE_OF.exec(url)?.[1];
     if (workspaceId) this.admit(`workspace:${workspaceId}`, this.env.RATE_LIMIT_PER_WORKSPACE, 'workspace');
 
-    const target = new URL(url, this.bases[service]);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const upstream = send(target, {
+    const base = this.bases[service];
+    const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+    // The request target goes on verbatim: resolved as a URL, `/api/v1/../metrics` would become `/metrics`.
+    const upstream = send({
+      protocol: base.protocol,
+      hostname: base.hostname,
+      port: base.port,
+      path: url,
       method: request.method,
       headers: {
         ...forwardable(request.headers, CLIENT_HEADERS_DROPPED),
