@@ -67,3 +67,37 @@ export function cpuPer(start: CpuSample, count: number, unit: string): string {
   const postgres = (end.postgresMs - start.postgresMs) / count;
   return `node ${node.toFixed(1)} + postgres ${postgres.toFixed(1)} ms CPU per ${unit}`;
 }
+
+const STACK_APPS = ['gateway', 'config-service', 'workflow-service', 'submission-service', 'punchlist-service'];
+
+function pidFromFile(name: string): number | null {
+  try {
+    return Number(readFileSync(join(process.cwd(), `.local/run/${name}.pid`), 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU ms so far of every process of the local stack `npm start` runs (apps, PostgreSQL, Kafka) and of this one. */
+export function stackCpuSample(): Record<string, number> {
+  const sample: Record<string, number> = {};
+  for (const name of [...STACK_APPS, 'kafka']) {
+    const pid = pidFromFile(name);
+    const stat = pid ? statOf(String(pid)) : null;
+    if (stat) sample[name] = (stat.own * 1000) / TICKS_PER_SECOND;
+  }
+  const { processMs, postgresMs } = cpuSample();
+  if (postgresMs !== null) sample.postgres = postgresMs;
+  sample['this benchmark'] = processMs;
+  return sample;
+}
+
+/** Where the CPU of a phase went: "gateway 0.4 + workflow-service 1.1 + … = 4.0 ms CPU per decision". */
+export function stackCpuPer(start: Record<string, number>, count: number, unit: string): string {
+  const end = stackCpuSample();
+  const parts = Object.keys(start)
+    .filter((name) => end[name] !== undefined)
+    .map((name) => ({ name, ms: (end[name] - start[name]) / count }));
+  const total = parts.reduce((sum, part) => sum + part.ms, 0);
+  return `${parts.map((p) => `${p.name} ${p.ms.toFixed(2)}`).join(' + ')} = ${total.toFixed(2)} ms CPU per ${unit}`;
+}
