@@ -94,10 +94,14 @@ export class DecisionLoader {
     const actor = statement.param(target.actorId, '::text');
     // A replay locks nothing: the claim's CTE gates the lock (and is evaluated before it).
     const firstUse = claim ? `AND EXISTS (SELECT 1 FROM ${IDEMPOTENCY_CLAIM})` : '';
+    // The workspace is compared with IS NOT DISTINCT FROM (workspace_id is NOT NULL, so it means `=`) because that
+    // form cannot drive an index: the lookup always goes by primary key. With `=`, a generic plan made while the
+    // table's statistics were stale chose (workspace_id, submission_id) and scanned the workspace's every workflow on
+    // each decision (136 buffers at 300 workflows, growing with the workspace), for the connection's lifetime.
     statement.with(
       'instance',
       `SELECT ${INSTANCE_COLUMNS}, ctid::text AS "rowVersion" FROM workflow_instances
-       WHERE workspace_id = ${workspace} AND id = ${instanceId} ${firstUse} FOR UPDATE`,
+       WHERE id = ${instanceId} AND workspace_id IS NOT DISTINCT FROM ${workspace} ${firstUse} FOR UPDATE`,
     );
     statement.with(
       'stages',

@@ -57,10 +57,20 @@ export async function runPrepared<T>(manager: EntityManager, text: string, value
   const runner = manager.queryRunner as unknown as { connect(): Promise<PgClientLike> } | undefined;
   if (!runner) return (await manager.query(text, values)) as T[];
   const client = await runner.connect();
-  const result = await client.query({
-    name: `atp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
-    text,
-    values,
-  });
+  const result = await client.query({ name: preparedName(text), text, values });
   return result.rows as T[];
+}
+
+/** Hashed once per text: the hot path's texts are a handful of shapes (a decision's, a start's), hashed per call. */
+const preparedNames = new Map<string, string>();
+const PREPARED_NAMES_KEPT = 500;
+
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `atp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (preparedNames.size >= PREPARED_NAMES_KEPT) preparedNames.clear();
+    preparedNames.set(text, name);
+  }
+  return name;
 }
