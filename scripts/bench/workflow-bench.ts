@@ -28,6 +28,7 @@ import { WorkflowStarter } from '../../apps/workflow-service/src/start/workflow-
 import { toStartRequest } from '../../apps/workflow-service/src/start/start-request';
 import { StageDecisionService } from '../../apps/workflow-service/src/decisions/stage-decision.service';
 import { WorkflowQueries } from '../../apps/workflow-service/src/queries/workflow-queries.service';
+import { cpuSample } from './cpu-meter';
 
 export interface WorkflowBenchOptions {
   /** Starts measured one by one (their first stages are then decided). */
@@ -47,6 +48,10 @@ export interface WorkflowBenchFigures {
   decisionsVsPgbench: number;
   /** CPU of this process (callers, service, relay) per decision. */
   decisionCpuMs: number;
+  /** CPU of the local PostgreSQL server (every backend, the relay's too) per decision; null when not local. */
+  decisionPostgresCpuMs: number | null;
+  /** The same for a pgbench TPC-B transaction (the reference's own cost on this cluster). */
+  pgbenchPostgresCpuMs: number | null;
   startP50Ms: number;
   startP99Ms: number;
   burst: { events: number; seconds: number; perSecond: number };
@@ -78,7 +83,7 @@ const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
 const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 
 /** pgbench TPC-B (scale 10, 32 clients) on a scratch database of the same cluster: the reference. */
-function pgbenchTps(seconds: number): number {
+function pgbenchTps(seconds: number): { tps: number; postgresCpuMs: number | null } {
   const admin = new URL(process.env.ATP_PG_ADMIN_URL as string);
   const env = {
     ...process.env,
@@ -93,12 +98,16 @@ function pgbenchTps(seconds: number): number {
     psql('CREATE DATABASE atp_pgbench');
     execFileSync(PGBENCH, ['-i', '-q', '-s', '10', 'atp_pgbench'], { env, stdio: 'ignore' });
   }
+  const cpu0 = cpuSample();
   const out = execFileSync(PGBENCH, ['-n', '-c', '32', '-j', '2', '-T', String(seconds), 'atp_pgbench'], {
     env,
   }).toString();
+  const cpu = cpuSample();
   const match = /tps = ([\d.]+)/.exec(out);
-  if (!match) throw new Error(`pgbench printed no tps:\n${out}`);
-  return Number(match[1]);
+  const processed = /number of transactions actually processed: (\d+)/.exec(out);
+  if (!match || !processed) throw new Error(`pgbench printed no tps:\n${out}`);
+  const postgresMs = cpu.postgresMs === null || cpu0.postgresMs === null ? null : cpu.postgresMs - cpu0.postgresMs;
+  return { tps: Number(match[1]), postgresCpuMs: postgresMs === null ? null : postgresMs / Number(processed[1]) };
 }
 
 function qaApproved(
@@ -210,6 +219,7 @@ async function measureDecisions(app: INestApplication, ws: string, callers: numb
   let next = 0;
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const server0 = cpuSample();
   await Promise.all(
     Array.from({ length: callers }, async () => {
       while (next < pending.length) {
@@ -229,11 +239,16 @@ async function measureDecisions(app: INestApplication, ws: string, callers: numb
   );
   const seconds = msSince(t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const server = cpuSample();
   return {
     count: pending.length,
     seconds,
     perSecond: pending.length / seconds,
     cpuMsEach: (cpu.user + cpu.system) / 1000 / pending.length,
+    postgresCpuMsEach:
+      server.postgresMs === null || server0.postgresMs === null
+        ? null
+        : (server.postgresMs - server0.postgresMs) / pending.length,
   };
 }
 
@@ -342,7 +357,11 @@ function report(f: WorkflowBenchFigures, callers: number): void {
     `decisions: ${f.decisionsPerSecond.toFixed(0)}/s with ${callers} callers = ${f.decisionsVsPgbench.toFixed(2)} x pgbench` +
       ` (target >= ${TARGETS.decisionsPerSecond}/s and >= ${TARGETS.decisionsVsPgbench} x: ` +
       `${mark(f.decisionsPerSecond >= TARGETS.decisionsPerSecond && f.decisionsVsPgbench >= TARGETS.decisionsVsPgbench)});` +
-      ` node CPU ${f.decisionCpuMs.toFixed(2)} ms per decision`,
+      ` node CPU ${f.decisionCpuMs.toFixed(2)} ms per decision` +
+      (f.decisionPostgresCpuMs === null || f.pgbenchPostgresCpuMs === null
+        ? ''
+        : `, postgres CPU ${f.decisionPostgresCpuMs.toFixed(2)} ms per decision` +
+          ` (${f.pgbenchPostgresCpuMs.toFixed(2)} ms per pgbench transaction)`),
   );
   console.log(
     `start handler transaction: p50 ${f.startP50Ms.toFixed(2)} ms, p99 ${f.startP99Ms.toFixed(2)} ms` +
@@ -380,10 +399,12 @@ export async function runWorkflowBench(options: WorkflowBenchOptions = {}): Prom
     const decisions = await profiled('decisions', () => measureDecisions(app, ws, decisionCallers));
     const burstFigures = await profiled('burst', () => measureBurst(app, ws, cv, burst));
     const figures: WorkflowBenchFigures = {
-      pgbenchTps: pgbench,
+      pgbenchTps: pgbench.tps,
       decisionsPerSecond: decisions.perSecond,
-      decisionsVsPgbench: decisions.perSecond / pgbench,
+      decisionsVsPgbench: decisions.perSecond / pgbench.tps,
       decisionCpuMs: decisions.cpuMsEach,
+      decisionPostgresCpuMs: decisions.postgresCpuMsEach,
+      pgbenchPostgresCpuMs: pgbench.postgresCpuMs,
       startP50Ms: start.p50,
       startP99Ms: start.p99,
       burst: burstFigures,
