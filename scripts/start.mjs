@@ -5,7 +5,7 @@
 //   own is restarted with back-off; Ctrl-C stops it all.
 import { ensureDependencies } from './lib/deps.mjs';
 import { files } from './lib/paths.mjs';
-import { fatal, label, portOpen, runPrefixed, sleep, tailFile, waitFor } from './lib/proc.mjs';
+import { fatal, label, portOpen, removeFile, runPrefixed, sleep, tailFile, waitFor, writePid } from './lib/proc.mjs';
 import { SERVICES, hasMain } from './lib/services.mjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ let devIssuer; // the development token issuer (closed on shutdown)
 let stackEnvironment = null;
 
 async function main() {
+  writePid(files.launcherPid, process.pid);
+  process.on('exit', () => removeFile(files.launcherPid));
   await ensureDependencies();
   lib = {
     ...(await import('./lib/stack.mjs')),

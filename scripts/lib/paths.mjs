@@ -21,6 +21,8 @@ export const dirs = {
 
 export const files = {
   stackEnv: join(LOCAL, 'stack.env'),
+  // `npm start`'s launcher: `npm run stop` ends it first, or it would restart the apps it stops.
+  launcherPid: join(LOCAL, 'run', 'start.pid'),
   lock: join(LOCAL, 'run', 'stack.lock'),
   pgPid: join(LOCAL, 'run', 'postgres.pid'),
   pgLog: join(LOCAL, 'logs', 'postgres.log'),
