@@ -1,7 +1,8 @@
 /**
- * CPU time spent on a phase of a benchmark, by this process and by the local PostgreSQL server (its
- * postmaster and every backend, read from /proc). On a machine shared with other work, wall-clock rates
- * swing with the load; CPU milliseconds per operation do not, so benchmarks print both.
+ * CPU time spent on a phase of a benchmark, by this process, by the service under test when it runs as its own
+ * process, and by the local PostgreSQL server (its postmaster and every backend, read from /proc). On a machine
+ * shared with other work, wall-clock rates swing with the load; CPU milliseconds per operation do not, so
+ * benchmarks print both.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export interface CpuSample {
   processMs: number;
+  /** The service process's, when `cpuSample` was given its pid. */
+  serviceMs: number | null;
   /** Null where the server is not the local stack's (no pid file) or /proc is unreadable. */
   postgresMs: number | null;
 }
@@ -50,22 +53,32 @@ function postgresTicks(): number | null {
   return ticks;
 }
 
-export function cpuSample(): CpuSample {
+/** `servicePid`: a service under test in its own process, measured apart from this one. */
+export function cpuSample(servicePid?: number): CpuSample {
   const usage = process.cpuUsage();
   const ticks = postgresTicks();
+  const service = servicePid === undefined ? null : statOf(String(servicePid));
   return {
     processMs: (usage.user + usage.system) / 1000,
+    serviceMs: service ? (service.own * 1000) / TICKS_PER_SECOND : null,
     postgresMs: ticks === null ? null : (ticks * 1000) / TICKS_PER_SECOND,
   };
 }
 
-/** "node 4.1 + postgres 2.0 ms CPU per <unit>" for the CPU spent since `start`, over `count` operations. */
-export function cpuPer(start: CpuSample, count: number, unit: string): string {
-  const end = cpuSample();
+/**
+ * "node 4.1 + postgres 2.0 ms CPU per <unit>" for the CPU spent since `start`, over `count` operations; with a
+ * service pid, "client 1.0 + service 3.1 + postgres 2.0 ms".
+ */
+export function cpuPer(start: CpuSample, count: number, unit: string, servicePid?: number): string {
+  const end = cpuSample(servicePid);
   const node = (end.processMs - start.processMs) / count;
-  if (start.postgresMs === null || end.postgresMs === null) return `node ${node.toFixed(1)} ms CPU per ${unit}`;
-  const postgres = (end.postgresMs - start.postgresMs) / count;
-  return `node ${node.toFixed(1)} + postgres ${postgres.toFixed(1)} ms CPU per ${unit}`;
+  const service = start.serviceMs === null || end.serviceMs === null ? null : (end.serviceMs - start.serviceMs) / count;
+  const parts = [
+    service === null ? `node ${node.toFixed(1)}` : `client ${node.toFixed(1)} + service ${service.toFixed(1)}`,
+  ];
+  if (start.postgresMs !== null && end.postgresMs !== null)
+    parts.push(`postgres ${((end.postgresMs - start.postgresMs) / count).toFixed(1)}`);
+  return `${parts.join(' + ')} ms CPU per ${unit}`;
 }
 
 const STACK_APPS = ['gateway', 'config-service', 'workflow-service', 'submission-service', 'punchlist-service'];

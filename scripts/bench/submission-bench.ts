@@ -2,30 +2,30 @@
  * submission-service benchmark: submissions created per second with one 1 MB document each (HTTP create +
  * multipart upload, beside writing the same bytes to local disk in the same run), projection lag p99
  * (workflow event produced → submission row updated), and RSS while 50 × 20 MB uploads stream at once.
- * Runs the real service in-process on SUBMISSION_DATABASE_URL (dev database of the local stack):
+ * The service runs as its own process on SUBMISSION_DATABASE_URL (dev database of the local stack), so its CPU
+ * and memory are measured apart from the client (this process):
  *   set -a; . .local/stack.env; set +a; node -r ./scripts/register.cjs scripts/bench/submission-bench.ts
+ * BENCH_SERVICE_FROM=build (default): the production build (scripts/build.mjs, run first) with NODE_ENV=production,
+ * as docker/Dockerfile runs it; =source: main.ts through the TypeScript hook, as `npm start` runs it.
+ * BENCH_SERVICE_NODE_ARGS: flags for the service's node, e.g. "--cpu-prof --cpu-prof-dir=.local/profiles"
+ * (written when the bench stops it). BENCH_SUBMISSIONS: how many submissions phase 1 creates (200).
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { NestFactory } from '@nestjs/core';
 import { type Kafka, Partitioners } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { StageActivatedV1, Topics, type EventEnvelope } from '@atp/contracts';
-import { runInWorkspace } from '@atp/platform-database';
-import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
-import { testIssuer, testKafka } from '@atp/testing';
-import { AppModule } from '../../apps/submission-service/src/app.module';
-import { loadAppEnv } from '../../apps/submission-service/src/config/env';
+import { createServiceDataSource, installTenantScope, runInWorkspace } from '@atp/platform-database';
+import { startServiceProcess, testIssuer, testKafka } from '@atp/testing';
 import { cpuPer, cpuSample } from './cpu-meter';
 
 const MIB = 1024 * 1024;
+const BOUNDARY = 'bench-boundary';
 const p = (samples: number[], q: number) =>
   [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -48,6 +48,40 @@ function post(
   });
 }
 
+/** A multipart upload of one PDF of `size` bytes, generated while it streams (never held whole by the client). */
+function streamedUpload(
+  port: number,
+  path: string,
+  token: string,
+  size: number,
+): Promise<{ status: number; body: string }> {
+  const head = Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ATP PLN Upgrade.pdf"\r\n` +
+      `Content-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+  );
+  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+  const chunk = randomBytes(64 * 1024);
+  const bodyBytes = size - 9;
+  async function* parts() {
+    yield head;
+    for (let sent = 0; sent < bodyBytes; sent += chunk.length)
+      yield chunk.subarray(0, Math.min(chunk.length, bodyBytes - sent));
+    yield tail;
+  }
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    'content-length': String(head.length + bodyBytes + tail.length),
+  };
+  return post(port, path, headers, Readable.from(parts()));
+}
+
+/** The service process's resident memory (VmRSS), in bytes. */
+function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
 /** The consumer joins its group in the background: events produced before it is assigned are missed. */
 async function waitForStableGroup(kafka: Kafka, groupId: string): Promise<void> {
   const admin = kafka.admin();
@@ -64,54 +98,40 @@ async function waitForStableGroup(kafka: Kafka, groupId: string): Promise<void> 
   }
 }
 
-/** Runs submission-bench-uploader.ts in a child process; answers its output lines. */
-function uploadFromChildProcess(job: {
-  port: number;
-  token: string;
-  paths: string[];
-  size: number;
-}): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', './scripts/register.cjs', join(__dirname, 'submission-bench-uploader.ts'), JSON.stringify(job)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const out: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(Buffer.concat(out).toString().trim().split('\n'))
-        : reject(new Error(`uploader exited ${code}`)),
-    );
-  });
-}
-
 async function main(): Promise<void> {
+  const databaseUrl = process.env.SUBMISSION_DATABASE_URL;
+  if (!databaseUrl) throw new Error('SUBMISSION_DATABASE_URL is not set: source .local/stack.env first');
   const issuer = await testIssuer();
   const blobDir = await mkdtemp(join(tmpdir(), 'submission-bench-'));
-  const env = loadAppEnv({
-    ...process.env,
-    ...issuer.env,
-    DATABASE_URL: process.env.SUBMISSION_DATABASE_URL ?? process.env.DATABASE_URL,
-    SERVICE_NAME: 'submission-service-bench',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_POOL_SIZE: '30',
-    BLOB_STORE_DIR: blobDir,
-    UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
-  });
-  // As main.ts does: the platform's one body parser (Nest's stays off) and the Kafka consumers.
-  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false, bodyParser: false });
-  configureHttp(app);
-  await connectInboxConsumers(app);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const rssStarted = process.memoryUsage().rss;
-  const ds = app.get(DataSource);
+  const from = process.env.BENCH_SERVICE_FROM === 'source' ? 'source' : 'build';
+  const logLevel = process.env.BENCH_SERVICE_LOG_LEVEL ?? 'info';
+  const service = await startServiceProcess(
+    'submission',
+    {
+      ...issuer.env,
+      NODE_ENV: from === 'build' ? 'production' : 'development',
+      SERVICE_NAME: 'submission-service-bench',
+      LOG_LEVEL: logLevel,
+      OUTBOX_POLL_INTERVAL_MS: '1000',
+      DATABASE_POOL_SIZE: '30',
+      BLOB_STORE_DIR: blobDir,
+      UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
+    },
+    { from, nodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) },
+  );
+  const port = Number(new URL(service.url).port);
+  console.log(
+    `service from ${from === 'build' ? 'the production build (dist/, NODE_ENV=production)' : 'source (NODE_ENV=development)'}, LOG_LEVEL=${logLevel}, pid ${service.pid}`,
+  );
+  const rssStarted = rssOf(service.pid);
+  // The bench's own reads and writes (the replicas a request needs, the projection probes), on its own pool.
+  const ds = await installTenantScope(
+    createServiceDataSource({
+      url: databaseUrl,
+      applicationName: 'submission-bench',
+      poolSize: 4,
+    }),
+  ).initialize();
   const ws = randomUUID();
   // Row-level security: the bench's own reads and writes run in its workspace, as a request's do.
   await runInWorkspace(ws, async () => {
@@ -129,7 +149,11 @@ async function main(): Promise<void> {
       [scopeVersion, ws, `bench-m-${ws}`, `bench-c-${ws}`],
     );
     await ds.query(`INSERT INTO scope_replica VALUES ($1, 'scope-pln', $2, 'PLN_UPGRADE', true)`, [scopeVersion, ws]);
-    const siteCount = 400;
+    const n = Number(process.env.BENCH_SUBMISSIONS ?? 200);
+    // A freshly started process compiles its hot paths and opens its pool's connections (each a new PostgreSQL
+    // backend warming its caches) during its first requests: measured, that start-up doubled the CPU per submission.
+    const warmup = Number(process.env.BENCH_WARMUP ?? 100);
+    const siteCount = Math.max(400, warmup + n);
     await ds.query(
       `INSERT INTO site_replica (site_id, workspace_id, site_code, site_name, is_active, source_version)
       SELECT 'bench-' || $1 || '-' || g, $1::uuid, 'S-' || g, 'site', true, 1 FROM generate_series(1, $2::int) g`,
@@ -138,52 +162,64 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${await issuer.token('u-bench')}` };
     const base = `/api/v1/workspaces/${ws}`;
 
-    // 1. Create + one 1 MB document, 8 clients at a time.
-    const n = Number(process.env.BENCH_SUBMISSIONS ?? 200);
+    // 1. Create + one 1 MB document, 8 clients at a time (after a warm-up of the same).
     const document = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(MIB - 9)]);
-    const boundary = 'bench-boundary';
     const form = Buffer.concat([
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ATP PLN Upgrade.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ATP PLN Upgrade.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
       ),
       document,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
     ]);
-    let next = 0;
-    const submissionIds: string[] = [];
+    let nextSite = 1;
+    /** Submissions for the next `count` sites, each created then given its document; answers their ids. */
+    const createWithDocuments = async (count: number): Promise<string[]> => {
+      const ids: string[] = [];
+      const last = nextSite + count;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (nextSite < last) {
+            const site = nextSite++;
+            const created = await post(
+              port,
+              `${base}/submissions`,
+              { ...auth, 'content-type': 'application/json' },
+              Buffer.from(
+                JSON.stringify({ siteCode: `S-${site}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
+              ),
+            );
+            if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
+            const id = JSON.parse(created.body).id as string;
+            ids.push(id);
+            const uploaded = await post(
+              port,
+              `${base}/submissions/${id}/documents`,
+              {
+                ...auth,
+                'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+                'content-length': String(form.length),
+              },
+              form,
+            );
+            if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
+          }
+        }),
+      );
+      return ids;
+    };
+    const warmupCpu = cpuSample(service.pid);
+    await createWithDocuments(warmup);
+    const warmupFigure = warmup > 0 ? cpuPer(warmupCpu, warmup, 'submission', service.pid) : null;
+    // What the service spends with no request (consumers' fetches, the relay's poll, metrics): at a few
+    // submissions per second it is part of each one's figure.
+    const idleCpu = cpuSample(service.pid);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleFigure = cpuPer(idleCpu, 3, 'second with no request', service.pid);
     const started = process.hrtime.bigint();
-    const cpuStart = cpuSample();
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < n) {
-          const i = next++;
-          const created = await post(
-            port,
-            `${base}/submissions`,
-            { ...auth, 'content-type': 'application/json' },
-            Buffer.from(
-              JSON.stringify({ siteCode: `S-${i + 1}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
-            ),
-          );
-          if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
-          const id = JSON.parse(created.body).id as string;
-          submissionIds.push(id);
-          const uploaded = await post(
-            port,
-            `${base}/submissions/${id}/documents`,
-            {
-              ...auth,
-              'content-type': `multipart/form-data; boundary=${boundary}`,
-              'content-length': String(form.length),
-            },
-            form,
-          );
-          if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
-        }
-      }),
-    );
+    const cpuStart = cpuSample(service.pid);
+    const submissionIds = await createWithDocuments(n);
     const seconds = ms(started) / 1000;
-    const cpu = cpuPer(cpuStart, n, 'submission (client and service in this process)');
+    const cpu = cpuPer(cpuStart, n, 'submission (client: this process; service: its own)', service.pid);
     const diskStart = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: 8 }, async (_, w) => {
@@ -208,6 +244,9 @@ async function main(): Promise<void> {
       `create + 1 MB upload: ${n} in ${seconds.toFixed(2)} s = ${(n / seconds).toFixed(0)} submissions/s, ${(n / seconds).toFixed(0)} MB/s`,
     );
     console.log(`  ${cpu}`);
+    console.log(`  idle (3 s before the measured run): ${idleFigure}`);
+    if (warmupFigure)
+      console.log(`  the ${warmup} of the warm-up, the first after the service started: ${warmupFigure}`);
     console.log(
       `same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
         ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`,
@@ -283,28 +322,19 @@ async function main(): Promise<void> {
       `projection lag (event produced → submission row), ${lags.length} events: p50 ${p(lags, 0.5).toFixed(1)} ms, p99 ${p(lags, 0.99).toFixed(1)} ms`,
     );
 
-    // 3. Service RSS while 50 × 20 MB uploads stream at once. The client runs in a child process: this
-    // process then holds the service alone (and what phases 1 and 2 left of their clients).
-    const rssBefore = process.memoryUsage().rss;
+    // 3. Service RSS while 50 × 20 MB uploads stream at once (sampled from /proc every 50 ms).
+    const rssBefore = rssOf(service.pid);
     let rssPeak = rssBefore;
-    let heapPeak = process.memoryUsage().heapUsed;
-    const sampler = setInterval(() => {
-      const usage = process.memoryUsage();
-      rssPeak = Math.max(rssPeak, usage.rss);
-      heapPeak = Math.max(heapPeak, usage.heapUsed);
-    }, 50);
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(service.pid))), 50);
     const bigStart = process.hrtime.bigint();
-    const job = {
-      port,
-      token: auth.authorization.slice('Bearer '.length),
-      paths: submissionIds.slice(n - 50).map((id) => `${base}/submissions/${id}/documents`),
-      size: 20 * MIB,
-    };
-    const results = (await uploadFromChildProcess(job)).map(
-      (line) => JSON.parse(line) as { status: number; body: string },
+    const token = auth.authorization.slice('Bearer '.length);
+    const results = await Promise.all(
+      submissionIds
+        .slice(n - 50)
+        .map((id) => streamedUpload(port, `${base}/submissions/${id}/documents`, token, 20 * MIB)),
     );
     clearInterval(sampler);
-    const rssAfter = process.memoryUsage().rss;
+    const rssAfter = rssOf(service.pid);
     const ok = results.filter((r) => r.status === 201).length;
     if (ok < 50)
       console.log(
@@ -313,11 +343,12 @@ async function main(): Promise<void> {
     console.log(
       `50 × 20 MB at once: ${ok}/50 stored in ${(ms(bigStart) / 1000).toFixed(1)} s; service process RSS ${(rssBefore / MIB).toFixed(0)} MB before, ` +
         `peak ${(rssPeak / MIB).toFixed(0)} MB (+${((rssPeak - rssBefore) / MIB).toFixed(0)} MB for 1000 MB in flight), ${(rssAfter / MIB).toFixed(0)} MB after; ` +
-        `heap peak ${(heapPeak / MIB).toFixed(0)} MB; ${(rssStarted / MIB).toFixed(0)} MB when it started listening (the client in a child process)`,
+        `${(rssStarted / MIB).toFixed(0)} MB when it was ready`,
     );
   });
 
-  await app.close();
+  await ds.destroy();
+  await service.stop();
   await rm(blobDir, { recursive: true, force: true });
 }
 

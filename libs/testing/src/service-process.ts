@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { serviceTestEnv } from './app';
@@ -9,6 +9,7 @@ type ServiceKey = 'config' | 'workflow' | 'submission' | 'punchlist';
 export interface ServiceProcess {
   /** http://127.0.0.1:<port> */
   url: string;
+  pid: number;
   /** What the process wrote (stdout and stderr), for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
@@ -27,26 +28,43 @@ function freePort(): Promise<number> {
   });
 }
 
+export interface ServiceProcessOptions {
+  readyTimeoutMs?: number;
+  /**
+   * `source` (default): `main.ts` through the TypeScript hook, NODE_ENV=development, as `npm start` runs it.
+   * `build`: builds the app (scripts/build.mjs) and runs `dist/.../main.js` with NODE_ENV=production, as the
+   * runtime image does (docker/Dockerfile).
+   */
+  from?: 'source' | 'build';
+  /** Flags for the service's node (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+}
+
 /**
- * Another service of the platform, started from its sources as its own process (`main.ts`, as `npm start` runs it)
- * on its test database and the test Kafka, for the tests of a service that need the real other end of a message
- * flow (the owner that checks a claim, the claimant that compensates) without importing another app's code.
+ * Another service of the platform as its own process on its test database and the test Kafka, for the tests of a
+ * service that need the real other end of a message flow (the owner that checks a claim, the claimant that
+ * compensates) without importing another app's code, and for benchmarks that measure a service's own CPU and memory.
  * Resolves once the process reports ready (database, Kafka and every consumer up).
  */
 export async function startServiceProcess(
   service: ServiceKey,
   extra: Record<string, string> = {},
-  options: { readyTimeoutMs?: number } = {},
+  options: ServiceProcessOptions = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const app = `${service}-service`;
+  const fromBuild = options.from === 'build';
   const env = {
     ...serviceTestEnv(service, app, { LOG_LEVEL: 'warn', ...extra }),
     PORT: String(port),
-    NODE_ENV: 'development',
+    NODE_ENV: fromBuild ? 'production' : 'development',
   };
+  if (fromBuild) execFileSync(process.execPath, ['scripts/build.mjs', app], { cwd: repoRoot, stdio: 'pipe' });
+  const main = fromBuild
+    ? [`dist/${app}/apps/${app}/src/main.js`]
+    : ['-r', './scripts/register.cjs', `apps/${app}/src/main.ts`];
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['-r', './scripts/register.cjs', `apps/${app}/src/main.ts`], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...main], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,5 +100,5 @@ export async function startServiceProcess(
     await stop();
     throw new Error(`${(error as Error).message}\n--- ${app} output ---\n${output}`);
   }
-  return { url, output: () => output, stop };
+  return { url, pid: child.pid!, output: () => output, stop };
 }
