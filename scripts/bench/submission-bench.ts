@@ -336,10 +336,16 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const rssAfter = rssOf(service.pid);
     const ok = results.filter((r) => r.status === 201).length;
-    if (ok < 50)
+    if (ok < 50) {
+      const refusal = results.find((r) => r.status !== 201);
+      const errors = service
+        .output()
+        .split('\n')
+        .filter((line) => /"level":"(error|fatal)"/.test(line) && !line.includes('"logger":"kafkajs"'));
       console.log(
-        `first refusal: ${results.find((r) => r.status !== 201)?.status} ${results.find((r) => r.status !== 201)?.body.slice(0, 200)}`,
+        `first refusal: ${refusal?.status} ${refusal?.body.slice(0, 200)}; the service's last error: ${errors.at(-1)}`,
       );
+    }
     console.log(
       `50 × 20 MB at once: ${ok}/50 stored in ${(ms(bigStart) / 1000).toFixed(1)} s; service process RSS ${(rssBefore / MIB).toFixed(0)} MB before, ` +
         `peak ${(rssPeak / MIB).toFixed(0)} MB (+${((rssPeak - rssBefore) / MIB).toFixed(0)} MB for 1000 MB in flight), ${(rssAfter / MIB).toFixed(0)} MB after; ` +
