@@ -17,14 +17,6 @@ export interface CpuSample {
   postgresMs: number | null;
 }
 
-function postmasterPid(): number | null {
-  try {
-    return Number(readFileSync(join(process.cwd(), '.local/run/postgres.pid'), 'utf8').trim()) || null;
-  } catch {
-    return null;
-  }
-}
-
 /** utime+stime (fields 14, 15) and, for the postmaster, its reaped children's (16, 17); and the ppid. */
 function statOf(pid: string): { ppid: number; own: number; children: number } | null {
   try {
@@ -41,7 +33,7 @@ function statOf(pid: string): { ppid: number; own: number; children: number } | 
 }
 
 function postgresTicks(): number | null {
-  const postmaster = postmasterPid();
+  const postmaster = pidFromFile('postgres');
   const root = postmaster ? statOf(String(postmaster)) : null;
   if (!postmaster || !root) return null;
   let ticks = root.own + root.children;
@@ -83,6 +75,7 @@ export function cpuPer(start: CpuSample, count: number, unit: string, servicePid
 
 const STACK_APPS = ['gateway', 'config-service', 'workflow-service', 'submission-service', 'punchlist-service'];
 
+/** The PID a process of the local stack wrote to `.local/run/<name>.pid`, if it did. */
 function pidFromFile(name: string): number | null {
   try {
     return Number(readFileSync(join(process.cwd(), `.local/run/${name}.pid`), 'utf8').trim()) || null;
