@@ -10,3 +10,4 @@ export * from './openapi-bodies';
 export * from './openapi-responses';
 export * from './service-process';
 export * from './zip-builder';
+export * from './tcp-proxy';

@@ -78,32 +78,6 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   };
 }
 
-/**
- * Stops or starts the local PostgreSQL cluster (fast shutdown; `start` waits until it accepts connections).
- * `start` is idempotent and tried three times: every test file that runs after an outage test needs the
- * cluster, so a start that fails once (a loaded machine) must not leave the rest of the run without it.
- */
-export async function controlPostgres(action: 'stop' | 'start'): Promise<void> {
-  const attempts = action === 'start' ? 3 : 1;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await promisify(execFile)(process.execPath, ['scripts/pg-control.mjs', action], {
-        cwd: repoRoot,
-        env: process.env,
-        timeout: 180000,
-      });
-      return;
-    } catch (err) {
-      const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
-      process.stderr.write(
-        `pg-control ${action} failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n${stdout}${stderr}\n`,
-      );
-      if (attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-    }
-  }
-}
-
 /** Restarts the local Kafka broker and waits until it serves again. */
 export async function restartKafkaBroker(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/kafka-control.mjs', 'restart'], {
