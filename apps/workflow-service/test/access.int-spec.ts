@@ -61,7 +61,7 @@ it('ignores X-User-Id', async () => {
     .expect(401);
 });
 
-it('a revoked member loses access once the membership event is applied', async () => {
+it('a revoked member loses access once the membership event is applied, though the guard caches its answers', async () => {
   const inbox = () =>
     request(harness.app.getHttpServer()).get(`/api/v1/workspaces/${workspaceId}/inbox`).set(bearer(members.AUDITOR));
   expect((await inbox()).status).toBe(200);

@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MembershipSource, WORKSPACE_ROLES, type WorkspaceRole } from '@atp/platform-auth';
+import { CachedMembershipSource, WORKSPACE_ROLES, type WorkspaceRole } from '@atp/platform-auth';
 
-/** Who belongs to a workspace, from this service's replica of config-service's memberships. */
+/**
+ * Who belongs to a workspace, from this service's replica of config-service's memberships; the guard's answers are
+ * cached for a second (the reference consumer forgets them when it commits a membership change).
+ */
 @Injectable()
-export class MemberReplica extends MembershipSource {
+export class MemberReplica extends CachedMembershipSource {
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
-  async activeRoles(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
+  protected async lookUp(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
     const rows = (await this.dataSource.query(
       `SELECT role FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active`,
       [workspaceId, userId],

@@ -13,6 +13,8 @@ import {
   type SitePayloadV1,
   type WorkspacePayloadV1,
 } from '@atp/contracts';
+import { MembershipSource } from '@atp/platform-auth';
+import { afterCommit } from '@atp/platform-database';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { ReplicaRepository } from './replica.repository';
@@ -26,7 +28,10 @@ export const REFERENCE_CONSUMER: InboxConsumerSpec = {
 /** Workspaces, memberships and sites from the compacted reference topic (each event is the full state). */
 @Controller()
 export class ReferenceConsumer {
-  constructor(private readonly replica: ReplicaRepository) {}
+  constructor(
+    private readonly replica: ReplicaRepository,
+    private readonly access: MembershipSource,
+  ) {}
 
   @EventPattern([WorkspaceCreatedV1.eventType, WorkspaceUpdatedV1.eventType, WorkspaceDeactivatedV1.eventType], {
     consumer: REFERENCE_CONSUMER,
@@ -38,6 +43,8 @@ export class ReferenceConsumer {
   @EventPattern([MembershipCreatedV1.eventType, MembershipUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })
   async onMembership(@Payload() event: ConsumedEvent<MembershipPayloadV1>, @Ctx() inbox: InboxContext): Promise<void> {
     await this.replica.upsertMembership(inbox.manager, event.envelope.payload, event.envelope.aggregateVersion);
+    // The guard caches answers (CachedMembershipSource): this process reads the changed membership from the commit on.
+    afterCommit(inbox.manager, () => this.access.forget());
   }
 
   @EventPattern([SiteCreatedV1.eventType, SiteUpdatedV1.eventType], { consumer: REFERENCE_CONSUMER })

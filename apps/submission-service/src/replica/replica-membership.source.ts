@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MembershipSource, type WorkspaceRole } from '@atp/platform-auth';
+import { CachedMembershipSource, type WorkspaceRole } from '@atp/platform-auth';
 
-/** The access guard's view of memberships: this service's replica of config-service's members. */
+/**
+ * The access guard's view of memberships: this service's replica of config-service's members, each answer cached
+ * for a second (the reference consumer forgets them when it commits a membership change).
+ */
 @Injectable()
-export class ReplicaMembershipSource extends MembershipSource {
+export class ReplicaMembershipSource extends CachedMembershipSource {
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
-  async activeRoles(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
+  protected async lookUp(workspaceId: string, userId: string): Promise<WorkspaceRole[]> {
     const rows = (await this.dataSource.query(
       `SELECT DISTINCT role FROM member_replica WHERE workspace_id = $1 AND user_id = $2 AND is_active`,
       [workspaceId, userId],

@@ -13,6 +13,8 @@ import {
   type SitePayloadV1,
   type WorkspacePayloadV1,
 } from '@atp/contracts';
+import { MembershipSource } from '@atp/platform-auth';
+import { afterCommit } from '@atp/platform-database';
 import type { ConsumedEvent } from '@atp/platform-messaging';
 import { InboxContext, type InboxConsumerSpec } from '@atp/platform-runtime';
 import { DeactivatedApproverReassigner } from '../integrity/deactivated-approver';
@@ -33,6 +35,7 @@ export class ReferenceConsumer {
   constructor(
     private readonly replica: ReplicaRepository,
     private readonly deactivated: DeactivatedApproverReassigner,
+    private readonly access: MembershipSource,
   ) {}
 
   // One @EventPattern per method (a second would replace the first): several event types go in one array.
@@ -51,6 +54,8 @@ export class ReferenceConsumer {
       { ...p, isActive: p.status === 'ACTIVE' },
       event.envelope.aggregateVersion,
     );
+    // The guard caches answers (CachedMembershipSource): this process reads the changed membership from the commit on.
+    afterCommit(inbox.manager, () => this.access.forget());
     // A member no longer active: their open stages go to the backup (the published effect of the deactivation).
     if (p.status !== 'ACTIVE') await this.deactivated.onMembership(inbox.manager, event.envelope);
   }

@@ -31,8 +31,11 @@ const MAX_ENTRIES = 10_000;
  *   outbox poll interval, 1 s by default, then a consumer fetch): a one-second bound keeps every pod of this
  *   service within the propagation the platform already accepts for the replicas. And a request authorised
  *   just before the commit completes after it, cache or not: access was never cut at the commit's instant.
- * Sources whose changes arrive in another pod's consumer (the replicas) stay uncached: there `forget()` could
- * only run in the pod that applied the event.
+ * - The replicas (workflow-, submission-, punchlist-service) learn a change from their reference consumer, which
+ *   forgets once it has committed the change (`afterCommit`); only the pod that consumed the event does. Its other
+ *   pods refuse a revoked member at most `MEMBERSHIP_CACHE_MS` after the replica row changed, on top of the
+ *   propagation a replica has anyway. What it buys: the guard's round trip was one of the six or seven statements of
+ *   an upload or a submission and one of the four or five of a decision.
  */
 export abstract class CachedMembershipSource extends MembershipSource {
   private readonly answers = new Map<string, { roles: WorkspaceRole[]; until: number }>();

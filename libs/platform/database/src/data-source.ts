@@ -1,5 +1,6 @@
 import * as pg from 'pg';
 import { DataSource, type EntitySchema } from 'typeorm';
+import { AfterCommitSubscriber } from './transaction';
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM types these options as Function. */
 /** A migration or entity class, as TypeORM's options take them. */
@@ -27,6 +28,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     applicationName: options.applicationName,
     entities: options.entities ?? [],
     migrations: options.migrations ?? [],
+    subscribers: [AfterCommitSubscriber],
     // Each service has its own migrations table name, so one glance tells whose history it is.
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
