@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemAnswerFor, sendProblem } from './problem-details.filter';
 import { assignCorrelationId } from './request-context';
 
@@ -32,7 +33,7 @@ export function createHttpAdapter(): FastifyAdapter {
     skipMiddie: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerLikeNode,
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       assignCorrelationId(request.raw, reply.raw);
       sendProblem(reply, problemAnswerFor(error, request.url));
     },
