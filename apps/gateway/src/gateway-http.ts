@@ -31,7 +31,9 @@ export function configureGateway(app: INestApplication, env: AppEnv): void {
   (app.getHttpAdapter() as FastifyAdapter)
     .getInstance()
     .addHook('onRequest', (request, reply, done) =>
-      (request.url.startsWith('/docs') ? docsHeaders : ownHeaders)(request.raw, reply.raw, done),
+      (request.url.startsWith('/docs') ? docsHeaders : ownHeaders)(request.raw, reply.raw, (error) =>
+        done(error as Error | undefined),
+      ),
     );
   if (env.API_DOCS_ENABLED && env.NODE_ENV !== 'production') setupApiDocs(app);
 }
