@@ -63,6 +63,11 @@ export function configureHttp(app: INestApplication, options: HttpOptions = {}):
 /** The adapter `configureHttp` is made for (what a test boots a service on, see `bootAppForTest` of @atp/testing). */
 configureHttp.createAdapter = createHttpAdapter;
 
+/** `configureHttp` with `options`, with its adapter, for a test to boot a service with (`bootAppForTest`). */
+export function httpConventions(options: HttpOptions): typeof configureHttp {
+  return Object.assign((app: INestApplication) => configureHttp(app, options), { createAdapter: createHttpAdapter });
+}
+
 export interface BootstrapOptions extends HttpOptions {
   /** Extra wiring after the shared conventions (the gateway's security headers, CORS, documentation). */
   configure?: (app: INestApplication) => void | Promise<void>;
