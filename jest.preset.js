@@ -12,7 +12,9 @@ module.exports = {
       { module: { type: 'commonjs' }, jsc: { target: 'es2022' }, swcrc: false },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)(?!@fastify/static/node_modules/content-disposition/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|content-disposition)/)(?!@fastify/static/node_modules/content-disposition/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|int-spec).ts'],
   setupFiles: ['reflect-metadata'],

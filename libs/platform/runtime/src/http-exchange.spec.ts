@@ -34,11 +34,21 @@ function serve() {
 describe('httpExchangeObserver', () => {
   it('counts requests by route pattern and status, not by raw path, and skips probes', async () => {
     const { app, registry } = serve();
-    await request(await app()).get('/api/v1/workspaces/w-1').expect(200);
-    await request(await app()).get('/api/v1/workspaces/w-2').expect(200);
-    await request(await app()).get('/api/v1/boom').expect(503);
-    await request(await app()).get('/nowhere').expect(404);
-    await request(await app()).get('/health/ready').expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-1')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-2')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/boom')
+      .expect(503);
+    await request(await app())
+      .get('/nowhere')
+      .expect(404);
+    await request(await app())
+      .get('/health/ready')
+      .expect(200);
 
     const text = await registry.metrics();
     const workspaceRoute = 'method="GET",route="/api/v1/workspaces/:workspaceId",status="200"';
@@ -52,9 +62,15 @@ describe('httpExchangeObserver', () => {
 
   it('writes one access line per request with its correlation id and status, 5xx as errors, none for probes', async () => {
     const { app, lines } = serve();
-    await request(await app()).get('/api/v1/workspaces/w-1?limit=5').expect(200);
-    await request(await app()).get('/api/v1/boom').expect(503);
-    await request(await app()).get('/health/ready').expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-1?limit=5')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/boom')
+      .expect(503);
+    await request(await app())
+      .get('/health/ready')
+      .expect(200);
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines).toEqual([

@@ -37,7 +37,9 @@ function callerOfRequest(request: FastifyRequest): string {
 export function idempotentRequestOf(context: ExecutionContext): IdempotentRequest | null {
   const request = context
     .switchToHttp()
-    .getRequest<FastifyRequest<{ Params: Record<string, unknown> }> & RequestWithIdempotency & { file?: UploadedFileLike }>();
+    .getRequest<
+      FastifyRequest<{ Params: Record<string, unknown> }> & RequestWithIdempotency & { file?: UploadedFileLike }
+    >();
   const key = validIdempotencyKey(request.headers[IDEMPOTENCY_KEY_HEADER]);
   if (key === null) return null;
   const file = request.file
