@@ -28,12 +28,11 @@ export function configureGateway(app: INestApplication, env: AppEnv): void {
   // helmet sets its headers on the Node response, which Fastify's answer (problem+json included) carries.
   const ownHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: false });
-  (app.getHttpAdapter() as FastifyAdapter)
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) =>
-      (request.url.startsWith('/docs') ? docsHeaders : ownHeaders)(request.raw, reply.raw, (error) =>
-        done(error as Error | undefined),
-      ),
-    );
+  const fastify = (app.getHttpAdapter() as FastifyAdapter).getInstance();
+  fastify.addHook('onRequest', (request, reply, done) =>
+    (request.url.startsWith('/docs') ? docsHeaders : ownHeaders)(request.raw, reply.raw, (error) =>
+      done(error as Error | undefined),
+    ),
+  );
   if (env.API_DOCS_ENABLED && env.NODE_ENV !== 'production') setupApiDocs(app);
 }

@@ -229,6 +229,8 @@ export function receiveMultipartForm(request: IncomingMessage, options: Multipar
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
+      // A form cut short fails the file stream too; the parser's own error is the one answered.
+      stream.on('error', () => undefined);
       // A part with no file name carries no file (ignored, as multer did).
       if (!info.filename) return stream.resume();
       if (name !== fileField) {

@@ -37,6 +37,19 @@ function hasBody(request: IncomingMessage): boolean {
 }
 
 /**
+ * The 415 of a request whose body is neither JSON nor multipart (null for any other), its body drained first so the
+ * refusal can be read on a kept-alive connection.
+ */
+export function mediaTypeRefusal(request: IncomingMessage): DomainError | null {
+  if (!hasBody(request)) return null;
+  const mediaType = mediaTypeOf(request);
+  if (JSON_TYPE.test(mediaType) || MULTIPART_TYPE.test(mediaType)) return null;
+  const named = mediaType ? `"${mediaType.slice(0, 100)}"` : 'none';
+  request.resume();
+  return new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`);
+}
+
+/**
  * The one body parser of a service: JSON up to the route's declared limit (1 MB by default), nested at
  * most `maxDepth` deep, in UTF-8; multipart is left unread for the route's streaming intake (the request
  * stream is the upload); any other media type is refused with 415. Every refusal is a DomainError with a
@@ -77,14 +90,8 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): BodyReader {
     if (!hasBody(request)) return done(null, undefined);
     const mediaType = mediaTypeOf(request);
     if (MULTIPART_TYPE.test(mediaType)) return done(null, undefined);
-    if (!JSON_TYPE.test(mediaType)) {
-      const named = mediaType ? `"${mediaType.slice(0, 100)}"` : 'none';
-      // Drain the body first so the refusal can be read on a kept-alive connection.
-      request.resume();
-      return done(
-        new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`),
-      );
-    }
+    const refusal = mediaTypeRefusal(request);
+    if (refusal) return done(refusal);
     const path = (request.url ?? '').split('?')[0];
     const route = options.routes?.find((candidate) => candidate.matches(request.method ?? '', path));
     // body-parser reads the Node request itself (it never touches the response).
@@ -97,10 +104,18 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): BodyReader {
 
 /**
  * Makes `read` Fastify's only body parser (every media type goes to it, Fastify's own JSON and text parsers are
- * removed). Fastify parses bodies of POST, PUT, PATCH, DELETE and OPTIONS only; a GET or HEAD that carries a body
- * is read by the same parser before validation, as every request was before routing under Express.
+ * removed). A media type that is neither JSON nor multipart is refused before Fastify looks at the body: with the
+ * same 415 whatever Fastify thinks of the header (it refuses a malformed one with a 415 of its own words), and
+ * without the `Connection: close` Fastify adds to a parser's refusal. Fastify parses bodies of POST, PUT, PATCH,
+ * DELETE and OPTIONS only; a GET or HEAD that carries a body is read by the same parser before validation, as every
+ * request was before routing under Express.
  */
 export function installBodyParser(fastify: FastifyInstance, read: BodyReader): void {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const refusal = mediaTypeRefusal(request.raw);
+    if (refusal) done(refusal);
+    else done(null, payload);
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request: FastifyRequest, _payload, done) =>
     read(request.raw, (error, body) => (error ? done(error as Error, undefined) : done(null, body))),
