@@ -5,20 +5,30 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemAnswerFor, sendProblem } from './problem-details.filter';
 import { assignCorrelationId } from './request-context';
 
+const NODE_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const NODE_REQUEST_TIMEOUT_MS = 300_000;
+
 /** Longer than any request target Node accepts (16 KB of headers): a long id is the route's to refuse, not a 404. */
 const MAX_PARAM_LENGTH = 16 * 1024;
 
+/** Node's own answers to a request it cannot parse (lib/_http_server.js), by the parser's error code. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
 /**
- * What Node answers to a request it cannot parse when nobody listens for `clientError` (Fastify does, with a JSON
- * body of its own): a bare 400 (431 for oversized headers, 408 for a request that timed out), then the socket closes.
+ * What Node does with a request it cannot parse when nobody listens for `clientError` (Fastify does, and answers
+ * with a JSON body of its own): a bare 400 (431, 413 or 408 for those errors) unless something was written on the
+ * connection already, then the socket is destroyed.
  */
 function answerLikeNode(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy(error);
-    return;
+  if (socket.writable && socket.bytesWritten === 0) {
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+  socket.destroy(error);
 }
 
 /**
@@ -30,6 +40,11 @@ function answerLikeNode(error: Error & { code?: string }, socket: Socket): void 
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     skipMiddie: true,
+    // Node's own server timeouts, which the services ran with under Express (Fastify would keep idle connections
+    // 72 s and never time out a request), and requests that arrive while closing are served, not refused with 503.
+    keepAliveTimeout: NODE_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: NODE_REQUEST_TIMEOUT_MS,
+    return503OnClosing: false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerLikeNode,
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
