@@ -205,7 +205,8 @@ export function receiveMultipartForm(request: IncomingMessage, options: Multipar
     return Promise.reject(malformedForm(error as Error));
   }
   return new Promise<MultipartForm>((resolve, reject) => {
-    const fields: Record<string, string> = {};
+    // No prototype: a field named __proto__ or constructor is just a field (the DTO refuses it).
+    const fields = Object.create(null) as Record<string, string>;
     let file: FormFile | undefined;
     let failure: DomainError | null = null;
     let settled = false;
