@@ -198,7 +198,9 @@ export function receiveMultipartForm(request: IncomingMessage, options: Multipar
   try {
     parser = busboy({
       headers: request.headers,
-      limits: { files: 1, fileSize: options.maxFileBytes, parts: MAX_FORM_PARTS },
+      // busboy reports a file that reaches its limit: one byte more, so a file of exactly `maxFileBytes` is accepted
+      // (as under multer, which did the same).
+      limits: { files: 1, fileSize: options.maxFileBytes + 1, parts: MAX_FORM_PARTS },
     });
   } catch (error) {
     request.resume();
