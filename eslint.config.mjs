@@ -7,7 +7,7 @@ import nx from '@nx/eslint-plugin';
  *  - a service never imports another service (scope tags);
  *  - testing may be imported by any project's tests, never by production files (no-restricted-imports below).
  */
-const frameworkPackages = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'express', 'exceljs'];
+const frameworkPackages = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'fastify', '@fastify/*', 'exceljs'];
 
 export default [
   ...nx.configs['flat/base'],

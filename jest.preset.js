@@ -5,13 +5,16 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { ...swcOptions(), sourceMaps: 'inline', swcrc: false }],
-    // jose ships ESM only; jest's module system is CommonJS here, so it is compiled like our own code.
-    '^.+/node_modules/jose/.+\\.js$': [
+    // jose (and the content-disposition of @fastify/static, which serves Swagger UI) ship ESM only; jest's module
+    // system is CommonJS here, so they are compiled like our own code.
+    '^.+/node_modules/(jose|@fastify/static/node_modules/content-disposition)/.+\\.js$': [
       '@swc/jest',
       { module: { type: 'commonjs' }, jsc: { target: 'es2022' }, swcrc: false },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|content-disposition)/)(?!@fastify/static/node_modules/content-disposition/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|int-spec).ts'],
   setupFiles: ['reflect-metadata'],

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { ACCESS_POLICY, MembershipSource, TokenVerifier, type AccessPolicy } from '@atp/platform-auth';
 import { runInWorkspace } from '@atp/platform-database';
+import { createHttpAdapter } from '@atp/platform-http';
 import { configureHttp } from '@atp/platform-runtime';
 import { testIssuerEnv, testToken } from '@atp/testing';
 import { AppModule } from '../../apps/config-service/src/app.module';
@@ -129,7 +130,10 @@ async function main(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'error',
   });
-  const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), { logger: ['error'] });
+  const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), createHttpAdapter(), {
+    logger: ['error'],
+    bodyParser: false, // configureHttp installs the one parser, as in main.ts
+  });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
   try {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import { createHttpAdapter } from '@atp/platform-http';
 import { configureHttp } from '@atp/platform-runtime';
 import { bearer, testIssuerEnv } from '@atp/testing';
 import { AppModule } from '../../apps/config-service/src/app.module';
@@ -40,7 +41,10 @@ async function main(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'error',
   });
-  const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), { logger: ['error'] });
+  const app: INestApplication = await NestFactory.create(AppModule.forRoot(env), createHttpAdapter(), {
+    logger: ['error'],
+    bodyParser: false, // configureHttp installs the one parser, as in main.ts
+  });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
   try {

@@ -16,6 +16,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId } from '@atp/approval-routing';
 import { runInWorkspace } from '@atp/platform-database';
+import { createHttpAdapter } from '@atp/platform-http';
 import { connectInboxConsumers } from '@atp/platform-runtime';
 import { testIssuerEnv, waitFor } from '@atp/testing';
 import { AppModule as ConfigApp } from '../../apps/config-service/src/app.module';
@@ -45,7 +46,7 @@ async function start(name: 'config' | 'workflow', url: string | undefined): Prom
       ? configEnv({ ...base, SERVICE_NAME: 'config-service' })
       : workflowEnv({ ...base, SERVICE_NAME: 'workflow-service', SLA_SWEEP_INTERVAL_MS: '0' });
   const root = name === 'config' ? ConfigApp.forRoot(env as never) : WorkflowApp.forRoot(env as never);
-  const app = await NestFactory.create(root, { logger: false, bodyParser: false });
+  const app = await NestFactory.create(root, createHttpAdapter(), { logger: false, bodyParser: false });
   await app.init();
   await connectInboxConsumers(app);
   return app;

@@ -21,6 +21,7 @@ import {
   type StageApprovedWithPunchlistPayloadV1,
 } from '@atp/contracts';
 import { runInWorkspace } from '@atp/platform-database';
+import { createHttpAdapter } from '@atp/platform-http';
 import { connectInboxConsumers } from '@atp/platform-runtime';
 import { AppModule } from '../../apps/punchlist-service/src/app.module';
 import { type AppEnv, loadAppEnv } from '../../apps/punchlist-service/src/config/env';
@@ -93,7 +94,10 @@ async function main(): Promise<void> {
     AUTH_JWKS_URL: '',
   });
   // As main.ts does: the Kafka consumers connected (before any tenant scope is entered, so they keep none).
-  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false, bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(env), createHttpAdapter(), {
+    logger: false,
+    bodyParser: false,
+  });
   await app.init();
   await connectInboxConsumers(app);
   const ws = randomUUID();

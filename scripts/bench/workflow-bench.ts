@@ -19,6 +19,7 @@ import { DataSource } from 'typeorm';
 import { demoApprovalMatrix, demoClusterMapping, demoScopeConfig, demoUserId } from '@atp/approval-routing';
 import { SubmissionQaApprovedV1, type SubmissionQaApprovedPayloadV1 } from '@atp/contracts';
 import { runInWorkspace } from '@atp/platform-database';
+import { createHttpAdapter } from '@atp/platform-http';
 import { connectInboxConsumers, InboxTransport } from '@atp/platform-runtime';
 import { testIssuerEnv, testKafka, waitFor } from '@atp/testing';
 import { AppModule } from '../../apps/workflow-service/src/app.module';
@@ -402,7 +403,10 @@ export async function runWorkflowBench(options: WorkflowBenchOptions = {}): Prom
     SLA_SWEEP_INTERVAL_MS: '0',
     DATABASE_POOL_SIZE: '40',
   });
-  const app = await NestFactory.create(AppModule.forRoot(env), { logger: false, bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(env), createHttpAdapter(), {
+    logger: false,
+    bodyParser: false,
+  });
   await app.init();
   await connectInboxConsumers(app);
   try {

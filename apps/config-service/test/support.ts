@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
-import { testIssuerEnv, uniqueSuffix } from '@atp/testing';
+import { createHttpAdapter } from '@atp/platform-http';
+import { startTestApp, testIssuerEnv, uniqueSuffix } from '@atp/testing';
 import { AppModule } from '../src/app.module';
 import { loadAppEnv } from '../src/config/env';
 
@@ -22,9 +23,7 @@ export async function startApp(): Promise<INestApplication> {
     DATABASE_URL: databaseUrl(),
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(env)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
-  configureHttp(app);
-  await app.init();
+  const app = await startTestApp(moduleRef, createHttpAdapter, configureHttp);
   await connectInboxConsumers(app);
   return app;
 }

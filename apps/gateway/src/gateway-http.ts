@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import type { AppEnv } from './config/env';
 import { setupApiDocs } from './docs/api-docs';
@@ -24,10 +25,14 @@ export function configureGateway(app: INestApplication, env: AppEnv): void {
         : undefined,
   });
   // The gateway's own routes; the documentation page loads its own scripts and styles.
+  // helmet sets its headers on the Node response, which Fastify's answer (problem+json included) carries.
   const ownHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: false });
-  app.use((request: { path: string }, response: unknown, next: (error?: unknown) => void) =>
-    (request.path.startsWith('/docs') ? docsHeaders : ownHeaders)(request as never, response as never, next),
+  const fastify = (app.getHttpAdapter() as FastifyAdapter).getInstance();
+  fastify.addHook('onRequest', (request, reply, done) =>
+    (request.url.startsWith('/docs') ? docsHeaders : ownHeaders)(request.raw, reply.raw, (error) =>
+      done(error as Error | undefined),
+    ),
   );
   if (env.API_DOCS_ENABLED && env.NODE_ENV !== 'production') setupApiDocs(app);
 }

@@ -1,4 +1,4 @@
-import { configureHttp } from '@atp/platform-runtime';
+import { httpConventions } from '@atp/platform-runtime';
 import { describeServiceSmoke, serviceTestEnv } from '@atp/testing';
 
 import { AppModule } from '../src/app.module';
@@ -15,5 +15,5 @@ const upstreams = {
 describeServiceSmoke(
   'gateway',
   () => AppModule.forRoot(loadAppEnv(serviceTestEnv('gateway', 'gateway', upstreams))),
-  (app) => configureHttp(app, { parseJson: false }),
+  httpConventions({ parseJson: false }),
 );

@@ -2,6 +2,7 @@ import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } f
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { createHttpAdapter } from '@atp/platform-http';
 import { configureHttp } from '@atp/platform-runtime';
 import { bootAppForTest, serviceTestEnv, testIssuer, waitFor, type TestIssuer } from '@atp/testing';
 import { AppModule } from '../src/app.module';
@@ -61,10 +62,14 @@ describe('gateway forwarding', () => {
         CORS_ORIGINS: 'https://app.atp.example',
       }),
     );
-    app = await bootAppForTest(AppModule.forRoot(env), (app) => {
-      configureHttp(app, { parseJson: false });
-      configureGateway(app, env);
-    });
+    app = await bootAppForTest(
+      AppModule.forRoot(env),
+      (app) => {
+        configureHttp(app, { parseJson: false });
+        configureGateway(app, env);
+      },
+      { createAdapter: createHttpAdapter },
+    );
     await new Promise<void>((resolve) => (app.getHttpServer() as Server).listen(0, '127.0.0.1', resolve));
   });
 

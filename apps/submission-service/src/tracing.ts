@@ -1,4 +1,4 @@
-// The first import of main.ts: the instrumentations must patch http, express and pg before they load.
+// The first import of main.ts: the instrumentations must patch http and pg before they load.
 import { startTracing } from '@atp/platform-tracing';
 
 startTracing(process.env.SERVICE_NAME || 'submission-service');

@@ -13,12 +13,13 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import contentDisposition from 'content-disposition';
 import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type SourceType } from '@atp/approval-routing';
 import { Idempotency, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
+import { FormFileInterceptor } from '@atp/platform-blob-store';
 import { ImportLimits } from '../import/import-limits';
 import { diffSnapshots } from './config-diff';
 import { ConfigExportService } from './config-export.service';
@@ -69,7 +70,7 @@ export class ConfigVersionsController {
   @ApiFileUpload('the configuration workbook (XLSX) or sectioned CSV', ImportConfigDto)
   @ApiCreatedResponse({ type: ImportResultSchema, description: 'a new DRAFT and its validation report' })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
+  @UseInterceptors(FormFileInterceptor('file', ImportLimits.maxFileBytes))
   async import(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
@@ -206,23 +207,26 @@ export class ConfigVersionsController {
   async export(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @Param('id') id: string,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { fileName, content } = await this.exporter.export(workspaceId, id);
-    response.type(XLSX_TYPE).attachment(fileName).send(content);
+    void response.type(XLSX_TYPE).header('content-disposition', contentDisposition(fileName)).send(content);
   }
 
   /** The documented empty workbook for a source type (sheet `readme` explains every column). */
   @Get('config-templates/:sourceType')
   @ApiBinaryResponse('the empty workbook of the source type (attachment)', XLSX_TYPE)
   @RequireMember()
-  async template(@Param('sourceType') sourceType: string, @Res() response: Response): Promise<void> {
+  async template(@Param('sourceType') sourceType: string, @Res() response: FastifyReply): Promise<void> {
     if (!(SOURCE_TYPES as readonly string[]).includes(sourceType)) {
       throw new ValidationFailedError([
         { field: 'sourceType', message: `must be one of ${SOURCE_TYPES.join(', ')}`, value: sourceType },
       ]);
     }
     const content = await this.exporter.template(sourceType as SourceType);
-    response.type(XLSX_TYPE).attachment(`${sourceType.toLowerCase()}-template.xlsx`).send(content);
+    void response
+      .type(XLSX_TYPE)
+      .header('content-disposition', contentDisposition(`${sourceType.toLowerCase()}-template.xlsx`))
+      .send(content);
   }
 }

@@ -12,7 +12,6 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { Idempotency, PageQueryDto, ValidationFailedError, type IdempotentRequest } from '@atp/platform-http';
 import {
   Authenticated,
@@ -23,6 +22,7 @@ import {
   RequireWorkspaceRole,
   type AuthenticatedCaller,
 } from '@atp/platform-auth';
+import { FormFileInterceptor } from '@atp/platform-blob-store';
 import { ImportLimits } from '../import/import-limits';
 import {
   AddMemberDto,
@@ -210,7 +210,7 @@ export class DirectoryController {
   @ApiFileUpload('the site list (XLSX or CSV)')
   @ApiCreatedResponse({ type: SiteImportSchema })
   @RequireWorkspaceRole('WORKSPACE_ADMIN')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ImportLimits.maxFileBytes, files: 1 } }))
+  @UseInterceptors(FormFileInterceptor('file', ImportLimits.maxFileBytes))
   importSites(
     @Param('workspaceId', ParseUUIDPipe) workspaceId: string,
     @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createHttpAdapter } from '@atp/platform-http';
 import request from 'supertest';
 import { repoRoot } from '@atp/testing';
 import { upstreamFor } from '../proxy/service-routes';
@@ -50,9 +51,10 @@ describe('/docs', () => {
   beforeAll(async () => {
     @Module({})
     class EmptyModule {}
-    app = await NestFactory.create(EmptyModule, { logger: false });
+    app = await NestFactory.create(EmptyModule, createHttpAdapter(), { logger: false });
     expect(setupApiDocs(app, findServiceDocuments())).toBe(true);
     await app.init();
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   });
 
   afterAll(() => app.close());

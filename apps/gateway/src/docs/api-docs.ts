@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Logger, type INestApplication } from '@nestjs/common';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { readPublicApiDocument } from './public-api-document';
 
@@ -29,5 +30,14 @@ export function setupApiDocs(app: INestApplication, directory: string | null = f
   }
   const document = readPublicApiDocument(directory);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: DOCS_JSON_PATH, raw: ['json'] });
+  // The page and its init script with their charset, as under Express (@nestjs/swagger's Fastify handlers set bare
+  // `text/html` and `application/javascript`).
+  const fastify = (app.getHttpAdapter() as FastifyAdapter).getInstance();
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (request.url.startsWith(`/${DOCS_PATH}`) && (type === 'text/html' || type === 'application/javascript'))
+      reply.header('content-type', `${type}; charset=utf-8`);
+    done(null, payload);
+  });
   return true;
 }

@@ -30,10 +30,11 @@ export interface ApiEdgeOptions {
 /**
  * The gateway's hot path: every /api/v1 request goes from Node's HTTP server straight to the proxy, with the edge
  * conventions of every service (metrics and the access line, the correlation id, NUL refusal, problem+json) and the
- * gateway's own (security headers, CORS), but not through Express and Nest's router, guards, pipes and interceptors.
- * A forwarded request needs none of them: the proxy verifies the token itself and the service checks the rest. On
- * this machine that stack cost the gateway about four times the CPU of a bare Node proxy hop per request (issue 14).
- * Nest keeps serving the gateway's own routes.
+ * gateway's own (security headers, CORS), but not through the framework (Fastify) and Nest's router, guards, pipes and
+ * interceptors. A forwarded request needs none of them: the proxy verifies the token itself and the service checks
+ * the rest. On this machine that stack (on Express then) cost the gateway about four times the CPU of a bare Node
+ * proxy hop per request (issue 14). Nest keeps serving the gateway's own routes: the requests handed on go to the
+ * listener Fastify put on the server.
  */
 export function installApiEdge(app: INestApplication, options: ApiEdgeOptions): void {
   const server = app.getHttpServer() as Server;

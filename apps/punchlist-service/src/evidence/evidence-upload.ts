@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { receiveMultipartUpload, type BlobStore } from '@atp/platform-blob-store';
 
 /** Evidence as the item move records it: the file is already stored under `blobKey`. */
@@ -17,7 +17,7 @@ export interface ReceivedEvidence {
  * and leaves nothing stored.
  */
 export async function receiveEvidence(
-  request: Request,
+  request: IncomingMessage,
   store: BlobStore,
   blobKey: string,
   maxBytes: number,

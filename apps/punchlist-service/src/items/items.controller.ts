@@ -1,5 +1,5 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Caller, RequireWorkspaceRole, type AuthenticatedCaller } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
@@ -39,7 +39,7 @@ export class ItemsController {
     @Caller() caller: AuthenticatedCaller,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: AddItemsDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const result = await this.editing.addItems(workspaceId, punchlistId, caller.userId, body, idempotencyKey);
     response.status(result.status);
@@ -76,8 +76,8 @@ export class ItemsController {
     @Param('itemId') itemId: string,
     @Caller() caller: AuthenticatedCaller,
     @IdempotencyKey() idempotencyKey: string | null,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const target = {
       workspaceId,
@@ -89,7 +89,7 @@ export class ItemsController {
     };
     await this.lifecycle.precheck(target);
     const blobKey = `punchlist-evidence/${workspaceId}/${punchlistId}/${itemId}/${randomUUID()}`;
-    const evidence = await receiveEvidence(request, this.store, blobKey, this.env.UPLOAD_MAX_FILE_BYTES);
+    const evidence = await receiveEvidence(request.raw, this.store, blobKey, this.env.UPLOAD_MAX_FILE_BYTES);
     try {
       const result = await this.lifecycle.move({ ...target, comment: evidence.comment, idempotencyKey, evidence });
       // A replay answers the first upload's result; this second copy of the file is referenced by nothing.
@@ -112,7 +112,7 @@ export class ItemsController {
     @Caller() caller: AuthenticatedCaller,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: MoveCommentDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.move('VERIFY', {
       workspaceId,
@@ -136,7 +136,7 @@ export class ItemsController {
     @Caller() caller: AuthenticatedCaller,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: MoveCommentDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.move('CLOSE', {
       workspaceId,
@@ -160,7 +160,7 @@ export class ItemsController {
     @Caller() caller: AuthenticatedCaller,
     @IdempotencyKey() idempotencyKey: string | null,
     @Body() body: RejectDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.move('REJECT', {
       workspaceId,
@@ -197,5 +197,5 @@ interface MoveCall {
   caller: AuthenticatedCaller;
   idempotencyKey: string | null;
   comment: string | undefined;
-  response: Response;
+  response: FastifyReply;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireMember } from '@atp/platform-auth';
 import { ListPunchlistsQuery } from '../punchlists/dto/punchlist.dto';
 import { OpenItemsQuery } from '../punchlists/dto/team-query.dto';
@@ -49,17 +49,18 @@ export class PunchlistQueriesController {
     @Param('punchlistId') punchlistId: string,
     @Param('itemId') itemId: string,
     @Param('evidenceId') evidenceId: string,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const evidence = await this.queries.evidenceBlob(workspaceId, punchlistId, itemId, evidenceId);
     const { stream, sizeBytes } = await this.store.get(evidence.blobKey);
-    response.status(200);
-    response.setHeader('content-type', evidence.contentType);
-    response.setHeader('content-length', String(sizeBytes));
-    response.setHeader('content-disposition', `attachment; filename="${evidence.fileName.replace(/["\\\r\n]/g, '_')}"`);
-    response.setHeader('x-content-type-options', 'nosniff');
-    response.setHeader('etag', `"${evidence.sha256}"`);
-    stream.on('error', () => response.destroy());
-    stream.pipe(response);
+    // Fastify streams the file out; a read error after the headers cuts the connection.
+    void response
+      .code(200)
+      .header('content-type', evidence.contentType)
+      .header('content-length', String(sizeBytes))
+      .header('content-disposition', `attachment; filename="${evidence.fileName.replace(/["\\\r\n]/g, '_')}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('etag', `"${evidence.sha256}"`)
+      .send(stream);
   }
 }

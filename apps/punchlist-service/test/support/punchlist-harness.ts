@@ -19,7 +19,8 @@ import {
 } from '@atp/contracts';
 import type { WorkspaceRole } from '@atp/platform-auth';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
-import { testIssuer, testKafka, testStack, waitFor, type TestIssuer } from '@atp/testing';
+import { createHttpAdapter } from '@atp/platform-http';
+import { startTestApp, testIssuer, testKafka, testStack, waitFor, type TestIssuer } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { Clock, ManualClock } from '../../src/clock/clock';
 import { loadAppEnv } from '../../src/config/env';
@@ -76,9 +77,7 @@ export class PunchlistHarness {
       .overrideProvider(Clock)
       .useValue(this.clock)
       .compile();
-    this.app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
-    configureHttp(this.app);
-    await this.app.init();
+    this.app = await startTestApp(moduleRef, createHttpAdapter, configureHttp);
     await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSource);
     this.sweeper = this.app.get(StallSweeper);

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
 import { ApiProblems } from '@atp/platform-openapi';
@@ -35,10 +35,10 @@ export class BulkController {
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
-    const result = await this.bulk.start(workspaceId, actorId, key, request);
+    const result = await this.bulk.start(workspaceId, actorId, key, request.raw);
     response.status(result.status);
     return result.body;
   }

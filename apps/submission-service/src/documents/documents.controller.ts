@@ -1,6 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey } from '@atp/platform-http';
 import { DocumentService } from './document.service';
@@ -26,10 +25,10 @@ export class DocumentsController {
     @Param('submissionId') submissionId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
-    const result = await this.documents.upload(workspaceId, submissionId, actorId, key, request);
+    const result = await this.documents.upload(workspaceId, submissionId, actorId, key, request.raw);
     response.status(result.status);
     return result.body;
   }
@@ -41,15 +40,17 @@ export class DocumentsController {
     @Param('workspaceId', new ParseUUIDPipe()) workspaceId: string,
     @Param('submissionId') submissionId: string,
     @Param('documentId') documentId: string,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { blob, contentType, fileName, sha256 } = await this.documents.content(workspaceId, submissionId, documentId);
-    response.status(200);
-    response.setHeader('content-type', contentType);
-    response.setHeader('content-length', String(blob.sizeBytes));
-    response.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
-    response.setHeader('x-content-type-options', 'nosniff');
-    response.setHeader('etag', `"${sha256}"`);
-    await pipeline(blob.stream, response);
+    // Fastify streams the blob out (never buffered whole); a read error after the headers cuts the connection.
+    void response
+      .code(200)
+      .header('content-type', contentType)
+      .header('content-length', String(blob.sizeBytes))
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('etag', `"${sha256}"`)
+      .send(blob.stream);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { CallerId, RequireMember, RequireWorkspaceRole } from '@atp/platform-auth';
 import { IdempotencyKey, type StoredResponse } from '@atp/platform-http';
@@ -18,7 +18,7 @@ import { ApiPageResponse, ApiProblems } from '@atp/platform-openapi';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { CategorizeResultSchema, SubmissionSummarySchema, SubmissionViewSchema } from './dto/submission.view';
 
-function answer(response: Response, result: StoredResponse): unknown {
+function answer(response: FastifyReply, result: StoredResponse): unknown {
   response.status(result.status);
   return result.body;
 }
@@ -41,7 +41,7 @@ export class SubmissionsController {
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
     @Body() body: CreateSubmissionDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
     return answer(response, await this.submissions.create(workspaceId, actorId, key, body));
   }
@@ -69,7 +69,7 @@ export class SubmissionsController {
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
     @Body() body: CategoryOverrideDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
     return answer(response, await this.submissions.overrideCategory(workspaceId, submissionId, actorId, key, body));
   }
@@ -82,7 +82,7 @@ export class SubmissionsController {
     @Param('submissionId') submissionId: string,
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
     return answer(response, await this.submissions.submit(workspaceId, submissionId, actorId, key));
   }
@@ -96,7 +96,7 @@ export class SubmissionsController {
     @CallerId() actorId: string,
     @IdempotencyKey() key: string | null,
     @Body() body: QaReviewDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<unknown> {
     return answer(response, await this.submissions.qaReview(workspaceId, submissionId, actorId, key, body));
   }
@@ -105,7 +105,7 @@ export class SubmissionsController {
   @Post('categorize')
   @ApiOkResponse({ type: CategorizeResultSchema })
   @RequireMember()
-  categorize(@Body() body: CategorizeDto, @Res({ passthrough: true }) response: Response) {
+  categorize(@Body() body: CategorizeDto, @Res({ passthrough: true }) response: FastifyReply) {
     response.status(200);
     const { category, confidence, method, reason, needsReview } = categorizeFileName(body.fileName);
     return { category, confidence, method, reason, needsReview };

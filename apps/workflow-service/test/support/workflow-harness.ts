@@ -15,7 +15,8 @@ import {
 import type { ConfigSnapshot } from '@atp/approval-routing';
 import { configureHttp, connectInboxConsumers } from '@atp/platform-runtime';
 import { runAcrossWorkspaces } from '@atp/platform-database';
-import { testIssuerEnv, testKafka, testStack, waitFor } from '@atp/testing';
+import { createHttpAdapter } from '@atp/platform-http';
+import { startTestApp, testIssuerEnv, testKafka, testStack, waitFor } from '@atp/testing';
 import { AppModule } from '../../src/app.module';
 import { loadAppEnv } from '../../src/config/env';
 import { Clock, ManualClock } from '../../src/clock/clock';
@@ -52,9 +53,7 @@ export class WorkflowHarness {
       .overrideProvider(Clock)
       .useValue(this.clock)
       .compile();
-    this.app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
-    configureHttp(this.app);
-    await this.app.init();
+    this.app = await startTestApp(moduleRef, createHttpAdapter, configureHttp);
     await connectInboxConsumers(this.app);
     this.dataSource = this.app.get(DataSourceToken);
     this.sweeper = this.app.get(SlaSweeper);

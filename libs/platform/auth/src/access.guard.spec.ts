@@ -5,7 +5,7 @@ import { Controller, Get, Injectable, type INestApplication } from '@nestjs/comm
 import { Test } from '@nestjs/testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import request from 'supertest';
-import { ProblemDetailsFilter } from '@atp/platform-http';
+import { createHttpAdapter, ProblemDetailsFilter } from '@atp/platform-http';
 import {
   Authenticated,
   Public,
@@ -87,9 +87,10 @@ describe('AccessGuard', () => {
       ],
       controllers: [SpecController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
     app.useGlobalFilters(new ProblemDetailsFilter());
     await app.init();
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   });
 
   afterAll(() => app?.close());

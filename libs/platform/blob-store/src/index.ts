@@ -10,3 +10,4 @@ export * from './upload-intake';
 export * from './multipart-upload';
 export * from './zip-archive';
 export * from './csv-records';
+export * from './form-file.interceptor';

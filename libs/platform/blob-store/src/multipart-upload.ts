@@ -155,3 +155,111 @@ export function receiveMultipartUpload(
     request.pipe(parser);
   });
 }
+
+/** A form's file held in memory, as the routes that parse it whole (spreadsheet imports) need it. */
+export interface FormFile {
+  fieldName: string;
+  originalname: string;
+  buffer: Buffer;
+}
+
+export interface MultipartForm {
+  /** Every text field, by name (the route's DTO validation refuses the unknown ones). */
+  fields: Record<string, string>;
+  file?: FormFile;
+}
+
+export interface MultipartFormOptions {
+  maxFileBytes: number;
+  /** The one file field accepted (`file`). */
+  fileField?: string;
+}
+
+/** As many parts as a form may have (text fields and files), as under multer with Nest's default. */
+const MAX_FORM_PARTS = 1000;
+
+/** The `Multipart: ...` refusal of a form busboy cannot parse. */
+function malformedForm(error: Error): DomainError {
+  const message = error.message.startsWith('Multipart:') ? error.message : `Multipart: ${error.message}`;
+  return new DomainError(400, 'BAD_REQUEST', message);
+}
+
+/**
+ * Reads a multipart form whose one file the route parses whole (an import): the file, at most `maxFileBytes`
+ * (counted while streaming: a larger one is refused with 413 as soon as it passes the limit, and nothing more is
+ * kept), and the text fields. The same intake as `receiveMultipartUpload` (busboy on the Node request) with the
+ * refusals spreadsheet imports have always answered: 413 `File too large`, 400 for another file field, a second
+ * file, too many parts or a malformed form. The rest of the body is read to its end before the refusal is answered.
+ * A form without a file resolves with none: the route says which field is missing.
+ */
+export function receiveMultipartForm(request: IncomingMessage, options: MultipartFormOptions): Promise<MultipartForm> {
+  const fileField = options.fileField ?? 'file';
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: request.headers,
+      // busboy reports a file that reaches its limit: one byte more, so a file of exactly `maxFileBytes` is accepted
+      // (as under multer, which did the same).
+      limits: { files: 1, fileSize: options.maxFileBytes + 1, parts: MAX_FORM_PARTS },
+    });
+  } catch (error) {
+    request.resume();
+    return Promise.reject(malformedForm(error as Error));
+  }
+  return new Promise<MultipartForm>((resolve, reject) => {
+    // No prototype: a field named __proto__ or constructor is just a field (the DTO refuses it).
+    const fields = Object.create(null) as Record<string, string>;
+    let file: FormFile | undefined;
+    let failure: DomainError | null = null;
+    let settled = false;
+    const fail = (error: DomainError) => {
+      failure ??= error;
+    };
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      request.unpipe(parser);
+      // Answer only once the client has sent everything (no reset while it is still sending).
+      const answer = () => (failure ? reject(failure) : resolve({ fields, file }));
+      if (request.complete || request.destroyed) answer();
+      else {
+        request.once('end', answer).once('close', answer);
+        request.resume();
+      }
+    };
+
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      // A form cut short fails the file stream too; the parser's own error is the one answered.
+      stream.on('error', () => undefined);
+      // A part with no file name carries no file (ignored, as multer did).
+      if (!info.filename) return stream.resume();
+      if (name !== fileField) {
+        fail(new DomainError(400, 'BAD_REQUEST', `Unexpected file field - ${name}`));
+        return stream.resume();
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        if (!failure) chunks.push(chunk);
+      });
+      stream.on('limit', () => fail(new DomainError(413, 'PAYLOAD_TOO_LARGE', 'File too large')));
+      stream.on('end', () => {
+        if (!failure) file = { fieldName: name, originalname: info.filename, buffer: Buffer.concat(chunks) };
+      });
+    });
+    parser.on('filesLimit', () => fail(new DomainError(400, 'BAD_REQUEST', 'Too many files')));
+    parser.on('partsLimit', () => fail(new DomainError(400, 'BAD_REQUEST', 'Too many parts')));
+    parser.on('close', settle);
+    parser.on('error', (error: Error) => {
+      fail(malformedForm(error));
+      settle();
+    });
+    request.on('aborted', () => {
+      fail(new DomainError(400, 'REQUEST_ABORTED', 'The client stopped sending the body before its end'));
+      settle();
+    });
+    request.pipe(parser);
+  });
+}

@@ -7,7 +7,9 @@ import { ConflictError, UnknownReferenceError } from './problem-details';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { correlationMiddleware, currentCorrelationId } from './request-context';
 import { JsonBodyLimit } from './edge/body-limit';
-import { jsonBodyParser } from './edge/json-body.parser';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { installBodyParser, jsonBodyParser } from './edge/json-body.parser';
+import { createHttpAdapter } from './http-adapter';
 import { declaredBodyLimits } from './edge/route-body-limits';
 import { strictValidationPipe } from './validation.pipe';
 
@@ -86,12 +88,14 @@ describe('HTTP conventions', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.use(correlationMiddleware);
-    app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false, bodyParser: false });
+    const adapter = app.getHttpAdapter() as FastifyAdapter;
+    adapter.setOnRequestHook((request, reply, done) => correlationMiddleware(request.raw, reply.raw, done));
+    installBodyParser(adapter.getInstance(), jsonBodyParser({ routes: declaredBodyLimits(app) }));
     app.useGlobalPipes(strictValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     await app.init();
+    await adapter.getInstance().ready();
   });
 
   afterAll(() => app.close());

@@ -14,3 +14,4 @@ export * from './idempotency/idempotency-per-caller.migration';
 export * from './idempotency/idempotent-request';
 export * from './idempotency/stored-response.interceptor';
 export * from './nul-characters';
+export * from './http-adapter';

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, isTransientConflict, PgErrorCode, pgErrorCode } from '@atp/platform-database';
 import { bodyRefusal } from './edge/body-errors';
 import {
@@ -133,16 +133,31 @@ export function problemAnswerFor(error: unknown, instance: string): ProblemAnswe
   return { problem, retryAfter };
 }
 
-/** Writes a problem answer on a plain Node response (the connection is cut if an answer already started). */
-export function sendProblem(response: ServerResponse, { problem, retryAfter }: ProblemAnswer): void {
+/**
+ * Writes a problem answer on a Fastify reply (its hooks and the headers set on the raw response still apply) or on
+ * a plain Node response (the gateway's API edge); the connection is cut if an answer already started.
+ */
+export function sendProblem(response: ServerResponse | FastifyReply, { problem, retryAfter }: ProblemAnswer): void {
+  const body = JSON.stringify(problem);
+  const contentType = `${PROBLEM_CONTENT_TYPE}; charset=utf-8`;
+  if ('raw' in response) {
+    if (response.sent || response.raw.headersSent) {
+      response.raw.destroy();
+      return;
+    }
+    response.code(problem.status);
+    if (retryAfter !== undefined) response.header('Retry-After', String(retryAfter));
+    response.header('Content-Type', contentType).header('Content-Length', Buffer.byteLength(body));
+    void response.send(body);
+    return;
+  }
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  const body = JSON.stringify(problem);
   response.statusCode = problem.status;
   if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.setHeader('Content-Type', contentType);
   response.setHeader('Content-Length', Buffer.byteLength(body));
   response.end(body);
 }
@@ -162,7 +177,8 @@ export function problemFor(
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendProblem(http.getResponse<Response>(), problemAnswerFor(error, http.getRequest<Request>().originalUrl));
+    const request = http.getRequest<FastifyRequest>();
+    sendProblem(http.getResponse<FastifyReply>(), problemAnswerFor(error, request.originalUrl ?? request.url));
   }
 }
 

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction } from 'express';
 
 export interface RequestContext {
   correlationId: string;
@@ -30,6 +29,6 @@ export function assignCorrelationId(request: IncomingMessage, response: ServerRe
 }
 
 /** `assignCorrelationId`, and the rest of the request runs in its context: logs and outbox events pick it up. */
-export function correlationMiddleware(request: IncomingMessage, response: ServerResponse, next: NextFunction): void {
+export function correlationMiddleware(request: IncomingMessage, response: ServerResponse, next: () => void): void {
   storage.run({ correlationId: assignCorrelationId(request, response) }, next);
 }

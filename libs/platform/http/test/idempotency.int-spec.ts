@@ -14,7 +14,9 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createScratchDatabase, type ScratchDatabase } from '@atp/testing';
 import { createServiceDataSource, inTransaction } from '@atp/platform-database';
-import { jsonBodyParser } from '../src/edge/json-body.parser';
+import type { FastifyInstance } from 'fastify';
+import { installBodyParser, jsonBodyParser } from '../src/edge/json-body.parser';
+import { createHttpAdapter } from '../src/http-adapter';
 import { IdempotencyKeys1764000000100 } from '../src/idempotency/idempotency-keys.migration';
 import { IdempotencyKeysPerCaller1764990000000 } from '../src/idempotency/idempotency-per-caller.migration';
 import { IdempotencyStore, type StoredResponse } from '../src/idempotency/idempotency.store';
@@ -113,22 +115,18 @@ describe('IdempotencyStore over HTTP (real PostgreSQL)', () => {
     await source.runMigrations();
     await source.query(`CREATE TABLE work_done (id SERIAL PRIMARY KEY, label TEXT NOT NULL)`);
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
-    app.use(
-      (
-        request: { caller?: { userId: string }; headers: Record<string, unknown> },
-        _response: unknown,
-        next: () => void,
-      ) => {
-        request.caller = { userId: String(request.headers['x-test-caller'] ?? '') };
-        next();
-      },
-    );
-    app.use(jsonBodyParser());
+    app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false, bodyParser: false });
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      (request as { caller?: { userId: string } }).caller = { userId: String(request.headers['x-test-caller'] ?? '') };
+      done();
+    });
+    installBodyParser(fastify, jsonBodyParser());
     app.useGlobalPipes(strictValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.useGlobalInterceptors(new StoredResponseInterceptor());
     await app.init();
+    await fastify.ready();
   });
 
   afterAll(async () => {

@@ -117,7 +117,7 @@ function metadataOnlyApp(controllers: Array<Type<unknown>>): INestApplication {
   const fake = {
     container: { getModules: () => modules, isGlobalModule: () => false },
     config: new ApplicationConfig(),
-    getHttpAdapter: () => ({ getType: () => 'express' }),
+    getHttpAdapter: () => ({ getType: () => 'fastify' }),
   };
   return fake as unknown as INestApplication;
 }

@@ -3,9 +3,12 @@ import type { MicroserviceOptions, NestMicroservice } from '@nestjs/microservice
 import { NestFactory } from '@nestjs/core';
 import { assertEveryRouteDeclaresAccess } from '@atp/platform-auth';
 import { EnvValidationError } from '@atp/platform-config';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   correlationMiddleware,
+  createHttpAdapter,
   declaredBodyLimits,
+  installBodyParser,
   jsonBodyParser,
   nulCharacterMiddleware,
   ProblemDetailsFilter,
@@ -16,7 +19,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ServiceEnv } from './platform.module';
 import { InboxTransport, RethrowToInbox } from './inbox-transport';
-import { httpExchangeMiddleware, httpExchangeObserver } from './http-exchange';
+import { httpExchangeObserver, observeFastifyExchange } from './http-exchange';
 import { NestPinoLogger } from './logger';
 import { METRICS_REGISTRY, ROOT_LOGGER } from './tokens';
 
@@ -34,24 +37,35 @@ export interface HttpOptions {
  */
 export function configureHttp(app: INestApplication, options: HttpOptions = {}): void {
   assertEveryRouteDeclaresAccess(app);
-  // No weak ETag over every JSON answer (a hash of each body, for conditional GETs no client of this API
-  // makes; downloads set their own strong ETag) and no x-powered-by header.
-  const express = app.getHttpAdapter().getInstance() as {
-    set(name: string, value: unknown): void;
-    disable(name: string): void;
-  };
-  express.set('etag', false);
-  express.disable('x-powered-by');
-  app.use(
-    httpExchangeMiddleware(httpExchangeObserver(app.get<Registry>(METRICS_REGISTRY), app.get<Logger>(ROOT_LOGGER))),
-  );
-  app.use(correlationMiddleware);
-  app.use(nulCharacterMiddleware);
-  if (options.parseJson ?? true) app.use(jsonBodyParser({ routes: declaredBodyLimits(app) }));
+  // Fastify computes no ETag and sends no x-powered-by header (Express had to be told); downloads set their own ETag.
+  const adapter = app.getHttpAdapter() as FastifyAdapter;
+  const observe = httpExchangeObserver(app.get<Registry>(METRICS_REGISTRY), app.get<Logger>(ROOT_LOGGER));
+  // The adapter's own first request hook, so it runs before Fastify refuses anything (a target it cannot route
+  // still gets its correlation id and access line). The rest of the request runs in the correlation context:
+  // Fastify goes on synchronously from `done`, and its body parser resumes in the context it started from.
+  adapter.setOnRequestHook((request, reply, done) => {
+    observeFastifyExchange(observe, request, reply);
+    correlationMiddleware(request.raw, reply.raw, () => nulCharacterMiddleware(request.raw, reply, done));
+  });
+  const fastify = adapter.getInstance();
+  if (options.parseJson ?? true) installBodyParser(fastify, jsonBodyParser({ routes: declaredBodyLimits(app) }));
+  // The gateway reads no body: every media type is left unread for the proxy (which streams /api/v1 bodies).
+  else {
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  }
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(new StoredResponseInterceptor());
   app.enableShutdownHooks();
+}
+
+/** The adapter `configureHttp` is made for (what a test boots a service on, see `bootAppForTest` of @atp/testing). */
+configureHttp.createAdapter = createHttpAdapter;
+
+/** `configureHttp` with `options`, with its adapter, for a test to boot a service with (`bootAppForTest`). */
+export function httpConventions(options: HttpOptions): typeof configureHttp {
+  return Object.assign((app: INestApplication) => configureHttp(app, options), { createAdapter: createHttpAdapter });
 }
 
 export interface BootstrapOptions extends HttpOptions {
@@ -90,7 +104,7 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   try {
     // Nest's own parsers stay off: `configureHttp` installs the one parser with the platform's limits.
-    const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });
+    const app = await NestFactory.create(module, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
     const logger = new NestPinoLogger(app.get<Logger>(ROOT_LOGGER));
     app.useLogger(logger);
     app.flushLogs();

@@ -1,19 +1,19 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { HealthController, type HealthCheck } from './health.controller';
 
 function fakeResponse() {
   const captured: { status?: number; body?: unknown } = {};
   const response = {
-    status(code: number) {
+    code(code: number) {
       captured.status = code;
       return response;
     },
-    json(body: unknown) {
+    send(body: unknown) {
       captured.body = body;
       return response;
     },
   };
-  return { response: response as unknown as Response, captured };
+  return { response: response as unknown as FastifyReply, captured };
 }
 
 describe('HealthController', () => {

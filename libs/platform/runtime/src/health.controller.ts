@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@atp/platform-auth';
 import { HEALTH_CHECKS } from './tokens';
 import { ApiOkResponse } from '@nestjs/swagger';
@@ -51,7 +51,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({ description: 'every check is up (503, same shape, when one is down)', schema: READINESS_SCHEMA })
-  async ready(@Res() response: Response): Promise<void> {
+  async ready(@Res() response: FastifyReply): Promise<void> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
         try {
@@ -63,8 +63,8 @@ export class HealthController {
       }),
     );
     const ok = results.every(([, result]) => result.status === 'up');
-    response
-      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .json({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    void response
+      .code(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .send({ status: ok ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
   }
 }

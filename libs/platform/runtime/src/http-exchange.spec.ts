@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import express from 'express';
+import Fastify from 'fastify';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { httpExchangeMiddleware, httpExchangeObserver } from './http-exchange';
+import { httpExchangeObserver, observeFastifyExchange } from './http-exchange';
 
 function serve() {
   const registry = new Registry();
@@ -14,26 +14,41 @@ function serve() {
       done();
     },
   });
-  const app = express();
-  app.use(httpExchangeMiddleware(httpExchangeObserver(registry, pino(sink))));
-  app.use((req, _res, next) => {
-    (req as { id?: string }).id = 'corr-1';
-    next();
+  const fastify = Fastify();
+  const observe = httpExchangeObserver(registry, pino(sink));
+  fastify.addHook('onRequest', (req, reply, done) => {
+    observeFastifyExchange(observe, req, reply);
+    (req.raw as { id?: string }).id = 'corr-1';
+    done();
   });
-  app.get('/api/v1/workspaces/:workspaceId', (_req, res) => void res.json({ ok: true }));
-  app.get('/api/v1/boom', (_req, res) => void res.status(503).json({ code: 'DOWN' }));
-  app.get('/health/ready', (_req, res) => void res.json({ status: 'ready' }));
+  fastify.get('/api/v1/workspaces/:workspaceId', async () => ({ ok: true }));
+  fastify.get('/api/v1/boom', async (_req, reply) => reply.code(503).send({ code: 'DOWN' }));
+  fastify.get('/health/ready', async () => ({ status: 'ready' }));
+  const app = async () => {
+    await fastify.ready();
+    return fastify.server;
+  };
   return { app, registry, lines };
 }
 
 describe('httpExchangeObserver', () => {
   it('counts requests by route pattern and status, not by raw path, and skips probes', async () => {
     const { app, registry } = serve();
-    await request(app).get('/api/v1/workspaces/w-1').expect(200);
-    await request(app).get('/api/v1/workspaces/w-2').expect(200);
-    await request(app).get('/api/v1/boom').expect(503);
-    await request(app).get('/nowhere').expect(404);
-    await request(app).get('/health/ready').expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-1')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-2')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/boom')
+      .expect(503);
+    await request(await app())
+      .get('/nowhere')
+      .expect(404);
+    await request(await app())
+      .get('/health/ready')
+      .expect(200);
 
     const text = await registry.metrics();
     const workspaceRoute = 'method="GET",route="/api/v1/workspaces/:workspaceId",status="200"';
@@ -47,9 +62,15 @@ describe('httpExchangeObserver', () => {
 
   it('writes one access line per request with its correlation id and status, 5xx as errors, none for probes', async () => {
     const { app, lines } = serve();
-    await request(app).get('/api/v1/workspaces/w-1?limit=5').expect(200);
-    await request(app).get('/api/v1/boom').expect(503);
-    await request(app).get('/health/ready').expect(200);
+    await request(await app())
+      .get('/api/v1/workspaces/w-1?limit=5')
+      .expect(200);
+    await request(await app())
+      .get('/api/v1/boom')
+      .expect(503);
+    await request(await app())
+      .get('/health/ready')
+      .expect(200);
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines).toEqual([

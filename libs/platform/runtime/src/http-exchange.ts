@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -76,15 +76,7 @@ export function httpExchangeObserver(registry: Registry, logger: Logger): Observ
   };
 }
 
-/** `httpExchangeObserver` for an Express app (the route pattern is Express's matched route). */
-export function httpExchangeMiddleware(
-  observe: ObserveExchange,
-): (request: Request, response: Response, next: NextFunction) => void {
-  return (request, response, next) => {
-    observe(request, response, () => {
-      const route = (request.route as { path?: string } | undefined)?.path;
-      return route ? `${request.baseUrl}${route}` : undefined;
-    });
-    next();
-  };
+/** `httpExchangeObserver` for a Fastify app, as part of its first request hook (the route pattern is Fastify's). */
+export function observeFastifyExchange(observe: ObserveExchange, request: FastifyRequest, reply: FastifyReply): void {
+  observe(request.raw, reply.raw, () => (request.is404 ? undefined : request.routeOptions.url));
 }

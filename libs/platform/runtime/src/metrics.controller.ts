@@ -15,7 +15,8 @@ export class MetricsController {
     description: 'Prometheus text exposition',
     content: { 'text/plain': { schema: { type: 'string', format: 'binary' } } },
   })
-  @Header('Content-Type', 'text/plain; version=0.0.4')
+  // The charset Express used to add to every text answer, kept: scrapers saw this exact type.
+  @Header('Content-Type', 'text/plain; charset=utf-8; version=0.0.4')
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

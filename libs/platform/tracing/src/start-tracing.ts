@@ -19,9 +19,9 @@ export function tracingSettings(appName: string, env: NodeJS.ProcessEnv = proces
 let provider: NodeTracerProvider | null = null;
 
 /**
- * Starts the OpenTelemetry SDK of one app process. It must run before anything loads `http`,
- * `express` or `pg` (the instrumentations patch them as they are required): each app's
- * `src/tracing.ts` calls it and is the first import of its `main.ts`.
+ * Starts the OpenTelemetry SDK of one app process. It must run before anything loads `http` or
+ * `pg` (the instrumentations patch them as they are required): each app's `src/tracing.ts` calls it
+ * and is the first import of its `main.ts`.
  *
  * Everything else comes from the standard OTEL_* variables the SDK reads itself: the OTLP/HTTP
  * endpoint (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), the sampler

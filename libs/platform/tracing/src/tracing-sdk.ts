@@ -1,6 +1,5 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,8 +31,6 @@ export function startSdk(serviceName: string): NodeTracerProvider {
         // Outgoing calls outside a request (JWKS refreshes) would each start a trace of their own.
         requireParentforOutgoingSpans: true,
       }),
-      // Route handlers only: a span per middleware layer would cost more than it tells.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
       // Queries inside a traced request or handler; the relay's polls and pool checks stay out.
       new PgInstrumentation({ requireParentSpan: true }),
     ],

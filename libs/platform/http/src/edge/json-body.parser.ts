@@ -1,5 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json } from 'body-parser';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../problem-details';
 import { bodyRefusal } from './body-errors';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from './body-limit';
@@ -21,26 +22,44 @@ export interface JsonBodyOptions {
   maxDepth?: number;
 }
 
-function mediaTypeOf(request: Request): string {
+/** Reads one request's body: calls back with the parsed JSON, undefined (no body, multipart) or the refusal. */
+export type BodyReader = (request: IncomingMessage, done: (error: unknown, body?: unknown) => void) => void;
+
+type NodeParser = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
+function mediaTypeOf(request: IncomingMessage): string {
   return (request.headers['content-type'] ?? '').split(';')[0].trim();
 }
 
-function hasBody(request: Request): boolean {
+function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
- * The one body parser of a service: JSON up to the route's declared limit (1 MB by default), nested at
- * most `maxDepth` deep, in UTF-8; multipart goes on to the route's file interceptor; any other media
- * type is refused with 415. Every refusal is a DomainError with a stable code, so the problem filter
- * answers problem+json instead of the 500 a raw http-error used to become.
+ * The 415 of a request whose body is neither JSON nor multipart (null for any other), its body drained first so the
+ * refusal can be read on a kept-alive connection.
  */
-export function jsonBodyParser(options: JsonBodyOptions = {}): RequestHandler {
+export function mediaTypeRefusal(request: IncomingMessage): DomainError | null {
+  if (!hasBody(request)) return null;
+  const mediaType = mediaTypeOf(request);
+  if (JSON_TYPE.test(mediaType) || MULTIPART_TYPE.test(mediaType)) return null;
+  const named = mediaType ? `"${mediaType.slice(0, 100)}"` : 'none';
+  request.resume();
+  return new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`);
+}
+
+/**
+ * The one body parser of a service: JSON up to the route's declared limit (1 MB by default), nested at
+ * most `maxDepth` deep, in UTF-8; multipart is left unread for the route's streaming intake (the request
+ * stream is the upload); any other media type is refused with 415. Every refusal is a DomainError with a
+ * stable code, so the problem filter answers problem+json instead of the 500 a raw http-error used to become.
+ */
+export function jsonBodyParser(options: JsonBodyOptions = {}): BodyReader {
   const defaultLimit = options.defaultLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES;
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
-  const parsers = new Map<number, RequestHandler>();
-  const parserFor = (limit: number): RequestHandler => {
+  const parsers = new Map<number, NodeParser>();
+  const parserFor = (limit: number): NodeParser => {
     let parser = parsers.get(limit);
     if (!parser) {
       parser = json({
@@ -61,28 +80,52 @@ export function jsonBodyParser(options: JsonBodyOptions = {}): RequestHandler {
             });
           }
         },
-      });
+      }) as NodeParser;
       parsers.set(limit, parser);
     }
     return parser;
   };
 
-  return (request: Request, response: Response, next: NextFunction) => {
-    if (!hasBody(request)) return next();
+  return (request, done) => {
+    if (!hasBody(request)) return done(null, undefined);
     const mediaType = mediaTypeOf(request);
-    if (MULTIPART_TYPE.test(mediaType)) return next();
-    if (!JSON_TYPE.test(mediaType)) {
-      const named = mediaType ? `"${mediaType.slice(0, 100)}"` : 'none';
-      // Drain the body first so the refusal can be read on a kept-alive connection.
-      request.resume();
-      return next(
-        new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${named} is not accepted; send application/json`),
-      );
-    }
-    const route = options.routes?.find((candidate) => candidate.matches(request.method, request.path));
-    parserFor(route?.limitBytes ?? defaultLimit)(request, response, (error?: unknown) => {
-      if (error === undefined) return next();
-      next(bodyRefusal(error) ?? error);
+    if (MULTIPART_TYPE.test(mediaType)) return done(null, undefined);
+    const refusal = mediaTypeRefusal(request);
+    if (refusal) return done(refusal);
+    const path = (request.url ?? '').split('?')[0];
+    const route = options.routes?.find((candidate) => candidate.matches(request.method ?? '', path));
+    // body-parser reads the Node request itself (it never touches the response).
+    parserFor(route?.limitBytes ?? defaultLimit)(request, undefined as never, (error?: unknown) => {
+      if (error === undefined) return done(null, (request as IncomingMessage & { body?: unknown }).body);
+      done(bodyRefusal(error) ?? error);
     });
   };
+}
+
+/**
+ * Makes `read` Fastify's only body parser (every media type goes to it, Fastify's own JSON and text parsers are
+ * removed). A media type that is neither JSON nor multipart is refused before Fastify looks at the body: with the
+ * same 415 whatever Fastify thinks of the header (it refuses a malformed one with a 415 of its own words), and
+ * without the `Connection: close` Fastify adds to a parser's refusal. Fastify parses bodies of POST, PUT, PATCH,
+ * DELETE and OPTIONS only; a GET or HEAD that carries a body is read by the same parser before validation, as every
+ * request was before routing under Express.
+ */
+export function installBodyParser(fastify: FastifyInstance, read: BodyReader): void {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const refusal = mediaTypeRefusal(request.raw);
+    if (refusal) done(refusal);
+    else done(null, payload);
+  });
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request: FastifyRequest, _payload, done) =>
+    read(request.raw, (error, body) => (error ? done(error as Error, undefined) : done(null, body))),
+  );
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return done();
+    read(request.raw, (error, body) => {
+      if (error) return done(error as Error);
+      if (body !== undefined) request.body = body;
+      done();
+    });
+  });
 }

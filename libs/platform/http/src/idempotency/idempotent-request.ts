@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../problem-details';
 import { IDEMPOTENCY_KEY_HEADER, validIdempotencyKey } from './idempotency-key';
 import { canonicalJson, PLATFORM_SCOPE, type IdempotencyScope } from './idempotency.store';
@@ -28,15 +28,19 @@ interface UploadedFileLike {
 }
 
 /** The caller the access guard verified: keys are scoped per caller (a key of another user is not a replay). */
-function callerOfRequest(request: Request): string {
+function callerOfRequest(request: FastifyRequest): string {
   const verified = (request as { caller?: { userId?: string } }).caller?.userId;
   if (!verified) throw new DomainError(401, 'UNAUTHENTICATED', 'An Idempotency-Key needs an authenticated caller');
   return verified;
 }
 
 export function idempotentRequestOf(context: ExecutionContext): IdempotentRequest | null {
-  const request = context.switchToHttp().getRequest<Request & RequestWithIdempotency & { file?: UploadedFileLike }>();
-  const key = validIdempotencyKey(request.header(IDEMPOTENCY_KEY_HEADER));
+  const request = context
+    .switchToHttp()
+    .getRequest<
+      FastifyRequest<{ Params: Record<string, unknown> }> & RequestWithIdempotency & { file?: UploadedFileLike }
+    >();
+  const key = validIdempotencyKey(request.headers[IDEMPOTENCY_KEY_HEADER]);
   if (key === null) return null;
   const file = request.file
     ? { name: request.file.originalname, sha256: createHash('sha256').update(request.file.buffer).digest('hex') }
@@ -46,7 +50,7 @@ export function idempotentRequestOf(context: ExecutionContext): IdempotentReques
     (request.method === 'POST' ? 201 : 200);
   const workspaceId = typeof request.params.workspaceId === 'string' ? request.params.workspaceId : PLATFORM_SCOPE;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ method: request.method, path: request.path }))
+    .update(JSON.stringify({ method: request.method, path: request.url.split('?')[0] }))
     .update(canonicalJson({ body: request.body ?? null, file }))
     .digest('hex');
   request.idempotency = { workspaceId, callerId: callerOfRequest(request), key, fingerprint, status, replayed: false };

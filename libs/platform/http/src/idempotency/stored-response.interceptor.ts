@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { isStoredResponse } from './idempotency.store';
 import type { RequestWithIdempotency } from './idempotent-request';
@@ -17,14 +17,14 @@ export class StoredResponseInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     return next.handle().pipe(
       map((result: unknown) => {
-        const response = http.getResponse<Response>();
+        const response = http.getResponse<FastifyReply>();
         const replayed = http.getRequest<RequestWithIdempotency>().idempotency?.replayed ?? false;
         if (!isStoredResponse(result)) {
-          if (replayed) response.setHeader(REPLAYED_HEADER, 'true');
+          if (replayed) response.header(REPLAYED_HEADER, 'true');
           return result;
         }
-        response.status(result.status);
-        if (result.replayed || replayed) response.setHeader(REPLAYED_HEADER, 'true');
+        response.code(result.status);
+        if (result.replayed || replayed) response.header(REPLAYED_HEADER, 'true');
         return result.body;
       }),
     );
