@@ -177,6 +177,12 @@ describe('tracing across HTTP and Kafka', () => {
     expect(gatewayServer).toBeDefined();
     const workflowServer = find('workflow-service', KIND.SERVER)!;
     expect(workflowServer).toBeDefined();
+    // The service's server span is named by its route pattern (the platform's request hook), never the raw path.
+    const decisionRoute = '/api/v1/workspaces/:workspaceId/workflows/:workflowId/stages/:stageId/decisions';
+    expect({ name: workflowServer.name, route: workflowServer.attributes['http.route'] }).toEqual({
+      name: `POST ${decisionRoute}`,
+      route: decisionRoute,
+    });
     // workflow-service's request is a child of the gateway's proxied call, within the gateway's request.
     expect(parentOf(workflowServer)).toMatchObject({ service: 'gateway', kind: KIND.CLIENT });
     expect(lineage(workflowServer)).toContain(gatewayServer);

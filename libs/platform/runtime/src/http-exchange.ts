@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { recordServerRoute } from '@atp/platform-tracing';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export const HTTP_REQUESTS_TOTAL = 'atp_http_requests_total';
@@ -78,5 +79,7 @@ export function httpExchangeObserver(registry: Registry, logger: Logger): Observ
 
 /** `httpExchangeObserver` for a Fastify app, as part of its first request hook (the route pattern is Fastify's). */
 export function observeFastifyExchange(observe: ObserveExchange, request: FastifyRequest, reply: FastifyReply): void {
-  observe(request.raw, reply.raw, () => (request.is404 ? undefined : request.routeOptions.url));
+  const route = request.is404 ? undefined : request.routeOptions.url;
+  if (route) recordServerRoute(route);
+  observe(request.raw, reply.raw, () => route);
 }

@@ -1,2 +1,3 @@
 export * from './start-tracing';
 export * from './message-tracing';
+export * from './http-tracing';
