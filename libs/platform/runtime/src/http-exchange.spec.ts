@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { httpExchangeObserver, observeFastifyExchange } from './http-exchange';
 
-function serve() {
+async function serve() {
   const registry = new Registry();
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -24,31 +24,18 @@ function serve() {
   fastify.get('/api/v1/workspaces/:workspaceId', async () => ({ ok: true }));
   fastify.get('/api/v1/boom', async (_req, reply) => reply.code(503).send({ code: 'DOWN' }));
   fastify.get('/health/ready', async () => ({ status: 'ready' }));
-  const app = async () => {
-    await fastify.ready();
-    return fastify.server;
-  };
-  return { app, registry, lines };
+  await fastify.ready();
+  return { app: fastify.server, registry, lines };
 }
 
 describe('httpExchangeObserver', () => {
   it('counts requests by route pattern and status, not by raw path, and skips probes', async () => {
-    const { app, registry } = serve();
-    await request(await app())
-      .get('/api/v1/workspaces/w-1')
-      .expect(200);
-    await request(await app())
-      .get('/api/v1/workspaces/w-2')
-      .expect(200);
-    await request(await app())
-      .get('/api/v1/boom')
-      .expect(503);
-    await request(await app())
-      .get('/nowhere')
-      .expect(404);
-    await request(await app())
-      .get('/health/ready')
-      .expect(200);
+    const { app, registry } = await serve();
+    await request(app).get('/api/v1/workspaces/w-1').expect(200);
+    await request(app).get('/api/v1/workspaces/w-2').expect(200);
+    await request(app).get('/api/v1/boom').expect(503);
+    await request(app).get('/nowhere').expect(404);
+    await request(app).get('/health/ready').expect(200);
 
     const text = await registry.metrics();
     const workspaceRoute = 'method="GET",route="/api/v1/workspaces/:workspaceId",status="200"';
@@ -61,16 +48,10 @@ describe('httpExchangeObserver', () => {
   });
 
   it('writes one access line per request with its correlation id and status, 5xx as errors, none for probes', async () => {
-    const { app, lines } = serve();
-    await request(await app())
-      .get('/api/v1/workspaces/w-1?limit=5')
-      .expect(200);
-    await request(await app())
-      .get('/api/v1/boom')
-      .expect(503);
-    await request(await app())
-      .get('/health/ready')
-      .expect(200);
+    const { app, lines } = await serve();
+    await request(app).get('/api/v1/workspaces/w-1?limit=5').expect(200);
+    await request(app).get('/api/v1/boom').expect(503);
+    await request(app).get('/health/ready').expect(200);
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines).toEqual([
