@@ -259,6 +259,8 @@ function writeLocalConf(data, port) {
       // Local development and tests only: a crash of this machine may lose the last few commits
       // (never corrupts the cluster). docker-compose and production keep the durable default.
       'synchronous_commit = off',
+      // Commit times of rows: submission-bench measures projection lag from them instead of polling.
+      'track_commit_timestamp = on',
       "timezone = 'UTC'",
       "log_timezone = 'UTC'",
       '',

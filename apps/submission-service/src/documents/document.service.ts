@@ -11,7 +11,7 @@ import {
   receiveMultipartUpload,
   type ReceivedFile,
 } from '@atp/platform-blob-store';
-import { inTransaction } from '@atp/platform-database';
+import { inTransaction, runPrepared } from '@atp/platform-database';
 import { ConflictError, DomainError, IdempotencyStore, NotFoundError, type StoredResponse } from '@atp/platform-http';
 import { SERVICE_ENV } from '@atp/platform-runtime';
 import { categorizeFileName } from '../categorization/categorizer';
@@ -130,7 +130,8 @@ export class DocumentService {
     // One statement: the next version, the submission's count and primary document, and the claim of the
     // upload's intent. The intent's row lock orders this commit against the sweeper: an intent it swept
     // (the blob is gone) inserts nothing and refuses the document instead of committing a row without bytes.
-    const [row] = (await manager.query(
+    const [row] = await runPrepared<Record<string, unknown>>(
+      manager,
       `WITH intent AS (DELETE FROM blob_upload_intents WHERE blob_key = $3 RETURNING blob_key),
        document AS (
          INSERT INTO atp_submission_documents (workspace_id, submission_id, version, document_id, document_type, file_name, content_type,
@@ -161,7 +162,7 @@ export class DocumentService {
         stored.sourceBatchId,
         stored.notes,
       ],
-    )) as Array<Record<string, unknown>>;
+    );
     if (!row) {
       throw new DomainError(
         409,
@@ -242,14 +243,15 @@ export class DocumentService {
    * (one statement; no lock: `addDocument` checks the status again under the row lock).
    */
   private async recordIntentFor(workspaceId: string, submissionId: string, blobKey: string): Promise<void> {
-    const rows = (await this.dataSource.query(
+    const rows = await runPrepared<{ status: SubmissionStatus }>(
+      this.dataSource.manager,
       `WITH submission AS (SELECT status FROM atp_submissions WHERE workspace_id = $1 AND id = $2),
        intent AS (
          INSERT INTO blob_upload_intents (blob_key, workspace_id) SELECT $3, $1 FROM submission WHERE status = ANY($4::text[])
        )
        SELECT status FROM submission`,
       [workspaceId, submissionId, blobKey, EDITABLE_STATUSES],
-    )) as Array<{ status: SubmissionStatus }>;
+    );
     if (!rows[0]) throw new NotFoundError('submission', submissionId);
     assertEditable(rows[0].status, 'new document');
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@atp/contracts';
+import { runPrepared, StatementBuilder } from '@atp/platform-database';
 import { SubmissionEvents } from '../submissions/submission-events';
 import type { SubmissionStatus } from '../submissions/submission-status';
 import { attemptStatus, isNewer, outcomeOf, type WorkflowOutcome } from './projection-rules';
@@ -15,6 +16,8 @@ interface AttemptState {
   workflowCompleted: boolean;
   currentStageNumber: number | null;
   isCurrent: boolean;
+  /** Stages of the workflow whose punchlist is open, or decided with one that has not been seen yet. */
+  openPunchlistStages: number;
 }
 
 export interface WorkflowChange {
@@ -25,10 +28,13 @@ export interface WorkflowChange {
   rejectionComment?: string;
 }
 
-const ATTEMPT_COLUMNS = `a.submission_id AS "submissionId", a.workspace_id AS "workspaceId", a.attempt_number AS "attemptNumber",
-  a.status, a.workflow_instance_id AS "workflowInstanceId", a.workflow_version::int AS "workflowVersion",
-  a.workflow_completed AS "workflowCompleted", a.current_stage_number AS "currentStageNumber",
-  (a.attempt_number = s.attempt_number) AS "isCurrent"`;
+/** The attempt's state, its punchlist gates counted for the workflow `workflowIdSql` names (one round trip). */
+const attemptColumns = (workflowIdSql: string) => `a.submission_id AS "submissionId", a.workspace_id AS "workspaceId",
+  a.attempt_number AS "attemptNumber", a.status, a.workflow_instance_id AS "workflowInstanceId",
+  a.workflow_version::int AS "workflowVersion", a.workflow_completed AS "workflowCompleted",
+  a.current_stage_number AS "currentStageNumber", (a.attempt_number = s.attempt_number) AS "isCurrent",
+  (SELECT count(*)::int FROM atp_punchlist_gates g WHERE g.workflow_instance_id = ${workflowIdSql}
+     AND (g.punchlist_status = 'OPEN' OR (g.decided_with_punchlist AND g.punchlist_status IS NULL))) AS "openPunchlistStages"`;
 
 /**
  * Projects workflow and punchlist events into the attempt they belong to, and into the submission when
@@ -49,11 +55,12 @@ export class ProjectionService {
       stages: Array<{ stageNumber: number; stageName: string }>;
     },
   ): Promise<void> {
-    const rows = (await manager.query(
-      `SELECT ${ATTEMPT_COLUMNS} FROM atp_submissions s JOIN atp_submission_attempts a ON a.submission_id = s.id
+    const rows = await runPrepared<AttemptState>(
+      manager,
+      `SELECT ${attemptColumns('$4')} FROM atp_submissions s JOIN atp_submission_attempts a ON a.submission_id = s.id
        WHERE s.id = $1 AND s.workspace_id = $2 AND a.attempt_number = $3 FOR UPDATE OF s, a`,
-      [p.submissionId, envelope.workspaceId, p.attemptNumber],
-    )) as AttemptState[];
+      [p.submissionId, envelope.workspaceId, p.attemptNumber, p.workflowInstanceId],
+    );
     const attempt = rows[0];
     if (!attempt) return; // not a submission of this service (hand-made or another environment's event)
     if (attempt.workflowInstanceId && attempt.workflowInstanceId !== p.workflowInstanceId) return;
@@ -147,11 +154,12 @@ export class ProjectionService {
   }
 
   private async attemptOfWorkflow(manager: EntityManager, workflowInstanceId: string): Promise<AttemptState | null> {
-    const rows = (await manager.query(
-      `SELECT ${ATTEMPT_COLUMNS} FROM atp_submission_attempts a JOIN atp_submissions s ON s.id = a.submission_id
+    const rows = await runPrepared<AttemptState>(
+      manager,
+      `SELECT ${attemptColumns('$1')} FROM atp_submission_attempts a JOIN atp_submissions s ON s.id = a.submission_id
        WHERE a.workflow_instance_id = $1 FOR UPDATE OF s, a`,
       [workflowInstanceId],
-    )) as AttemptState[];
+    );
     return rows[0] ?? null;
   }
 
@@ -173,15 +181,10 @@ export class ProjectionService {
     return rows[0].at;
   }
 
-  private async openPunchlistStages(manager: EntityManager, workflowInstanceId: string): Promise<number> {
-    const rows = (await manager.query(
-      `SELECT count(*)::int AS n FROM atp_punchlist_gates
-       WHERE workflow_instance_id = $1 AND (punchlist_status = 'OPEN' OR (decided_with_punchlist AND punchlist_status IS NULL))`,
-      [workflowInstanceId],
-    )) as Array<{ n: number }>;
-    return rows[0].n;
-  }
-
+  /**
+   * The attempt's new state, and the submission's when the attempt is the current one, with its status event:
+   * one statement (prepared: a handful of shapes), so an event costs the inbox insert and this.
+   */
   private async apply(
     manager: EntityManager,
     attempt: AttemptState,
@@ -191,64 +194,63 @@ export class ProjectionService {
     const workflowInstanceId = attempt.workflowInstanceId as string;
     const isWorkflowEvent = envelope.aggregateType === 'workflow';
     const outcome = change.outcome ?? outcomeOf(attempt.status, attempt.workflowCompleted);
-    const open = await this.openPunchlistStages(manager, workflowInstanceId);
     // INVALID_REFERENCE is a compensation (architecture §5.3): workflow progress does not undo it, a resubmit does.
-    const status = attempt.status === 'INVALID_REFERENCE' ? 'INVALID_REFERENCE' : attemptStatus(outcome, open);
+    const status =
+      attempt.status === 'INVALID_REFERENCE'
+        ? 'INVALID_REFERENCE'
+        : attemptStatus(outcome, attempt.openPunchlistStages);
     const stageNumber =
       change.currentStage === undefined ? attempt.currentStageNumber : (change.currentStage?.number ?? null);
     const completedAt =
       status === 'COMPLETED' ? await this.completedAt(manager, attempt, workflowInstanceId, change.approvedAt) : null;
-    await manager.query(
-      `UPDATE atp_submission_attempts SET status = $3::varchar,
-         workflow_version = CASE WHEN $4::boolean THEN $5::bigint ELSE workflow_version END,
-         workflow_completed = workflow_completed OR $6::boolean,
-         current_stage_number = $7::int, current_stage_name = CASE WHEN $8::text IS NULL THEN current_stage_name ELSE $8 END,
-         approved_at = COALESCE(approved_at, $9::timestamptz), completed_at = COALESCE(completed_at, $10::timestamptz),
-         rejected_at = COALESCE(rejected_at, $11::timestamptz), rejection_comment = COALESCE(rejection_comment, $12::text),
+    const statement = new StatementBuilder();
+    const p = (value: unknown, cast = '') => statement.param(value, cast);
+    const [submissionId, statusParam, stage] = [
+      p(attempt.submissionId),
+      p(status, '::varchar'),
+      p(stageNumber, '::int'),
+    ];
+    const [approvedAt, completed, rejectedAt] = [
+      p(change.approvedAt ?? null, '::timestamptz'),
+      p(completedAt, '::timestamptz'),
+      p(change.rejectedAt ?? null, '::timestamptz'),
+    ];
+    statement.with(
+      'attempt_update',
+      `UPDATE atp_submission_attempts SET status = ${statusParam},
+         workflow_version = CASE WHEN ${p(isWorkflowEvent, '::boolean')} THEN ${p(envelope.aggregateVersion, '::bigint')}
+           ELSE workflow_version END,
+         workflow_completed = workflow_completed OR ${p(outcome === 'COMPLETED', '::boolean')},
+         current_stage_number = ${stage},
+         current_stage_name = COALESCE(${p(change.currentStage?.name ?? null, '::text')}, current_stage_name),
+         approved_at = COALESCE(approved_at, ${approvedAt}), completed_at = COALESCE(completed_at, ${completed}),
+         rejected_at = COALESCE(rejected_at, ${rejectedAt}),
+         rejection_comment = COALESCE(rejection_comment, ${p(change.rejectionComment ?? null, '::text')}),
          updated_at = now()
-       WHERE submission_id = $1 AND attempt_number = $2`,
-      [
-        attempt.submissionId,
-        attempt.attemptNumber,
-        status,
-        isWorkflowEvent,
-        envelope.aggregateVersion,
-        outcome === 'COMPLETED',
-        stageNumber,
-        change.currentStage?.name ?? null,
-        change.approvedAt ?? null,
-        completedAt,
-        change.rejectedAt ?? null,
-        change.rejectionComment ?? null,
-      ],
+       WHERE submission_id = ${submissionId} AND attempt_number = ${p(attempt.attemptNumber, '::int')}`,
     );
-    if (!attempt.isCurrent) return;
-    await manager.query(
-      `UPDATE atp_submissions SET status = $2::varchar, workflow_instance_id = $3::text, current_stage_number = $4::int,
-         approved_at = COALESCE(approved_at, $5::timestamptz), completed_at = COALESCE(completed_at, $6::timestamptz),
-         rejected_at = CASE WHEN $2::varchar = 'REJECTED' THEN COALESCE($7::timestamptz, now()) ELSE rejected_at END,
-         last_action_at = now(), updated_at = now()
-       WHERE id = $1`,
-      [
-        attempt.submissionId,
-        status,
+    if (attempt.isCurrent) {
+      statement.with(
+        'submission_update',
+        `UPDATE atp_submissions SET status = ${statusParam}, workflow_instance_id = ${p(workflowInstanceId, '::text')},
+           current_stage_number = ${stage}, approved_at = COALESCE(approved_at, ${approvedAt}),
+           completed_at = COALESCE(completed_at, ${completed}),
+           rejected_at = CASE WHEN ${statusParam} = 'REJECTED' THEN COALESCE(${rejectedAt}, now()) ELSE rejected_at END,
+           last_action_at = now(), updated_at = now()
+         WHERE id = ${submissionId}`,
+      );
+      this.events.statusChangedTo(statement, {
+        workspaceId: attempt.workspaceId,
+        submissionId: attempt.submissionId,
+        attemptNumber: attempt.attemptNumber,
+        from: attempt.status,
+        to: status,
         workflowInstanceId,
-        stageNumber,
-        change.approvedAt ?? null,
-        completedAt,
-        change.rejectedAt ?? null,
-      ],
-    );
-    await this.events.statusChanged(manager, {
-      workspaceId: attempt.workspaceId,
-      submissionId: attempt.submissionId,
-      attemptNumber: attempt.attemptNumber,
-      from: attempt.status,
-      to: status,
-      workflowInstanceId,
-      currentStageNumber: stageNumber,
-      actorId: envelope.actorId,
-      causationId: envelope.eventId,
-    });
+        currentStageNumber: stageNumber,
+        actorId: envelope.actorId,
+        causationId: envelope.eventId,
+      });
+    }
+    await statement.run(manager, 'SELECT 1 AS applied', { prepared: true });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@atp/platform-database';
 import { DomainError, UnknownReferenceError } from '@atp/platform-http';
 
 export interface ActiveConfigVersions {
@@ -89,7 +90,8 @@ export class ReferenceLookup {
     workspaceId: string,
     codes: SubmissionCodes,
   ): Promise<NewSubmissionReferences> {
-    const [row] = (await manager.query(
+    const [row] = await runPrepared<{ workspaceActive: boolean | null } & NewSubmissionReferences>(
+      manager,
       `WITH scope_config AS (
          SELECT config_version_id AS id FROM config_version_replica
          WHERE workspace_id = $1 AND source_type = 'SCOPE_CONFIG' ORDER BY version_number DESC LIMIT 1
@@ -104,7 +106,7 @@ export class ReferenceLookup {
           FROM vendor_replica v JOIN scope_config c ON v.config_version_id = c.id
           WHERE $4::text IS NOT NULL AND v.workspace_id = $1 AND upper(v.vendor_code) = upper($4) AND v.is_active LIMIT 1) AS vendor`,
       [workspaceId, codes.siteCode, codes.scopeCode, codes.vendorCode ?? null],
-    )) as Array<{ workspaceActive: boolean | null } & NewSubmissionReferences>;
+    );
     if (row.workspaceActive === false) throw workspaceInactive(workspaceId);
     if (!row.site) throw new UnknownReferenceError('siteCode', codes.siteCode, 'active site of this workspace');
     if (!row.scope)

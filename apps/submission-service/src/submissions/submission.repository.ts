@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@atp/platform-database';
 import { NotFoundError } from '@atp/platform-http';
 import type { SubmissionStatus } from './submission-status';
 
@@ -35,10 +36,11 @@ export interface AttemptRow {
 export class SubmissionRepository {
   /** The submission of this workspace, row-locked for the rest of the transaction; 404 for another workspace's id. */
   async lock(manager: EntityManager, workspaceId: string, submissionId: string): Promise<SubmissionRow> {
-    const rows = (await manager.query(
+    const rows = await runPrepared<SubmissionRow>(
+      manager,
       `SELECT ${COLUMNS} FROM atp_submissions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
       [workspaceId, submissionId],
-    )) as SubmissionRow[];
+    );
     if (!rows[0]) throw new NotFoundError('submission', submissionId);
     return rows[0];
   }

@@ -7,7 +7,7 @@ import {
   SubmissionQaRejectedV1,
   SubmissionSubmittedV1,
 } from '@atp/contracts';
-import { inTransaction, PgErrorCode, pgErrorCode } from '@atp/platform-database';
+import { inTransaction, PgErrorCode, pgErrorCode, runPrepared } from '@atp/platform-database';
 import { ConflictError, DomainError, IdempotencyStore, type StoredResponse } from '@atp/platform-http';
 import { ReferenceLookup } from '../replica/reference-lookup';
 import type { CategoryOverrideDto, CreateSubmissionDto, QaReviewDto } from './dto/submission.dto';
@@ -59,7 +59,8 @@ export class SubmissionService {
   ): Promise<Record<string, unknown> & { id: string }> {
     const { site, scope, vendor } = await this.lookup.newSubmissionReferences(manager, workspaceId, body);
     const category = body.atpCategory ? categoryOrRefuse(body.atpCategory) : null;
-    const inserted = (await manager.query(
+    const inserted = await runPrepared<Record<string, unknown> & { id: string }>(
+      manager,
       `INSERT INTO atp_submissions AS s (workspace_id, site_id, site_code, scope_id, scope_code, vendor_id, vendor_code, atp_category,
          category_method, title, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -77,7 +78,7 @@ export class SubmissionService {
         body.title ?? null,
         actorId,
       ],
-    )) as Array<Record<string, unknown> & { id: string }>;
+    );
     if (!inserted[0]) {
       throw await this.duplicate(manager, workspaceId, site.siteId, scope.scopeId, category);
     }

@@ -120,7 +120,9 @@ function wrapQuery(client: ScopedClient): void {
       if (text === 'ROLLBACK') client.atpTenantKey = undefined;
       return query(...args);
     }
-    if (!scope || inTransaction || typeof text !== 'string') return query(...args);
+    // A statement is a text or, for a prepared one, a query config carrying its text.
+    const isStatement = typeof text === 'string' || (typeof text === 'object' && text !== null && 'text' in text);
+    if (!scope || inTransaction || !isStatement) return query(...args);
     if (text === 'START TRANSACTION' && args[1] === undefined) {
       inTransaction = true;
       // Transaction-local, so a rollback cannot leave the session in a scope it does not know. The values are a

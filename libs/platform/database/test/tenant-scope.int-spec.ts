@@ -114,6 +114,19 @@ describe('tenant row-level security', () => {
     expect(await runInWorkspace(workspaceA, () => app.query(`SELECT id FROM notes WHERE id = 20`))).toEqual([]);
   });
 
+  it('scopes a prepared statement outside a transaction, on every pooled connection it lands on', async () => {
+    const prepared = (workspaceId?: string) => {
+      const read = () =>
+        runPrepared<{ body: string }>(app.manager, `SELECT body FROM notes WHERE id < $1 ORDER BY id`, [10]);
+      return (workspaceId ? runInWorkspace(workspaceId, read) : read()).then((rows) => rows.map((r) => r.body));
+    };
+    // Interleaved, so the pool's two connections see each scope after another one (the settings must follow).
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => prepared([workspaceA, workspaceB, undefined][i % 3])),
+    );
+    for (const [i, seen] of results.entries()) expect(seen).toEqual([['a1!', 'a2!'], ['b1'], []][i % 3]);
+  });
+
   it('never carries one scope into the next checkout of a pooled connection (interleaved scopes)', async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>

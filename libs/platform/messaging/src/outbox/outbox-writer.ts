@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ContractValidator, EventDefinition, EventEnvelope } from '@atp/contracts';
 import { activeTraceCarrier } from '@atp/platform-tracing';
-import { StatementBuilder } from '@atp/platform-database';
+import { runPrepared, StatementBuilder } from '@atp/platform-database';
 
 export interface EventDraft<TPayload> {
   definition: EventDefinition<TPayload>;
@@ -34,7 +34,8 @@ export class OutboxWriter {
     // One round trip: take the aggregate's next version (its row lock orders concurrent writers of
     // one aggregate) and insert the event carrying it, with the writer's trace context (NULL untraced).
     const traceContext = activeTraceCarrier();
-    const [{ version }] = (await manager.query(
+    const [{ version }] = await runPrepared<{ version: string }>(
+      manager,
       `WITH next AS (
          INSERT INTO outbox_aggregate_versions (aggregate_type, aggregate_id, version) VALUES ($1, $2, 1)
          ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET version = outbox_aggregate_versions.version + 1
@@ -54,7 +55,7 @@ export class OutboxWriter {
         JSON.stringify(envelope),
         traceContext && JSON.stringify(traceContext),
       ],
-    )) as Array<{ version: string }>;
+    );
     envelope.aggregateVersion = Number(version);
     return envelope;
   }
