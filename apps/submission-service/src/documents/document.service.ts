@@ -33,6 +33,13 @@ export const DOCUMENT_TYPES = [
   'COMPLETION_CERT',
 ] as const;
 
+/**
+ * What `documentViewOf` reads, named rather than `*`: the insert runs prepared, and a prepared statement whose
+ * result columns change under it (a migration adding one) fails until its connection is replaced.
+ */
+const DOCUMENT_VIEW_COLUMNS = `id, version, document_type, file_name, content_type, size_bytes, sha256, suggested_category,
+  suggestion_confidence, suggestion_method, uploaded_by, uploaded_at`;
+
 export interface StoredDocument {
   blobKey: string;
   fileName: string;
@@ -138,14 +145,14 @@ export class DocumentService {
            size_bytes, sha256, suggested_category, suggestion_confidence, suggestion_method, uploaded_by, source_batch_id, notes)
          SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
            FROM atp_submission_documents WHERE submission_id = $2 HAVING EXISTS (SELECT 1 FROM intent)
-         RETURNING *
+         RETURNING ${DOCUMENT_VIEW_COLUMNS}
        ),
        counted AS (
          UPDATE atp_submissions s SET document_count = document_count + 1, primary_document_id = document.id, last_action_at = now(),
            updated_at = now()
          FROM document WHERE s.id = $2
        )
-       SELECT * FROM document`,
+       SELECT ${DOCUMENT_VIEW_COLUMNS} FROM document`,
       [
         submission.workspaceId,
         submission.id,
