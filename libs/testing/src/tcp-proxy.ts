@@ -8,6 +8,12 @@ export interface TcpProxy {
   urlThrough(url: string): string;
   /** Resets every open connection and refuses new ones (ECONNREFUSED) until `restore`. */
   cut(): Promise<void>;
+  /**
+   * Stops forwarding on every open connection and keeps it open, whatever either side sends or closes: a
+   * partition that drops packets, where each side learns nothing until its own timeout (a half-open connection).
+   * New connections are still forwarded. Ends with `close`.
+   */
+  freeze(): void;
   /** Listens again on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -21,12 +27,16 @@ export interface TcpProxy {
  */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<Socket>();
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
   const track = (socket: Socket) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   };
   const server: Server = createServer((client) => {
     const upstream = createConnection(target);
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.once('close', () => pairs.delete(pair));
     track(client);
     track(upstream);
     // Either side ending or failing ends the other: the client sees what it would see from the server.
@@ -61,6 +71,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       const closed = stopListening();
       for (const socket of open) socket.resetAndDestroy();
       await closed;
+    },
+    freeze() {
+      for (const { client, upstream } of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        for (const socket of [client, upstream]) {
+          socket.removeAllListeners('error');
+          socket.on('error', () => undefined);
+          socket.allowHalfOpen = true; // the other side's FIN is not answered either
+          socket.pause();
+        }
+      }
+      pairs.clear();
     },
     async restore() {
       if (listening) return;
