@@ -183,6 +183,233 @@ async function lagsFromCommits(ds: DataSource, sentAt: Map<string, number>): Pro
   }
 }
 
+/** The three phases against a started service; the caller stops it. */
+async function measure(
+  service: Awaited<ReturnType<typeof startServiceProcess>>,
+  {
+    databaseUrl,
+    blobDir,
+    issuer,
+  }: { databaseUrl: string; blobDir: string; issuer: Awaited<ReturnType<typeof testIssuer>> },
+): Promise<void> {
+  const port = Number(new URL(service.url).port);
+  const rssStarted = rssOf(service.pid);
+  // The bench's own reads and writes (the replicas a request needs, the projection probes), on its own pool.
+  const ds = await installTenantScope(
+    createServiceDataSource({
+      url: databaseUrl,
+      applicationName: 'submission-bench',
+      poolSize: 4,
+    }),
+  ).initialize();
+  const ws = randomUUID();
+  // Row-level security: the bench's own reads and writes run in its workspace, as a request's do.
+  await runInWorkspace(ws, async () => {
+    const scopeVersion = `bench-scope-${ws}`;
+    await ds.query(`INSERT INTO workspace_replica VALUES ($1, $2, 'bench', true, 1, now())`, [
+      ws,
+      `B-${ws.slice(0, 8)}`,
+    ]);
+    await ds.query(
+      `INSERT INTO member_replica VALUES ($1, $2, 'u-bench', 'DOC_CONTROL', true, 1, now()), ($3, $2, 'u-bench-qa', 'QA_ENGINEER', true, 1, now())`,
+      [randomUUID(), ws, randomUUID()],
+    );
+    await ds.query(
+      `INSERT INTO config_version_replica VALUES ($1, $2, 'SCOPE_CONFIG', 1, now()), ($3, $2, 'APPROVAL_MATRIX', 1, now()), ($4, $2, 'CLUSTER_MAPPING', 1, now())`,
+      [scopeVersion, ws, `bench-m-${ws}`, `bench-c-${ws}`],
+    );
+    await ds.query(`INSERT INTO scope_replica VALUES ($1, 'scope-pln', $2, 'PLN_UPGRADE', true)`, [scopeVersion, ws]);
+    const n = Number(process.env.BENCH_SUBMISSIONS ?? 200);
+    // A freshly started process compiles its hot paths and opens its pool's connections (each a new PostgreSQL
+    // backend warming its caches) during its first requests: measured, that start-up doubled the CPU per submission.
+    const warmup = Number(process.env.BENCH_WARMUP ?? 100);
+    const siteCount = Math.max(400, warmup + n);
+    await ds.query(
+      `INSERT INTO site_replica (site_id, workspace_id, site_code, site_name, is_active, source_version)
+    SELECT 'bench-' || $1 || '-' || g, $1::uuid, 'S-' || g, 'site', true, 1 FROM generate_series(1, $2::int) g`,
+      [ws, siteCount],
+    );
+    const auth = { authorization: `Bearer ${await issuer.token('u-bench')}` };
+    const base = `/api/v1/workspaces/${ws}`;
+
+    // 1. Create + one 1 MB document, 8 clients at a time (after a warm-up of the same).
+    const document = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(MIB - 9)]);
+    const form = Buffer.concat([
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ATP PLN Upgrade.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      document,
+      Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+    ]);
+    let nextSite = 1;
+    /** Submissions for the next `count` sites, each created then given its document; answers their ids. */
+    const createWithDocuments = async (count: number): Promise<string[]> => {
+      const ids: string[] = [];
+      const last = nextSite + count;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (nextSite < last) {
+            const site = nextSite++;
+            const created = await post(
+              port,
+              `${base}/submissions`,
+              { ...auth, 'content-type': 'application/json' },
+              Buffer.from(
+                JSON.stringify({ siteCode: `S-${site}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
+              ),
+            );
+            if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
+            const id = JSON.parse(created.body).id as string;
+            ids.push(id);
+            const uploaded = await post(
+              port,
+              `${base}/submissions/${id}/documents`,
+              {
+                ...auth,
+                'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+                'content-length': String(form.length),
+              },
+              form,
+            );
+            if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
+          }
+        }),
+      );
+      return ids;
+    };
+    const warmupCpu = cpuSample(service.pid);
+    await createWithDocuments(warmup);
+    const warmupFigure = warmup > 0 ? cpuPer(warmupCpu, warmup, 'submission', service.pid) : null;
+    // What the service spends with no request (consumers' fetches, the relay's poll, metrics): at a few
+    // submissions per second it is part of each one's figure.
+    const idleCpu = cpuSample(service.pid);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleFigure = cpuPer(idleCpu, 3, 'second with no request', service.pid);
+    const started = process.hrtime.bigint();
+    const cpuStart = cpuSample(service.pid);
+    const submissionIds = await createWithDocuments(n);
+    const seconds = ms(started) / 1000;
+    const cpu = cpuPer(cpuStart, n, 'submission (client: this process; service: its own)', service.pid);
+    const diskStart = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = w; i < n; i += 8) await writeFile(join(blobDir, `disk-${i}`), document);
+      }),
+    );
+    const diskSeconds = ms(diskStart) / 1000;
+    // The store fsyncs every blob before it answers: the durable reference is writeFile + fsync.
+    const syncedStart = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = w; i < n; i += 8) {
+          const handle = await open(join(blobDir, `synced-${i}`), 'w');
+          await handle.writeFile(document);
+          await handle.sync();
+          await handle.close();
+        }
+      }),
+    );
+    const syncedSeconds = ms(syncedStart) / 1000;
+    console.log(
+      `create + 1 MB upload: ${n} in ${seconds.toFixed(2)} s = ${(n / seconds).toFixed(0)} submissions/s, ${(n / seconds).toFixed(0)} MB/s`,
+    );
+    console.log(`  ${cpu}`);
+    console.log(`  idle (3 s before the measured run): ${idleFigure}`);
+    if (warmupFigure)
+      console.log(`  the ${warmup} of the warm-up, the first after the service started: ${warmupFigure}`);
+    console.log(
+      `same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
+        ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`,
+    );
+
+    // 2. Projection lag: a workflow per submission (rows set up directly), then stage events through Kafka.
+    const kafka = testKafka('submission-bench');
+    await waitForStableGroup(kafka, 'submission-service.workflow-projection');
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+    await producer.connect();
+    const probes = submissionIds.slice(0, Math.floor(n / 2));
+    for (const [i, id] of probes.entries()) {
+      const docs = (await ds.query(`SELECT id FROM atp_submission_documents WHERE submission_id = $1`, [id])) as Array<{
+        id: string;
+      }>;
+      await ds.query(
+        `INSERT INTO atp_submission_attempts (submission_id, attempt_number, workspace_id, status, document_id, atp_category,
+      pinned_approval_matrix, pinned_cluster_mapping, pinned_scope_config, submitted_by, qa_decision, workflow_instance_id, workflow_version)
+      VALUES ($1, 1, $2, 'IN_REVIEW', $3, 'PLN_UPGRADE', 'm', 'c', 's', 'u-bench', 'APPROVE', $4, 1)`,
+        [id, ws, docs[0].id, `bench-wf-${ws}-${i}`],
+      );
+      await ds.query(
+        `UPDATE atp_submissions SET status = 'IN_REVIEW', workflow_instance_id = $2, current_stage_number = 1 WHERE id = $1`,
+        [id, `bench-wf-${ws}-${i}`],
+      );
+    }
+    // Sent at a steady pace, never waiting for the previous one; each lag runs from the send to the commit of the
+    // transaction that updated its row (track_commit_timestamp, enabled by the local stack), read once they all
+    // landed. Polling each row instead would compete with the consumer for the two cores it measures.
+    const commitTimes = await commitTimestampsTracked(ds);
+    const intervalMs = Number(process.env.BENCH_PROJECTION_INTERVAL_MS ?? 20);
+    const sentAt = new Map<string, number>();
+    const handledBefore = await projectionHandlerTime(service.url);
+    const pollLags: number[] = [];
+    for (const [i, id] of probes.entries()) {
+      const workflowId = `bench-wf-${ws}-${i}`;
+      const envelope = stageActivated(ws, workflowId, id);
+      const tick = nowMs();
+      sentAt.set(id, tick);
+      await producer.send({
+        topic: Topics.workflowEvents,
+        acks: -1,
+        messages: [{ key: workflowId, value: JSON.stringify(envelope) }],
+      });
+      if (!commitTimes) pollLags.push(await pollUntilStage(ds, id, 2, tick));
+      else await new Promise((resolve) => setTimeout(resolve, Math.max(0, tick + intervalMs - nowMs())));
+    }
+    const lags = commitTimes ? await lagsFromCommits(ds, sentAt) : pollLags;
+    const handled = await projectionHandlerTime(service.url, handledBefore);
+    await producer.disconnect();
+    const method = commitTimes
+      ? `one every ${intervalMs} ms, lag to the commit that updated the row`
+      : 'one at a time, each row polled (track_commit_timestamp is off: the figure includes the poll)';
+    console.log(
+      `projection lag (event produced → submission row), ${lags.length} events (${method}): ` +
+        `p50 ${p(lags, 0.5).toFixed(1)} ms, p99 ${p(lags, 0.99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms; ` +
+        `the consumer's inbox transaction took ${((handled.sum / handled.count) * 1000).toFixed(1)} ms on average`,
+    );
+
+    // 3. Service RSS while 50 × 20 MB uploads stream at once (sampled from /proc every 50 ms).
+    const rssBefore = rssOf(service.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(service.pid))), 50);
+    const bigStart = process.hrtime.bigint();
+    const token = auth.authorization.slice('Bearer '.length);
+    const results = await Promise.all(
+      submissionIds
+        .slice(n - 50)
+        .map((id) => streamedUpload(port, `${base}/submissions/${id}/documents`, token, 20 * MIB)),
+    );
+    clearInterval(sampler);
+    const rssAfter = rssOf(service.pid);
+    const ok = results.filter((r) => r.status === 201).length;
+    if (ok < 50) {
+      const refusal = results.find((r) => r.status !== 201);
+      const errors = service
+        .output()
+        .split('\n')
+        .filter((line) => /"level":"(error|fatal)"/.test(line) && !line.includes('"logger":"kafkajs"'));
+      console.log(
+        `first refusal: ${refusal?.status} ${refusal?.body.slice(0, 200)}; the service's last error: ${errors.at(-1)}`,
+      );
+    }
+    console.log(
+      `50 × 20 MB at once: ${ok}/50 stored in ${(ms(bigStart) / 1000).toFixed(1)} s; service process RSS ${(rssBefore / MIB).toFixed(0)} MB before, ` +
+        `peak ${(rssPeak / MIB).toFixed(0)} MB (+${((rssPeak - rssBefore) / MIB).toFixed(0)} MB for 1000 MB in flight), ${(rssAfter / MIB).toFixed(0)} MB after; ` +
+        `${(rssStarted / MIB).toFixed(0)} MB when it was ready`,
+    );
+  });
+
+  await ds.destroy();
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.SUBMISSION_DATABASE_URL;
   if (!databaseUrl) throw new Error('SUBMISSION_DATABASE_URL is not set: source .local/stack.env first');
@@ -204,230 +431,13 @@ async function main(): Promise<void> {
     },
     { from, nodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) },
   );
+  console.log(
+    `service from ${from === 'build' ? 'the production build (dist/, NODE_ENV=production)' : 'source (NODE_ENV=development)'}, LOG_LEVEL=${logLevel}, pid ${service.pid}`,
+  );
   // Stopped whatever happens: a service left running would hold the relay's leadership and half of the
   // projection's partitions in the next run.
   try {
-    const port = Number(new URL(service.url).port);
-    console.log(
-      `service from ${from === 'build' ? 'the production build (dist/, NODE_ENV=production)' : 'source (NODE_ENV=development)'}, LOG_LEVEL=${logLevel}, pid ${service.pid}`,
-    );
-    const rssStarted = rssOf(service.pid);
-    // The bench's own reads and writes (the replicas a request needs, the projection probes), on its own pool.
-    const ds = await installTenantScope(
-      createServiceDataSource({
-        url: databaseUrl,
-        applicationName: 'submission-bench',
-        poolSize: 4,
-      }),
-    ).initialize();
-    const ws = randomUUID();
-    // Row-level security: the bench's own reads and writes run in its workspace, as a request's do.
-    await runInWorkspace(ws, async () => {
-      const scopeVersion = `bench-scope-${ws}`;
-      await ds.query(`INSERT INTO workspace_replica VALUES ($1, $2, 'bench', true, 1, now())`, [
-        ws,
-        `B-${ws.slice(0, 8)}`,
-      ]);
-      await ds.query(
-        `INSERT INTO member_replica VALUES ($1, $2, 'u-bench', 'DOC_CONTROL', true, 1, now()), ($3, $2, 'u-bench-qa', 'QA_ENGINEER', true, 1, now())`,
-        [randomUUID(), ws, randomUUID()],
-      );
-      await ds.query(
-        `INSERT INTO config_version_replica VALUES ($1, $2, 'SCOPE_CONFIG', 1, now()), ($3, $2, 'APPROVAL_MATRIX', 1, now()), ($4, $2, 'CLUSTER_MAPPING', 1, now())`,
-        [scopeVersion, ws, `bench-m-${ws}`, `bench-c-${ws}`],
-      );
-      await ds.query(`INSERT INTO scope_replica VALUES ($1, 'scope-pln', $2, 'PLN_UPGRADE', true)`, [scopeVersion, ws]);
-      const n = Number(process.env.BENCH_SUBMISSIONS ?? 200);
-      // A freshly started process compiles its hot paths and opens its pool's connections (each a new PostgreSQL
-      // backend warming its caches) during its first requests: measured, that start-up doubled the CPU per submission.
-      const warmup = Number(process.env.BENCH_WARMUP ?? 100);
-      const siteCount = Math.max(400, warmup + n);
-      await ds.query(
-        `INSERT INTO site_replica (site_id, workspace_id, site_code, site_name, is_active, source_version)
-      SELECT 'bench-' || $1 || '-' || g, $1::uuid, 'S-' || g, 'site', true, 1 FROM generate_series(1, $2::int) g`,
-        [ws, siteCount],
-      );
-      const auth = { authorization: `Bearer ${await issuer.token('u-bench')}` };
-      const base = `/api/v1/workspaces/${ws}`;
-
-      // 1. Create + one 1 MB document, 8 clients at a time (after a warm-up of the same).
-      const document = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(MIB - 9)]);
-      const form = Buffer.concat([
-        Buffer.from(
-          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ATP PLN Upgrade.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-        ),
-        document,
-        Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-      ]);
-      let nextSite = 1;
-      /** Submissions for the next `count` sites, each created then given its document; answers their ids. */
-      const createWithDocuments = async (count: number): Promise<string[]> => {
-        const ids: string[] = [];
-        const last = nextSite + count;
-        await Promise.all(
-          Array.from({ length: 8 }, async () => {
-            while (nextSite < last) {
-              const site = nextSite++;
-              const created = await post(
-                port,
-                `${base}/submissions`,
-                { ...auth, 'content-type': 'application/json' },
-                Buffer.from(
-                  JSON.stringify({ siteCode: `S-${site}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
-                ),
-              );
-              if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
-              const id = JSON.parse(created.body).id as string;
-              ids.push(id);
-              const uploaded = await post(
-                port,
-                `${base}/submissions/${id}/documents`,
-                {
-                  ...auth,
-                  'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-                  'content-length': String(form.length),
-                },
-                form,
-              );
-              if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
-            }
-          }),
-        );
-        return ids;
-      };
-      const warmupCpu = cpuSample(service.pid);
-      await createWithDocuments(warmup);
-      const warmupFigure = warmup > 0 ? cpuPer(warmupCpu, warmup, 'submission', service.pid) : null;
-      // What the service spends with no request (consumers' fetches, the relay's poll, metrics): at a few
-      // submissions per second it is part of each one's figure.
-      const idleCpu = cpuSample(service.pid);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const idleFigure = cpuPer(idleCpu, 3, 'second with no request', service.pid);
-      const started = process.hrtime.bigint();
-      const cpuStart = cpuSample(service.pid);
-      const submissionIds = await createWithDocuments(n);
-      const seconds = ms(started) / 1000;
-      const cpu = cpuPer(cpuStart, n, 'submission (client: this process; service: its own)', service.pid);
-      const diskStart = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: 8 }, async (_, w) => {
-          for (let i = w; i < n; i += 8) await writeFile(join(blobDir, `disk-${i}`), document);
-        }),
-      );
-      const diskSeconds = ms(diskStart) / 1000;
-      // The store fsyncs every blob before it answers: the durable reference is writeFile + fsync.
-      const syncedStart = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: 8 }, async (_, w) => {
-          for (let i = w; i < n; i += 8) {
-            const handle = await open(join(blobDir, `synced-${i}`), 'w');
-            await handle.writeFile(document);
-            await handle.sync();
-            await handle.close();
-          }
-        }),
-      );
-      const syncedSeconds = ms(syncedStart) / 1000;
-      console.log(
-        `create + 1 MB upload: ${n} in ${seconds.toFixed(2)} s = ${(n / seconds).toFixed(0)} submissions/s, ${(n / seconds).toFixed(0)} MB/s`,
-      );
-      console.log(`  ${cpu}`);
-      console.log(`  idle (3 s before the measured run): ${idleFigure}`);
-      if (warmupFigure)
-        console.log(`  the ${warmup} of the warm-up, the first after the service started: ${warmupFigure}`);
-      console.log(
-        `same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
-          ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`,
-      );
-
-      // 2. Projection lag: a workflow per submission (rows set up directly), then stage events through Kafka.
-      const kafka = testKafka('submission-bench');
-      await waitForStableGroup(kafka, 'submission-service.workflow-projection');
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
-      await producer.connect();
-      const probes = submissionIds.slice(0, Math.floor(n / 2));
-      for (const [i, id] of probes.entries()) {
-        const docs = (await ds.query(`SELECT id FROM atp_submission_documents WHERE submission_id = $1`, [
-          id,
-        ])) as Array<{
-          id: string;
-        }>;
-        await ds.query(
-          `INSERT INTO atp_submission_attempts (submission_id, attempt_number, workspace_id, status, document_id, atp_category,
-        pinned_approval_matrix, pinned_cluster_mapping, pinned_scope_config, submitted_by, qa_decision, workflow_instance_id, workflow_version)
-        VALUES ($1, 1, $2, 'IN_REVIEW', $3, 'PLN_UPGRADE', 'm', 'c', 's', 'u-bench', 'APPROVE', $4, 1)`,
-          [id, ws, docs[0].id, `bench-wf-${ws}-${i}`],
-        );
-        await ds.query(
-          `UPDATE atp_submissions SET status = 'IN_REVIEW', workflow_instance_id = $2, current_stage_number = 1 WHERE id = $1`,
-          [id, `bench-wf-${ws}-${i}`],
-        );
-      }
-      // Sent at a steady pace, never waiting for the previous one; each lag runs from the send to the commit of the
-      // transaction that updated its row (track_commit_timestamp, enabled by the local stack), read once they all
-      // landed. Polling each row instead would compete with the consumer for the two cores it measures.
-      const commitTimes = await commitTimestampsTracked(ds);
-      const intervalMs = Number(process.env.BENCH_PROJECTION_INTERVAL_MS ?? 20);
-      const sentAt = new Map<string, number>();
-      const handledBefore = await projectionHandlerTime(service.url);
-      const pollLags: number[] = [];
-      for (const [i, id] of probes.entries()) {
-        const workflowId = `bench-wf-${ws}-${i}`;
-        const envelope = stageActivated(ws, workflowId, id);
-        const tick = nowMs();
-        sentAt.set(id, tick);
-        await producer.send({
-          topic: Topics.workflowEvents,
-          acks: -1,
-          messages: [{ key: workflowId, value: JSON.stringify(envelope) }],
-        });
-        if (!commitTimes) pollLags.push(await pollUntilStage(ds, id, 2, tick));
-        else await new Promise((resolve) => setTimeout(resolve, Math.max(0, tick + intervalMs - nowMs())));
-      }
-      const lags = commitTimes ? await lagsFromCommits(ds, sentAt) : pollLags;
-      const handled = await projectionHandlerTime(service.url, handledBefore);
-      await producer.disconnect();
-      const method = commitTimes
-        ? `one every ${intervalMs} ms, lag to the commit that updated the row`
-        : 'one at a time, each row polled (track_commit_timestamp is off: the figure includes the poll)';
-      console.log(
-        `projection lag (event produced → submission row), ${lags.length} events (${method}): ` +
-          `p50 ${p(lags, 0.5).toFixed(1)} ms, p99 ${p(lags, 0.99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms; ` +
-          `the consumer's inbox transaction took ${((handled.sum / handled.count) * 1000).toFixed(1)} ms on average`,
-      );
-
-      // 3. Service RSS while 50 × 20 MB uploads stream at once (sampled from /proc every 50 ms).
-      const rssBefore = rssOf(service.pid);
-      let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(service.pid))), 50);
-      const bigStart = process.hrtime.bigint();
-      const token = auth.authorization.slice('Bearer '.length);
-      const results = await Promise.all(
-        submissionIds
-          .slice(n - 50)
-          .map((id) => streamedUpload(port, `${base}/submissions/${id}/documents`, token, 20 * MIB)),
-      );
-      clearInterval(sampler);
-      const rssAfter = rssOf(service.pid);
-      const ok = results.filter((r) => r.status === 201).length;
-      if (ok < 50) {
-        const refusal = results.find((r) => r.status !== 201);
-        const errors = service
-          .output()
-          .split('\n')
-          .filter((line) => /"level":"(error|fatal)"/.test(line) && !line.includes('"logger":"kafkajs"'));
-        console.log(
-          `first refusal: ${refusal?.status} ${refusal?.body.slice(0, 200)}; the service's last error: ${errors.at(-1)}`,
-        );
-      }
-      console.log(
-        `50 × 20 MB at once: ${ok}/50 stored in ${(ms(bigStart) / 1000).toFixed(1)} s; service process RSS ${(rssBefore / MIB).toFixed(0)} MB before, ` +
-          `peak ${(rssPeak / MIB).toFixed(0)} MB (+${((rssPeak - rssBefore) / MIB).toFixed(0)} MB for 1000 MB in flight), ${(rssAfter / MIB).toFixed(0)} MB after; ` +
-          `${(rssStarted / MIB).toFixed(0)} MB when it was ready`,
-      );
-    });
-
-    await ds.destroy();
+    await measure(service, { databaseUrl, blobDir, issuer });
   } finally {
     await service.stop();
     await rm(blobDir, { recursive: true, force: true });

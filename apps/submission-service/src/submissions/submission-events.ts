@@ -34,15 +34,7 @@ export class SubmissionEvents {
     actorId: string | null,
     causationId: string | null = null,
   ): Promise<void> {
-    await this.outbox.append(manager, {
-      definition,
-      workspaceId,
-      aggregateId: submissionId,
-      payload,
-      actorId,
-      causationId,
-      correlationId: currentCorrelationId() ?? randomUUID(),
-    });
+    await this.outbox.append(manager, draftOf(definition, workspaceId, submissionId, payload, actorId, causationId));
   }
 
   async statusChanged(manager: EntityManager, change: StatusChange): Promise<void> {
@@ -57,21 +49,35 @@ export class SubmissionEvents {
   }
 
   private statusChangedDraft(change: StatusChange): EventDraft<SubmissionStatusChangedPayloadV1> {
-    return {
-      definition: SubmissionStatusChangedV1,
-      workspaceId: change.workspaceId,
-      aggregateId: change.submissionId,
-      payload: {
-        submissionId: change.submissionId,
-        attemptNumber: change.attemptNumber,
-        fromStatus: change.from,
-        toStatus: change.to,
-        workflowInstanceId: change.workflowInstanceId,
-        currentStageNumber: change.currentStageNumber,
-      },
-      actorId: change.actorId,
-      causationId: change.causationId ?? null,
-      correlationId: currentCorrelationId() ?? randomUUID(),
+    const payload = {
+      submissionId: change.submissionId,
+      attemptNumber: change.attemptNumber,
+      fromStatus: change.from,
+      toStatus: change.to,
+      workflowInstanceId: change.workflowInstanceId,
+      currentStageNumber: change.currentStageNumber,
     };
+    const { workspaceId, submissionId, actorId, causationId } = change;
+    return draftOf(SubmissionStatusChangedV1, workspaceId, submissionId, payload, actorId, causationId ?? null);
   }
+}
+
+/** An event of the submission aggregate, in the request's (or the consumed event's) correlation. */
+function draftOf<P>(
+  definition: EventDefinition<P>,
+  workspaceId: string,
+  submissionId: string,
+  payload: P,
+  actorId: string | null,
+  causationId: string | null,
+): EventDraft<P> {
+  return {
+    definition,
+    workspaceId,
+    aggregateId: submissionId,
+    payload,
+    actorId,
+    causationId,
+    correlationId: currentCorrelationId() ?? randomUUID(),
+  };
 }
