@@ -5,6 +5,7 @@
  * benchmarks print both.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -45,32 +46,67 @@ function postgresTicks(): number | null {
   return ticks;
 }
 
-/** `servicePid`: a service under test in its own process, measured apart from this one. */
-export function cpuSample(servicePid?: number): CpuSample {
+/** `servicePid`: a service under test in its own process (or its replicas, summed), measured apart from this one. */
+export function cpuSample(servicePid?: number | readonly number[]): CpuSample {
   const usage = process.cpuUsage();
   const ticks = postgresTicks();
-  const service = servicePid === undefined ? null : statOf(String(servicePid));
+  const pids = servicePid === undefined ? [] : typeof servicePid === 'number' ? [servicePid] : servicePid;
+  const services = pids.map((pid) => statOf(String(pid)));
+  const serviceTicks = services.every((stat) => stat !== null)
+    ? services.reduce((sum, stat) => sum + stat!.own, 0)
+    : null;
   return {
     processMs: (usage.user + usage.system) / 1000,
-    serviceMs: service ? (service.own * 1000) / TICKS_PER_SECOND : null,
+    serviceMs: pids.length > 0 && serviceTicks !== null ? (serviceTicks * 1000) / TICKS_PER_SECOND : null,
     postgresMs: ticks === null ? null : (ticks * 1000) / TICKS_PER_SECOND,
   };
 }
 
 /**
  * "node 4.1 + postgres 2.0 ms CPU per <unit>" for the CPU spent since `start`, over `count` operations; with a
- * service pid, "client 1.0 + service 3.1 + postgres 2.0 ms".
+ * service pid, "client 1.0 + service 3.1 + postgres 2.0 ms" (`serviceName` names the process measured apart).
  */
-export function cpuPer(start: CpuSample, count: number, unit: string, servicePid?: number): string {
+export function cpuPer(
+  start: CpuSample,
+  count: number,
+  unit: string,
+  servicePid?: number | readonly number[],
+  serviceName = 'service',
+): string {
   const end = cpuSample(servicePid);
   const node = (end.processMs - start.processMs) / count;
   const service = start.serviceMs === null || end.serviceMs === null ? null : (end.serviceMs - start.serviceMs) / count;
   const parts = [
-    service === null ? `node ${node.toFixed(1)}` : `client ${node.toFixed(1)} + service ${service.toFixed(1)}`,
+    service === null ? `node ${node.toFixed(1)}` : `client ${node.toFixed(1)} + ${serviceName} ${service.toFixed(1)}`,
   ];
   if (start.postgresMs !== null && end.postgresMs !== null)
     parts.push(`postgres ${((end.postgresMs - start.postgresMs) / count).toFixed(1)}`);
   return `${parts.join(' + ')} ms CPU per ${unit}`;
+}
+
+/** Busy and total CPU time so far of the whole machine (/proc/stat: every core, every process), in ticks. */
+export interface MachineSample {
+  busy: number;
+  total: number;
+}
+
+export function machineSample(): MachineSample {
+  // cpu user nice system idle iowait irq softirq steal: idle and iowait are the time no process ran.
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+/** "the machine's 2 cores were 85 % busy" since `start`: whether a phase was bound by CPU or waited for something. */
+export function machineBusy(start: MachineSample): string {
+  const end = machineSample();
+  const share = (end.busy - start.busy) / (end.total - start.total);
+  return `the machine's ${availableParallelism()} cores were ${(share * 100).toFixed(0)} % busy`;
 }
 
 const STACK_APPS = ['gateway', 'config-service', 'workflow-service', 'submission-service', 'punchlist-service'];

@@ -8,11 +8,12 @@
  * BENCH_SERVICE_FROM=build (default): the production build (scripts/build.mjs, run first) with NODE_ENV=production,
  * as docker/Dockerfile runs it; =source: main.ts through the TypeScript hook, as `npm start` runs it.
  * BENCH_SERVICE_NODE_ARGS: flags for the service's node, e.g. "--cpu-prof --cpu-prof-dir=.local/profiles"
- * (written when the bench stops it). BENCH_SUBMISSIONS: how many submissions phase 1 creates (200).
+ * (written when the bench stops it). BENCH_SUBMISSIONS: how many submissions phase 1 creates (200). BENCH_REPLICAS:
+ * how many service processes share the work (1; clients go round-robin; their CPU is summed; phase 3 streams to one).
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,14 +23,27 @@ import { type Kafka, Partitioners } from 'kafkajs';
 import { StageActivatedV1, Topics, type EventEnvelope } from '@atp/contracts';
 import type { DataSource } from 'typeorm';
 import { createServiceDataSource, installTenantScope, runInWorkspace } from '@atp/platform-database';
-import { startServiceProcess, testIssuer, testKafka } from '@atp/testing';
-import { cpuPer, cpuSample } from './cpu-meter';
+import { startServiceProcess, testIssuer, testKafka, type ServiceProcess } from '@atp/testing';
+import { cpuPer, cpuSample, machineBusy, machineSample } from './cpu-meter';
+import { startBareUploadServer } from './lib/bare-upload-server';
 
 const MIB = 1024 * 1024;
 const BOUNDARY = 'bench-boundary';
+/** Requests in flight at once in the throughput phase. */
+const CLIENTS = 8;
 const p = (samples: number[], q: number) =>
   [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** `task(0)` … `task(count - 1)`, `CLIENTS` at a time. */
+async function inParallel(count: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
 
 function post(
   port: number,
@@ -75,6 +89,41 @@ function streamedUpload(
     'content-length': String(head.length + bodyBytes + tail.length),
   };
   return post(port, path, headers, Readable.from(parts()));
+}
+
+/**
+ * The reference for the upload figure: `form` posted `count` times (after `warmup` more) to a bare server in its own
+ * process that only stores each body durably (lib/bare-upload-server.ts), `CLIENTS` at a time.
+ */
+async function bareUploads(
+  blobDir: string,
+  form: Buffer,
+  headers: Record<string, string>,
+  warmup: number,
+  count: number,
+): Promise<{ seconds: number; cpu: string; machine: string }> {
+  const directory = join(blobDir, 'bare');
+  await mkdir(directory);
+  const server = await startBareUploadServer(directory);
+  try {
+    const upload = async () => {
+      const stored = await post(server.port, '/', headers, form);
+      if (stored.status !== 201) throw new Error(`the bare server answered ${stored.status}: ${stored.body}`);
+    };
+    await inParallel(warmup, upload);
+    const started = process.hrtime.bigint();
+    const cpuStart = cpuSample(server.pid);
+    const machineStart = machineSample();
+    await inParallel(count, upload);
+    const seconds = ms(started) / 1000;
+    return {
+      seconds,
+      cpu: cpuPer(cpuStart, count, 'upload', server.pid, 'server'),
+      machine: machineBusy(machineStart),
+    };
+  } finally {
+    await server.stop();
+  }
 }
 
 /** The service process's resident memory (VmRSS), in bytes. */
@@ -131,23 +180,70 @@ function stageActivated(ws: string, workflowId: string, submissionId: string): E
   };
 }
 
-/** The projection consumer's handler histogram (inbox transaction per message), less `since` when given. */
+/** The projection consumer's handler histogram (inbox transaction per message) over the replicas, less `since`. */
 async function projectionHandlerTime(
-  serviceUrl: string,
+  services: ServiceProcess[],
   since = { sum: 0, count: 0 },
 ): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const texts = await Promise.all(services.map(async (replica) => (await fetch(`${replica.url}/metrics`)).text()));
   const value = (name: string) =>
-    Number(
-      text
-        .split('\n')
-        .find((line) => line.startsWith(name) && line.includes('consumer="submission-service.workflow-projection"'))
-        ?.split(' ')
-        .pop() ?? 0,
+    texts.reduce(
+      (sum, text) =>
+        sum +
+        Number(
+          text
+            .split('\n')
+            .find((line) => line.startsWith(name) && line.includes('consumer="submission-service.workflow-projection"'))
+            ?.split(' ')
+            .pop() ?? 0,
+        ),
+      0,
     );
   return {
     sum: value('atp_messaging_handler_seconds_sum') - since.sum,
     count: value('atp_messaging_handler_seconds_count') - since.count,
+  };
+}
+
+const replicasLabel = (count: number) => (count === 1 ? 'its own' : `its ${count} replicas, summed`);
+
+/**
+ * The reference for the projection lag: a bare kafkajs consumer of the workflow events (a group of its own) noting
+ * when each event reached it, so the lag's Kafka part is measured on the same events in the same run.
+ */
+async function deliveryProbe(
+  kafka: Kafka,
+  groupId: string,
+): Promise<{ lagsOf(sentAt: Map<string, number>): Promise<number[]> }> {
+  const receivedAt = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [Topics.workflowEvents], fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const at = nowMs();
+      const submissionId = (JSON.parse(message.value?.toString() ?? '{}') as EventEnvelope<{ submissionId?: string }>)
+        .payload?.submissionId;
+      if (submissionId) receivedAt.set(submissionId, at);
+    },
+  });
+  await waitForStableGroup(kafka, groupId);
+  return {
+    async lagsOf(sentAt) {
+      try {
+        for (let waited = 0; [...sentAt.keys()].some((id) => !receivedAt.has(id)); waited += 50) {
+          if (waited > 60_000) throw new Error('the delivery probe did not receive every event within 60 s');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return [...sentAt].map(([id, sent]) => receivedAt.get(id)! - sent);
+      } finally {
+        await consumer.disconnect();
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+        await admin.disconnect();
+      }
+    },
   };
 }
 
@@ -183,16 +279,19 @@ async function lagsFromCommits(ds: DataSource, sentAt: Map<string, number>): Pro
   }
 }
 
-/** The three phases against a started service; the caller stops it. */
+/** The three phases against the started replicas of the service; the caller stops them. */
 async function measure(
-  service: Awaited<ReturnType<typeof startServiceProcess>>,
+  services: ServiceProcess[],
   {
     databaseUrl,
     blobDir,
     issuer,
   }: { databaseUrl: string; blobDir: string; issuer: Awaited<ReturnType<typeof testIssuer>> },
 ): Promise<void> {
-  const port = Number(new URL(service.url).port);
+  const ports = services.map((replica) => Number(new URL(replica.url).port));
+  const pids = services.map((replica) => replica.pid);
+  // The memory phase streams to one process: the target is a process's RSS.
+  const [service] = services;
   const rssStarted = rssOf(service.pid);
   // The bench's own reads and writes (the replicas a request needs, the projection probes), on its own pool.
   const ds = await installTenantScope(
@@ -241,79 +340,67 @@ async function measure(
       document,
       Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
     ]);
-    let nextSite = 1;
+    const formHeaders = {
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'content-length': String(form.length),
+    };
+    let sitesUsed = 0;
     /** Submissions for the next `count` sites, each created then given its document; answers their ids. */
     const createWithDocuments = async (count: number): Promise<string[]> => {
       const ids: string[] = [];
-      const last = nextSite + count;
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (nextSite < last) {
-            const site = nextSite++;
-            const created = await post(
-              port,
-              `${base}/submissions`,
-              { ...auth, 'content-type': 'application/json' },
-              Buffer.from(
-                JSON.stringify({ siteCode: `S-${site}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
-              ),
-            );
-            if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
-            const id = JSON.parse(created.body).id as string;
-            ids.push(id);
-            const uploaded = await post(
-              port,
-              `${base}/submissions/${id}/documents`,
-              {
-                ...auth,
-                'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-                'content-length': String(form.length),
-              },
-              form,
-            );
-            if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
-          }
-        }),
-      );
+      const first = sitesUsed + 1;
+      sitesUsed += count;
+      await inParallel(count, async (i) => {
+        // Round-robin over the replicas, as a load balancer would spread them.
+        const port = ports[(first + i) % ports.length];
+        const created = await post(
+          port,
+          `${base}/submissions`,
+          { ...auth, 'content-type': 'application/json' },
+          Buffer.from(
+            JSON.stringify({ siteCode: `S-${first + i}`, scopeCode: 'PLN_UPGRADE', atpCategory: 'PLN_UPGRADE' }),
+          ),
+        );
+        if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
+        const id = JSON.parse(created.body).id as string;
+        ids.push(id);
+        const uploaded = await post(port, `${base}/submissions/${id}/documents`, { ...auth, ...formHeaders }, form);
+        if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${uploaded.body}`);
+      });
       return ids;
     };
-    const warmupCpu = cpuSample(service.pid);
+    const warmupCpu = cpuSample(pids);
     await createWithDocuments(warmup);
-    const warmupFigure = warmup > 0 ? cpuPer(warmupCpu, warmup, 'submission', service.pid) : null;
+    const warmupFigure = warmup > 0 ? cpuPer(warmupCpu, warmup, 'submission', pids) : null;
     // What the service spends with no request (consumers' fetches, the relay's poll, metrics): at a few
     // submissions per second it is part of each one's figure.
-    const idleCpu = cpuSample(service.pid);
+    const idleCpu = cpuSample(pids);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const idleFigure = cpuPer(idleCpu, 3, 'second with no request', service.pid);
+    const idleFigure = cpuPer(idleCpu, 3, 'second with no request', pids);
     const started = process.hrtime.bigint();
-    const cpuStart = cpuSample(service.pid);
+    const cpuStart = cpuSample(pids);
+    const machineStart = machineSample();
     const submissionIds = await createWithDocuments(n);
     const seconds = ms(started) / 1000;
-    const cpu = cpuPer(cpuStart, n, 'submission (client: this process; service: its own)', service.pid);
+    const cpu = cpuPer(cpuStart, n, `submission (client: this process; service: ${replicasLabel(pids.length)})`, pids);
+    const machine = machineBusy(machineStart);
     const diskStart = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        for (let i = w; i < n; i += 8) await writeFile(join(blobDir, `disk-${i}`), document);
-      }),
-    );
+    await inParallel(n, (i) => writeFile(join(blobDir, `disk-${i}`), document));
     const diskSeconds = ms(diskStart) / 1000;
     // The store fsyncs every blob before it answers: the durable reference is writeFile + fsync.
     const syncedStart = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        for (let i = w; i < n; i += 8) {
-          const handle = await open(join(blobDir, `synced-${i}`), 'w');
-          await handle.writeFile(document);
-          await handle.sync();
-          await handle.close();
-        }
-      }),
-    );
+    await inParallel(n, async (i) => {
+      const handle = await open(join(blobDir, `synced-${i}`), 'w');
+      await handle.writeFile(document);
+      await handle.sync();
+      await handle.close();
+    });
     const syncedSeconds = ms(syncedStart) / 1000;
+    const bare = await bareUploads(blobDir, form, formHeaders, warmup, n);
     console.log(
       `create + 1 MB upload: ${n} in ${seconds.toFixed(2)} s = ${(n / seconds).toFixed(0)} submissions/s, ${(n / seconds).toFixed(0)} MB/s`,
     );
-    console.log(`  ${cpu}`);
+    console.log(`  ${cpu}; ${machine}`);
     console.log(`  idle (3 s before the measured run): ${idleFigure}`);
     if (warmupFigure)
       console.log(`  the ${warmup} of the warm-up, the first after the service started: ${warmupFigure}`);
@@ -321,10 +408,17 @@ async function measure(
       `same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
         ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`,
     );
+    console.log(
+      `the same uploads to a bare node:http server that only stores them durably (sha256, write, fsync, rename; ` +
+        `no framework, parsing, token, database or events), ${CLIENTS} at a time: ${(n / bare.seconds).toFixed(0)} uploads/s ` +
+        `(create + upload / bare upload = ${(bare.seconds / seconds).toFixed(2)})`,
+    );
+    console.log(`  ${bare.cpu}; ${bare.machine}`);
 
     // 2. Projection lag: a workflow per submission (rows set up directly), then stage events through Kafka.
     const kafka = testKafka('submission-bench');
     await waitForStableGroup(kafka, 'submission-service.workflow-projection');
+    const delivery = await deliveryProbe(kafka, `submission-bench-delivery-${ws}`);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
     await producer.connect();
     const probes = submissionIds.slice(0, Math.floor(n / 2));
@@ -349,7 +443,7 @@ async function measure(
     const commitTimes = await commitTimestampsTracked(ds);
     const intervalMs = Number(process.env.BENCH_PROJECTION_INTERVAL_MS ?? 20);
     const sentAt = new Map<string, number>();
-    const handledBefore = await projectionHandlerTime(service.url);
+    const handledBefore = await projectionHandlerTime(services);
     const pollLags: number[] = [];
     for (const [i, id] of probes.entries()) {
       const workflowId = `bench-wf-${ws}-${i}`;
@@ -365,7 +459,8 @@ async function measure(
       else await new Promise((resolve) => setTimeout(resolve, Math.max(0, tick + intervalMs - nowMs())));
     }
     const lags = commitTimes ? await lagsFromCommits(ds, sentAt) : pollLags;
-    const handled = await projectionHandlerTime(service.url, handledBefore);
+    const handled = await projectionHandlerTime(services, handledBefore);
+    const deliveries = await delivery.lagsOf(sentAt);
     await producer.disconnect();
     const method = commitTimes
       ? `one every ${intervalMs} ms, lag to the commit that updated the row`
@@ -374,6 +469,10 @@ async function measure(
       `projection lag (event produced → submission row), ${lags.length} events (${method}): ` +
         `p50 ${p(lags, 0.5).toFixed(1)} ms, p99 ${p(lags, 0.99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms; ` +
         `the consumer's inbox transaction took ${((handled.sum / handled.count) * 1000).toFixed(1)} ms on average`,
+    );
+    console.log(
+      `  Kafka delivery alone, the same events to a bare kafkajs consumer in this process: ` +
+        `p50 ${p(deliveries, 0.5).toFixed(1)} ms, p99 ${p(deliveries, 0.99).toFixed(1)} ms, max ${Math.max(...deliveries).toFixed(1)} ms`,
     );
 
     // 3. Service RSS while 50 × 20 MB uploads stream at once (sampled from /proc every 50 ms).
@@ -385,7 +484,7 @@ async function measure(
     const results = await Promise.all(
       submissionIds
         .slice(n - 50)
-        .map((id) => streamedUpload(port, `${base}/submissions/${id}/documents`, token, 20 * MIB)),
+        .map((id) => streamedUpload(ports[0], `${base}/submissions/${id}/documents`, token, 20 * MIB)),
     );
     clearInterval(sampler);
     const rssAfter = rssOf(service.pid);
@@ -417,29 +516,36 @@ async function main(): Promise<void> {
   const blobDir = await mkdtemp(join(tmpdir(), 'submission-bench-'));
   const from = process.env.BENCH_SERVICE_FROM === 'source' ? 'source' : 'build';
   const logLevel = process.env.BENCH_SERVICE_LOG_LEVEL ?? 'info';
-  const service = await startServiceProcess(
-    'submission',
-    {
-      ...issuer.env,
-      NODE_ENV: from === 'build' ? 'production' : 'development',
-      SERVICE_NAME: 'submission-service-bench',
-      LOG_LEVEL: logLevel,
-      OUTBOX_POLL_INTERVAL_MS: '1000',
-      DATABASE_POOL_SIZE: '30',
-      BLOB_STORE_DIR: blobDir,
-      UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
-    },
-    { from, nodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) },
-  );
-  console.log(
-    `service from ${from === 'build' ? 'the production build (dist/, NODE_ENV=production)' : 'source (NODE_ENV=development)'}, LOG_LEVEL=${logLevel}, pid ${service.pid}`,
-  );
+  // Replicas share the database, the blob folder and the consumer groups, as a Deployment's pods do.
+  const replicas = Math.max(1, Number(process.env.BENCH_REPLICAS ?? 1));
+  const services: ServiceProcess[] = [];
   // Stopped whatever happens: a service left running would hold the relay's leadership and half of the
   // projection's partitions in the next run.
   try {
-    await measure(service, { databaseUrl, blobDir, issuer });
+    for (let replica = 1; replica <= replicas; replica++)
+      services.push(
+        await startServiceProcess(
+          'submission',
+          {
+            ...issuer.env,
+            NODE_ENV: from === 'build' ? 'production' : 'development',
+            SERVICE_NAME: `submission-service-bench-${replica}`,
+            LOG_LEVEL: logLevel,
+            OUTBOX_POLL_INTERVAL_MS: '1000',
+            DATABASE_POOL_SIZE: '30',
+            BLOB_STORE_DIR: blobDir,
+            UPLOAD_MAX_FILE_BYTES: String(50 * MIB),
+          },
+          { from, nodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) },
+        ),
+      );
+    console.log(
+      `service from ${from === 'build' ? 'the production build (dist/, NODE_ENV=production)' : 'source (NODE_ENV=development)'}, ` +
+        `LOG_LEVEL=${logLevel}, ${replicas === 1 ? 'pid' : `${replicas} replicas, pids`} ${services.map((s) => s.pid).join(', ')}`,
+    );
+    await measure(services, { databaseUrl, blobDir, issuer });
   } finally {
-    await service.stop();
+    await Promise.all(services.map((replica) => replica.stop()));
     await rm(blobDir, { recursive: true, force: true });
   }
 }
