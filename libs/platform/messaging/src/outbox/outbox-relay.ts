@@ -59,8 +59,10 @@ const CLEANUP_BATCH = 5000;
  *
  * Leadership is checked again before every batch, on the connection that holds the lock: if that
  * connection went half-open, PostgreSQL freed the lock when it noticed and another relay may hold it
- * now, while this one has seen no error yet. The check (pipelined with the batch's fetch) fails or
- * times out, this relay steps down without sending, so two relays never publish at once.
+ * now, while this one has seen no error yet. The batch is read and marked on that connection, so the read is
+ * the check: it fails or times out, this relay steps down without sending, and two relays never publish at once.
+ * (Reading on pooled connections instead cost a question of its own per batch, and switched the pooled
+ * connections between the relay's tenant scope and the requests', a settings round trip each time.)
  */
 export class OutboxRelay {
   private client: Client | null = null;
@@ -76,7 +78,7 @@ export class OutboxRelay {
   /** Rows handed to Kafka whose published mark has not committed yet; the next fetch skips them. */
   private readonly inflight = new Set<string>();
   private marking: Promise<void> = Promise.resolve();
-  private prefetched: Promise<OutboxRow[]> | null = null;
+  private prefetched: Promise<OutboxRow[] | null> | null = null;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
 
@@ -185,20 +187,19 @@ export class OutboxRelay {
   }
 
   /**
-   * True when this relay's lock connection still holds the advisory lock. The lock is session-level and never
-   * released while the session lives, so the session answering on this connection is the proof: when PostgreSQL
-   * ended it (a half-open connection it noticed, a terminated backend), the lock went with it and the question
-   * fails or times out. Reading pg_locks instead cost 0.5 ms of server CPU per batch (it copies the lock table).
+   * `sql` on the lock connection; null when it did not answer, which also proves this relay no longer leads. The lock
+   * is session-level and never released while the session lives, so the session answering on this connection is the
+   * proof: when PostgreSQL ended it (a half-open connection it noticed, a terminated backend), the lock went with it
+   * and the statement fails or times out. (Reading pg_locks instead cost 0.5 ms of server CPU per batch.)
    */
-  private async stillLeader(): Promise<boolean> {
+  private async onLockSession<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[] | null> {
     const client = this.client;
-    if (!client) return false;
+    if (!client) return null;
     try {
-      await client.query(`SELECT 1`);
-      return true;
+      return (await client.query<Row>(sql, params)).rows;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'outbox relay lock connection did not answer');
-      return false;
+      return null;
     }
   }
 
@@ -218,9 +219,8 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     this.notified = false;
     const started = process.hrtime.bigint();
-    const [rows, leading] = await Promise.all([this.prefetched ?? this.fetch(), this.stillLeader()]);
-    this.prefetched = null;
-    if (!leading) {
+    const rows = await this.nextRows();
+    if (rows === null) {
       this.options.logger.warn({}, 'outbox relay no longer holds the leader lock; stepping down');
       await this.releaseConnection();
       return 0;
@@ -254,9 +254,19 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  /** Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead. */
-  private fetch(): Promise<OutboxRow[]> {
-    return this.options.dataSource.query(
+  /** The batch to send, read on the lock session (which proves leadership); null when this relay no longer leads. */
+  private async nextRows(): Promise<OutboxRow[] | null> {
+    const prefetched = this.prefetched;
+    this.prefetched = null;
+    if (!prefetched) return this.fetch();
+    // Read ahead during the previous send, so before it: leadership is proved again now.
+    const rows = await prefetched;
+    return rows && (await this.onLockSession(`SELECT 1`)) ? rows : null;
+  }
+
+  /** Rows behind a parked row of the same partition key wait, so one aggregate never skips ahead. Null: see above. */
+  private fetch(): Promise<OutboxRow[] | null> {
+    return this.onLockSession<OutboxRow>(
       `SELECT o.id, o.topic, o.partition_key, o.event_id, o.event_type, o.envelope::text AS envelope,
               o.envelope->>'correlationId' AS correlation_id, o.trace_context
          FROM outbox o
@@ -267,7 +277,7 @@ export class OutboxRelay {
                              AND p.partition_key = o.partition_key AND p.id < o.id)
         ORDER BY o.id LIMIT $1`,
       [this.batchSize, [...this.inflight]],
-    ) as Promise<OutboxRow[]>;
+    );
   }
 
   private release(rows: readonly OutboxRow[]): void {
@@ -356,12 +366,13 @@ export class OutboxRelay {
     return published;
   }
 
+  /** On the lock session too: a relay that stepped down leaves the rows to the next leader, which sends them again. */
   private async markPublished(rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.options.dataSource.query(
-      `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-      [rows.map((row) => row.id)],
-    );
+    if (!this.client) throw new Error('the relay stepped down before marking its batch published');
+    await this.client.query(`UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [
+      rows.map((row) => row.id),
+    ]);
     const perTopic = new Map<string, number>();
     for (const row of rows) perTopic.set(row.topic, (perTopic.get(row.topic) ?? 0) + 1);
     for (const [topic, count] of perTopic) this.options.metrics?.relayPublished.inc({ topic }, count);
