@@ -405,7 +405,7 @@ async function measure(
     if (warmupFigure)
       console.log(`  the ${warmup} of the warm-up, the first after the service started: ${warmupFigure}`);
     console.log(
-      `same bytes written to local disk (8 at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
+      `same bytes written to local disk (${CLIENTS} at a time): writeFile ${(n / diskSeconds).toFixed(0)} MB/s (upload/disk = ${(diskSeconds / seconds).toFixed(2)}),` +
         ` writeFile + fsync ${(n / syncedSeconds).toFixed(0)} MB/s (upload/durable disk = ${(syncedSeconds / seconds).toFixed(2)})`,
     );
     console.log(
