@@ -62,13 +62,12 @@ interface ConnectableRunner {
  */
 export async function runPrepared<T>(manager: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const statement = { name: preparedName(text), text, values };
-  const runner = manager.queryRunner as unknown as ConnectableRunner | undefined;
-  if (runner) return (await (await runner.connect()).query(statement)).rows as T[];
-  const borrowed = manager.connection.createQueryRunner() as unknown as ConnectableRunner;
+  const transactional = manager.queryRunner as unknown as ConnectableRunner | undefined;
+  const runner = transactional ?? (manager.connection.createQueryRunner() as unknown as ConnectableRunner);
   try {
-    return (await (await borrowed.connect()).query(statement)).rows as T[];
+    return (await (await runner.connect()).query(statement)).rows as T[];
   } finally {
-    await borrowed.release();
+    if (!transactional) await runner.release();
   }
 }
 
